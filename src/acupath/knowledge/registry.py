@@ -1,0 +1,29 @@
+"""Which files make up the knowledge base, and the schema each is validated against.
+
+One line per kind of file. ``many`` collections are a folder of files keyed by their ``id``; the others
+are a single file. Imports are inside ``collections()`` so that nothing is loaded at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from acupath.knowledge.schema.document import Document
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A kind of knowledge file: its attribute name, where it lives, its schema."""
+
+    name: str
+    pattern: str
+    model: type[Document]
+    many: bool = False
+
+
+def collections() -> tuple[Collection, ...]:
+    """Return every collection the loader reads, in load order."""
+    from acupath.knowledge.schema.citations import CitationsFile
+
+    found: list[Collection] = [Collection("citations", "citations.yaml", CitationsFile)]
+    return tuple(found)

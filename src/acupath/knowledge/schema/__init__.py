@@ -1,0 +1,1 @@
+"""Pydantic schemas of the knowledge files: one module per kind of file."""
