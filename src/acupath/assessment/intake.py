@@ -1,0 +1,172 @@
+"""The intake: what a clinician records about a patient before screening and planning.
+
+Read from YAML or JSON (``Intake.model_validate``); unknown keys and bad values are rejected naming the
+field. ``acupath intake --schema`` prints the JSON Schema (``Intake.model_json_schema()``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from acupath.knowledge.schema.regions import split_side
+
+Condition = Literal[
+    "chronic_low_back_pain",
+    "upper_back_pain",
+    "neck_pain",
+    "migraine",
+    "fibromyalgia",
+    "knee_osteoarthritis",
+]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Payer = Literal["medicare", "private", "self_pay"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Pregnancy(_Strict):
+    """Whether the patient is pregnant, and for how many weeks."""
+
+    pregnant: bool = False
+    weeks: int | None = Field(default=None, ge=0, le=45)
+
+    @model_validator(mode="after")
+    def _weeks_only_when_pregnant(self) -> Pregnancy:
+        if self.weeks is not None and not self.pregnant:
+            raise ValueError("weeks is only allowed when pregnant is true")
+        return self
+
+
+class Patient(_Strict):
+    """Who the patient is, as far as screening and planning need to know."""
+
+    id: str = Field(min_length=1, max_length=64)
+    birth_date: date
+    sex: Literal["female", "male", "other", "unknown"]
+    pregnancy: Pregnancy = Pregnancy()
+
+
+class Pain(_Strict):
+    """The presenting pain."""
+
+    duration_weeks: int = Field(ge=0, le=5200)
+    nrs: int = Field(ge=0, le=10)
+    sites: tuple[str, ...] = ()
+    radiating_leg_pain: bool = False
+    widespread: bool = False
+    acute_exacerbation: bool = False
+    related_to_surgery: bool = False
+
+    @field_validator("sites")
+    @classmethod
+    def _regions(cls, sites: tuple[str, ...]) -> tuple[str, ...]:
+        for site in sites:
+            split_side(site)
+        return sites
+
+
+class History(_Strict):
+    """Past and present conditions that raise the suspicion of serious pathology."""
+
+    cancer: bool = False
+    long_term_steroids: bool = False
+    iv_drug_use: bool = False
+    immunosuppression: bool = False
+    recent_trauma: bool = False
+    osteoporosis: bool = False
+
+
+class RedFlagAnswers(_Strict):
+    """Answers to the red-flag questions for back pain and headache (all default to false)."""
+
+    saddle_anaesthesia: bool = False
+    bladder_or_bowel_dysfunction: bool = False
+    progressive_neurological_deficit: bool = False
+    unexplained_weight_loss: bool = False
+    night_pain_unrelieved_by_position: bool = False
+    fever: bool = False
+    thunderclap_onset: bool = False
+    headache_onset_after_50: bool = False
+    papilloedema: bool = False
+    headache_pattern_change: bool = False
+    positional_headache: bool = False
+    valsalva_triggered: bool = False
+
+
+class Safety(_Strict):
+    """Facts that make points, regions or modalities unsafe."""
+
+    anticoagulant: bool = False
+    bleeding_disorder: Literal["none", "mild", "severe"] = "none"
+    implanted_electronic_device: bool = False
+    epilepsy: Literal["none", "controlled", "poorly_controlled"] = "none"
+    skin_lesions_at: tuple[str, ...] = ()
+    metal_implants_at: tuple[str, ...] = ()
+    needle_phobia: bool = False
+
+    @field_validator("skin_lesions_at", "metal_implants_at")
+    @classmethod
+    def _regions(cls, regions: tuple[str, ...]) -> tuple[str, ...]:
+        for region in regions:
+            split_side(region)
+        return regions
+
+
+class Schedule(_Strict):
+    """When treatment starts and on which weekdays the clinic sees the patient."""
+
+    start: date
+    clinic_days: tuple[Weekday, ...] = Field(min_length=1)
+
+    @field_validator("clinic_days")
+    @classmethod
+    def _distinct(cls, days: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(days)) != len(days):
+            raise ValueError("clinic_days must not repeat a day")
+        return days
+
+
+class OverrideRequest(_Strict):
+    """A clinician's override of a screening finding, with the reason that is stored and shown."""
+
+    finding: str = Field(min_length=1)
+    reason: str = Field(min_length=3)
+    by: str = Field(min_length=1)
+    on: date | None = None
+
+    @field_validator("reason", "by")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class Intake(_Strict):
+    """Everything screening and planning need about one patient at one point in time.
+
+    ``questionnaires`` maps an instrument id (``odi``, ``pcs``, ``phq9`` ...) to its answers; they are
+    scored by ``acupath.assessment`` when screened or planned.
+    """
+
+    patient: Patient
+    condition: Condition
+    pattern: str | None = None
+    pain: Pain
+    history: History = History()
+    red_flag_answers: RedFlagAnswers = RedFlagAnswers()
+    safety: Safety = Safety()
+    questionnaires: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    payer: Payer = "self_pay"
+    schedule: Schedule
+    overrides: tuple[OverrideRequest, ...] = ()
+
+    def age_on(self, day: date) -> int:
+        """Return the patient's age in whole years on ``day``."""
+        born = self.patient.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
