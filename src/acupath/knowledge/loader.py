@@ -19,6 +19,9 @@ from acupath.knowledge.schema.document import Document
 
 if TYPE_CHECKING:  # the schemas are imported lazily by the registry
     from acupath.knowledge.schema.citations import CitationsFile
+    from acupath.knowledge.schema.conditions import ConditionFile
+    from acupath.knowledge.schema.coverage import CoverageFile
+    from acupath.knowledge.schema.programme import ProgrammeFile
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -90,6 +93,21 @@ class KnowledgeBase:
     def citations(self) -> CitationsFile:
         """citations.yaml."""
         return self.collection("citations")
+
+    @property
+    def conditions(self) -> dict[str, ConditionFile]:
+        """conditions/*.yaml protocols by condition id."""
+        return self.collection("conditions")
+
+    @property
+    def coverage(self) -> CoverageFile:
+        """coverage.yaml: Medicare NCD 30.3.3, private plans, self-pay cost."""
+        return self.collection("coverage")
+
+    @property
+    def programme(self) -> ProgrammeFile:
+        """programme.yaml: multimodal components, adjunct point sets, needle budget, spacing."""
+        return self.collection("programme")
 
     def __getattr__(self, name: str) -> Any:
         # Typed properties above cover the common collections; others are reachable by name.

@@ -24,6 +24,12 @@ class Collection:
 def collections() -> tuple[Collection, ...]:
     """Return every collection the loader reads, in load order."""
     from acupath.knowledge.schema.citations import CitationsFile
+    from acupath.knowledge.schema.conditions import ConditionFile
+    from acupath.knowledge.schema.coverage import CoverageFile
+    from acupath.knowledge.schema.programme import ProgrammeFile
 
     found: list[Collection] = [Collection("citations", "citations.yaml", CitationsFile)]
+    found.append(Collection("conditions", "conditions/*.yaml", ConditionFile, many=True))
+    found.append(Collection("coverage", "coverage.yaml", CoverageFile))
+    found.append(Collection("programme", "programme.yaml", ProgrammeFile))
     return tuple(found)

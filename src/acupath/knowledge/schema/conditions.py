@@ -1,0 +1,169 @@
+"""conditions/*.yaml: one treatment protocol per condition, taken from the seeds with citations.
+
+A protocol names its points (each with a role, a side rule, a priority, a rationale and evidence ids),
+its TCM patterns (extra points, extra modalities such as warm needle), variants (an upper-back variant
+of low back pain that swaps the local points), when electroacupuncture is indicated and with which
+settings, its phases and session frequencies, its checkpoints and where guidelines disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from acupath.knowledge.schema.document import Document, Strict
+
+Role = Literal["local", "distal", "pattern", "ashi", "adjunct"]
+SideRule = Literal["bilateral", "affected_side", "midline", "single"]
+EaIndication = Literal["central_sensitisation", "radiating_leg_pain", "moderate_severe_pain", "always"]
+
+
+class ProtocolPoint(Strict):
+    """One point of a protocol.
+
+    ``priority`` orders points when the needle budget is exceeded (1 = keep longest). ``side`` says how
+    many needles the point takes: bilateral 2, midline or single 1, affected_side 1 per affected side.
+    """
+
+    code: str
+    role: Role
+    side: SideRule
+    priority: int = Field(ge=1, le=9)
+    rationale: str
+    evidence: tuple[str, ...] = Field(min_length=1)
+
+
+class AshiPoints(Strict):
+    """Tender points at the site of maximum pain, found by palpation at each session."""
+
+    needles: int = Field(ge=0, le=6)
+    priority: int = Field(ge=1, le=9)
+    rationale: str
+    evidence: tuple[str, ...] = Field(min_length=1)
+
+
+class Pattern(Strict):
+    """A TCM pattern: added points and (optionally) added modalities such as warm needle or heat."""
+
+    id: str
+    title: str
+    signs: str
+    points: tuple[ProtocolPoint, ...] = ()
+    modalities: tuple[Literal["warm_needle", "heat"], ...] = ()
+    citations: tuple[str, ...] = Field(min_length=1)
+
+
+class Variant(Strict):
+    """A variant of the protocol for another intake condition (e.g. upper back pain).
+
+    ``local_points`` replace the protocol's local points; ``electrode_pairs`` replace its pairs.
+    """
+
+    condition: str
+    title: str
+    local_points: tuple[ProtocolPoint, ...]
+    electrode_pairs: tuple[tuple[str, str], ...] = ()
+    citations: tuple[str, ...] = Field(min_length=1)
+
+
+class Electroacupuncture(Strict):
+    """When EA is indicated for this condition and its settings (seed 001; Han, reference §6)."""
+
+    indications: tuple[EaIndication, ...]
+    moderate_severe_from_nrs: int = Field(default=7, ge=1, le=10)
+    frequency_hz: str
+    intensity_ma: tuple[float, float]
+    duration_min: tuple[int, int]
+    electrode_pairs: tuple[tuple[str, str], ...]
+    note: str | None = None
+    citations: tuple[str, ...] = Field(min_length=1)
+
+
+class Phase(Strict):
+    """A phase of care: weeks it spans and how often sessions fall in it.
+
+    Exactly one of ``per_week`` (sessions each week) or ``every_weeks`` (one session every N weeks).
+    """
+
+    id: Literal["relief", "activation", "consolidation"]
+    first_week: int = Field(ge=1)
+    last_week: int = Field(ge=1)
+    per_week: int | None = Field(default=None, ge=1, le=3)
+    every_weeks: int | None = Field(default=None, ge=1, le=8)
+    note: str | None = None
+    citations: tuple[str, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_frequency(self) -> Phase:
+        if (self.per_week is None) == (self.every_weeks is None):
+            raise ValueError("give exactly one of per_week or every_weeks")
+        if self.last_week < self.first_week:
+            raise ValueError("last_week is before first_week")
+        return self
+
+
+class Checkpoint(Strict):
+    """A session at which progress is judged: what to expect and what to do if it is not seen."""
+
+    id: str
+    session: int = Field(ge=1)
+    expect: str
+    if_not: str
+    citations: tuple[str, ...] = Field(min_length=1)
+
+
+class GuidelinePosition(Strict):
+    """What one guideline says about acupuncture for this condition (sources may disagree)."""
+
+    guideline: str
+    position: Literal["recommended", "conditional", "weak_for", "against", "not_addressed"]
+    summary: str
+    citations: tuple[str, ...] = Field(min_length=1)
+
+
+class ConditionFile(Document):
+    """One conditions/<id>.yaml protocol."""
+
+    points: tuple[ProtocolPoint, ...]
+    ashi: AshiPoints | None = None
+    patterns: tuple[Pattern, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    electroacupuncture: Electroacupuncture
+    phases: tuple[Phase, ...] = Field(min_length=1)
+    minimum_sessions: int = Field(ge=1)
+    checkpoints: tuple[Checkpoint, ...]
+    reassessment_instruments: tuple[str, ...]
+    guidelines: tuple[GuidelinePosition, ...] = ()
+
+    def all_points(self) -> tuple[ProtocolPoint, ...]:
+        """Return every point the file names (protocol, patterns, variants)."""
+        found = list(self.points)
+        for pattern in self.patterns:
+            found.extend(pattern.points)
+        for variant in self.variants:
+            found.extend(variant.local_points)
+        return tuple(found)
+
+    def cited_keys(self) -> set[str]:
+        """Return every citation key in the header, points, patterns, phases and checkpoints."""
+        keys = set(self.citations)
+        for point in self.all_points():
+            keys.update(point.evidence)
+        if self.ashi:
+            keys.update(self.ashi.evidence)
+        for group in (self.patterns, self.variants, self.phases, self.checkpoints, self.guidelines):
+            for entry in group:
+                keys.update(entry.citations)
+        keys.update(self.electroacupuncture.citations)
+        return keys
+
+    def point_codes(self) -> set[str]:
+        """Return every point code named, including electrode pairs."""
+        codes = {p.code for p in self.all_points()}
+        for pair in self.electroacupuncture.electrode_pairs:
+            codes.update(pair)
+        for variant in self.variants:
+            for pair in variant.electrode_pairs:
+                codes.update(pair)
+        return codes
