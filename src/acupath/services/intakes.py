@@ -1,0 +1,125 @@
+"""Use cases of intake and screening: record an intake with its scores, screen it.
+
+Clinical: admins and clinicians only. Scores and screenings carry the knowledge version used.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from acupath import assessment, safety
+from acupath.assessment.intake import Intake
+from acupath.errors import InputError
+from acupath.knowledge import KnowledgeBase
+from acupath.services.access import found, require_clinical
+from acupath.services.actor import Actor
+from acupath.services.audit import audited
+from acupath.services.patients import new_id
+from acupath.services.records import IntakeRecord, Patient, ScreeningRecord
+from acupath.services.unit_of_work import AbstractUnitOfWork
+
+
+def score_answers(questionnaires: dict[str, dict[str, Any]], field: str) -> dict[str, dict[str, Any]]:
+    """Return each instrument's score as a dict (``Score.to_dict()``), keyed by instrument id.
+
+    Raises ``InputError`` naming ``field.<instrument>`` for an unknown instrument or a bad answer.
+    """
+    scores: dict[str, dict[str, Any]] = {}
+    for instrument_id, answers in questionnaires.items():
+        try:
+            scores[instrument_id] = assessment.score(instrument_id, answers).to_dict()
+        except InputError as exc:
+            raise InputError(f"{field}.{instrument_id}.{exc.field}", exc.problem, exc.allowed) from None
+    return scores
+
+
+def _intake_document(patient: Patient, answers: dict[str, Any]) -> dict[str, Any]:
+    # The intake is about this patient: fill in what the demographics already say, refuse a mismatch.
+    document = dict(answers)
+    given = dict(document.get("patient") or {})
+    if given.get("id") not in (None, patient.id, patient.mrn):
+        raise InputError("patient.id", "does not match the patient the intake is recorded for",
+                         allowed=patient.id)
+    given["id"] = patient.id
+    given.setdefault("birth_date", patient.birth_date.isoformat())
+    given.setdefault("sex", patient.sex)
+    document["patient"] = given
+    return document
+
+
+def parse_intake(document: dict[str, Any]) -> Intake:
+    """Return the validated intake. Raises ``InputError`` naming the bad field."""
+    return assessment.parse_intake(document)
+
+
+def record_intake(
+    uow: AbstractUnitOfWork, actor: Actor, patient_id: str, answers: dict[str, Any], kb: KnowledgeBase
+) -> IntakeRecord:
+    """Record an intake for the clinic's patient, scoring every questionnaire it holds.
+
+    Returns the stored intake. Raises ``PermissionDenied`` (reception), ``NotFound``, ``InputError``.
+    """
+    with uow, audited(uow, actor, "intake.record", "intake", patient_id=patient_id) as note:
+        require_clinical(actor)
+        patient = found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
+        document = _intake_document(patient, answers)
+        intake = parse_intake(document)
+        record = IntakeRecord(
+            id=new_id(),
+            clinic_id=actor.clinic_id,
+            patient_id=patient.id,
+            answers=intake.model_dump(mode="json"),
+            scores=score_answers(intake.questionnaires, "questionnaires"),
+            knowledge_version=kb.version,
+            recorded_at=uow.clock(),
+            recorded_by=actor.user_id,
+        )
+        note.record_id = record.id
+        uow.intakes.add(record)
+        return record
+
+
+def get_intake(uow: AbstractUnitOfWork, actor: Actor, intake_id: str) -> IntakeRecord:
+    """Return the clinic's intake. Raises ``PermissionDenied`` (reception), ``NotFound``."""
+    with uow, audited(uow, actor, "intake.read", "intake", intake_id) as note:
+        require_clinical(actor)
+        record = found(uow.intakes.get(actor.clinic_id, intake_id), "intake", intake_id)
+        note.patient_id = record.patient_id
+        return record
+
+
+def screen_stored_intake(
+    uow: AbstractUnitOfWork, actor: Actor, record: IntakeRecord, intake: Intake, kb: KnowledgeBase, today: date
+) -> ScreeningRecord:
+    """Screen ``intake`` (the parsed ``record``), store and return the screening (no commit, no audit)."""
+    screening = safety.screen(intake, kb, today)
+    stored = ScreeningRecord.from_screening(
+        screening,
+        id=new_id(),
+        clinic_id=actor.clinic_id,
+        patient_id=record.patient_id,
+        intake_id=record.id,
+        screened_at=uow.clock(),
+        screened_by=actor.user_id,
+    )
+    uow.screenings.add(stored)
+    return stored
+
+
+def screen_intake(
+    uow: AbstractUnitOfWork, actor: Actor, intake_id: str, kb: KnowledgeBase, today: date | None = None
+) -> ScreeningRecord:
+    """Screen a recorded intake for red flags, contraindications and cautions, and store the result.
+
+    ``today`` defaults to the unit of work's clock. Returns the stored screening. Raises
+    ``PermissionDenied`` (reception), ``NotFound``.
+    """
+    with uow, audited(uow, actor, "screening.create", "screening") as note:
+        require_clinical(actor)
+        record = found(uow.intakes.get(actor.clinic_id, intake_id), "intake", intake_id)
+        note.patient_id = record.patient_id
+        intake = parse_intake(record.answers)
+        stored = screen_stored_intake(uow, actor, record, intake, kb, today or uow.clock().date())
+        note.record_id = stored.id
+        return stored

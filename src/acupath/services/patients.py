@@ -1,0 +1,103 @@
+"""Use cases on patients' demographics: register, update, look up, list and search.
+
+Every role of the clinic may use these (reception books patients); every call is audited.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from acupath.errors import InputError
+from acupath.services.access import found
+from acupath.services.actor import Actor
+from acupath.services.audit import audited
+from acupath.services.records import Page, Patient
+from acupath.services.unit_of_work import AbstractUnitOfWork
+from acupath.services.validation import parse
+
+MAX_PAGE = 200
+
+
+class PatientDetails(BaseModel):
+    """Demographics as entered at the front desk (unknown keys are refused)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    given_name: str = Field(min_length=1, max_length=100)
+    family_name: str = Field(min_length=1, max_length=100)
+    birth_date: date
+    sex: Literal["female", "male", "other", "unknown"]
+    mrn: str | None = Field(default=None, min_length=1, max_length=64)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=254)
+
+
+def new_id() -> str:
+    """Return a fresh record id (random, so ids reveal neither order nor count)."""
+    return uuid.uuid4().hex
+
+
+def register_patient(uow: AbstractUnitOfWork, actor: Actor, details: dict[str, Any]) -> Patient:
+    """Register a patient in the actor's clinic.
+
+    Returns the stored patient (version 1). Raises ``InputError`` for bad demographics, ``Conflict``
+    if the clinic already uses the MRN.
+    """
+    with uow, audited(uow, actor, "patient.register", "patient") as note:
+        form = parse(PatientDetails, details)
+        if form.birth_date > uow.clock().date():
+            raise InputError("birth_date", "must not be in the future")
+        now = uow.clock()
+        patient = Patient(id=new_id(), clinic_id=actor.clinic_id, created_at=now, updated_at=now,
+                          **form.model_dump())
+        note.record_id = note.patient_id = patient.id
+        uow.patients.add(patient)
+        return patient
+
+
+def update_patient(
+    uow: AbstractUnitOfWork, actor: Actor, patient_id: str, changes: dict[str, Any], expected_version: int
+) -> Patient:
+    """Change a patient's demographics, if nobody changed them since ``expected_version`` was read.
+
+    Returns the patient at its new version. Raises ``NotFound`` (not in the clinic), ``InputError``,
+    ``Conflict`` (stale version: the newer data is kept).
+    """
+    with uow, audited(uow, actor, "patient.update", "patient", patient_id, patient_id):
+        patient = found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
+        current = {name: getattr(patient, name) for name in PatientDetails.model_fields}
+        form = parse(PatientDetails, {**current, **changes})
+        for name, value in form.model_dump().items():
+            setattr(patient, name, value)
+        patient.updated_at = uow.clock()
+        uow.patients.update(patient, expected_version)
+        patient.version = expected_version + 1
+        return patient
+
+
+def get_patient(uow: AbstractUnitOfWork, actor: Actor, patient_id: str) -> Patient:
+    """Return the clinic's patient. Raises ``NotFound`` (also for another clinic's id)."""
+    with uow, audited(uow, actor, "patient.read", "patient", patient_id, patient_id):
+        return found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
+
+
+def list_patients(
+    uow: AbstractUnitOfWork, actor: Actor, *, search: str | None = None, offset: int = 0, limit: int = 50
+) -> Page[Patient]:
+    """Return one page of the clinic's patients whose name, id or MRN contains ``search``.
+
+    Raises ``InputError`` for a negative offset or a limit outside 1..200.
+    """
+    with uow, audited(uow, actor, "patient.list", "patient") as note:
+        if offset < 0:
+            raise InputError("offset", "must not be negative")
+        if not 1 <= limit <= MAX_PAGE:
+            raise InputError("limit", f"must be between 1 and {MAX_PAGE}")
+        text = search.strip() if search else None
+        note.detail = f"search={text!r} offset={offset} limit={limit}"
+        items, total = uow.patients.search(actor.clinic_id, text or None, offset, limit)
+        return Page(items=items, total=total, offset=offset, limit=limit)

@@ -1,0 +1,93 @@
+"""Use cases of follow-up: record a reassessment, get a patient's progress, see their schedule."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from acupath import outcomes, planning
+from acupath.knowledge import KnowledgeBase
+from acupath.services.access import found, require_clinical
+from acupath.services.actor import Actor
+from acupath.services.audit import audited
+from acupath.services.intakes import score_answers
+from acupath.services.patients import new_id
+from acupath.services.records import Reassessment
+from acupath.services.unit_of_work import AbstractUnitOfWork
+from acupath.services.validation import parse
+
+
+class ReassessmentInput(BaseModel):
+    """Questionnaires answered again: ``answers`` maps instrument id to that instrument's answers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    assessed_on: date
+    plan_id: str | None = None
+    answers: dict[str, dict[str, Any]] = Field(min_length=1)
+
+
+def record_reassessment(
+    uow: AbstractUnitOfWork, actor: Actor, patient_id: str, data: dict[str, Any], kb: KnowledgeBase
+) -> Reassessment:
+    """Score and store a reassessment of the clinic's patient.
+
+    Returns the stored reassessment. Raises ``PermissionDenied``, ``NotFound`` (patient or plan),
+    ``InputError``.
+    """
+    with uow, audited(uow, actor, "reassessment.record", "reassessment", patient_id=patient_id) as note:
+        require_clinical(actor)
+        found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
+        form = parse(ReassessmentInput, data)
+        if form.plan_id is not None:
+            plan = uow.plans.get(actor.clinic_id, form.plan_id)
+            if plan is None or plan.patient_id != patient_id:
+                found(None, "plan of this patient", form.plan_id)
+        record = Reassessment(
+            id=new_id(),
+            clinic_id=actor.clinic_id,
+            patient_id=patient_id,
+            plan_id=form.plan_id,
+            assessed_on=form.assessed_on,
+            answers=form.answers,
+            scores=score_answers(form.answers, "answers"),
+            knowledge_version=kb.version,
+            recorded_at=uow.clock(),
+            recorded_by=actor.user_id,
+        )
+        note.record_id = record.id
+        uow.reassessments.add(record)
+        return record
+
+
+def get_progress(uow: AbstractUnitOfWork, actor: Actor, plan_id: str) -> Any:
+    """Return ``outcomes.evaluate`` of the plan over its sessions and the patient's reassessments.
+
+    Raises ``PermissionDenied`` (reception), ``NotFound``.
+    """
+    with uow, audited(uow, actor, "progress.read", "plan", plan_id) as note:
+        require_clinical(actor)
+        record = found(uow.plans.get(actor.clinic_id, plan_id), "plan", plan_id)
+        note.patient_id = record.patient_id
+        sessions = uow.sessions.list_for_plan(actor.clinic_id, plan_id)
+        reassessments = uow.reassessments.list_for_patient(actor.clinic_id, record.patient_id)
+        return outcomes.evaluate(planning.Plan.from_dict(record.plan), sessions, reassessments)
+
+
+def get_schedule(uow: AbstractUnitOfWork, actor: Actor, patient_id: str) -> list[dict[str, Any]]:
+    """Return the patient's sessions as the front desk sees them: plan, number, date; no clinical notes.
+
+    Every role may call it. Raises ``NotFound``.
+    """
+    with uow, audited(uow, actor, "schedule.read", "patient", patient_id, patient_id):
+        found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
+        plans = uow.plans.list_for_patient(actor.clinic_id, patient_id)
+        sessions = uow.sessions.list_for_patient(actor.clinic_id, patient_id)
+        return [
+            {"plan_id": plan.id, "status": plan.status,
+             "sessions": [{"number": s.number, "date": s.session_date.isoformat()}
+                          for s in sessions if s.plan_id == plan.id]}
+            for plan in plans
+        ]

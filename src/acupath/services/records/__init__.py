@@ -1,0 +1,44 @@
+"""The records that services keep and repositories store: plain dataclasses, no database types.
+
+Storage maps each to and from its table (``to_domain``/``from_domain``); fakes keep them in dicts.
+"""
+
+from acupath.services.records.audit import AuditEntry, Outcome
+from acupath.services.records.clinical import (
+    IntakeRecord,
+    PlanOverride,
+    PlanRecord,
+    PlanRevision,
+    PlanStatus,
+    Reassessment,
+    ScreeningRecord,
+)
+from acupath.services.records.people import Clinic, Page, Patient, User
+from acupath.services.records.sessions import (
+    AdverseEvent,
+    NeedlePoint,
+    NeedleType,
+    SessionRecord,
+    Stimulation,
+)
+
+__all__ = [
+    "AdverseEvent",
+    "AuditEntry",
+    "Clinic",
+    "IntakeRecord",
+    "NeedlePoint",
+    "NeedleType",
+    "Outcome",
+    "Page",
+    "Patient",
+    "PlanOverride",
+    "PlanRecord",
+    "PlanRevision",
+    "PlanStatus",
+    "Reassessment",
+    "ScreeningRecord",
+    "SessionRecord",
+    "Stimulation",
+    "User",
+]

@@ -1,0 +1,36 @@
+"""The audit log: who did what to which record, when, from where, and how it ended."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """How an audited attempt ended."""
+
+    OK = "ok"
+    DENIED = "denied"  # role may not do this (403)
+    NOT_FOUND = "not_found"  # no such record in the actor's clinic (404)
+    CONFLICT = "conflict"  # stale version or duplicate (409)
+    BLOCKED = "blocked"  # safety finding in force (409)
+    INVALID = "invalid"  # bad input (422)
+    FAILED = "failed"  # anything else (for example a wrong password)
+
+
+@dataclass(kw_only=True)
+class AuditEntry:
+    """One audited read or write. ``id`` is given by the log when stored (None before)."""
+
+    id: int | None = None
+    at: datetime
+    clinic_id: str | None
+    user_id: str
+    action: str  # e.g. "patient.read", "plan.amend"
+    record_type: str  # e.g. "patient", "plan"
+    record_id: str | None
+    patient_id: str | None = None
+    remote_address: str
+    outcome: Outcome
+    detail: str = ""

@@ -1,0 +1,77 @@
+"""Clinics, their users and their patients' demographics (what reception may see)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(kw_only=True)
+class Clinic:
+    """A clinic: every record holding patient data belongs to exactly one."""
+
+    id: str
+    name: str
+    created_at: datetime
+
+
+@dataclass(kw_only=True)
+class User:
+    """A person who signs in; ``password_hash`` is an argon2id hash, never the password."""
+
+    id: str
+    clinic_id: str
+    email: str
+    name: str
+    role: str
+    password_hash: str
+    active: bool = True
+    created_at: datetime
+
+
+@dataclass(kw_only=True)
+class Patient:
+    """A patient's demographics; ``version`` rises by one on every update (stale writes get 409).
+
+    ``mrn`` is the clinic's own identifier for the patient (unique within the clinic, optional).
+    """
+
+    id: str
+    clinic_id: str
+    mrn: str | None = None
+    given_name: str
+    family_name: str
+    birth_date: date
+    sex: str
+    phone: str | None = None
+    email: str | None = None
+    version: int = 1
+    created_at: datetime
+    updated_at: datetime
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the demographics as JSON-ready values."""
+        return {
+            "id": self.id,
+            "mrn": self.mrn,
+            "given_name": self.given_name,
+            "family_name": self.family_name,
+            "birth_date": self.birth_date.isoformat(),
+            "sex": self.sex,
+            "phone": self.phone,
+            "email": self.email,
+            "version": self.version,
+        }
+
+
+@dataclass(kw_only=True)
+class Page(Generic[T]):
+    """One page of a list: ``items`` from ``offset``, at most ``limit``, out of ``total``."""
+
+    items: list[T] = field(default_factory=list)
+    total: int = 0
+    offset: int = 0
+    limit: int = 50

@@ -1,0 +1,200 @@
+"""The repositories a unit of work offers: abstract, so services never see a database.
+
+Every lookup of patient data takes the clinic id, so a record of another clinic is simply not found
+(``None``): clinic isolation is part of each query, not a check after it. Updatable records (patients,
+plans) take the version the caller read; the store refuses a stale one with ``Conflict``.
+"""
+
+from __future__ import annotations
+
+import abc
+
+from acupath.services.records import (
+    AdverseEvent,
+    AuditEntry,
+    Clinic,
+    IntakeRecord,
+    Patient,
+    PlanRecord,
+    PlanRevision,
+    Reassessment,
+    ScreeningRecord,
+    SessionRecord,
+    User,
+)
+
+
+class ClinicRepository(abc.ABC):
+    """Clinics."""
+
+    @abc.abstractmethod
+    def add(self, clinic: Clinic) -> None:
+        """Store a new clinic."""
+
+    @abc.abstractmethod
+    def get(self, clinic_id: str) -> Clinic | None:
+        """Return the clinic, or None."""
+
+
+class UserRepository(abc.ABC):
+    """Users (emails are unique across all clinics: one login, one clinic)."""
+
+    @abc.abstractmethod
+    def add(self, user: User) -> None:
+        """Store a new user. Raises ``Conflict`` if the email is taken."""
+
+    @abc.abstractmethod
+    def get(self, user_id: str) -> User | None:
+        """Return the user, or None."""
+
+    @abc.abstractmethod
+    def get_by_email(self, email: str) -> User | None:
+        """Return the user with this (lower-cased) email, or None."""
+
+    @abc.abstractmethod
+    def update(self, user: User) -> None:
+        """Store changes to a user (role, active, password hash)."""
+
+    @abc.abstractmethod
+    def list(self, clinic_id: str) -> list[User]:
+        """Return the clinic's users, by email."""
+
+
+class PatientRepository(abc.ABC):
+    """Patients' demographics."""
+
+    @abc.abstractmethod
+    def add(self, patient: Patient) -> None:
+        """Store a new patient. Raises ``Conflict`` if the clinic already uses the MRN."""
+
+    @abc.abstractmethod
+    def get(self, clinic_id: str, patient_id: str) -> Patient | None:
+        """Return the clinic's patient, or None (also for another clinic's id)."""
+
+    @abc.abstractmethod
+    def search(self, clinic_id: str, text: str | None, offset: int, limit: int) -> tuple[list[Patient], int]:
+        """Return one page of the clinic's patients whose name, id or MRN contains ``text``, and the total.
+
+        Ordered by family name, given name, id.
+        """
+
+    @abc.abstractmethod
+    def update(self, patient: Patient, expected_version: int) -> None:
+        """Store ``patient`` as version ``expected_version + 1``. Raises ``Conflict`` if stale."""
+
+
+class IntakeRepository(abc.ABC):
+    """Intakes."""
+
+    @abc.abstractmethod
+    def add(self, intake: IntakeRecord) -> None:
+        """Store a new intake."""
+
+    @abc.abstractmethod
+    def get(self, clinic_id: str, intake_id: str) -> IntakeRecord | None:
+        """Return the clinic's intake, or None."""
+
+    @abc.abstractmethod
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[IntakeRecord]:
+        """Return the patient's intakes, oldest first."""
+
+
+class ScreeningRepository(abc.ABC):
+    """Screenings."""
+
+    @abc.abstractmethod
+    def add(self, screening: ScreeningRecord) -> None:
+        """Store a new screening."""
+
+    @abc.abstractmethod
+    def get(self, clinic_id: str, screening_id: str) -> ScreeningRecord | None:
+        """Return the clinic's screening, or None."""
+
+    @abc.abstractmethod
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[ScreeningRecord]:
+        """Return the patient's screenings, oldest first."""
+
+
+class PlanRepository(abc.ABC):
+    """Plans, their revisions and overrides."""
+
+    @abc.abstractmethod
+    def add(self, plan: PlanRecord) -> None:
+        """Store a new plan (version 1) with its overrides and its first revision."""
+
+    @abc.abstractmethod
+    def get(self, clinic_id: str, plan_id: str) -> PlanRecord | None:
+        """Return the clinic's plan with its overrides, or None."""
+
+    @abc.abstractmethod
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[PlanRecord]:
+        """Return the patient's plans, oldest first."""
+
+    @abc.abstractmethod
+    def update(self, plan: PlanRecord, expected_version: int, note: str = "") -> None:
+        """Store ``plan`` as version ``expected_version + 1``, keep a revision, add new overrides.
+
+        Raises ``Conflict`` if the stored version is no longer ``expected_version``.
+        """
+
+    @abc.abstractmethod
+    def revisions(self, clinic_id: str, plan_id: str) -> list[PlanRevision]:
+        """Return every stored version of the plan, oldest first."""
+
+
+class SessionRepository(abc.ABC):
+    """Session records."""
+
+    @abc.abstractmethod
+    def add(self, session: SessionRecord) -> None:
+        """Store a new session record. Raises ``Conflict`` if the plan already has that number."""
+
+    @abc.abstractmethod
+    def get(self, clinic_id: str, session_id: str) -> SessionRecord | None:
+        """Return the clinic's session record, or None."""
+
+    @abc.abstractmethod
+    def list_for_plan(self, clinic_id: str, plan_id: str) -> list[SessionRecord]:
+        """Return the plan's sessions by number."""
+
+    @abc.abstractmethod
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[SessionRecord]:
+        """Return the patient's sessions by date and number."""
+
+
+class AdverseEventRepository(abc.ABC):
+    """Adverse events."""
+
+    @abc.abstractmethod
+    def add(self, event: AdverseEvent) -> None:
+        """Store a new adverse event."""
+
+    @abc.abstractmethod
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[AdverseEvent]:
+        """Return the patient's adverse events, oldest first."""
+
+
+class ReassessmentRepository(abc.ABC):
+    """Reassessments."""
+
+    @abc.abstractmethod
+    def add(self, reassessment: Reassessment) -> None:
+        """Store a new reassessment."""
+
+    @abc.abstractmethod
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[Reassessment]:
+        """Return the patient's reassessments by date."""
+
+
+class AuditLog(abc.ABC):
+    """The append-only audit log."""
+
+    @abc.abstractmethod
+    def add(self, entry: AuditEntry) -> None:
+        """Append an entry."""
+
+    @abc.abstractmethod
+    def list(
+        self, clinic_id: str | None, *, patient_id: str | None = None, offset: int = 0, limit: int = 100
+    ) -> list[AuditEntry]:
+        """Return entries of the clinic (optionally about one patient), oldest first."""

@@ -1,0 +1,205 @@
+"""Use cases of treatment sessions and adverse events.
+
+A session is checked against its plan and the plan's screening before it is stored: needling a point,
+a region or using a modality that a finding in force excludes needs an override with a written reason
+(``SafetyBlock`` otherwise). The record holds the STRICTA 2010 items (MacPherson 2010, Table 1).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from acupath.errors import InputError, SafetyBlock
+from acupath.safety.findings import Finding
+from acupath.services.access import found, require_clinical
+from acupath.services.actor import Actor
+from acupath.services.audit import audited
+from acupath.services.patients import new_id
+from acupath.services.plans import OverrideInput
+from acupath.services.records import (
+    AdverseEvent,
+    NeedlePoint,
+    NeedleType,
+    PlanStatus,
+    SessionRecord,
+    Stimulation,
+)
+from acupath.services.unit_of_work import AbstractUnitOfWork
+from acupath.services.validation import parse
+
+
+class _Form(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PointInput(_Form):
+    """STRICTA 2b-2d."""
+
+    code: str = Field(min_length=1, max_length=32)
+    side: Literal["left", "right", "bilateral", "midline"]
+    depth: float | None = Field(default=None, ge=0, le=200)
+    unit: Literal["cun", "mm", "tissue"] | None = None
+    response_sought: Literal["de_qi", "muscle_twitch", "none"] | None = None
+    response_obtained: bool | None = None
+
+
+class StimulationInput(_Form):
+    """STRICTA 2e: manual, or electroacupuncture with every parameter needed to repeat it."""
+
+    kind: Literal["manual", "electro"]
+    frequency_hz: float | None = Field(default=None, gt=0, le=200)
+    intensity_ma: float | None = Field(default=None, ge=0, le=50)
+    pulse_width_ms: float | None = Field(default=None, gt=0, le=10)
+    waveform: Literal["continuous", "dense_disperse", "intermittent"] | None = None
+    minutes: int | None = Field(default=None, ge=1, le=120)
+    electrode_pairs: list[tuple[str, str]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _electro_parameters(self) -> StimulationInput:
+        if self.kind == "electro":
+            missing = [n for n in ("frequency_hz", "intensity_ma", "minutes") if getattr(self, n) is None]
+            if missing or not self.electrode_pairs:
+                raise ValueError("electroacupuncture needs frequency_hz, intensity_ma, minutes and "
+                                 "electrode_pairs")
+        return self
+
+
+class NeedleInput(_Form):
+    """STRICTA 2g."""
+
+    diameter_mm: float | None = Field(default=None, gt=0, le=1)
+    gauge: str | None = Field(default=None, max_length=16)
+    length_mm: float | None = Field(default=None, gt=0, le=150)
+    material: str | None = Field(default=None, max_length=64)
+    manufacturer: str | None = Field(default=None, max_length=100)
+
+
+class SessionInput(_Form):
+    """A session as the clinician records it."""
+
+    session_date: date
+    number: int | None = Field(default=None, ge=1)
+    style: Literal["tcm", "japanese", "korean", "western_medical", "five_element", "auricular", "other"]
+    rationale: str = Field(min_length=1, max_length=4000)
+    individualisation: Literal["fixed", "semi_standardised", "individualised"] = "semi_standardised"
+    points: list[PointInput] = Field(min_length=1)
+    stimulation: StimulationInput
+    retention_minutes: int | None = Field(default=None, ge=0, le=180)
+    needle: NeedleInput = NeedleInput()
+    co_interventions: list[str] = Field(default_factory=list)
+    pain_before: int | None = Field(default=None, ge=0, le=10)
+    pain_after: int | None = Field(default=None, ge=0, le=10)
+    notes: str = Field(default="", max_length=8000)
+    overrides: list[OverrideInput] = Field(default_factory=list)
+
+
+def _blocking(finding: Finding, form: SessionInput) -> list[str]:
+    # What of this session the finding excludes: points by code, modalities, and point sides by region.
+    hits = [p.code for p in form.points if p.code in finding.affects.points]
+    modality = "electro" if form.stimulation.kind == "electro" else "manual"
+    if modality in finding.affects.modalities:
+        hits.append(modality)
+    return hits
+
+
+def check_session_safety(findings: tuple[Finding, ...], form: SessionInput) -> None:
+    """Raise ``SafetyBlock`` if the session uses what an exclusion in force removes, without override."""
+    overridden = {o.finding for o in form.overrides}
+    for finding in findings:
+        if finding.action.value != "exclude" or finding.code in overridden:
+            continue
+        hits = _blocking(finding, form)
+        if hits:
+            raise SafetyBlock(f"{', '.join(hits)} excluded by finding {finding.code} ({finding.message}); "
+                              "record an override with a reason to proceed")
+
+
+def record_session(uow: AbstractUnitOfWork, actor: Actor, plan_id: str, session: dict[str, Any]) -> SessionRecord:
+    """Record a session delivered under the clinic's plan.
+
+    Returns the stored record (numbered after the plan's last session unless ``number`` is given).
+    Raises ``PermissionDenied`` (reception), ``NotFound``, ``InputError`` (bad field, ended plan),
+    ``SafetyBlock`` (an excluded point or modality without override), ``Conflict`` (number taken).
+    """
+    with uow, audited(uow, actor, "session.record", "session") as note:
+        require_clinical(actor)
+        plan = found(uow.plans.get(actor.clinic_id, plan_id), "plan", plan_id)
+        note.patient_id = plan.patient_id
+        form = parse(SessionInput, session)
+        if plan.status != PlanStatus.ACTIVE.value:
+            raise InputError("plan_id", f"the plan is {plan.status}; sessions need an active plan")
+        screening = found(uow.screenings.get(actor.clinic_id, plan.screening_id), "screening", plan.screening_id)
+        check_session_safety(screening.to_screening().in_force(), form)
+        earlier = uow.sessions.list_for_plan(actor.clinic_id, plan_id)
+        record = SessionRecord(
+            id=new_id(),
+            clinic_id=actor.clinic_id,
+            patient_id=plan.patient_id,
+            plan_id=plan.id,
+            number=form.number or (max((s.number for s in earlier), default=0) + 1),
+            session_date=form.session_date,
+            practitioner_id=actor.user_id,
+            style=form.style,
+            rationale=form.rationale,
+            individualisation=form.individualisation,
+            points=[NeedlePoint(**p.model_dump()) for p in form.points],
+            stimulation=Stimulation(**form.stimulation.model_dump()),
+            retention_minutes=form.retention_minutes,
+            needle=NeedleType(**form.needle.model_dump()),
+            co_interventions=list(form.co_interventions),
+            pain_before=form.pain_before,
+            pain_after=form.pain_after,
+            notes=form.notes,
+            overrides=[o.model_dump() for o in form.overrides],
+            recorded_at=uow.clock(),
+            recorded_by=actor.user_id,
+        )
+        note.record_id = record.id
+        uow.sessions.add(record)
+        return record
+
+
+def list_sessions(uow: AbstractUnitOfWork, actor: Actor, plan_id: str) -> list[SessionRecord]:
+    """Return the plan's sessions by number. Raises ``PermissionDenied``, ``NotFound``."""
+    with uow, audited(uow, actor, "session.list", "plan", plan_id) as note:
+        require_clinical(actor)
+        plan = found(uow.plans.get(actor.clinic_id, plan_id), "plan", plan_id)
+        note.patient_id = plan.patient_id
+        return uow.sessions.list_for_plan(actor.clinic_id, plan_id)
+
+
+class AdverseEventInput(_Form):
+    """An adverse event as reported."""
+
+    occurred_on: date
+    type: str = Field(min_length=1, max_length=100)
+    severity: Literal["mild", "moderate", "severe"]
+    outcome: Literal["resolved", "ongoing", "referred", "unknown"]
+    session_id: str | None = None
+    description: str = Field(default="", max_length=4000)
+
+
+def record_adverse_event(
+    uow: AbstractUnitOfWork, actor: Actor, patient_id: str, event: dict[str, Any]
+) -> AdverseEvent:
+    """Record an adverse event of the clinic's patient, optionally tied to one of their sessions.
+
+    Returns the stored event. Raises ``PermissionDenied``, ``NotFound`` (patient or session),
+    ``InputError``.
+    """
+    with uow, audited(uow, actor, "adverse_event.record", "adverse_event", patient_id=patient_id) as note:
+        require_clinical(actor)
+        found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
+        form = parse(AdverseEventInput, event)
+        if form.session_id is not None:
+            session = uow.sessions.get(actor.clinic_id, form.session_id)
+            if session is None or session.patient_id != patient_id:
+                found(None, "session of this patient", form.session_id)
+        record = AdverseEvent(id=new_id(), clinic_id=actor.clinic_id, patient_id=patient_id,
+                              recorded_at=uow.clock(), recorded_by=actor.user_id, **form.model_dump())
+        note.record_id = record.id
+        uow.adverse_events.add(record)
+        return record

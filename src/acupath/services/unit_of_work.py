@@ -1,0 +1,58 @@
+"""The abstract unit of work: one transaction, and the repositories that take part in it.
+
+Use it as a context manager (cosmicpython, chapter 6)::
+
+    with uow:
+        uow.patients.add(patient)
+        uow.commit()
+
+Leaving the block without ``commit()`` rolls back, so a half-done write never stays. Only the unit
+of work commits; repositories never do.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from acupath.services import repositories as repo
+
+
+def utc_now() -> datetime:
+    """Return the current time in UTC (the default clock of a unit of work)."""
+    return datetime.now(UTC)
+
+
+class AbstractUnitOfWork(abc.ABC):
+    """A transaction over every repository. Subclasses set the repositories in ``__enter__``."""
+
+    clinics: repo.ClinicRepository
+    users: repo.UserRepository
+    patients: repo.PatientRepository
+    intakes: repo.IntakeRepository
+    screenings: repo.ScreeningRepository
+    plans: repo.PlanRepository
+    sessions: repo.SessionRepository
+    adverse_events: repo.AdverseEventRepository
+    reassessments: repo.ReassessmentRepository
+    audit: repo.AuditLog
+
+    #: Where services read the time for records and audit entries; tests freeze it.
+    clock: Callable[[], datetime] = staticmethod(utc_now)
+
+    def __enter__(self) -> AbstractUnitOfWork:
+        return self
+
+    def __exit__(self, *args: Any) -> None:
+        # Anything not committed is undone; rolling back after a commit is harmless.
+        self.rollback()
+
+    @abc.abstractmethod
+    def commit(self) -> None:
+        """Make every change since the last commit permanent."""
+
+    @abc.abstractmethod
+    def rollback(self) -> None:
+        """Undo every change since the last commit."""
