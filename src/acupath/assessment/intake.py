@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from acupath.errors import InputError
 from acupath.knowledge.schema.regions import split_side
 
 Condition = Literal[
@@ -170,3 +171,33 @@ class Intake(_Strict):
         """Return the patient's age in whole years on ``day``."""
         born = self.patient.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text or "intake"
+
+
+def parse_intake(data: object) -> Intake:
+    """Validate ``data`` (a mapping read from YAML or JSON) as an ``Intake``.
+
+    Returns the intake. Raises ``InputError`` naming the first offending field path (for example
+    ``safety.bleeding_disorder``) and, where pydantic knows them, the allowed values.
+    """
+    if not isinstance(data, dict):
+        raise InputError("intake", "must be a mapping of keys (patient, condition, pain, ...)")
+    try:
+        return Intake.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        expected = (first.get("ctx") or {}).get("expected")
+        message = first["msg"]
+        if first["type"] == "extra_forbidden":
+            message = "unknown key"
+        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        raise InputError(_location(first["loc"]), message + more, expected) from None

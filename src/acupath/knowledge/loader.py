@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the schemas are imported lazily by the registry
     from acupath.knowledge.schema.conditions import ConditionFile
     from acupath.knowledge.schema.coverage import CoverageFile
     from acupath.knowledge.schema.programme import ProgrammeFile
+    from acupath.knowledge.schema.safety import SafetyFile
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -108,6 +109,11 @@ class KnowledgeBase:
     def programme(self) -> ProgrammeFile:
         """programme.yaml: multimodal components, adjunct point sets, needle budget, spacing."""
         return self.collection("programme")
+
+    @property
+    def safety(self) -> SafetyFile:
+        """safety.yaml: red flags, contraindications, cautions and standing rules."""
+        return self.collection("safety")
 
     def __getattr__(self, name: str) -> Any:
         # Typed properties above cover the common collections; others are reachable by name.

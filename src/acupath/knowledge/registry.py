@@ -27,9 +27,11 @@ def collections() -> tuple[Collection, ...]:
     from acupath.knowledge.schema.conditions import ConditionFile
     from acupath.knowledge.schema.coverage import CoverageFile
     from acupath.knowledge.schema.programme import ProgrammeFile
+    from acupath.knowledge.schema.safety import SafetyFile
 
     found: list[Collection] = [Collection("citations", "citations.yaml", CitationsFile)]
     found.append(Collection("conditions", "conditions/*.yaml", ConditionFile, many=True))
     found.append(Collection("coverage", "coverage.yaml", CoverageFile))
     found.append(Collection("programme", "programme.yaml", ProgrammeFile))
+    found.append(Collection("safety", "safety.yaml", SafetyFile))
     return tuple(found)

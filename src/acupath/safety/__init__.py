@@ -1,1 +1,11 @@
-"""acupath.safety."""
+"""acupath.safety: screening for red flags and contraindications, and the constraints a plan must honour.
+
+``screen(intake, kb, today)`` returns a ``Screening``; ``PlanConstraints.from_screening`` is the one
+place that decides what a plan may contain; ``violations`` checks a finished plan against a screening.
+"""
+
+from acupath.safety.constraints import PlanConstraints, Verdict
+from acupath.safety.screening import screen, status_of
+from acupath.safety.violations import PlanOutline, violations
+
+__all__ = ["PlanConstraints", "PlanOutline", "Verdict", "screen", "status_of", "violations"]

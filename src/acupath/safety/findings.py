@@ -88,7 +88,8 @@ class Finding:
     """One red flag, contraindication or caution found at screening.
 
     ``code`` is the rule's id in safety.yaml; ``citations`` are citation keys; ``override`` is set when
-    a clinician overrode it (the finding is still shown, marked as overridden).
+    a clinician overrode it (the finding is still shown, marked as overridden); ``note`` records a
+    disagreement between sources and the position acupath took.
     """
 
     code: str
@@ -99,6 +100,8 @@ class Finding:
     citations: tuple[str, ...]
     affects: Affects = field(default_factory=Affects)
     override: Override | None = None
+    #: Where sources disagree or a threshold was chosen: what acupath chose and why (safety.yaml).
+    note: str | None = None
 
     @property
     def in_force(self) -> bool:

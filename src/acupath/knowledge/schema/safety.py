@@ -1,0 +1,271 @@
+"""safety.yaml: red flags, contraindications and cautions as data (DESIGN.md, "Safety is a property").
+
+Each rule has a ``when`` condition written in a small fixed vocabulary of operators (never evaluated as
+code; ``acupath.safety.rules`` interprets it), what it ``affects`` in a plan, and its citations.
+Two further sections hold what applies to every patient: ``standing`` rules (never overridable, never a
+finding: EA across the chest, needling-prohibited points) and ``ea_geometry`` (which regions an
+electrode pair's current crosses). The depth and angle caution of a flagged point is points.yaml's
+``flag_rules`` guidance, so that one file holds it.
+
+Condition operators (exactly one key per condition)::
+
+    all: [cond, ...]            every condition holds
+    any: [cond, ...]            at least one holds
+    not: cond                   the condition does not hold
+    field_true: history.cancer  the intake field is true
+    field_equals: {field: safety.bleeding_disorder, value: severe}
+    field_in: {field: safety.epilepsy, values: [poorly_controlled]}
+    field_nonempty: safety.skin_lesions_at
+    age_over: 50                age in whole years on the screening day is above the value
+    onset_age_over: 50          age when the pain began (today minus pain.duration_weeks) is above it
+    condition_in: [migraine]    the intake's condition is one of these
+    score_flag: {instrument: phq9, flag: self_harm_risk}   scoring the questionnaire raised the flag
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from acupath.knowledge.schema.document import Document, Strict
+from acupath.knowledge.schema.regions import Region
+
+Modality = Literal["manual", "electro", "auricular", "warm_needle", "heat", "acupressure"]
+Kind = Literal["red_flag", "contraindication", "caution"]
+SeverityName = Literal["urgent", "high", "moderate", "low"]
+ActionName = Literal["urgent_referral", "referral", "exclude", "caution"]
+
+_TECHNIQUE = re.compile(r"^[a-z][a-z0-9_]*$")
+_FIELD_PATH = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+_POINT_CODE = re.compile(r"^[A-Z]{2,3}\d{1,2}$|^EX-[A-Z]{1,3}\d{1,2}$")
+_OPERATORS = (
+    "all", "any", "not_", "always", "field_true", "field_equals", "field_in", "field_nonempty",
+    "age_over", "onset_age_over", "condition_in", "score_flag",
+)
+
+
+def _field_path(value: str) -> str:
+    if not _FIELD_PATH.match(value):
+        raise ValueError(f"field path must be dotted lower_snake_case like history.cancer, got {value!r}")
+    return value
+
+
+class FieldValue(Strict):
+    """Operand of ``field_equals``."""
+
+    field: str
+    value: str | int | bool
+
+    @field_validator("field")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        return _field_path(value)
+
+
+class FieldValues(Strict):
+    """Operand of ``field_in``."""
+
+    field: str
+    values: tuple[str | int | bool, ...] = Field(min_length=1)
+
+    @field_validator("field")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        return _field_path(value)
+
+
+class ScoreFlag(Strict):
+    """Operand of ``score_flag``: an instrument id and a flag its score may raise."""
+
+    instrument: str
+    flag: str
+
+
+class When(Strict):
+    """One condition: exactly one operator key is set."""
+
+    all: tuple[When, ...] | None = None
+    any: tuple[When, ...] | None = None
+    not_: When | None = Field(default=None, alias="not")
+    always: Literal[True] | None = None
+    field_true: str | None = None
+    field_equals: FieldValue | None = None
+    field_in: FieldValues | None = None
+    field_nonempty: str | None = None
+    age_over: int | None = Field(default=None, ge=0, le=130)
+    onset_age_over: int | None = Field(default=None, ge=0, le=130)
+    condition_in: tuple[str, ...] | None = None
+    score_flag: ScoreFlag | None = None
+
+    @field_validator("field_true", "field_nonempty")
+    @classmethod
+    def _paths(cls, value: str | None) -> str | None:
+        return None if value is None else _field_path(value)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> When:
+        used = [name for name in _OPERATORS if getattr(self, name) is not None]
+        if len(used) != 1:
+            allowed = ", ".join(n.rstrip("_") for n in _OPERATORS)
+            raise ValueError(f"a condition needs exactly one operator, got {used or 'none'} (allowed: {allowed})")
+        return self
+
+    def operator(self) -> tuple[str, Any]:
+        """Return the one operator set and its operand, e.g. ``("field_true", "history.cancer")``."""
+        for name in _OPERATORS:
+            operand = getattr(self, name)
+            if operand is not None:
+                return name.rstrip("_"), operand
+        raise AssertionError("validated to hold one operator")  # pragma: no cover
+
+
+class AffectsSpec(Strict):
+    """What a rule removes from (or qualifies in) a plan.
+
+    ``points_flagged`` names point flags resolved against points.yaml; ``regions_from`` names an intake
+    field holding side-aware regions (``safety.skin_lesions_at``); ``ea_over_regions`` adds a technique
+    ``ea_over_region:<region>`` for every region, so that no electrode pair runs over or across it.
+    """
+
+    points: tuple[str, ...] = ()
+    points_flagged: tuple[str, ...] = ()
+    regions: tuple[Region, ...] = ()
+    regions_from: str | None = None
+    ea_over_regions: bool = False
+    modalities: tuple[Modality, ...] = ()
+    techniques: tuple[str, ...] = ()
+
+    @field_validator("points")
+    @classmethod
+    def _codes(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        for code in codes:
+            if not _POINT_CODE.match(code):
+                raise ValueError(f"not a point code: {code!r}")
+        return codes
+
+    @field_validator("techniques")
+    @classmethod
+    def _techniques(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            if not _TECHNIQUE.match(name):
+                raise ValueError(f"technique must be lower_snake_case, got {name!r}")
+        return names
+
+    @field_validator("regions_from")
+    @classmethod
+    def _from(cls, value: str | None) -> str | None:
+        return None if value is None else _field_path(value)
+
+
+class Position(Strict):
+    """What one source says where sources disagree."""
+
+    citation: str
+    says: str
+    status: Literal["verified", "unverified", "contradicted", "traditional"] = "verified"
+
+
+class Disagreement(Strict):
+    """Sources that disagree on a rule: what acupath chose, and every position with its status."""
+
+    chosen: str
+    positions: tuple[Position, ...] = Field(min_length=2)
+
+
+class Rule(Strict):
+    """One red flag, contraindication or caution, found when ``when`` holds for an intake."""
+
+    code: str
+    kind: Kind
+    severity: SeverityName
+    action: ActionName
+    message: str = Field(min_length=10)
+    citations: tuple[str, ...] = Field(min_length=1)
+    when: When
+    affects: AffectsSpec = AffectsSpec()
+    note: str | None = None
+    disagreement: Disagreement | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not _TECHNIQUE.match(value):
+            raise ValueError(f"rule code must be lower_snake_case, got {value!r}")
+        return value
+
+
+class StandingRule(Strict):
+    """A constraint on every plan for every patient: never a finding, never overridable."""
+
+    code: str
+    message: str
+    citations: tuple[str, ...] = Field(min_length=1)
+    affects: AffectsSpec
+
+
+class EaGeometry(Strict):
+    """Which regions an electrode pair's current runs over or across.
+
+    A pair touching a ``chest_regions`` point, or joining left and right where either point lies in
+    ``upper_body_regions``, or joining a midline ``thorax_regions`` point to an ``upper_limb_regions``
+    point, crosses the chest. A left-right pair of ``lower_body_regions`` points crosses
+    ``pelvic_crossing_regions``. On one side, a pair along a ``limb_chains`` chain crosses the regions
+    between its two points.
+    """
+
+    chest_regions: tuple[Region, ...]
+    thorax_regions: tuple[Region, ...]
+    upper_body_regions: tuple[Region, ...]
+    upper_limb_regions: tuple[Region, ...]
+    lower_body_regions: tuple[Region, ...]
+    pelvic_crossing_regions: tuple[Region, ...]
+    limb_chains: tuple[tuple[Region, ...], ...]
+    citations: tuple[str, ...] = Field(min_length=1)
+
+
+class SafetyFile(Document):
+    """The safety.yaml document."""
+
+    rules: tuple[Rule, ...]
+    standing: tuple[StandingRule, ...] = ()
+    ea_geometry: EaGeometry
+
+    @field_validator("rules")
+    @classmethod
+    def _unique(cls, rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+        seen: set[str] = set()
+        for rule in rules:
+            if rule.code in seen:
+                raise ValueError(f"duplicate rule code {rule.code!r}")
+            seen.add(rule.code)
+        return rules
+
+    def rule(self, code: str) -> Rule:
+        """Return the rule with ``code``. Raises ``KeyError`` when there is none."""
+        for rule in self.rules:
+            if rule.code == code:
+                return rule
+        raise KeyError(code)
+
+    def cited_keys(self) -> set[str]:
+        """Return every citation key in the header, rules, standing rules, cautions and geometry."""
+        keys = set(self.citations) | set(self.ea_geometry.citations)
+        for rule in self.rules:
+            keys |= set(rule.citations)
+            if rule.disagreement is not None:
+                keys |= {p.citation for p in rule.disagreement.positions}
+        for entry in self.standing:
+            keys |= set(entry.citations)
+        return keys
+
+    def point_codes(self) -> set[str]:
+        """Return every point code named explicitly by a rule or standing rule."""
+        codes: set[str] = set()
+        for entry in (*self.rules, *self.standing):
+            codes |= set(entry.affects.points)
+        return codes
+
+
+When.model_rebuild()

@@ -1,0 +1,156 @@
+"""Screening: every rule of safety.yaml applied to one intake, overrides attached, status computed.
+
+Decisions recorded here (DESIGN.md, "Safety is a property"):
+
+- No finding is ever dropped; an overridden finding stays in the list, marked with its override.
+- The status is the worst action among the findings *in force*: urgent_referral, then referral, then
+  proceed_with_cautions (any exclude or caution), else proceed.
+- Every finding may be overridden by a clinician with a written reason, urgent referrals included
+  (the house rule: the clinician decides and is accountable). The override is stored, shown on every
+  rendering, and the finding itself is still listed. An override naming a code that screening did not
+  find is an input error, so that a typo never silently leaves a finding in force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from acupath.assessment.intake import Intake
+from acupath.errors import InputError
+from acupath.knowledge.schema.safety import AffectsSpec, Rule
+from acupath.safety.findings import (
+    Action,
+    Affects,
+    Finding,
+    FindingKind,
+    Override,
+    Screening,
+    ScreeningStatus,
+    Severity,
+)
+from acupath.safety.rules import Facts, FlagScorer, holds
+
+#: Worst first; the status is the first whose action some finding in force requires.
+_STATUS_BY_ACTION: tuple[tuple[Action, ScreeningStatus], ...] = (
+    (Action.URGENT_REFERRAL, ScreeningStatus.URGENT_REFERRAL),
+    (Action.REFERRAL, ScreeningStatus.REFERRAL),
+    (Action.EXCLUDE, ScreeningStatus.PROCEED_WITH_CAUTIONS),
+    (Action.CAUTION, ScreeningStatus.PROCEED_WITH_CAUTIONS),
+)
+_ACTION_RANK = {action: rank for rank, (action, _) in enumerate(_STATUS_BY_ACTION)}
+
+
+def status_of(findings: Iterable[Finding]) -> ScreeningStatus:
+    """Return the status that the findings in force require (overridden findings do not count)."""
+    actions = {f.action for f in findings if f.in_force}
+    for action, status in _STATUS_BY_ACTION:
+        if action in actions:
+            return status
+    return ScreeningStatus.PROCEED
+
+
+def flagged_points(kb: Any, flags: Iterable[str]) -> frozenset[str]:
+    """Return the codes of every point in points.yaml carrying one of ``flags`` (empty without points)."""
+    points = getattr(kb, "points", None)
+    if points is None:
+        return frozenset()
+    wanted = set(flags)
+    return frozenset(p.code for p in points.points if wanted & set(p.safety_flags))
+
+
+def affects_of(spec: AffectsSpec, facts: Facts | None, kb: Any) -> Affects:
+    """Return the concrete ``Affects`` of a rule: flagged points resolved, intake regions filled in."""
+    regions = list(spec.regions)
+    if spec.regions_from is not None and facts is not None:
+        regions.extend(facts.value(spec.regions_from))
+    techniques = set(spec.techniques)
+    if spec.ea_over_regions:
+        techniques |= {f"ea_over_region:{region}" for region in regions}
+    return Affects(
+        points=frozenset(spec.points) | flagged_points(kb, spec.points_flagged),
+        regions=frozenset(regions),
+        modalities=frozenset(spec.modalities),
+        techniques=frozenset(techniques),
+    )
+
+
+def _finding(rule: Rule, facts: Facts, kb: Any) -> Finding:
+    affects = affects_of(rule.affects, facts, kb)
+    message = rule.message.replace("{regions}", ", ".join(sorted(affects.regions)))
+    note = rule.note
+    if rule.disagreement is not None:
+        chosen = f"Sources disagree; acupath: {rule.disagreement.chosen}."
+        note = f"{note} {chosen}" if note else chosen
+    return Finding(
+        code=rule.code,
+        kind=FindingKind(rule.kind),
+        severity=Severity(rule.severity),
+        action=Action(rule.action),
+        message=message,
+        citations=rule.citations,
+        affects=affects,
+        note=note,
+    )
+
+
+def _attach_overrides(findings: list[Finding], intake: Intake) -> list[Finding]:
+    by_code = {f.code: i for i, f in enumerate(findings)}
+    for index, request in enumerate(intake.overrides):
+        if request.finding not in by_code:
+            raise InputError(
+                f"overrides[{index}].finding",
+                f"{request.finding!r} was not found by screening this intake",
+                sorted(by_code) or "none (screening found nothing to override)",
+            )
+        at = by_code[request.finding]
+        override = Override(finding=request.finding, reason=request.reason, by=request.by, on=request.on)
+        findings[at] = replace(findings[at], override=override)
+    return findings
+
+
+def default_scorer(kb: Any) -> FlagScorer:
+    """Return a scorer that scores a questionnaire with ``acupath.assessment.score`` and gives its flags.
+
+    The scorer raises ``InputError`` naming ``questionnaires.<instrument>.<item>`` for bad answers.
+    """
+
+    def score_flags(instrument: str, answers: dict[str, Any]) -> frozenset[str]:
+        from acupath.assessment import score
+
+        try:
+            result = score(instrument, answers)
+        except InputError as exc:
+            raise InputError(f"questionnaires.{instrument}.{exc.field}", exc.problem, exc.allowed) from None
+        return frozenset(result.flags)
+
+    return score_flags
+
+
+def screen(
+    intake: Intake,
+    kb: Any = None,
+    today: date | None = None,
+    scorer: FlagScorer | None = None,
+) -> Screening:
+    """Screen ``intake`` against every rule of safety.yaml.
+
+    ``today`` is the screening day (age rules); it defaults to the intake's treatment start date, never
+    to the clock. ``kb`` defaults to the packaged knowledge base; ``scorer`` to
+    ``acupath.assessment.score``.
+
+    Returns the ``Screening``: every finding whose condition holds, worst action first, overrides
+    attached, and the status of the findings in force. Raises ``InputError`` for an override naming a
+    code that was not found, or for questionnaire answers that cannot be scored.
+    """
+    if kb is None:
+        from acupath.knowledge import load_knowledge
+
+        kb = load_knowledge()
+    facts = Facts(intake=intake, today=today or intake.schedule.start, scorer=scorer or default_scorer(kb))
+    findings = [_finding(rule, facts, kb) for rule in kb.safety.rules if holds(rule.when, facts)]
+    findings.sort(key=lambda f: _ACTION_RANK[f.action])
+    findings = _attach_overrides(findings, intake)
+    return Screening(findings=tuple(findings), status=status_of(findings), knowledge_version=kb.version)

@@ -1,0 +1,107 @@
+"""Check a finished plan against a screening: the invariant of DESIGN.md "Safety is a property".
+
+``violations(plan, screening, kb)`` returns one line per thing in the plan that a finding in force (or a
+standing rule) forbids; an empty list means the plan honours the screening. It reads only what safety
+needs (``PlanOutline``), so the planner's plan, its JSON form, or a session record can all be checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from acupath.safety.constraints import Needle, PlanConstraints
+from acupath.safety.findings import Screening
+
+#: Modalities that put a needle through the skin at a body point.
+NEEDLING = ("manual", "electro", "warm_needle")
+
+
+@dataclass(frozen=True)
+class PlanOutline:
+    """What safety checks in a plan: needles with sides, modalities, electrode pairs, techniques."""
+
+    points: tuple[Needle, ...] = ()
+    modalities: tuple[str, ...] = ()
+    ea_pairs: tuple[tuple[Needle, Needle], ...] = ()
+    techniques: tuple[str, ...] = ()
+
+    @classmethod
+    def from_plan(cls, plan: Any) -> PlanOutline:
+        """Return the outline of a plan object or its JSON mapping.
+
+        Reads ``points`` (items with ``code`` and ``side``), ``modality`` (a name, or a mapping or object
+        with ``name``/``kind``) and/or ``modalities``, ``electroacupuncture.pairs`` (pairs of needles)
+        and ``techniques``. A plan that is already a ``PlanOutline`` is returned as is.
+        """
+        if isinstance(plan, PlanOutline):
+            return plan
+        points = tuple(_needle(item) for item in _get(plan, "points") or ())
+        modalities = [_name(m) for m in _get(plan, "modalities") or ()]
+        modality = _get(plan, "modality")
+        if modality is not None:
+            modalities.append(_name(modality))
+        electro = _get(plan, "electroacupuncture")
+        pairs_raw = (_get(electro, "pairs") or _get(electro, "electrode_pairs") or ()) if electro else ()
+        pairs = tuple((_needle(a), _needle(b)) for a, b in pairs_raw)
+        if pairs and "electro" not in modalities:
+            modalities.append("electro")
+        techniques = tuple(str(t) for t in _get(plan, "techniques") or ())
+        return cls(points=points, modalities=tuple(dict.fromkeys(m for m in modalities if m)),
+                   ea_pairs=pairs, techniques=techniques)
+
+
+def _get(source: Any, key: str) -> Any:
+    if source is None:
+        return None
+    if isinstance(source, Mapping):
+        return source.get(key)
+    return getattr(source, key, None)
+
+
+def _name(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    for key in ("name", "kind", "modality", "value"):
+        found = _get(value, key)
+        if isinstance(found, str):
+            return found
+    return str(value)
+
+
+def _needle(item: Any) -> Needle:
+    if isinstance(item, str):
+        code, _, side = item.partition(":")
+        return code, side or None
+    if isinstance(item, tuple | list):
+        return str(item[0]), (item[1] if len(item) > 1 else None)
+    side = _get(item, "side")
+    return str(_get(item, "code")), (None if side is None else str(side))
+
+
+def _lines(label: str, reasons: Iterable[str]) -> list[str]:
+    return [f"{label}: {reason}" for reason in reasons]
+
+
+def violations(plan: Any, screening: Screening, kb: Any) -> list[str]:
+    """Return every way ``plan`` contradicts the findings in force of ``screening`` or a standing rule.
+
+    ``plan`` is a ``PlanOutline``, a plan object or its JSON mapping (see ``PlanOutline.from_plan``).
+    Returns an empty list when the plan honours the screening; never raises for an odd plan.
+    """
+    outline = PlanOutline.from_plan(plan)
+    rules = PlanConstraints.from_screening(screening, kb)
+    found: list[str] = []
+    if outline.points or outline.modalities or outline.ea_pairs:
+        found += _lines("plan", rules.planning_allowed().reasons)
+    for modality in outline.modalities:
+        found += _lines(f"modality {modality}", rules.modality_allowed(modality).reasons)
+    for technique in outline.techniques:
+        found += _lines(f"technique {technique}", rules.technique_allowed(technique).reasons)
+    for code, side in outline.points:
+        found += _lines(f"point {code} ({side or 'unsided'})", rules.point_allowed(code, side).reasons)
+    for a, b in outline.ea_pairs:
+        label = f"electrode pair {a[0]}({a[1] or '?'})-{b[0]}({b[1] or '?'})"
+        found += _lines(label, rules.ea_pair_allowed(a, b).reasons)
+    return list(dict.fromkeys(found))
