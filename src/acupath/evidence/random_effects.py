@@ -1,0 +1,144 @@
+"""Pooling with τ²: random-effects estimate, Knapp–Hartung, prediction interval, Q-profile CI for τ².
+
+meta-analysis.md §3.4 (w* = 1/(v+τ̂²), knha: s² = Σw*(y−μ̂)²/(k−1), SE·s on t(k−1); "adhoc":
+s² = max(1, s²); "t": t(k−1) without rescaling), §3.5 (PI μ̂ ± c·sqrt(SE² + τ̂²), c = z or t(k−1) as
+the test) and §3.6 (Q-profile bounds solve Q_gen(τ²) = χ²_{k−1, 0.975} and χ²_{k−1, 0.025}).
+The single-analysis :func:`meta_analysis` is the batch engine run on one row, plus the extras.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import stats
+
+from acupath.errors import InputError
+from acupath.evidence.fixed import heterogeneity_rows
+from acupath.evidence.results import Heterogeneity, MetaResult
+from acupath.evidence.tau2 import TAU2_METHODS, estimate_tau2, q_root
+
+TESTS = ("z", "knha", "adhoc", "t")
+
+
+def pool_rows(
+    y: np.ndarray,
+    v: np.ndarray,
+    tau2: np.ndarray,
+    *,
+    mask: np.ndarray | None = None,
+    test: str = "z",
+    level: float = 95.0,
+) -> dict[str, np.ndarray]:
+    """Pool every row with weights 1/(v + τ²) and return estimate, SE, test, CI and PI arrays."""
+    if test not in TESTS:
+        raise InputError("test", f"unknown test {test!r}", TESTS)
+    w = 1.0 / (v + tau2[:, None])
+    if mask is not None:
+        w = w * mask
+    k = np.full(y.shape[0], float(y.shape[1])) if mask is None else mask.sum(axis=1)
+    sw = w.sum(axis=1)
+    mu = np.einsum("ij,ij->i", w, y) / sw
+    se = 1 / np.sqrt(sw)
+    alpha = 1 - level / 100
+    if test == "z":
+        crit = np.full_like(mu, stats.norm.ppf(1 - alpha / 2))
+        df = np.full_like(mu, np.nan)
+        s2 = np.ones_like(mu)
+    else:
+        df = k - 1
+        crit = stats.t.ppf(1 - alpha / 2, df)
+        r = y - mu[:, None]
+        s2 = np.einsum("ij,ij,ij->i", w, r, r) / df
+        if test == "adhoc":
+            s2 = np.maximum(1.0, s2)
+        elif test == "t":
+            s2 = np.ones_like(mu)
+        se = se * np.sqrt(s2)
+    stat = mu / se
+    pval = 2 * stats.norm.sf(np.abs(stat)) if test == "z" else 2 * stats.t.sf(np.abs(stat), df)
+    half_pi = crit * np.sqrt(se**2 + tau2)
+    return {"estimate": mu, "se": se, "stat": stat, "pval": pval, "df": df, "k": k,
+            "ci_lb": mu - crit * se, "ci_ub": mu + crit * se, "pi_lb": mu - half_pi, "pi_ub": mu + half_pi,
+            "s2": s2, "weights": 100 * w / sw[:, None]}
+
+
+def qprofile_ci(
+    yi: np.ndarray, vi: np.ndarray, level: float = 95.0, threshold: float = 1e-12
+) -> tuple[float, float]:
+    """Return the Q-profile (Viechtbauer 2007) confidence interval for τ² of one meta-analysis.
+
+    Solved exactly (safeguarded Newton on the monotone generalised Q), not with R's ``uniroot``
+    tolerance; bounds are truncated at 0 (meta-analysis.md §3.6, §0.2).
+    """
+    y, v = yi[None, :], vi[None, :]
+    k = yi.size
+    alpha = 1 - level / 100
+    targets = (stats.chi2.ppf(1 - alpha / 2, k - 1), stats.chi2.ppf(alpha / 2, k - 1))
+    lb, ub = (float(q_root(y, v, None, np.array([t]), threshold, 500)[0][0]) for t in targets)
+    return lb, ub
+
+
+def meta_analysis(
+    yi: Sequence[float] | np.ndarray,
+    vi: Sequence[float] | np.ndarray,
+    method: str = "REML",
+    *,
+    test: str = "z",
+    level: float = 95.0,
+    measure: str = "GEN",
+    labels: Sequence[str] = (),
+    threshold: float = 1e-10,
+    tau2_ci: bool = True,
+) -> MetaResult:
+    """Fit an intercept-only common-effect (FE/EE) or random-effects model to one set of studies.
+
+    Returns:
+        A :class:`MetaResult` with the pooled estimate, its test and CI, the prediction interval, Q, I²,
+        H², τ² with SE and (for random-effects methods) its Q-profile CI, and the study weights.
+
+    Raises:
+        InputError: unknown method or test, fewer than 2 studies for a τ² estimator, mismatched or
+            non-finite input, or non-positive variances where a method needs them.
+    """
+    method = method.upper()
+    if method not in TAU2_METHODS:
+        raise InputError("method", f"unknown method {method!r}", TAU2_METHODS)
+    y = np.asarray(yi, dtype=float)
+    v = np.asarray(vi, dtype=float)
+    if y.ndim != 1 or y.shape != v.shape or y.size == 0:
+        raise InputError("yi,vi", "need two one-dimensional arrays of the same, non-zero length")
+    if not (np.all(np.isfinite(y)) and np.all(np.isfinite(v))):
+        raise InputError("yi,vi", "contain missing or non-finite values", "finite numbers")
+    if np.any(v < 0):
+        raise InputError("vi", "a sampling variance is negative", "vi >= 0")
+    random = method not in ("FE", "EE")
+    if not random and np.any(v <= 0):
+        raise InputError("vi", "inverse-variance weights need positive sampling variances", "vi > 0")
+    if test != "z" and y.size < 2:
+        raise InputError("k", f"test={test} needs at least 2 studies", "k >= 2")
+    fit = estimate_tau2(y[None, :], v[None, :], method, threshold=threshold)
+    pooled = pool_rows(y[None, :], v[None, :], fit.tau2, test=test, level=level)
+    het = heterogeneity_rows(y[None, :], v[None, :], None, fit.tau2, random)
+    tau2 = float(fit.tau2[0])
+    ci_lb = ci_ub = float("nan")
+    i2_ci = h2_ci = (float("nan"), float("nan"))
+    vt = float(het["vt"][0])
+    if random and tau2_ci and y.size >= 2:
+        ci_lb, ci_ub = qprofile_ci(y, v, level)
+        i2_ci = (100 * ci_lb / (vt + ci_lb), 100 * ci_ub / (vt + ci_ub))
+        h2_ci = (ci_lb / vt + 1, ci_ub / vt + 1)
+    heterogeneity = Heterogeneity(
+        q=float(het["q"][0]), q_df=int(het["q_df"][0]), q_pval=float(het["q_pval"][0]),
+        i2=float(het["i2"][0]), h2=float(het["h2"][0]), vt=vt, tau2=tau2, se_tau2=float(fit.se[0]),
+        tau2_ci_lb=ci_lb, tau2_ci_ub=ci_ub, i2_ci=i2_ci, h2_ci=h2_ci,
+    )
+    return MetaResult(
+        method=method, test=test, measure=measure, k=int(y.size),
+        estimate=float(pooled["estimate"][0]), se=float(pooled["se"][0]), stat=float(pooled["stat"][0]),
+        dist="z" if test == "z" else "t", df=float(pooled["df"][0]), pval=float(pooled["pval"][0]),
+        ci_lb=float(pooled["ci_lb"][0]), ci_ub=float(pooled["ci_ub"][0]),
+        pi_lb=float(pooled["pi_lb"][0]), pi_ub=float(pooled["pi_ub"][0]),
+        heterogeneity=heterogeneity, yi=y, vi=v, weights=pooled["weights"][0], level=level,
+        labels=tuple(labels),
+    )
