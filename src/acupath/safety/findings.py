@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 
 class FindingKind(StrEnum):
@@ -66,6 +67,15 @@ class Affects:
         """Return True when the finding removes nothing from a plan."""
         return not (self.points or self.regions or self.modalities or self.techniques)
 
+    def to_dict(self) -> dict[str, list[str]]:
+        """Return JSON-ready data: each set as a sorted list."""
+        return {
+            "points": sorted(self.points),
+            "regions": sorted(self.regions),
+            "modalities": sorted(self.modalities),
+            "techniques": sorted(self.techniques),
+        }
+
 
 @dataclass(frozen=True)
 class Override:
@@ -108,6 +118,25 @@ class Finding:
         """True while no override with a reason stands against this finding."""
         return self.override is None
 
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-ready data (enums as their values, the override with its ISO date or null)."""
+        override = None
+        if self.override is not None:
+            on = self.override.on.isoformat() if self.override.on else None
+            override = {"reason": self.override.reason, "by": self.override.by, "on": on}
+        return {
+            "code": self.code,
+            "kind": self.kind.value,
+            "severity": self.severity.value,
+            "action": self.action.value,
+            "message": self.message,
+            "citations": list(self.citations),
+            "affects": self.affects.to_dict(),
+            "in_force": self.in_force,
+            "override": override,
+            "note": self.note,
+        }
+
 
 @dataclass(frozen=True)
 class Screening:
@@ -125,3 +154,11 @@ class Screening:
     def in_force(self) -> tuple[Finding, ...]:
         """Return the findings that have not been overridden."""
         return tuple(f for f in self.findings if f.in_force)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return JSON-ready data: status, every finding (overridden ones marked), knowledge version."""
+        return {
+            "status": self.status.value,
+            "findings": [f.to_dict() for f in self.findings],
+            "knowledge_version": self.knowledge_version,
+        }

@@ -14,42 +14,59 @@ from typing import Any
 from acupath.safety.constraints import Needle, PlanConstraints
 from acupath.safety.findings import Screening
 
-#: Modalities that put a needle through the skin at a body point.
-NEEDLING = ("manual", "electro", "warm_needle")
-
 
 @dataclass(frozen=True)
 class PlanOutline:
-    """What safety checks in a plan: needles with sides, modalities, electrode pairs, techniques."""
+    """What safety checks in a plan: needles with sides, modalities, electrode pairs, techniques.
+
+    ``points`` are every point of the plan (needled or pressed); ``needled`` those that a needle goes
+    into, whose modality is checked (an ear point is ``auricular``, any other ``manual``).
+    """
 
     points: tuple[Needle, ...] = ()
     modalities: tuple[str, ...] = ()
     ea_pairs: tuple[tuple[Needle, Needle], ...] = ()
     techniques: tuple[str, ...] = ()
+    needled: tuple[Needle, ...] = ()
 
     @classmethod
     def from_plan(cls, plan: Any) -> PlanOutline:
         """Return the outline of a plan object or its JSON mapping.
 
-        Reads ``points`` (items with ``code`` and ``side``), ``modality`` (a name, or a mapping or object
-        with ``name``/``kind``) and/or ``modalities``, ``electroacupuncture.pairs`` (pairs of needles)
-        and ``techniques``. A plan that is already a ``PlanOutline`` is returned as is.
+        Reads ``points`` (items with ``code``, ``side``, and ``technique``: ``needle`` unless told, and
+        ``warm_needle``), ``modality`` (a name, or a mapping or object with ``primary``/``name`` and
+        ``heat``) and/or ``modalities``, ``electroacupuncture.pairs`` (pairs of needles, or
+        ``(point, point, side)`` triples) and ``techniques``. A ``PlanOutline`` is returned as is.
         """
         if isinstance(plan, PlanOutline):
             return plan
-        points = tuple(_needle(item) for item in _get(plan, "points") or ())
+        items = list(_get(plan, "points") or ())
+        points = tuple(_needle(item) for item in items)
+        needled = tuple(_needle(i) for i in items if (_get(i, "technique") or "needle") == "needle")
         modalities = [_name(m) for m in _get(plan, "modalities") or ()]
         modality = _get(plan, "modality")
         if modality is not None:
             modalities.append(_name(modality))
+            heat = None if isinstance(modality, str) else _get(modality, "heat")
+            if heat:
+                modalities.append("warm_needle" if heat == "warm_needle" else "heat")
+        if any(_get(i, "warm_needle") for i in items):
+            modalities.append("warm_needle")
         electro = _get(plan, "electroacupuncture")
         pairs_raw = (_get(electro, "pairs") or _get(electro, "electrode_pairs") or ()) if electro else ()
-        pairs = tuple((_needle(a), _needle(b)) for a, b in pairs_raw)
+        pairs = tuple(_pair(raw) for raw in pairs_raw)
         if pairs and "electro" not in modalities:
             modalities.append("electro")
         techniques = tuple(str(t) for t in _get(plan, "techniques") or ())
         return cls(points=points, modalities=tuple(dict.fromkeys(m for m in modalities if m)),
-                   ea_pairs=pairs, techniques=techniques)
+                   ea_pairs=pairs, techniques=techniques, needled=needled)
+
+
+def _pair(raw: Any) -> tuple[Needle, Needle]:
+    items = list(raw)
+    if len(items) == 3 and all(isinstance(x, str) for x in items):  # (point, point, side)
+        return (items[0], items[2]), (items[1], items[2])
+    return _needle(items[0]), _needle(items[1])
 
 
 def _get(source: Any, key: str) -> Any:
@@ -63,7 +80,7 @@ def _get(source: Any, key: str) -> Any:
 def _name(value: Any) -> str:
     if isinstance(value, str):
         return value
-    for key in ("name", "kind", "modality", "value"):
+    for key in ("primary", "name", "kind", "modality", "value"):
         found = _get(value, key)
         if isinstance(found, str):
             return found
@@ -101,6 +118,10 @@ def violations(plan: Any, screening: Screening, kb: Any) -> list[str]:
         found += _lines(f"technique {technique}", rules.technique_allowed(technique).reasons)
     for code, side in outline.points:
         found += _lines(f"point {code} ({side or 'unsided'})", rules.point_allowed(code, side).reasons)
+    for code, side in outline.needled:
+        needle = rules.needle(code, side)
+        modality = "auricular" if needle is not None and "ear" in needle.regions else "manual"
+        found += _lines(f"needling {code} ({side or 'unsided'})", rules.modality_allowed(modality).reasons)
     for a, b in outline.ea_pairs:
         label = f"electrode pair {a[0]}({a[1] or '?'})-{b[0]}({b[1] or '?'})"
         found += _lines(label, rules.ea_pair_allowed(a, b).reasons)
