@@ -1,0 +1,184 @@
+"""Load generation for the HTTP benchmarks: a loopback uvicorn process and concurrent async clients.
+
+Every run is bounded twice, by a number of requests and by wall time, so a benchmark stops by itself
+even when the server hangs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+LOOPBACK = "127.0.0.1"  # never listen beyond this machine
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Throughput and latency of one endpoint under load; latencies in milliseconds."""
+
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def per_second(self) -> float:
+        """Return completed requests per second of wall time."""
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def free_port() -> int:
+    """Return a TCP port on the loopback interface that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def uvicorn_server(target: str, *, factory: bool = False, env: dict[str, str] | None = None,
+                   timeout: float = 30.0) -> Iterator[str]:
+    """Run ``uvicorn target`` on the loopback interface; yields its base URL and stops it on exit.
+
+    Raises RuntimeError when the server does not answer within ``timeout`` seconds.
+    """
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", target, "--host", LOOPBACK, "--port", str(port),
+               "--log-level", "warning", "--no-access-log"]
+    if factory:
+        command.append("--factory")
+    process = subprocess.Popen(command, env={**os.environ, **(env or {})})
+    base = f"http://{LOOPBACK}:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"uvicorn {target} exited with {process.returncode}")
+            try:
+                httpx.get(base + "/openapi.json", timeout=1.0)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"uvicorn {target} did not start in {timeout:.0f} s") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _percentile(sorted_values: list[float], fraction: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, round(fraction * (len(sorted_values) - 1)))
+    return sorted_values[index]
+
+
+RequestFactory = Callable[[int], tuple[str, str, dict[str, Any] | None]]
+
+
+class _Connection:
+    """One keep-alive HTTP/1.1 connection; far lighter than a full client, so the load generator
+    (on the same machine) takes less CPU away from the server it measures."""
+
+    def __init__(self, host: str, port: int, headers: dict[str, str]) -> None:
+        self.host, self.port = host, port
+        self.fixed = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, body: dict[str, Any] | None) -> int:
+        """Send one request and read the whole response; returns its status code."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        payload = json.dumps(body).encode() if body is not None else b""
+        head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{self.fixed}"
+                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n")
+        self.writer.write(head.encode() + payload)
+        status_line = await self.reader.readline()
+        status = int(status_line.split()[1])
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+        await self.reader.readexactly(length)
+        return status
+
+    async def close(self) -> None:
+        """Close the connection if it was opened."""
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+
+
+async def _hammer(base: str, make_request: RequestFactory, *, clients: int, total: int,
+                  max_seconds: float, headers: dict[str, str]) -> tuple[list[float], int, float]:
+    url = httpx.URL(base)
+    latencies: list[float] = []
+    errors = 0
+    issued = 0
+    deadline = time.perf_counter() + max_seconds
+
+    async def worker() -> None:
+        nonlocal errors, issued
+        connection = _Connection(url.host, url.port or 80, headers)
+        try:
+            while issued < total and time.perf_counter() < deadline:
+                number = issued
+                issued += 1
+                method, path, body = make_request(number)
+                started = time.perf_counter()
+                try:
+                    ok = await asyncio.wait_for(connection.request(method, path, body), 10.0) < 400
+                except (TimeoutError, OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+                    ok = False
+                    await connection.close()
+                    connection = _Connection(url.host, url.port or 80, headers)
+                latencies.append((time.perf_counter() - started) * 1000.0)
+                if not ok:
+                    errors += 1
+        finally:
+            await connection.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    return latencies, errors, time.perf_counter() - started
+
+
+def measure(name: str, base: str, make_request: RequestFactory, *, clients: int = 16, total: int = 2000,
+            warmup: int = 100, max_seconds: float = 20.0, headers: dict[str, str] | None = None
+            ) -> Measurement:
+    """Drive ``clients`` concurrent clients against ``base``; returns the measurement of the timed part.
+
+    ``make_request(n)`` gives the n-th request as (method, path, JSON body or None). A warm-up of
+    ``warmup`` requests runs first and is not counted (connection set-up, first queries).
+    """
+    headers = headers or {}
+    asyncio.run(_hammer(base, make_request, clients=clients, total=warmup, max_seconds=max_seconds,
+                        headers=headers))
+    latencies, errors, elapsed = asyncio.run(
+        _hammer(base, lambda n: make_request(n + warmup), clients=clients, total=total,
+                max_seconds=max_seconds, headers=headers))
+    latencies.sort()
+    return Measurement(name=name, requests=len(latencies) - errors, errors=errors, seconds=elapsed,
+                       p50_ms=_percentile(latencies, 0.50), p99_ms=_percentile(latencies, 0.99))

@@ -1,0 +1,69 @@
+"""The FastAPI application factory: ``create_app(settings)``; OpenAPI at ``/docs``.
+
+Nothing happens at import time. ``create_app`` loads the knowledge base once, builds the database
+engine from the settings (or takes a unit-of-work factory from tests), and registers every route and
+the one mapping from errors to HTTP statuses. ``app_from_environment`` is the zero-argument factory
+uvicorn calls (``uvicorn --factory acupath.api.app:app_from_environment``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from acupath import __version__
+from acupath.api.deps import ApiState
+from acupath.api.errors import install_error_handlers
+from acupath.api.routes import auth, health, intakes, patients, plans, progress, sessions, users
+from acupath.api.tokens import RevocationList, TokenSigner
+from acupath.knowledge import KnowledgeBase, load_knowledge
+from acupath.services.unit_of_work import AbstractUnitOfWork
+from acupath.settings import Settings
+
+ROUTERS = (health.router, auth.router, users.router, patients.router, intakes.router, plans.router,
+           sessions.router, progress.router)
+
+
+def _storage_uow_factory(settings: Settings) -> Callable[[], AbstractUnitOfWork]:
+    from acupath.storage import SqlAlchemyUnitOfWork, make_engine, session_factory
+
+    sessions_of = session_factory(make_engine(settings.database_url, echo=settings.sql_echo))
+    return lambda: SqlAlchemyUnitOfWork(sessions_of)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    uow_factory: Callable[[], AbstractUnitOfWork] | None = None,
+    kb: KnowledgeBase | None = None,
+) -> FastAPI:
+    """Return the acupath API for ``settings``.
+
+    ``uow_factory`` defaults to SQLAlchemy units of work on ``settings.database_url``; ``kb`` to the
+    packaged knowledge base. Raises ``KnowledgeError`` if the knowledge base does not load.
+    """
+    app = FastAPI(
+        title="acupath",
+        version=__version__,
+        summary="Acupuncture-centred, multimodal care of chronic pain: the clinic's JSON API.",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.acupath = ApiState(
+        uow_factory=uow_factory or _storage_uow_factory(settings),
+        kb=kb or load_knowledge(),
+        signer=TokenSigner(settings.secret_key, timedelta(minutes=settings.token_minutes)),
+        revocations=RevocationList(),
+        secure_cookies=True,
+    )
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Return ``create_app(Settings.from_env())``: what ``acupath serve`` runs under uvicorn."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,91 @@
+"""Every error the API returns is mapped here, in one place.
+
+* ``AcupathError`` → its ``http_status`` (InputError 422, NotFound 404, PermissionDenied 403,
+  Conflict 409, SafetyBlock 409) with ``{"detail": message}``; an ``InputError`` also names the field
+  and what is allowed: ``{"detail": ..., "errors": [{"field", "problem", "allowed"}]}``.
+* A request that does not match its schema → 422 with one entry per field, the field named as a dotted
+  path inside the body or query (``pain.nrs``, ``limit``).
+* Anything unexpected → 500 with a fixed message; the traceback goes to the server log only, never to
+  the client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from acupath.errors import AcupathError, InputError
+
+log = logging.getLogger("acupath.api")
+
+# Where a value came from is not part of the field's name: "body.pain.nrs" is reported as "pain.nrs".
+_LOCATIONS = {"body", "query", "path", "header", "cookie"}
+
+
+def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in location]
+    if parts and parts[0] in _LOCATIONS:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the 422 entries for pydantic/FastAPI ``errors``: one per field, naming it and the problem."""
+    out: list[dict[str, Any]] = []
+    for error in errors:
+        entry: dict[str, Any] = {"field": _field_name(error.get("loc", ())), "problem": error.get("msg", "")}
+        allowed = (error.get("ctx") or {}).get("expected")
+        if allowed:
+            entry["allowed"] = str(allowed)
+        out.append(entry)
+    return out
+
+
+def _error_body(message: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"detail": message}
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+async def _on_acupath_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AcupathError)
+    if isinstance(exc, InputError):
+        entry: dict[str, Any] = {"field": exc.field, "problem": exc.problem}
+        if exc.allowed:
+            entry["allowed"] = exc.allowed
+        return JSONResponse(_error_body(exc.message, [entry]), status_code=exc.http_status)
+    return JSONResponse(_error_body(exc.message), status_code=exc.http_status)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = validation_errors(list(exc.errors()))
+    fields = ", ".join(sorted({e["field"] for e in errors}))
+    return JSONResponse(_error_body(f"invalid request: {fields}", errors), status_code=422)
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return JSONResponse(_error_body(str(exc.detail)), status_code=exc.status_code,
+                        headers=getattr(exc, "headers", None))
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # The traceback is for the operator's log; the client learns only that it was not their fault.
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return JSONResponse(_error_body("internal error; the clinic's administrator can find it in the log"),
+                        status_code=500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the one mapping from exceptions to HTTP responses on ``app``."""
+    app.add_exception_handler(AcupathError, _on_acupath_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,62 @@
+"""Patients' demographics: register, list and search, read, update (every role of the clinic)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from acupath.api.deps import ActorDep, UowDep
+from acupath.services import patients
+from acupath.services.patients import MAX_PAGE, PatientDetails
+
+router = APIRouter(prefix="/patients", tags=["patients"])
+
+
+class PatientChanges(BaseModel):
+    """Changed demographics and the ``version`` they were read at (a stale one gets 409)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1)
+    given_name: str | None = Field(default=None, min_length=1, max_length=100)
+    family_name: str | None = Field(default=None, min_length=1, max_length=100)
+    birth_date: str | None = None
+    sex: str | None = None
+    mrn: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@router.get("", summary="List and search the clinic's patients")
+def list_patients(
+    uow: UowDep,
+    actor: ActorDep,
+    search: Annotated[str | None, Query(max_length=100, description="Part of a name, id or MRN.")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+) -> dict[str, Any]:
+    """Return one page of patients: ``items``, ``total``, ``offset``, ``limit``."""
+    page = patients.list_patients(uow, actor, search=search, offset=offset, limit=limit)
+    return {"items": [p.to_dict() for p in page.items], "total": page.total,
+            "offset": page.offset, "limit": page.limit}
+
+
+@router.post("", status_code=201, summary="Register a patient")
+def register_patient(uow: UowDep, actor: ActorDep, details: PatientDetails) -> dict[str, Any]:
+    """Return the registered patient (version 1); 409 if the clinic already uses the MRN."""
+    return patients.register_patient(uow, actor, details.model_dump(mode="json")).to_dict()
+
+
+@router.get("/{patient_id}", summary="Read a patient's demographics")
+def get_patient(uow: UowDep, actor: ActorDep, patient_id: str) -> dict[str, Any]:
+    """Return the patient; 404 for an id that is not the clinic's."""
+    return patients.get_patient(uow, actor, patient_id).to_dict()
+
+
+@router.patch("/{patient_id}", summary="Change a patient's demographics")
+def update_patient(uow: UowDep, actor: ActorDep, patient_id: str, changes: PatientChanges) -> dict[str, Any]:
+    """Return the patient at its new version; 409 when ``version`` is stale (nothing is changed)."""
+    fields = changes.model_dump(exclude_unset=True, exclude={"version"})
+    return patients.update_patient(uow, actor, patient_id, fields, changes.version).to_dict()

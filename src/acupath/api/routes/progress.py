@@ -1,0 +1,41 @@
+"""Follow-up: reassessments and progress (clinical), and the schedule the front desk sees."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.encoders import jsonable_encoder
+
+from acupath.api.deps import ActorDep, KbDep, UowDep
+from acupath.services import progress
+from acupath.services.progress import ReassessmentInput
+
+router = APIRouter(tags=["follow-up"])
+
+
+@router.post("/patients/{patient_id}/reassessments", status_code=201, summary="Record a reassessment")
+def record_reassessment(
+    uow: UowDep, actor: ActorDep, kb: KbDep, patient_id: str, body: ReassessmentInput
+) -> dict[str, Any]:
+    """Return the stored reassessment with every questionnaire scored; 422 names the bad answer."""
+    return asdict(progress.record_reassessment(uow, actor, patient_id, body.model_dump(mode="json"), kb))
+
+
+@router.get("/plans/{plan_id}/progress", summary="Progress under a plan")
+def get_progress(uow: UowDep, actor: ActorDep, plan_id: str) -> Any:
+    """Return the plan's progress: trajectories, responder status and alerts (``outcomes.evaluate``)."""
+    result = progress.get_progress(uow, actor, plan_id)
+    if hasattr(result, "to_dict"):
+        return result.to_dict()
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        return jsonable_encoder(asdict(result))
+    return jsonable_encoder(result)
+
+
+@router.get("/patients/{patient_id}/schedule", summary="A patient's schedule (every role)")
+def get_schedule(uow: UowDep, actor: ActorDep, patient_id: str) -> list[dict[str, Any]]:
+    """Return the patient's plans with their session numbers and dates; no clinical notes."""
+    return progress.get_schedule(uow, actor, patient_id)

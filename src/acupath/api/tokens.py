@@ -1,0 +1,98 @@
+"""Login tokens: HMAC-SHA256-signed with the secret key, expiring, revocable at logout.
+
+A token is ``<payload>.<signature>``, both URL-safe base64; the payload names the user, their clinic
+and role, when it expires and a random token id. Nothing secret is in it (it is signed, not
+encrypted). Logout puts the token id on the revocation list until the token would have expired
+anyway, so the list stays small.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+
+class InvalidToken(Exception):
+    """A token that is malformed, forged, expired or revoked (the API answers 401)."""
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    """What a valid token says: who, of which clinic, in which role, until when, and its id."""
+
+    user_id: str
+    clinic_id: str
+    role: str
+    expires_at: datetime
+    token_id: str
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class TokenSigner:
+    """Issues and checks tokens with one secret key."""
+
+    def __init__(self, secret_key: str, lifetime: timedelta) -> None:
+        # Derive a key for this one purpose, so the secret key can sign other things without confusion.
+        self._key = hashlib.sha256(b"acupath.api.tokens\x00" + secret_key.encode()).digest()
+        self.lifetime = lifetime
+
+    def _sign(self, payload: str) -> str:
+        return _b64(hmac.new(self._key, payload.encode("ascii"), hashlib.sha256).digest())
+
+    def issue(self, user_id: str, clinic_id: str, role: str, now: datetime) -> tuple[str, TokenClaims]:
+        """Return a new token and its claims, valid from ``now`` for the signer's lifetime."""
+        claims = TokenClaims(user_id=user_id, clinic_id=clinic_id, role=role,
+                             expires_at=now + self.lifetime, token_id=secrets.token_urlsafe(16))
+        body = {"sub": claims.user_id, "clinic": claims.clinic_id, "role": claims.role,
+                "exp": int(claims.expires_at.timestamp()), "jti": claims.token_id}
+        payload = _b64(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
+        return f"{payload}.{self._sign(payload)}", claims
+
+    def verify(self, token: str, now: datetime) -> TokenClaims:
+        """Return the claims of a genuine, unexpired token. Raises ``InvalidToken`` otherwise."""
+        payload, _, signature = token.partition(".")
+        if not payload or not signature or not hmac.compare_digest(signature, self._sign(payload)):
+            raise InvalidToken("the token is not genuine")
+        try:
+            body = json.loads(_unb64(payload))
+            claims = TokenClaims(user_id=str(body["sub"]), clinic_id=str(body["clinic"]),
+                                 role=str(body["role"]), token_id=str(body["jti"]),
+                                 expires_at=datetime.fromtimestamp(int(body["exp"]), UTC))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidToken("the token is malformed") from exc
+        if claims.expires_at <= now:
+            raise InvalidToken("the token has expired; log in again")
+        return claims
+
+
+class RevocationList:
+    """Token ids revoked at logout, each kept until its token would have expired (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._revoked: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+
+    def revoke(self, claims: TokenClaims) -> None:
+        """Refuse the token from now on."""
+        with self._lock:
+            self._revoked[claims.token_id] = claims.expires_at
+
+    def is_revoked(self, claims: TokenClaims, now: datetime) -> bool:
+        """Return True if the token was revoked; forgets revocations of tokens that have expired."""
+        with self._lock:
+            if len(self._revoked) > 1000:
+                self._revoked = {jti: exp for jti, exp in self._revoked.items() if exp > now}
+            return claims.token_id in self._revoked
