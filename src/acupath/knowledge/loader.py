@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # the schemas are imported lazily by the registry
     from acupath.knowledge.schema.citations import CitationsFile
     from acupath.knowledge.schema.conditions import ConditionFile
     from acupath.knowledge.schema.coverage import CoverageFile
+    from acupath.knowledge.schema.evidence import EvidenceFile
+    from acupath.knowledge.schema.points import PointsFile
     from acupath.knowledge.schema.programme import ProgrammeFile
     from acupath.knowledge.schema.safety import SafetyFile
 
@@ -94,6 +96,16 @@ class KnowledgeBase:
     def citations(self) -> CitationsFile:
         """citations.yaml."""
         return self.collection("citations")
+
+    @property
+    def points(self) -> PointsFile:
+        """points.yaml: every acupuncture point, its names, region, depth and safety flags."""
+        return self.collection("points")
+
+    @property
+    def evidence(self) -> EvidenceFile:
+        """evidence.yaml: every quantitative claim of the seeds with its verification status."""
+        return self.collection("evidence")
 
     @property
     def conditions(self) -> dict[str, ConditionFile]:
