@@ -1,0 +1,81 @@
+"""Multimodal components (seed 004): which ones a patient gets, and the trigger that added each.
+
+Triggers are data (programme.yaml) with a fixed vocabulary of operators; a score is anything with a
+``total`` and a ``band`` (``acupath.assessment.Score``).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from acupath.knowledge.schema.programme import Component, Trigger
+from acupath.planning.plan import PlannedComponent
+
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+}
+
+
+def trigger_holds(trigger: Trigger, scores: Mapping[str, Any]) -> str | None:
+    """Return a description of why ``trigger`` holds for ``scores`` (e.g. ``pcs 34 >= 30``), else None."""
+    if trigger.always:
+        return "every plan"
+    if trigger.instrument is None:
+        return None
+    score = scores.get(trigger.instrument)
+    if score is None or not getattr(score, "valid", True):
+        return None
+    if trigger.op == "band_in":
+        band = getattr(score, "band", None)
+        return f"{trigger.instrument} band {band}" if band in trigger.bands else None
+    total = getattr(score, "total", None)
+    if total is None or trigger.op is None or trigger.value is None:
+        return None
+    if _COMPARE[trigger.op](total, trigger.value):
+        return f"{trigger.instrument} {_number(total)} {trigger.op} {_number(trigger.value)}"
+    return None
+
+
+def select_components(
+    components: tuple[Component, ...], scores: Mapping[str, Any]
+) -> tuple[tuple[PlannedComponent, ...], tuple[str, ...], tuple[str, ...]]:
+    """Return the components whose triggers hold, the adjunct point sets they add, the instruments used.
+
+    A component with several triggers records every one that holds.
+    """
+    chosen: list[PlannedComponent] = []
+    adjuncts: list[str] = []
+    instruments: list[str] = []
+    for component in components:
+        reasons = [r for r in (trigger_holds(t, scores) for t in component.any_of) if r]
+        if not reasons:
+            continue
+        for trigger in component.any_of:
+            if trigger.instrument and trigger.instrument not in instruments and trigger.instrument in scores:
+                instruments.append(trigger.instrument)
+        if component.adds_points and component.adds_points not in adjuncts:
+            adjuncts.append(component.adds_points)
+        chosen.append(
+            PlannedComponent(
+                id=component.id,
+                title=component.title,
+                kind=component.kind,
+                instructions=component.instructions,
+                phases=component.phases,
+                trigger="; ".join(reasons),
+                referral=component.referral,
+                prescriber_review=component.prescriber_review,
+                citations=component.citations,
+            )
+        )
+    return tuple(chosen), tuple(adjuncts), tuple(instruments)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

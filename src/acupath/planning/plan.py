@@ -1,0 +1,262 @@
+"""The plan: what a clinician follows session by session (value objects, JSON round trip).
+
+``Plan.to_dict()`` gives the JSON shape printed by ``acupath plan --format json`` and read back by
+``Plan.from_dict()`` (``acupath progress PLAN.json``). Dates are ISO strings in JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
+from typing import Any, get_args, get_origin, get_type_hints
+
+PLANNED = "planned"  # a plan was built; the referral statuses come from screening
+
+
+@dataclass(frozen=True)
+class PlanFinding:
+    """A screening finding as the plan shows it (overridden findings included, marked)."""
+
+    code: str
+    kind: str
+    severity: str
+    action: str
+    message: str
+    citations: tuple[str, ...] = ()
+    overridden_by: str | None = None
+    override_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanOverride:
+    """A clinician's override that the plan applied (shown on every rendering)."""
+
+    finding: str
+    reason: str
+    by: str
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class PlannedPoint:
+    """One point of the plan: ``side`` is left, right, bilateral or midline; ``needles`` its count.
+
+    ``technique`` is ``needle`` or ``acupressure`` / ``ear_seed`` when needling is withheld.
+    ``cautions`` are depth and angle cautions from the safety constraints.
+    """
+
+    code: str
+    role: str
+    side: str
+    needles: int
+    rationale: str
+    evidence: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+    source: str = "protocol"
+    technique: str = "needle"
+    warm_needle: bool = False
+
+
+@dataclass(frozen=True)
+class AshiPlan:
+    """Tender (ashi) points at the pain sites, found by palpation at each session."""
+
+    needles: int
+    sites: tuple[str, ...]
+    rationale: str
+    evidence: tuple[str, ...] = ()
+    technique: str = "needle"
+
+
+@dataclass(frozen=True)
+class OmittedPoint:
+    """A protocol point left out, and why (a finding's code, or the needle budget)."""
+
+    code: str
+    side: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ElectroSettings:
+    """Electroacupuncture settings; ``pairs`` are (point, point, side) circuits."""
+
+    frequency_hz: str
+    intensity_ma: tuple[float, float]
+    duration_min: tuple[int, int]
+    pairs: tuple[tuple[str, str, str], ...]
+    indication: str
+    note: str | None = None
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Modality:
+    """The session's modality: ``manual``, ``electro`` or ``auricular``; heat adjunct if any."""
+
+    primary: str
+    heat: str | None = None
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlannedComponent:
+    """A multimodal component and the trigger that added it."""
+
+    id: str
+    title: str
+    kind: str
+    instructions: str
+    phases: tuple[str, ...]
+    trigger: str
+    referral: str | None = None
+    prescriber_review: bool = False
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlannedPhase:
+    """A phase of care with its dates and frequency."""
+
+    id: str
+    first_week: int
+    last_week: int
+    frequency: str
+    starts: date
+    ends: date
+    sessions: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    """One dated session: ``reassess`` names the instruments to give at it (empty when none)."""
+
+    number: int
+    date: date
+    phase: str
+    reassess: tuple[str, ...] = ()
+    checkpoint: str | None = None
+    coverage: str = "self_pay"
+
+
+@dataclass(frozen=True)
+class PlannedCheckpoint:
+    """A checkpoint: at which session, on what date, what to expect and what to do if not."""
+
+    id: str
+    session: int
+    date: date | None
+    expect: str
+    if_not: str
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Who pays: per-session status counts, warnings and the self-pay cost range."""
+
+    payer: str
+    eligible: bool
+    covered: int
+    conditional: int
+    not_covered: int
+    warnings: tuple[str, ...] = ()
+    self_pay_per_session: tuple[float, float] = (0.0, 0.0)
+    self_pay_total: tuple[float, float] = (0.0, 0.0)
+    currency: str = "USD"
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A complete plan, or a referral (``status`` urgent_referral/referral, no points or sessions)."""
+
+    status: str
+    patient_id: str
+    condition: str
+    pattern: str | None
+    payer: str
+    knowledge_version: str
+    findings: tuple[PlanFinding, ...] = ()
+    overrides: tuple[PlanOverride, ...] = ()
+    points: tuple[PlannedPoint, ...] = ()
+    ashi: AshiPlan | None = None
+    omitted_points: tuple[OmittedPoint, ...] = ()
+    needles_per_session: int = 0
+    modality: Modality | None = None
+    electroacupuncture: ElectroSettings | None = None
+    components: tuple[PlannedComponent, ...] = ()
+    phases: tuple[PlannedPhase, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    checkpoints: tuple[PlannedCheckpoint, ...] = ()
+    coverage: Coverage | None = None
+    guidelines: tuple[dict[str, Any], ...] = ()
+    warnings: tuple[str, ...] = ()
+    referral: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_referral(self) -> bool:
+        """True when screening stopped planning and the plan is a referral."""
+        return self.status != PLANNED
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the plan as JSON-ready data (dates as ISO strings, tuples as lists)."""
+        return _dump(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Plan:
+        """Rebuild a plan from ``to_dict()`` output.
+
+        Returns the plan. Raises ``ValueError`` or ``KeyError`` naming the field when the data is not
+        a plan (the CLI turns these into an input error).
+        """
+        return _load(cls, data)
+
+
+def _dump(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _dump(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _dump(v) for k, v in value.items()}
+    return value
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _load(cls: type, data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise ValueError(f"{cls.__name__}: expected a mapping")
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = get_type_hints(cls)
+    kwargs = {}
+    for f in fields(cls):
+        if f.name in data:
+            kwargs[f.name] = _convert(hints[f.name], data[f.name], f.name)
+    return cls(**kwargs)
+
+
+def _convert(hint: Any, value: Any, name: str) -> Any:
+    if value is None:
+        return None
+    origin = get_origin(hint)
+    args = get_args(hint)
+    if origin is None and is_dataclass(hint):
+        return _load(hint, value)
+    if hint is date:
+        return date.fromisoformat(value)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_convert(args[0], v, name) for v in value)
+        return tuple(_convert(a, v, name) for a, v in zip(args, value, strict=True))
+    if args and type(None) in args:  # X | None
+        inner = [a for a in args if a is not type(None)]
+        return _convert(inner[0], value, name)
+    return value
