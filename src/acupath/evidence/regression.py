@@ -22,6 +22,8 @@ from acupath.evidence.tau2_mods import estimate_tau2_mods, projection, q_root_mo
 
 def design_matrix(mods: np.ndarray | Sequence[Sequence[float]], intercept: bool = True) -> np.ndarray:
     """Return X = [1, mods] (k×p) from a k×q moderator array (or a 1-D array for one moderator)."""
+    if mods is None:
+        raise InputError("mods", "no moderators given")
     m = np.asarray(mods, dtype=float)
     if m.ndim == 1:
         m = m[:, None]
@@ -61,10 +63,10 @@ def meta_regression(
     k, p = x.shape
     if x.shape[0] != y.size or y.shape != v.shape:
         raise InputError("mods", f"{x.shape[0]} moderator rows for {y.size} studies", "one row per study")
-    if np.linalg.matrix_rank(x) < p:
-        raise InputError("mods", "the moderators are collinear (design matrix not of full rank)")
     if k <= p:
         raise InputError("k", f"{k} studies for {p} coefficients", f"more than {p} studies")
+    if np.linalg.matrix_rank(x) < p:
+        raise InputError("mods", "the moderators are collinear (design matrix not of full rank)")
     names = tuple(names) if names else tuple(f"mod{i}" for i in range(1, x.shape[1]))
     if intercept:
         names = ("intrcpt", *names)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the schemas are imported lazily by the registry
     from acupath.knowledge.schema.coverage import CoverageFile
     from acupath.knowledge.schema.instruments import InstrumentFile
     from acupath.knowledge.schema.evidence import EvidenceFile
+    from acupath.knowledge.schema.instruments import InstrumentFile
     from acupath.knowledge.schema.points import PointsFile
     from acupath.knowledge.schema.programme import ProgrammeFile
     from acupath.knowledge.schema.safety import SafetyFile
@@ -97,6 +98,11 @@ class KnowledgeBase:
     def citations(self) -> CitationsFile:
         """citations.yaml."""
         return self.collection("citations")
+
+    @property
+    def instruments(self) -> dict[str, InstrumentFile]:
+        """instruments/*.yaml by instrument id."""
+        return self.collection("instruments")
 
     @property
     def instruments(self) -> dict[str, InstrumentFile]:

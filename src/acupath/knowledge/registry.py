@@ -28,11 +28,13 @@ def collections() -> tuple[Collection, ...]:
     from acupath.knowledge.schema.coverage import CoverageFile
     from acupath.knowledge.schema.instruments import InstrumentFile
     from acupath.knowledge.schema.evidence import EvidenceFile
+    from acupath.knowledge.schema.instruments import InstrumentFile
     from acupath.knowledge.schema.points import PointsFile
     from acupath.knowledge.schema.programme import ProgrammeFile
     from acupath.knowledge.schema.safety import SafetyFile
 
     found: list[Collection] = [Collection("citations", "citations.yaml", CitationsFile)]
+    found.append(Collection("instruments", "instruments/*.yaml", InstrumentFile, many=True))
     found.append(Collection("instruments", "instruments/*.yaml", InstrumentFile, many=True))
     found.append(Collection("points", "points.yaml", PointsFile))
     found.append(Collection("evidence", "evidence.yaml", EvidenceFile))
