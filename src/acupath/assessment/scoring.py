@@ -1,0 +1,171 @@
+"""Scoring one questionnaire: ``score(instrument_id, answers)`` returns a ``Score``.
+
+Each instrument file is compiled once per knowledge base into a ``Scorer`` (item rules, scale rules,
+bands and flags) and cached, so a call is a few dictionary lookups and sums (instruments.md §0).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from acupath.assessment.items import ItemRule, compile_item
+from acupath.assessment.scales import ScaleRule, compile_scale
+from acupath.errors import UnknownInstrument, UnknownItem
+from acupath.knowledge import KnowledgeBase, load_knowledge
+from acupath.knowledge.schema.instruments import Band, InstrumentFile
+
+
+def display_number(value: float | None) -> float | int | None:
+    """Return ``value`` for display and storage: a whole number as int, otherwise rounded to 2 places.
+
+    instruments.md §24a.13: keep full precision internally and round only for display.
+    """
+    if value is None:
+        return None
+    rounded = round(value, 2)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+@dataclass(frozen=True)
+class Score:
+    """The result of scoring one questionnaire.
+
+    ``total`` is None when the instrument has no total or it cannot be computed; ``subscales`` maps each
+    other scale to its value or None; ``valid`` is False when any scale could not be computed and
+    ``reason`` then says which and why.
+    """
+
+    instrument: str
+    version: str
+    knowledge_version: str
+    total: float | None
+    subscales: dict[str, float | None]
+    band: dict[str, str] | None
+    flags: tuple[str, ...]
+    valid: bool
+    reason: str | None = None
+    answered: int = field(default=0, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the score as JSON-ready data (numbers rounded for display)."""
+        return {
+            "instrument": self.instrument,
+            "version": self.version,
+            "total": display_number(self.total),
+            "subscales": {key: display_number(value) for key, value in self.subscales.items()},
+            "band": self.band,
+            "flags": list(self.flags),
+            "valid": self.valid,
+            "reason": self.reason,
+            "knowledge_version": self.knowledge_version,
+        }
+
+
+class Scorer:
+    """One instrument compiled for scoring: built once per knowledge base by ``scorer_for``."""
+
+    def __init__(self, doc: InstrumentFile, knowledge_version: str) -> None:
+        self.doc = doc
+        self.knowledge_version = knowledge_version
+        self.items: dict[str, ItemRule] = {item.key: compile_item(doc, item) for item in doc.items}
+        self.scales: tuple[ScaleRule, ...] = tuple(compile_scale(s, self.items) for s in doc.scales)
+        self.subscale_ids = tuple(s.id for s in doc.scales if s.id != doc.total)
+        self.defaults = {key: rule.missing_as for key, rule in self.items.items() if rule.missing_as is not None}
+        self.flags = tuple((flag, flag.item) for flag in doc.flags)
+        self.bands: tuple[tuple[Band, str], ...] = tuple((b, b.scale or doc.total or "") for b in doc.bands)
+        self.allowed_items = ", ".join(self.items)
+
+    def read_answers(self, answers: Mapping[str, Any]) -> tuple[dict[str, float], dict[str, float]]:
+        """Return ``(points, raw)`` of every answered item (None counts as not answered).
+
+        Raises ``UnknownItem`` for a key the instrument does not have and ``ValueNotAllowed`` for an
+        answer outside the item's options.
+        """
+        points: dict[str, float] = dict(self.defaults)
+        raw: dict[str, float] = {}
+        items = self.items
+        for key, value in answers.items():
+            rule = items.get(key)
+            if rule is None:
+                raise UnknownItem(f"{self.doc.id}.{key}", "no such item", self.allowed_items)
+            if value is None:
+                continue
+            points[key], raw[key] = rule.read(value)
+        return points, raw
+
+    def band_for(self, results: Mapping[str, float | None]) -> dict[str, str] | None:
+        """Return the first band (in file order) whose bounds hold, or None if none can be decided."""
+        for band, scale in self.bands:
+            value = results.get(scale)
+            if value is None:
+                return None
+            if band.matches(value):
+                return {"id": band.id, "label": band.label}
+        return None
+
+    def flags_for(self, points: Mapping[str, float]) -> tuple[str, ...]:
+        """Return the ids of the flags raised by the answered items."""
+        raised = []
+        for flag, key in self.flags:
+            value = points.get(key)
+            if value is not None and flag.matches(value):
+                raised.append(flag.id)
+        return tuple(raised)
+
+    def score(self, answers: Mapping[str, Any]) -> Score:
+        """Return the ``Score`` of ``answers``; raises ``InputError`` subclasses for bad input."""
+        points, raw = self.read_answers(answers)
+        results: dict[str, float | None] = {}
+        reasons = []
+        for rule in self.scales:
+            value, reason = rule.evaluate(points, raw, results)
+            results[rule.scale.id] = value
+            if reason:
+                reasons.append(reason)
+        total_id = self.doc.total
+        return Score(
+            instrument=self.doc.id,
+            version=self.doc.version,
+            knowledge_version=self.knowledge_version,
+            total=results[total_id] if total_id else None,
+            subscales={key: results[key] for key in self.subscale_ids},
+            band=self.band_for(results),
+            flags=self.flags_for(points),
+            valid=not reasons,
+            reason="; ".join(reasons) if reasons else None,
+            answered=len(raw),
+        )
+
+
+_SCORERS: weakref.WeakKeyDictionary[KnowledgeBase, dict[str, Scorer]] = weakref.WeakKeyDictionary()
+
+
+def scorer_for(instrument_id: str, kb: KnowledgeBase | None = None) -> Scorer:
+    """Return the compiled ``Scorer`` of ``instrument_id`` (compiled once per knowledge base).
+
+    Raises ``UnknownInstrument`` naming the instrument ids the knowledge base holds.
+    """
+    kb = kb if kb is not None else load_knowledge()
+    cache = _SCORERS.get(kb)
+    if cache is None:
+        cache = _SCORERS.setdefault(kb, {})
+    scorer = cache.get(instrument_id)
+    if scorer is None:
+        doc = kb.instruments.get(instrument_id)
+        if doc is None:
+            raise UnknownInstrument("instrument", f"unknown instrument {instrument_id!r}", sorted(kb.instruments))
+        scorer = cache[instrument_id] = Scorer(doc, kb.version)
+    return scorer
+
+
+def score(instrument_id: str, answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Score:
+    """Score one questionnaire.
+
+    ``answers`` maps item keys to answers (a missing key or None is an unanswered item). Returns the
+    ``Score`` with the instrument file's version and the knowledge-base version. Raises
+    ``UnknownInstrument``, ``UnknownItem`` or ``ValueNotAllowed`` naming the problem and what is allowed.
+    """
+    return scorer_for(instrument_id, kb).score(answers)
