@@ -112,16 +112,16 @@ def _attach_overrides(findings: list[Finding], intake: Intake) -> list[Finding]:
 
 
 def default_scorer(kb: Any) -> FlagScorer:
-    """Return a scorer that scores a questionnaire with ``acupath.assessment.score`` and gives its flags.
+    """Return a scorer that scores a questionnaire with ``acupath.assessment`` and gives its flags.
 
     The scorer raises ``InputError`` naming ``questionnaires.<instrument>.<item>`` for bad answers.
     """
 
     def score_flags(instrument: str, answers: dict[str, Any]) -> frozenset[str]:
-        from acupath.assessment import score
+        from acupath.assessment.scoring import score
 
         try:
-            result = score(instrument, answers)
+            result = score(instrument, answers, kb=kb)
         except InputError as exc:
             raise InputError(f"questionnaires.{instrument}.{exc.field}", exc.problem, exc.allowed) from None
         return frozenset(result.flags)
