@@ -1,0 +1,23 @@
+"""SQLAlchemy implementations of the repositories that ``acupath.services.repositories`` declares."""
+
+from acupath.storage.repositories.clinical import (
+    SqlIntakeRepository,
+    SqlPlanRepository,
+    SqlReassessmentRepository,
+    SqlScreeningRepository,
+)
+from acupath.storage.repositories.people import SqlClinicRepository, SqlPatientRepository, SqlUserRepository
+from acupath.storage.repositories.sessions import SqlAdverseEventRepository, SqlAuditLog, SqlSessionRepository
+
+__all__ = [
+    "SqlAdverseEventRepository",
+    "SqlAuditLog",
+    "SqlClinicRepository",
+    "SqlIntakeRepository",
+    "SqlPatientRepository",
+    "SqlPlanRepository",
+    "SqlReassessmentRepository",
+    "SqlScreeningRepository",
+    "SqlSessionRepository",
+    "SqlUserRepository",
+]

@@ -1,0 +1,133 @@
+"""Repositories of intakes, screenings, plans (with revisions and overrides) and reassessments."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from acupath.errors import Conflict
+from acupath.services import repositories as abstract
+from acupath.services.records import IntakeRecord, PlanRecord, PlanRevision, Reassessment, ScreeningRecord
+from acupath.storage.repositories.base import SqlRepository
+from acupath.storage.tables import (
+    IntakeRow,
+    PlanOverrideRow,
+    PlanRevisionRow,
+    PlanRow,
+    ReassessmentRow,
+    ScreeningRow,
+)
+
+
+class SqlIntakeRepository(SqlRepository, abstract.IntakeRepository):
+    """Intakes in the database."""
+
+    def add(self, intake: IntakeRecord) -> None:
+        self.session.add(IntakeRow.from_domain(intake))
+        self.flush(f"intake {intake.id}")
+
+    def get(self, clinic_id: str, intake_id: str) -> IntakeRecord | None:
+        row = self.session.scalars(
+            select(IntakeRow).where(IntakeRow.id == intake_id, IntakeRow.clinic_id == clinic_id)
+        ).one_or_none()
+        return row.to_domain() if row else None
+
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[IntakeRecord]:
+        rows = self.session.scalars(
+            select(IntakeRow)
+            .where(IntakeRow.clinic_id == clinic_id, IntakeRow.patient_id == patient_id)
+            .order_by(IntakeRow.recorded_at, IntakeRow.id)
+        )
+        return [row.to_domain() for row in rows]
+
+
+class SqlScreeningRepository(SqlRepository, abstract.ScreeningRepository):
+    """Screenings in the database."""
+
+    def add(self, screening: ScreeningRecord) -> None:
+        self.session.add(ScreeningRow.from_domain(screening))
+        self.flush(f"screening {screening.id}")
+
+    def get(self, clinic_id: str, screening_id: str) -> ScreeningRecord | None:
+        row = self.session.scalars(
+            select(ScreeningRow).where(ScreeningRow.id == screening_id, ScreeningRow.clinic_id == clinic_id)
+        ).one_or_none()
+        return row.to_domain() if row else None
+
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[ScreeningRecord]:
+        rows = self.session.scalars(
+            select(ScreeningRow)
+            .where(ScreeningRow.clinic_id == clinic_id, ScreeningRow.patient_id == patient_id)
+            .order_by(ScreeningRow.screened_at, ScreeningRow.id)
+        )
+        return [row.to_domain() for row in rows]
+
+
+class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
+    """Plans in the database; every version is also kept in ``plan_revisions``."""
+
+    def add(self, plan: PlanRecord) -> None:
+        self.session.add(PlanRow.from_domain(plan))
+        self.session.add(PlanRevisionRow.of_plan(plan, plan.version, "created"))
+        self.flush(f"plan {plan.id}")
+
+    def get(self, clinic_id: str, plan_id: str) -> PlanRecord | None:
+        row = self.session.scalars(
+            select(PlanRow).where(PlanRow.id == plan_id, PlanRow.clinic_id == clinic_id)
+        ).one_or_none()
+        return row.to_domain() if row else None
+
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[PlanRecord]:
+        rows = self.session.scalars(
+            select(PlanRow)
+            .where(PlanRow.clinic_id == clinic_id, PlanRow.patient_id == patient_id)
+            .order_by(PlanRow.created_at, PlanRow.id)
+        )
+        return [row.to_domain() for row in rows]
+
+    def update(self, plan: PlanRecord, expected_version: int, note: str = "") -> None:
+        version = expected_version + 1
+        # Compare-and-set: a stale amendment matches no row and changes nothing.
+        result = self.session.execute(
+            update(PlanRow)
+            .where(and_(PlanRow.id == plan.id, PlanRow.clinic_id == plan.clinic_id,
+                        PlanRow.version == expected_version))
+            .values(version=version, **{name: getattr(plan, name) for name in PlanRow.AMENDABLE})
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise Conflict(f"plan {plan.id} was amended by someone else since version {expected_version}: "
+                           "reload it and amend again")
+        self.session.expire_all()
+        self.session.add(PlanRevisionRow.of_plan(plan, version, note))
+        for override in plan.overrides:
+            if override.plan_version == version:
+                self.session.add(PlanOverrideRow.from_domain(override, plan))
+        try:
+            self.session.flush()
+        except IntegrityError:
+            raise Conflict(f"plan {plan.id} version {version} was written twice") from None
+
+    def revisions(self, clinic_id: str, plan_id: str) -> list[PlanRevision]:
+        rows = self.session.scalars(
+            select(PlanRevisionRow)
+            .where(PlanRevisionRow.clinic_id == clinic_id, PlanRevisionRow.plan_id == plan_id)
+            .order_by(PlanRevisionRow.version)
+        )
+        return [row.to_domain() for row in rows]
+
+
+class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
+    """Reassessments in the database."""
+
+    def add(self, reassessment: Reassessment) -> None:
+        self.session.add(ReassessmentRow.from_domain(reassessment))
+        self.flush(f"reassessment {reassessment.id}")
+
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[Reassessment]:
+        rows = self.session.scalars(
+            select(ReassessmentRow)
+            .where(ReassessmentRow.clinic_id == clinic_id, ReassessmentRow.patient_id == patient_id)
+            .order_by(ReassessmentRow.assessed_on, ReassessmentRow.recorded_at)
+        )
+        return [row.to_domain() for row in rows]

@@ -1,0 +1,98 @@
+"""Repositories of clinics, users and patients."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from acupath.errors import Conflict
+from acupath.services import repositories as abstract
+from acupath.services.records import Clinic, Patient, User
+from acupath.storage.repositories.base import SqlRepository
+from acupath.storage.tables import ClinicRow, PatientRow, UserRow
+from acupath.storage.tables.patients import DEMOGRAPHICS
+
+
+class SqlClinicRepository(SqlRepository, abstract.ClinicRepository):
+    """Clinics in the database."""
+
+    def add(self, clinic: Clinic) -> None:
+        self.session.add(ClinicRow.from_domain(clinic))
+        self.flush(f"clinic {clinic.id}")
+
+    def get(self, clinic_id: str) -> Clinic | None:
+        row = self.session.get(ClinicRow, clinic_id)
+        return row.to_domain() if row else None
+
+
+class SqlUserRepository(SqlRepository, abstract.UserRepository):
+    """Users in the database."""
+
+    def add(self, user: User) -> None:
+        self.session.add(UserRow.from_domain(user))
+        self.flush(f"user {user.email}")
+
+    def get(self, user_id: str) -> User | None:
+        row = self.session.get(UserRow, user_id)
+        return row.to_domain() if row else None
+
+    def get_by_email(self, email: str) -> User | None:
+        row = self.session.scalars(select(UserRow).where(UserRow.email == email)).one_or_none()
+        return row.to_domain() if row else None
+
+    def update(self, user: User) -> None:
+        row = self.session.get(UserRow, user.id)
+        if row is None:
+            raise Conflict(f"user {user.id} no longer exists")
+        row.update_from(user)
+        self.flush(f"user {user.email}")
+
+    def list(self, clinic_id: str) -> list[User]:
+        rows = self.session.scalars(select(UserRow).where(UserRow.clinic_id == clinic_id).order_by(UserRow.email))
+        return [row.to_domain() for row in rows]
+
+
+class SqlPatientRepository(SqlRepository, abstract.PatientRepository):
+    """Patients in the database."""
+
+    def add(self, patient: Patient) -> None:
+        self.session.add(PatientRow.from_domain(patient))
+        self.flush(f"patient (MRN {patient.mrn})" if patient.mrn else f"patient {patient.id}")
+
+    def get(self, clinic_id: str, patient_id: str) -> Patient | None:
+        row = self.session.scalars(
+            select(PatientRow).where(PatientRow.id == patient_id, PatientRow.clinic_id == clinic_id)
+        ).one_or_none()
+        return row.to_domain() if row else None
+
+    def search(self, clinic_id: str, text: str | None, offset: int, limit: int) -> tuple[list[Patient], int]:
+        query = select(PatientRow).where(PatientRow.clinic_id == clinic_id)
+        # Every word must appear in some field, so "anna smi" finds Anna Smith.
+        for word in (text or "").split():
+            query = query.where(or_(*(column.icontains(word, autoescape=True) for column in (
+                PatientRow.given_name, PatientRow.family_name, PatientRow.mrn, PatientRow.id))))
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = self.session.scalars(
+            query.order_by(PatientRow.family_name, PatientRow.given_name, PatientRow.id).offset(offset).limit(limit)
+        )
+        return [row.to_domain() for row in rows], total
+
+    def update(self, patient: Patient, expected_version: int) -> None:
+        # Compare-and-set in one statement: if another writer got there first, no row matches and
+        # nothing is overwritten (PostgreSQL re-checks the WHERE after waiting for that writer's lock).
+        statement = (
+            update(PatientRow)
+            .where(and_(PatientRow.id == patient.id, PatientRow.clinic_id == patient.clinic_id,
+                        PatientRow.version == expected_version))
+            .values(version=expected_version + 1, updated_at=patient.updated_at,
+                    **{name: getattr(patient, name) for name in DEMOGRAPHICS})
+            .execution_options(synchronize_session=False)
+        )
+        try:
+            result = self.session.execute(statement)
+        except IntegrityError:
+            raise Conflict(f"patient (MRN {patient.mrn}) conflicts with a stored record") from None
+        if result.rowcount != 1:
+            raise Conflict(f"patient {patient.id} was changed by someone else since version {expected_version}: "
+                           "reload it and try again")
+        self.session.expire_all()

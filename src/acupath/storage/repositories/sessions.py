@@ -1,0 +1,75 @@
+"""Repositories of session records, adverse events and the audit log."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from acupath.services import repositories as abstract
+from acupath.services.records import AdverseEvent, AuditEntry, SessionRecord
+from acupath.storage.repositories.base import SqlRepository
+from acupath.storage.tables import AdverseEventRow, AuditRow, SessionRow
+
+
+class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
+    """Session records in the database."""
+
+    def add(self, session: SessionRecord) -> None:
+        self.session.add(SessionRow.from_domain(session))
+        self.flush(f"session {session.number} of plan {session.plan_id}")
+
+    def get(self, clinic_id: str, session_id: str) -> SessionRecord | None:
+        row = self.session.scalars(
+            select(SessionRow).where(SessionRow.id == session_id, SessionRow.clinic_id == clinic_id)
+        ).one_or_none()
+        return row.to_domain() if row else None
+
+    def list_for_plan(self, clinic_id: str, plan_id: str) -> list[SessionRecord]:
+        rows = self.session.scalars(
+            select(SessionRow)
+            .where(SessionRow.clinic_id == clinic_id, SessionRow.plan_id == plan_id)
+            .order_by(SessionRow.number)
+        )
+        return [row.to_domain() for row in rows]
+
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[SessionRecord]:
+        rows = self.session.scalars(
+            select(SessionRow)
+            .where(SessionRow.clinic_id == clinic_id, SessionRow.patient_id == patient_id)
+            .order_by(SessionRow.session_date, SessionRow.number)
+        )
+        return [row.to_domain() for row in rows]
+
+
+class SqlAdverseEventRepository(SqlRepository, abstract.AdverseEventRepository):
+    """Adverse events in the database."""
+
+    def add(self, event: AdverseEvent) -> None:
+        self.session.add(AdverseEventRow.from_domain(event))
+        self.flush(f"adverse event {event.id}")
+
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[AdverseEvent]:
+        rows = self.session.scalars(
+            select(AdverseEventRow)
+            .where(AdverseEventRow.clinic_id == clinic_id, AdverseEventRow.patient_id == patient_id)
+            .order_by(AdverseEventRow.occurred_on, AdverseEventRow.recorded_at)
+        )
+        return [row.to_domain() for row in rows]
+
+
+class SqlAuditLog(SqlRepository, abstract.AuditLog):
+    """The audit log in the database."""
+
+    def add(self, entry: AuditEntry) -> None:
+        row = AuditRow.from_domain(entry)
+        self.session.add(row)
+        self.session.flush()
+        entry.id = row.id
+
+    def list(
+        self, clinic_id: str | None, *, patient_id: str | None = None, offset: int = 0, limit: int = 100
+    ) -> list[AuditEntry]:
+        query = select(AuditRow).where(AuditRow.clinic_id == clinic_id)
+        if patient_id is not None:
+            query = query.where(AuditRow.patient_id == patient_id)
+        rows = self.session.scalars(query.order_by(AuditRow.id).offset(offset).limit(limit))
+        return [row.to_domain() for row in rows]

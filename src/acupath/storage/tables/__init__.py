@@ -1,0 +1,35 @@
+"""The acupath tables (SQLAlchemy 2 declarative), split by topic; ``metadata`` holds them all."""
+
+from acupath.storage.tables.audit import AuditRow
+from acupath.storage.tables.base import Base
+from acupath.storage.tables.clinical import (
+    IntakeRow,
+    PlanOverrideRow,
+    PlanRevisionRow,
+    PlanRow,
+    ReassessmentRow,
+    ScreeningRow,
+)
+from acupath.storage.tables.clinics_users import ClinicRow, UserRow
+from acupath.storage.tables.patients import PatientRow
+from acupath.storage.tables.sessions import AdverseEventRow, SessionPointRow, SessionRow
+
+metadata = Base.metadata
+
+__all__ = [
+    "AdverseEventRow",
+    "AuditRow",
+    "Base",
+    "ClinicRow",
+    "IntakeRow",
+    "PatientRow",
+    "PlanOverrideRow",
+    "PlanRevisionRow",
+    "PlanRow",
+    "ReassessmentRow",
+    "ScreeningRow",
+    "SessionPointRow",
+    "SessionRow",
+    "UserRow",
+    "metadata",
+]

@@ -1,0 +1,68 @@
+"""Tables of clinics and the users who sign in to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from acupath.services.records import Clinic, User
+from acupath.storage.tables.base import Base, Id, UtcDateTime
+
+
+class ClinicRow(Base):
+    """A clinic."""
+
+    __tablename__ = "clinics"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    def to_domain(self) -> Clinic:
+        """Return the clinic record."""
+        return Clinic(id=self.id, name=self.name, created_at=self.created_at)
+
+    @classmethod
+    def from_domain(cls, clinic: Clinic) -> ClinicRow:
+        """Return a new row for ``clinic``."""
+        return cls(id=clinic.id, name=clinic.name, created_at=clinic.created_at)
+
+
+class UserRow(Base):
+    """A user account; the email is unique across clinics (one login, one clinic)."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'clinician', 'reception')", name="role"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    clinic_id: Mapped[str] = mapped_column(ForeignKey("clinics.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    def to_domain(self) -> User:
+        """Return the user record."""
+        return User(id=self.id, clinic_id=self.clinic_id, email=self.email, name=self.name, role=self.role,
+                    password_hash=self.password_hash, active=self.active, created_at=self.created_at)
+
+    @classmethod
+    def from_domain(cls, user: User) -> UserRow:
+        """Return a new row for ``user``."""
+        row = cls(id=user.id)
+        row.update_from(user)
+        return row
+
+    def update_from(self, user: User) -> None:
+        """Copy the user's fields onto this row."""
+        self.clinic_id = user.clinic_id
+        self.email = user.email
+        self.name = user.name
+        self.role = user.role
+        self.password_hash = user.password_hash
+        self.active = user.active
+        self.created_at = user.created_at
