@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from point_notes import CAUTIONS, LOCATIONS  # noqa: E402
+from point_notes import CAUTIONS, LOCATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV_DEFAULT = Path("/work/shared/reference/acupoints.csv")
