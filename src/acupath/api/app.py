@@ -27,9 +27,9 @@ ROUTERS = (health.router, auth.router, users.router, patients.router, intakes.ro
 
 
 def _storage_uow_factory(settings: Settings) -> Callable[[], AbstractUnitOfWork]:
-    from acupath.storage import SqlAlchemyUnitOfWork, make_engine, session_factory
+    from acupath.storage import SqlAlchemyUnitOfWork, make_engine, make_session_factory
 
-    sessions_of = session_factory(make_engine(settings.database_url, echo=settings.sql_echo))
+    sessions_of = make_session_factory(make_engine(settings.database_url, echo=settings.sql_echo))
     return lambda: SqlAlchemyUnitOfWork(sessions_of)
 
 

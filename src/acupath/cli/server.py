@@ -1,0 +1,116 @@
+"""``acupath serve``, ``acupath db upgrade``, ``acupath clinics create``, ``acupath users create``.
+
+The server is started by import string (``acupath.api.app:app_from_environment``) because the CLI and
+the API are separate composition roots that never import each other; ``--db`` reaches the API
+through ``ACUPATH_DATABASE_URL``, the same variable the settings read.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from acupath.cli.output import emit_json
+from acupath.errors import InputError
+from acupath.services import users
+from acupath.services.actor import Actor, Role
+from acupath.services.passwords import Argon2idHasher
+from acupath.settings import Settings
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: ACUPATH_DATABASE_URL "
+                                                             "or sqlite:///acupath.sqlite3).")]
+
+db_group = typer.Typer(help="Create or upgrade the database schema.", no_args_is_help=True)
+clinics_group = typer.Typer(help="Clinics.", no_args_is_help=True)
+users_group = typer.Typer(help="Accounts of a clinic.", no_args_is_help=True)
+
+
+def settings_for(db: str | None) -> Settings:
+    """Return the settings from the environment, with ``db`` as the database URL when given.
+
+    Raises ``InputError`` naming the variable or ``--db`` for a bad value.
+    """
+    environ = dict(os.environ)
+    if db is not None:
+        environ["ACUPATH_DATABASE_URL"] = db
+    try:
+        return Settings.from_env(environ)
+    except InputError as exc:
+        if db is not None and exc.field == "ACUPATH_DATABASE_URL":
+            raise InputError("--db", exc.problem, exc.allowed) from None
+        raise
+
+
+def unit_of_work(settings: Settings):  # type: ignore[no-untyped-def]
+    """Return a SQLAlchemy unit of work on the settings' database."""
+    from acupath.storage import SqlAlchemyUnitOfWork, make_engine, make_session_factory
+
+    return SqlAlchemyUnitOfWork(make_session_factory(make_engine(settings.database_url)))
+
+
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; keep 127.0.0.1 unless behind a proxy.")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the JSON API with uvicorn (OpenAPI at /docs)."""
+    import uvicorn
+
+    settings = settings_for(db)  # refuse bad settings here, with one line, before uvicorn starts
+    os.environ["ACUPATH_DATABASE_URL"] = settings.database_url
+    typer.echo(f"acupath API on http://{host}:{port} (docs: http://{host}:{port}/docs), "
+               f"database {settings.database_url.split('@')[-1]}")
+    uvicorn.run("acupath.api.app:app_from_environment", factory=True, host=host, port=port,
+                log_level="info")
+
+
+@db_group.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Bring the database schema to the newest migration (creates it when empty)."""
+    from acupath.storage.migrate import upgrade
+
+    settings = settings_for(db)
+    upgrade(settings.database_url)
+    typer.echo(f"database at the newest schema: {settings.database_url.split('@')[-1]}")
+
+
+@clinics_group.command("create")
+def clinics_create(name: Annotated[str, typer.Option(help="The clinic's name.")], db: DbOption = None) -> None:
+    """Create a clinic and print its id (needed by ``acupath users create --clinic``)."""
+    clinic = users.create_clinic(unit_of_work(settings_for(db)), name)
+    emit_json({"id": clinic.id, "name": clinic.name})
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@users_group.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="Login email (unique).")],
+    clinic: Annotated[str, typer.Option(help="Clinic id (see `acupath clinics create`).")],
+    role: Annotated[Role, typer.Option(help="admin, clinician or reception.")],
+    name: Annotated[str | None, typer.Option(help="Display name (default: the email).")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the "
+                                                 "first line of stdin instead of prompting.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Create an account; the password is hashed with argon2id and never stored or printed."""
+    password = _read_password(password_stdin)
+    user = users.create_user(unit_of_work(settings_for(db)), Actor.system(clinic), email=email,
+                             name=name or email, role=role.value, password=password, hasher=Argon2idHasher())
+    emit_json({"id": user.id, "email": user.email, "clinic_id": user.clinic_id, "role": user.role})
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve``, ``db``, ``clinics`` and ``users`` to ``app``."""
+    app.command("serve")(serve)
+    app.add_typer(db_group, name="db")
+    app.add_typer(clinics_group, name="clinics")
+    app.add_typer(users_group, name="users")
