@@ -66,7 +66,7 @@ def affects_of(spec: AffectsSpec, facts: Facts | None, kb: Any) -> Affects:
     regions = list(spec.regions)
     if spec.regions_from is not None and facts is not None:
         regions.extend(facts.value(spec.regions_from))
-    techniques = set(spec.techniques)
+    techniques = set(spec.techniques) | {f"ea_over_region:{region}" for region in spec.ea_regions}
     if spec.ea_over_regions:
         techniques |= {f"ea_over_region:{region}" for region in regions}
     return Affects(

@@ -126,7 +126,8 @@ class AffectsSpec(Strict):
 
     ``points_flagged`` names point flags resolved against points.yaml; ``regions_from`` names an intake
     field holding side-aware regions (``safety.skin_lesions_at``); ``ea_over_regions`` adds a technique
-    ``ea_over_region:<region>`` for every region, so that no electrode pair runs over or across it.
+    ``ea_over_region:<region>`` for every region, so that no electrode pair runs over or across it;
+    ``ea_regions`` adds that technique for regions whose points stay allowed (EA is kept off them only).
     """
 
     points: tuple[str, ...] = ()
@@ -134,6 +135,7 @@ class AffectsSpec(Strict):
     regions: tuple[Region, ...] = ()
     regions_from: str | None = None
     ea_over_regions: bool = False
+    ea_regions: tuple[Region, ...] = ()
     modalities: tuple[Modality, ...] = ()
     techniques: tuple[str, ...] = ()
 
