@@ -63,9 +63,9 @@ def score_intake(intake: Intake, kb: Any) -> dict[str, Any]:
     """
     if not intake.questionnaires:
         return {}
-    from acupath.assessment import score
+    from acupath.assessment.scoring import score
 
-    return {name: score(name, answers, kb) for name, answers in intake.questionnaires.items()}
+    return {name: score(name, answers, kb=kb) for name, answers in intake.questionnaires.items()}
 
 
 def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[str, Any] | None = None) -> Plan:
@@ -150,9 +150,20 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
         checkpoints=checkpoints,
         coverage=coverage,
         guidelines=tuple(g.model_dump(mode="json") for g in protocol.source.guidelines),
+        baseline=_baseline(intake, scores),
         warnings=tuple(warnings),
         **base,
     )
+
+
+def _baseline(intake: Intake, scores: Mapping[str, Any]) -> dict[str, float]:
+    """Return the baseline totals progress is measured against (intake pain NRS and valid scores)."""
+    baseline: dict[str, float] = {"nrs": float(intake.pain.nrs)}
+    for name, result in scores.items():
+        total = getattr(result, "total", None)
+        if total is not None and getattr(result, "valid", True):
+            baseline[name] = float(total)
+    return baseline
 
 
 def _auricular(programme: Any, constraints: Any) -> list[PlannedPoint]:

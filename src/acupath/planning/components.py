@@ -33,7 +33,8 @@ def trigger_holds(trigger: Trigger, scores: Mapping[str, Any]) -> str | None:
         return None
     if trigger.op == "band_in":
         band = getattr(score, "band", None)
-        return f"{trigger.instrument} band {band}" if band in trigger.bands else None
+        band_id = band.get("id") if isinstance(band, Mapping) else band
+        return f"{trigger.instrument} band {band_id}" if band_id in trigger.bands else None
     total = getattr(score, "total", None)
     if total is None or trigger.op is None or trigger.value is None:
         return None

@@ -192,9 +192,9 @@ class Plan:
     checkpoints: tuple[PlannedCheckpoint, ...] = ()
     coverage: Coverage | None = None
     guidelines: tuple[dict[str, Any], ...] = ()
+    baseline: dict[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     referral: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_referral(self) -> bool:

@@ -1,0 +1,117 @@
+"""``acupath plan INTAKE`` and ``acupath progress PLAN.json RECORDS.yaml``.
+
+``plan`` screens the intake on its treatment start date and builds the plan; a referral intake prints
+the referral (exit 0: a clinician can follow it). ``progress`` reads a plan saved with
+``--format json`` and the session records (format in ``acupath.outcomes.records``).
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from acupath.cli.intake import read_intake
+from acupath.cli.output import emit_json
+from acupath.cli.plan_render import render_plan
+from acupath.errors import InputError
+from acupath.knowledge import load_knowledge
+from acupath.outcomes import Progress, evaluate, parse_records
+from acupath.planning import Plan, build_plan
+from acupath.safety import screen
+
+
+class Format(StrEnum):
+    """Output formats of ``acupath plan``."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def plan_command(
+    intake_file: Annotated[Path, typer.Argument(metavar="INTAKE", help="The intake, YAML or JSON.")],
+    fmt: Annotated[Format, typer.Option("--format", help="text, markdown or json.")] = Format.text,
+) -> None:
+    """Screen an intake and print its plan (or the referral that stops planning)."""
+    intake = read_intake(intake_file)
+    kb = load_knowledge()
+    screening = screen(intake, kb=kb, today=intake.schedule.start)
+    plan = build_plan(intake, screening, kb)
+    if fmt is Format.json:
+        emit_json(plan.to_dict())
+    else:
+        typer.echo(render_plan(plan, markdown=fmt is Format.markdown), nl=False)
+
+
+def _read(path: Path, what: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot be read ({exc.__class__.__name__})") from None
+    try:
+        return json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InputError(str(path), f"not a valid {what} file: {exc}".splitlines()[0]) from None
+
+
+def read_plan(path: Path) -> Plan:
+    """Read a plan written by ``acupath plan --format json``.
+
+    Raises ``InputError`` naming the file when it is not a plan.
+    """
+    data = _read(path, "plan")
+    try:
+        return Plan.from_dict(data)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise InputError(str(path), f"not a plan written by 'acupath plan --format json' ({exc})") from None
+
+
+def render_progress(progress: Progress) -> str:
+    """Return progress as text: alerts first, then checkpoints with each instrument's change."""
+    lines = [f"Progress of {progress.patient_id} ({progress.condition}): {progress.sessions_given} sessions given"]
+    lines.append("ALERTS" if progress.alerts else "No alerts.")
+    for alert in progress.alerts:
+        lines.append(f"- [{alert.code}] session {alert.session}: {alert.message}")
+    for status in (*progress.checkpoints, progress.latest):
+        responder = {True: "responder", False: "not responding", None: "not measured"}[status.responder]
+        worse = "; WORSE" if status.worsened else ""
+        lines.append(f"{status.id} (session {status.session}): {responder}{worse}")
+        for c in status.changes:
+            pct = f" ({c.percent_improvement:+.0f}%)" if c.percent_improvement is not None else ""
+            mcid = {True: "MCID reached", False: "below MCID", None: "no MCID"}[c.mcid_reached]
+            immpact = f", IMMPACT {c.immpact}" if c.immpact else ""
+            lines.append(f"  - {c.instrument}: {c.baseline:g} -> {c.followup:g}{pct}, {mcid}{immpact}")
+    if progress.pain:
+        lines.append("Pain NRS by session (before/after): " + ", ".join(
+            f"{n}: {'-' if b is None else b}/{'-' if a is None else a}" for n, b, a in progress.pain))
+    return "\n".join(lines)
+
+
+def progress_command(
+    plan_file: Annotated[Path, typer.Argument(metavar="PLAN.json", help="A plan from 'acupath plan --format json'.")],
+    records_file: Annotated[Path, typer.Argument(metavar="RECORDS.yaml", help="Session records and reassessments.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show responder status at each checkpoint and the alerts (reassess, discontinue, Medicare extension)."""
+    plan = read_plan(plan_file)
+    if plan.is_referral:
+        raise InputError(str(plan_file), f"the plan is a referral ({plan.status}); there is no progress to follow")
+    sessions, reassessments = parse_records(_read(records_file, "records"))
+    result = evaluate(plan, sessions, reassessments, kb=load_knowledge())
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        typer.echo(render_progress(result))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``plan`` and ``progress`` commands to ``app``."""
+    app.command("plan")(plan_command)
+    app.command("progress")(progress_command)

@@ -1,0 +1,190 @@
+"""Progress of one patient against the plan: responder status at each checkpoint, and alerts.
+
+``evaluate(plan, session_records, reassessments, kb)`` compares every measurement with the plan's
+baseline (the intake's pain NRS and questionnaire totals) through ``acupath.assessment.classify_change``
+(MCID, IMMPACT category). Worsening is the same test run backwards: the change from follow-up to
+baseline reaching the MCID means the patient got worse by at least an MCID.
+
+Alerts (codes): ``reassess_diagnosis`` (no improvement at the plan's reassess-diagnosis checkpoint,
+seed 001: no improvement by session 8-10), ``discontinue`` (worse by an MCID; NCD 30.3.3: "Treatment
+must be discontinued if the patient is not improving or is regressing"), ``medicare_extension_eligible``
+(Medicare, eligible, improvement documented: the 8 additional sessions), ``medicare_not_improving``
+(Medicare, at the extension checkpoint without improvement: discontinue).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from acupath.assessment import classify_change, score
+from acupath.outcomes.records import Reassessment, SessionRecord
+
+
+class PlanLike(Protocol):
+    """What progress reads from a plan (``acupath.planning.Plan`` or anything shaped like it)."""
+
+    patient_id: str
+    condition: str
+    payer: str
+    baseline: dict[str, float]
+    checkpoints: Any
+    coverage: Any
+
+
+@dataclass(frozen=True)
+class InstrumentChange:
+    """One instrument's change from baseline at a checkpoint."""
+
+    instrument: str
+    baseline: float
+    followup: float
+    improvement: float
+    percent_improvement: float | None
+    mcid_reached: bool | None
+    immpact: str | None
+    worsened: bool
+    measured_at_session: int
+
+
+@dataclass(frozen=True)
+class CheckpointStatus:
+    """Responder status at one checkpoint: ``responder`` is None when nothing was measured."""
+
+    id: str
+    session: int
+    reached: bool
+    responder: bool | None
+    worsened: bool
+    changes: tuple[InstrumentChange, ...]
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Something the clinician must act on."""
+
+    code: str
+    session: int
+    message: str
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the patient stands: sessions given, pain per session, checkpoints, alerts."""
+
+    patient_id: str
+    condition: str
+    sessions_given: int
+    last_session_date: date | None
+    pain: tuple[tuple[int, int | None, int | None], ...]
+    latest: CheckpointStatus
+    checkpoints: tuple[CheckpointStatus, ...]
+    alerts: tuple[Alert, ...]
+    knowledge_version: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return progress as JSON-ready data (dates as ISO strings)."""
+        data = asdict(self)
+        data["last_session_date"] = self.last_session_date.isoformat() if self.last_session_date else None
+        return data
+
+
+def _changes_at(
+    session: int, plan: PlanLike, records: tuple[SessionRecord, ...], reassessments: tuple[Reassessment, ...], kb: Any
+) -> tuple[InstrumentChange, ...]:
+    """Return the change of every measured instrument, using the latest measurement at or before ``session``."""
+    latest: dict[str, tuple[int, Any]] = {}
+    for record in records:
+        if record.number <= session and record.pain_nrs_before is not None:
+            latest["nrs"] = (record.number, float(record.pain_nrs_before))
+    for reassessment in reassessments:
+        if reassessment.session <= session:
+            for instrument, answers in reassessment.questionnaires.items():
+                latest[instrument] = (reassessment.session, score(instrument, answers, kb=kb))
+    changes: list[InstrumentChange] = []
+    for instrument, (at, followup) in latest.items():
+        baseline = plan.baseline.get(instrument)
+        if baseline is None or (not isinstance(followup, float) and followup.total is None):
+            continue
+        forward = classify_change(instrument, baseline, followup, kb=kb)
+        backward = classify_change(instrument, followup, baseline, kb=kb)
+        changes.append(
+            InstrumentChange(
+                instrument=instrument, baseline=forward.baseline, followup=forward.followup,
+                improvement=forward.improvement, percent_improvement=forward.percent_improvement,
+                mcid_reached=forward.mcid_reached, immpact=forward.immpact,
+                worsened=bool(backward.mcid_reached) and forward.improvement < 0, measured_at_session=at,
+            )
+        )
+    return tuple(changes)
+
+
+def _status(cid: str, session: int, given: int, changes: tuple[InstrumentChange, ...]) -> CheckpointStatus:
+    decided = [c.mcid_reached for c in changes if c.mcid_reached is not None]
+    return CheckpointStatus(
+        id=cid, session=session, reached=given >= session,
+        responder=any(decided) if decided else None,
+        worsened=any(c.worsened for c in changes), changes=changes,
+    )
+
+
+def evaluate(
+    plan: PlanLike, session_records: tuple[SessionRecord, ...], reassessments: tuple[Reassessment, ...],
+    kb: Any = None,
+) -> Progress:
+    """Return the patient's ``Progress`` against ``plan``.
+
+    Raises ``InputError`` (from scoring) when reassessment answers cannot be scored, naming the item.
+    """
+    if kb is None:
+        from acupath.knowledge import load_knowledge
+
+        kb = load_knowledge()
+    given = max((r.number for r in session_records), default=0)
+    statuses = tuple(
+        _status(c.id, c.session, given, _changes_at(c.session, plan, session_records, reassessments, kb))
+        for c in plan.checkpoints if given >= c.session
+    )
+    last = max([given] + [r.session for r in reassessments])
+    latest = _status("latest", last, given, _changes_at(last, plan, session_records, reassessments, kb))
+    alerts = _alerts(plan, statuses, latest, given, kb)
+    return Progress(
+        patient_id=plan.patient_id, condition=plan.condition, sessions_given=given,
+        last_session_date=max((r.date for r in session_records), default=None),
+        pain=tuple((r.number, r.pain_nrs_before, r.pain_nrs_after) for r in session_records),
+        latest=latest, checkpoints=statuses, alerts=alerts,
+        knowledge_version=getattr(plan, "knowledge_version", kb.version),
+    )
+
+
+def _alerts(
+    plan: PlanLike, statuses: tuple[CheckpointStatus, ...], latest: CheckpointStatus, given: int, kb: Any
+) -> tuple[Alert, ...]:
+    alerts: list[Alert] = []
+    cites = {c.id: tuple(c.citations) for c in plan.checkpoints}
+    medicare = kb.coverage.medicare
+    for status in statuses:
+        if status.id == "reassess_diagnosis" and status.responder is not True:
+            alerts.append(Alert("reassess_diagnosis", status.session,
+                                f"No improvement by session {status.session}: reassess the diagnosis.",
+                                cites.get(status.id, ())))
+    if latest.worsened:
+        worse = ", ".join(c.instrument for c in latest.changes if c.worsened)
+        alerts.append(Alert("discontinue", latest.session,
+                            f"Worse by at least an MCID ({worse}): discontinue and reassess "
+                            "(NCD 30.3.3: discontinue if not improving or regressing).", medicare.citations))
+    coverage = plan.coverage
+    eligible = plan.payer == "medicare" and coverage is not None and getattr(coverage, "eligible", False)
+    if eligible and latest.responder and not latest.worsened:
+        alerts.append(Alert("medicare_extension_eligible", latest.session,
+                            f"Improvement documented: eligible for the {medicare.additional_visits} additional "
+                            f"Medicare sessions ({medicare.annual_cap} a year at most); record it in the notes.",
+                            medicare.citations))
+    extension = next((s for s in statuses if s.id == "medicare_extension"), None)
+    if eligible and extension is not None and extension.responder is not True and given >= extension.session:
+        alerts.append(Alert("medicare_not_improving", extension.session,
+                            f"No documented improvement by session {extension.session}: Medicare covers no more "
+                            "sessions; discontinue (NCD 30.3.3).", medicare.citations))
+    return tuple(alerts)
