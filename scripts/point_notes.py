@@ -131,6 +131,10 @@ LOCATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     # Sleep and emotional overlay (seeds 001, 004)
     "EX-Anmian": ("Behind the ear, midway between TE17 and GB20.", CAM),
     "TF4": ("Ear, in the triangular fossa, in the upper part of its posterior third.", EAR),
+    # Named by the safety rules (clinical.md §2.1, §2.3)
+    "BL67": ("Little toe, on the lateral side of the distal phalanx, just behind the corner of the nail.", WHO),
+    "ST17": ("Chest, at the centre of the nipple.", WHO),
+    "CV8": ("Abdomen, at the centre of the umbilicus.", WHO),
 }
 
 DEADMAN = "deadman_2007_manual"
@@ -184,4 +188,10 @@ CAUTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
             "manipulate strongly.", (DEADMAN,)),
     "PC6": ("The median nerve lies directly beneath: if the patient feels an electric sensation, "
             "withdraw slightly and do not manipulate vigorously.", (DEADMAN,)),
+    "BL67": ("Listed as forbidden in pregnancy in an obstetrics text (not in Deadman or CAM 1999): warn and "
+             "document the risk:benefit decision before needling a pregnant patient.",
+             ("maciocia_obstetrics_gynecology", WHO99, CARR)),
+    "ST17": ("Nipple and breast tissue are never needled; the point serves only as a landmark.",
+             (NZASA, DEADMAN)),
+    "CV8": ("The umbilicus is never needled (CAM 1999: puncture is prohibited).", (NZASA, CAM_ONLY)),
 }

@@ -193,3 +193,16 @@ def test_schema_rejects_an_inverted_depth_range(data_copy: Path) -> None:
         read_knowledge(data_copy)
     assert err.value.file == "points.yaml"
     assert "depth range" in err.value.reason
+
+
+def test_every_point_another_file_names_has_a_location_note_and_caution_when_flagged(kb) -> None:
+    named: set[str] = set()
+    for rel, doc in kb.documents.items():
+        if rel != "points.yaml":
+            named |= doc.point_codes()
+    assert named, "no knowledge file names a point"
+    for code in sorted(named):
+        point = kb.points.find(code)
+        assert point.location is not None, f"{code}: no location note"
+        if set(point.safety_flags) - {"moxibustion_caution"}:
+            assert point.caution is not None, f"{code}: flagged but no caution"
