@@ -1,1 +1,10 @@
-"""acupath.assessment."""
+"""acupath.assessment: questionnaire scoring, bands, flags and change classification.
+
+``score(instrument_id, answers)`` scores one questionnaire; ``classify_change`` compares two scores;
+``score_table`` scores many responses at once (vectorised where the instrument allows).
+"""
+
+from acupath.assessment.change import Change, classify_change
+from acupath.assessment.scoring import Score, Scorer, display_number, score, scorer_for
+
+__all__ = ["Change", "Score", "Scorer", "classify_change", "display_number", "score", "scorer_for"]

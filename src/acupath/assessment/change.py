@@ -1,0 +1,102 @@
+"""Change between two scores: absolute and percent change, MCID reached, IMMPACT category.
+
+Direction comes from the instrument file (KOOS: higher is better; most others: lower is better), the
+MCID and the IMMPACT categories too (instruments.md §20). Percent change is
+(baseline - follow-up) / baseline x 100 for lower-is-better scales, undefined at baseline 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from acupath.assessment.scoring import Score, scorer_for
+from acupath.errors import InputError
+from acupath.knowledge import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one scale moved from baseline to follow-up.
+
+    ``change`` is follow-up minus baseline; ``improvement`` is signed so that positive is better;
+    ``percent_improvement`` is None at baseline 0; ``mcid_reached`` is None when the instrument has no
+    MCID for the scale; ``immpact`` is None unless the scale is a pain-intensity scale.
+    """
+
+    instrument: str
+    scale: str
+    baseline: float
+    followup: float
+    change: float
+    improvement: float
+    percent_improvement: float | None
+    mcid_reached: bool | None
+    mcid: dict[str, Any] | None
+    immpact: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the change as JSON-ready data."""
+        return dict(self.__dict__)
+
+
+def _value(instrument_id: str, scale: str, given: float | Score | Mapping[str, Any],
+           kb: KnowledgeBase | None, field: str) -> float:
+    scorer = scorer_for(instrument_id, kb)
+    if isinstance(given, Mapping):
+        given = scorer.score(given)
+    if isinstance(given, Score):
+        value = given.total if scale == scorer.doc.total else given.subscales.get(scale)
+        if value is None:
+            raise InputError(field, f"{instrument_id} {scale} could not be scored: {given.reason}")
+        return value
+    if type(given) not in (int, float):
+        raise InputError(field, f"expected a number, a Score or answers, got {given!r}")
+    return float(given)
+
+
+def classify_change(instrument_id: str, baseline: float | Score | Mapping[str, Any],
+                    followup: float | Score | Mapping[str, Any], scale: str | None = None,
+                    kb: KnowledgeBase | None = None) -> Change:
+    """Classify the change of one scale between two scores.
+
+    ``baseline`` and ``followup`` are numbers on the scale, ``Score`` objects or answer mappings;
+    ``scale`` defaults to the total (required for the KOOS). Returns a ``Change``. Raises
+    ``UnknownInstrument``, ``InputError`` for an unknown scale or a score that could not be computed.
+    """
+    doc = scorer_for(instrument_id, kb).doc
+    scale_ids = [s.id for s in doc.scales]
+    scale = scale or doc.total
+    if scale not in scale_ids:
+        raise InputError("scale", f"{instrument_id} has no scale {scale!r}", scale_ids)
+    before = _value(instrument_id, scale, baseline, kb, "baseline")
+    after = _value(instrument_id, scale, followup, kb, "followup")
+    sign = 1.0 if doc.direction == "higher_is_better" else -1.0
+    improvement = sign * (after - before)
+    percent = None if before == 0 else improvement * 100.0 / abs(before)
+    mcid = next((m for m in doc.mcid if (m.scale or doc.total) == scale), None)
+    reached = None
+    if mcid is not None:
+        by_points = mcid.points is not None and improvement >= mcid.points
+        by_percent = mcid.percent is not None and percent is not None and percent >= mcid.percent
+        reached = by_points or by_percent  # Ostelo 2008 / Farrar 2001: points OR percent
+    immpact = None
+    categories = doc.change_categories
+    if categories is not None and (categories.scale or doc.total) == scale and percent is not None:
+        for category in categories.categories:
+            if category.at_least_percent is None or percent >= category.at_least_percent:
+                immpact = category.id
+                break
+    return Change(
+        instrument=instrument_id,
+        scale=scale,
+        baseline=before,
+        followup=after,
+        change=after - before,
+        improvement=improvement,
+        percent_improvement=percent,
+        mcid_reached=reached,
+        mcid=mcid.model_dump(exclude_none=True) if mcid is not None else None,
+        immpact=immpact,
+    )
