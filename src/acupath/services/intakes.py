@@ -9,9 +9,10 @@ from datetime import date
 from typing import Any
 
 from acupath import assessment, safety
-from acupath.assessment.intake import Intake
+from acupath.assessment.intake import parse_intake
 from acupath.errors import InputError
 from acupath.knowledge import KnowledgeBase
+from acupath.safety.findings import Screening
 from acupath.services.access import found, require_clinical
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
@@ -20,7 +21,9 @@ from acupath.services.records import IntakeRecord, Patient, ScreeningRecord
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
 
-def score_answers(questionnaires: dict[str, dict[str, Any]], field: str) -> dict[str, dict[str, Any]]:
+def score_answers(
+    questionnaires: dict[str, dict[str, Any]], kb: KnowledgeBase, field: str
+) -> dict[str, dict[str, Any]]:
     """Return each instrument's score as a dict (``Score.to_dict()``), keyed by instrument id.
 
     Raises ``InputError`` naming ``field.<instrument>`` for an unknown instrument or a bad answer.
@@ -28,7 +31,7 @@ def score_answers(questionnaires: dict[str, dict[str, Any]], field: str) -> dict
     scores: dict[str, dict[str, Any]] = {}
     for instrument_id, answers in questionnaires.items():
         try:
-            scores[instrument_id] = assessment.score(instrument_id, answers).to_dict()
+            scores[instrument_id] = assessment.score(instrument_id, answers, kb).to_dict()
         except InputError as exc:
             raise InputError(f"{field}.{instrument_id}.{exc.field}", exc.problem, exc.allowed) from None
     return scores
@@ -48,11 +51,6 @@ def _intake_document(patient: Patient, answers: dict[str, Any]) -> dict[str, Any
     return document
 
 
-def parse_intake(document: dict[str, Any]) -> Intake:
-    """Return the validated intake. Raises ``InputError`` naming the bad field."""
-    return assessment.parse_intake(document)
-
-
 def record_intake(
     uow: AbstractUnitOfWork, actor: Actor, patient_id: str, answers: dict[str, Any], kb: KnowledgeBase
 ) -> IntakeRecord:
@@ -70,7 +68,7 @@ def record_intake(
             clinic_id=actor.clinic_id,
             patient_id=patient.id,
             answers=intake.model_dump(mode="json"),
-            scores=score_answers(intake.questionnaires, "questionnaires"),
+            scores=score_answers(intake.questionnaires, kb, "questionnaires"),
             knowledge_version=kb.version,
             recorded_at=uow.clock(),
             recorded_by=actor.user_id,
@@ -89,11 +87,10 @@ def get_intake(uow: AbstractUnitOfWork, actor: Actor, intake_id: str) -> IntakeR
         return record
 
 
-def screen_stored_intake(
-    uow: AbstractUnitOfWork, actor: Actor, record: IntakeRecord, intake: Intake, kb: KnowledgeBase, today: date
+def store_screening(
+    uow: AbstractUnitOfWork, actor: Actor, record: IntakeRecord, screening: Screening
 ) -> ScreeningRecord:
-    """Screen ``intake`` (the parsed ``record``), store and return the screening (no commit, no audit)."""
-    screening = safety.screen(intake, kb, today)
+    """Store ``screening`` of the intake ``record`` and return the stored record (no commit, no audit)."""
     stored = ScreeningRecord.from_screening(
         screening,
         id=new_id(),
@@ -119,7 +116,7 @@ def screen_intake(
         require_clinical(actor)
         record = found(uow.intakes.get(actor.clinic_id, intake_id), "intake", intake_id)
         note.patient_id = record.patient_id
-        intake = parse_intake(record.answers)
-        stored = screen_stored_intake(uow, actor, record, intake, kb, today or uow.clock().date())
+        screening = safety.screen(parse_intake(record.answers), kb, today or uow.clock().date())
+        stored = store_screening(uow, actor, record, screening)
         note.record_id = stored.id
         return stored

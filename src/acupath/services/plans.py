@@ -1,80 +1,64 @@
-"""Use cases of treatment plans: create one from a screened intake, amend it, read it.
+"""Use cases of treatment plans: create one from a recorded intake, amend it, read it.
 
 Screening runs again on every create and every amendment. A plan is refused (``SafetyBlock``) while a
-referral finding stands, or while the plan holds a point, region or modality that a finding excludes,
-unless a clinician overrode that finding with a written reason; overrides are stored with the author.
+referral finding stands, or while the plan holds a point, region or modality that a finding in force
+excludes; a clinician may override a finding (never an urgent referral) with a written reason, and the
+override is stored with its author and shown with the plan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from acupath import planning
+from acupath import planning, safety
+from acupath.assessment.intake import parse_intake
 from acupath.errors import Conflict, InputError, SafetyBlock
 from acupath.knowledge import KnowledgeBase
-from acupath.safety.findings import Screening
+from acupath.safety.findings import Action, Override, Screening
 from acupath.services.access import found, require_clinical
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
-from acupath.services.intakes import parse_intake, screen_stored_intake
+from acupath.services.intakes import store_screening
+from acupath.services.overrides import apply_overrides, parse_overrides
 from acupath.services.patients import new_id
-from acupath.services.records import PlanOverride, PlanRecord, PlanRevision, PlanStatus
+from acupath.services.records import IntakeRecord, PlanOverride, PlanRecord, PlanRevision, PlanStatus
+from acupath.services.records.clinical import ScreeningRecord
 from acupath.services.unit_of_work import AbstractUnitOfWork
-from acupath.services.validation import parse
+
+_REFERRALS = (Action.URGENT_REFERRAL, Action.REFERRAL)
 
 
-class OverrideInput(BaseModel):
-    """A clinician's override of one finding: the finding's code and a written reason."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    finding: str = Field(min_length=1)
-    reason: str = Field(min_length=3, max_length=2000)
-
-    @field_validator("reason")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("a reason is required")
-        return value
-
-
-def parse_overrides(overrides: Iterable[dict[str, Any]], field: str = "overrides") -> list[OverrideInput]:
-    """Return the validated overrides. Raises ``InputError`` (e.g. a missing or blank reason)."""
-    return [parse(OverrideInput, item, f"{field}.{i}") for i, item in enumerate(overrides)]
-
-
-def _with_overrides(answers: dict[str, Any], overrides: list[dict[str, Any]]) -> dict[str, Any]:
-    # The intake carries the overrides into screening, which marks each finding it names as overridden.
-    merged: dict[str, dict[str, Any]] = {o["finding"]: o for o in answers.get("overrides") or ()}
-    for override in overrides:
-        merged[override["finding"]] = override
-    return {**answers, "overrides": list(merged.values())}
-
-
-def _check_override_codes(screening: Screening, overrides: list[OverrideInput]) -> None:
-    codes = sorted({f.code for f in screening.findings})
-    for i, override in enumerate(overrides):
-        if override.finding not in codes:
-            raise InputError(f"overrides.{i}.finding", "names no finding of this screening", codes or "none")
-
-
-def _refuse_unsafe(plan: Any, screening: Screening, kb: KnowledgeBase) -> None:
+def refuse_unsafe(plan: Any, screening: Screening, kb: KnowledgeBase) -> None:
+    """Raise ``SafetyBlock`` if a referral stands or ``plan`` holds what a finding in force excludes."""
     if screening.blocks_planning:
-        codes = ", ".join(f.code for f in screening.in_force() if f.action.value.endswith("referral"))
-        raise SafetyBlock(f"screening requires referral before planning: {codes}")
-    from acupath.safety import constraints  # lands with the safety work; imported late until then
+        codes = ", ".join(f.code for f in screening.in_force() if f.action in _REFERRALS)
+        raise SafetyBlock(f"screening calls for referral before any plan: {codes}")
+    if plan is not None:
+        problems = safety.violations(plan, screening, kb)
+        if problems:
+            raise SafetyBlock("the plan contradicts findings in force: " + "; ".join(problems))
 
-    problems = list(constraints.violations(plan, screening, kb))
-    if problems:
-        raise SafetyBlock("the plan breaks findings in force: " + "; ".join(str(p) for p in problems))
+
+def _screen(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    record: IntakeRecord,
+    kb: KnowledgeBase,
+    day: date,
+    overrides: Iterable[dict[str, Any]],
+    kept: Iterable[Override] = (),
+) -> tuple[Any, Screening, ScreeningRecord]:
+    # Screen the intake afresh, apply the clinician's overrides, store the screening that the plan uses.
+    requested = [Override(finding=o.finding, reason=o.reason, by=actor.user_id, on=day)
+                 for o in parse_overrides(overrides)]
+    intake = parse_intake(record.answers)
+    screening = apply_overrides(safety.screen(intake, kb, day), requested, kept)
+    return intake, screening, store_screening(uow, actor, record, screening)
 
 
-def _overrides_of(screening: Screening, author: str, at: Any, version: int, known: set[str]) -> list[PlanOverride]:
+def _new_overrides(screening: Screening, at: datetime, version: int, known: set[str]) -> list[PlanOverride]:
     return [
         PlanOverride(finding=f.code, reason=f.override.reason, author=f.override.by, at=at, plan_version=version)
         for f in screening.findings
@@ -94,25 +78,17 @@ def create_plan(
     """Screen the intake again and build a plan from it; ``overrides`` are ``{finding, reason}``.
 
     Returns the stored plan (version 1). Raises ``PermissionDenied`` (reception), ``NotFound``,
-    ``InputError`` (an override without a reason, or naming no finding), ``SafetyBlock`` (a referral
-    or an exclusion in force).
+    ``InputError`` (an override without a reason, naming no finding, or of an urgent referral),
+    ``SafetyBlock`` (a referral or an exclusion in force).
     """
     with uow, audited(uow, actor, "plan.create", "plan") as note:
         require_clinical(actor)
         record = found(uow.intakes.get(actor.clinic_id, intake_id), "intake", intake_id)
         note.patient_id = record.patient_id
-        day = today or uow.clock().date()
-        requested = parse_overrides(overrides)
-        extra = [{"finding": o.finding, "reason": o.reason, "by": actor.user_id, "on": day.isoformat()}
-                 for o in requested]
-        intake = parse_intake(_with_overrides(record.answers, extra))
-        stored = screen_stored_intake(uow, actor, record, intake, kb, day)
-        screening = stored.to_screening()
-        _check_override_codes(screening, requested)
-        if screening.blocks_planning:
-            _refuse_unsafe(None, screening, kb)
+        intake, screening, stored = _screen(uow, actor, record, kb, today or uow.clock().date(), overrides)
+        refuse_unsafe(None, screening, kb)
         plan = planning.build_plan(intake, screening, kb)
-        _refuse_unsafe(plan, screening, kb)
+        refuse_unsafe(plan, screening, kb)
         now = uow.clock()
         result = PlanRecord(
             id=new_id(),
@@ -122,7 +98,7 @@ def create_plan(
             screening_id=stored.id,
             plan=plan.to_dict(),
             knowledge_version=kb.version,
-            overrides=_overrides_of(screening, actor.user_id, now, 1, set()),
+            overrides=_new_overrides(screening, now, 1, set()),
             created_at=now,
             created_by=actor.user_id,
             updated_at=now,
@@ -149,9 +125,10 @@ def amend_plan(
     """Amend a plan that nobody changed since ``expected_version`` was read; screening runs again.
 
     ``plan`` is the amended plan (``Plan.to_dict()`` form); without it the plan is rebuilt from the
-    patient's latest intake (new safety facts take effect). ``status`` may end the plan. Returns the plan
-    at its new version. Raises ``PermissionDenied``, ``NotFound``, ``InputError``, ``Conflict`` (stale
-    version: nothing is changed), ``SafetyBlock``.
+    patient's latest intake, so new safety facts take effect. ``status`` may complete or discontinue
+    it. Earlier overrides stay while their finding is still found. Returns the plan at its new version.
+    Raises ``PermissionDenied``, ``NotFound``, ``InputError``, ``Conflict`` (stale version: nothing is
+    changed), ``SafetyBlock``.
     """
     with uow, audited(uow, actor, "plan.amend", "plan", plan_id) as audit_note:
         require_clinical(actor)
@@ -164,17 +141,9 @@ def amend_plan(
             raise InputError("status", f"unknown status {status!r}", [s.value for s in PlanStatus])
         day = today or uow.clock().date()
         record = uow.intakes.list_for_patient(actor.clinic_id, current.patient_id)[-1]
-        requested = parse_overrides(overrides)
-        kept = [{"finding": o.finding, "reason": o.reason, "by": o.author, "on": o.at.date().isoformat()}
-                for o in current.overrides]
-        extra = [{"finding": o.finding, "reason": o.reason, "by": actor.user_id, "on": day.isoformat()}
-                 for o in requested]
-        intake = parse_intake(_with_overrides(record.answers, kept + extra))
-        stored = screen_stored_intake(uow, actor, record, intake, kb, day)
-        screening = stored.to_screening()
-        _check_override_codes(screening, requested)
-        if screening.blocks_planning:
-            _refuse_unsafe(None, screening, kb)
+        kept = [Override(finding=o.finding, reason=o.reason, by=o.author, on=o.at.date()) for o in current.overrides]
+        intake, screening, stored = _screen(uow, actor, record, kb, day, overrides, kept)
+        refuse_unsafe(None, screening, kb)
         if plan is None:
             amended = planning.build_plan(intake, screening, kb)
         else:
@@ -182,11 +151,11 @@ def amend_plan(
                 amended = planning.Plan.from_dict(plan)
             except (KeyError, TypeError, ValueError) as exc:
                 raise InputError("plan", f"is not a valid plan: {exc}") from None
-        _refuse_unsafe(amended, screening, kb)
+        refuse_unsafe(amended, screening, kb)
         now = uow.clock()
         version = expected_version + 1
         known = {o.finding for o in current.overrides}
-        current.overrides = current.overrides + _overrides_of(screening, actor.user_id, now, version, known)
+        current.overrides = current.overrides + _new_overrides(screening, now, version, known)
         current.plan = amended.to_dict()
         current.intake_id = record.id
         current.screening_id = stored.id

@@ -14,7 +14,7 @@ from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.intakes import score_answers
 from acupath.services.patients import new_id
-from acupath.services.records import Reassessment
+from acupath.services.records import Reassessment, SessionRecord
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
 
@@ -26,6 +26,7 @@ class ReassessmentInput(BaseModel):
 
     assessed_on: date
     plan_id: str | None = None
+    session_number: int | None = Field(default=None, ge=0)
     answers: dict[str, dict[str, Any]] = Field(min_length=1)
 
 
@@ -51,8 +52,9 @@ def record_reassessment(
             patient_id=patient_id,
             plan_id=form.plan_id,
             assessed_on=form.assessed_on,
+            session_number=form.session_number,
             answers=form.answers,
-            scores=score_answers(form.answers, "answers"),
+            scores=score_answers(form.answers, kb, "answers"),
             knowledge_version=kb.version,
             recorded_at=uow.clock(),
             recorded_by=actor.user_id,
@@ -62,18 +64,34 @@ def record_reassessment(
         return record
 
 
-def get_progress(uow: AbstractUnitOfWork, actor: Actor, plan_id: str) -> Any:
+def _session_of(reassessment: Reassessment, sessions: list[SessionRecord]) -> int:
+    # A reassessment without a session number belongs to the last session given on or before its date.
+    if reassessment.session_number is not None:
+        return reassessment.session_number
+    return max((s.number for s in sessions if s.session_date <= reassessment.assessed_on), default=0)
+
+
+def get_progress(uow: AbstractUnitOfWork, actor: Actor, plan_id: str, kb: KnowledgeBase) -> outcomes.Progress:
     """Return ``outcomes.evaluate`` of the plan over its sessions and the patient's reassessments.
 
-    Raises ``PermissionDenied`` (reception), ``NotFound``.
+    Reassessments tied to another plan are left out. Raises ``PermissionDenied`` (reception),
+    ``NotFound``, ``InputError`` (stored answers the current knowledge cannot score).
     """
     with uow, audited(uow, actor, "progress.read", "plan", plan_id) as note:
         require_clinical(actor)
         record = found(uow.plans.get(actor.clinic_id, plan_id), "plan", plan_id)
         note.patient_id = record.patient_id
         sessions = uow.sessions.list_for_plan(actor.clinic_id, plan_id)
-        reassessments = uow.reassessments.list_for_patient(actor.clinic_id, record.patient_id)
-        return outcomes.evaluate(planning.Plan.from_dict(record.plan), sessions, reassessments)
+        reassessments = [r for r in uow.reassessments.list_for_patient(actor.clinic_id, record.patient_id)
+                         if r.plan_id in (None, plan_id)]
+        return outcomes.evaluate(
+            planning.Plan.from_dict(record.plan),
+            tuple(outcomes.SessionRecord(number=s.number, date=s.session_date, pain_nrs_before=s.pain_before,
+                                         pain_nrs_after=s.pain_after) for s in sessions),
+            tuple(outcomes.Reassessment(date=r.assessed_on, session=_session_of(r, sessions),
+                                        questionnaires=r.answers) for r in reassessments),
+            kb,
+        )
 
 
 def get_schedule(uow: AbstractUnitOfWork, actor: Actor, patient_id: str) -> list[dict[str, Any]]:

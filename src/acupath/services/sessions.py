@@ -12,13 +12,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from acupath import safety
 from acupath.errors import InputError, SafetyBlock
-from acupath.safety.findings import Finding
+from acupath.knowledge import KnowledgeBase
+from acupath.safety.findings import Override, Screening
 from acupath.services.access import found, require_clinical
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
+from acupath.services.overrides import OverrideInput, apply_overrides
 from acupath.services.patients import new_id
-from acupath.services.plans import OverrideInput
 from acupath.services.records import (
     AdverseEvent,
     NeedlePoint,
@@ -96,28 +98,31 @@ class SessionInput(_Form):
     overrides: list[OverrideInput] = Field(default_factory=list)
 
 
-def _blocking(finding: Finding, form: SessionInput) -> list[str]:
-    # What of this session the finding excludes: points by code, modalities, and point sides by region.
-    hits = [p.code for p in form.points if p.code in finding.affects.points]
-    modality = "electro" if form.stimulation.kind == "electro" else "manual"
-    if modality in finding.affects.modalities:
-        hits.append(modality)
-    return hits
+def session_outline(form: SessionInput) -> dict[str, Any]:
+    """Return the session in the shape ``safety.violations`` reads (points, modality, electrode pairs)."""
+    return {
+        "points": [{"code": p.code, "side": p.side} for p in form.points],
+        "modality": form.stimulation.kind,
+        "electroacupuncture": {"pairs": [list(pair) for pair in form.stimulation.electrode_pairs]},
+    }
 
 
-def check_session_safety(findings: tuple[Finding, ...], form: SessionInput) -> None:
-    """Raise ``SafetyBlock`` if the session uses what an exclusion in force removes, without override."""
-    overridden = {o.finding for o in form.overrides}
-    for finding in findings:
-        if finding.action.value != "exclude" or finding.code in overridden:
-            continue
-        hits = _blocking(finding, form)
-        if hits:
-            raise SafetyBlock(f"{', '.join(hits)} excluded by finding {finding.code} ({finding.message}); "
-                              "record an override with a reason to proceed")
+def check_session_safety(screening: Screening, form: SessionInput, kb: KnowledgeBase, day: date) -> None:
+    """Raise ``SafetyBlock`` if the session uses what a finding in force excludes.
+
+    The session's own overrides (finding and reason) apply on top of the plan's; an override naming no
+    finding of the screening is an ``InputError``.
+    """
+    requested = [Override(finding=o.finding, reason=o.reason, by="session", on=day) for o in form.overrides]
+    problems = safety.violations(session_outline(form), apply_overrides(screening, requested), kb)
+    if problems:
+        raise SafetyBlock("the session contradicts findings in force (override with a reason to proceed): "
+                          + "; ".join(problems))
 
 
-def record_session(uow: AbstractUnitOfWork, actor: Actor, plan_id: str, session: dict[str, Any]) -> SessionRecord:
+def record_session(
+    uow: AbstractUnitOfWork, actor: Actor, plan_id: str, session: dict[str, Any], kb: KnowledgeBase
+) -> SessionRecord:
     """Record a session delivered under the clinic's plan.
 
     Returns the stored record (numbered after the plan's last session unless ``number`` is given).
@@ -132,7 +137,7 @@ def record_session(uow: AbstractUnitOfWork, actor: Actor, plan_id: str, session:
         if plan.status != PlanStatus.ACTIVE.value:
             raise InputError("plan_id", f"the plan is {plan.status}; sessions need an active plan")
         screening = found(uow.screenings.get(actor.clinic_id, plan.screening_id), "screening", plan.screening_id)
-        check_session_safety(screening.to_screening().in_force(), form)
+        check_session_safety(screening.to_screening(), form, kb, form.session_date)
         earlier = uow.sessions.list_for_plan(actor.clinic_id, plan_id)
         record = SessionRecord(
             id=new_id(),

@@ -185,6 +185,7 @@ class Reassessment:
     patient_id: str
     plan_id: str | None = None
     assessed_on: date
+    session_number: int | None = None  # the session it belongs to; None: the last one before the date
     answers: dict[str, dict[str, Any]]
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)
     knowledge_version: str

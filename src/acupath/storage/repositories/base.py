@@ -7,6 +7,17 @@ from sqlalchemy.orm import Session
 
 from acupath.errors import Conflict
 
+#: SQLSTATE of a unique violation on PostgreSQL.
+UNIQUE_VIOLATION = "23505"
+
+
+def is_duplicate(error: IntegrityError) -> bool:
+    """Return True when ``error`` is a unique-constraint violation (a duplicate), not a broken reference."""
+    original = error.orig
+    if getattr(original, "sqlstate", None) == UNIQUE_VIOLATION:
+        return True
+    return str(original).startswith("UNIQUE constraint failed")  # SQLite's wording
+
 
 class SqlRepository:
     """A repository working in the unit of work's session; it flushes, and never commits."""
@@ -15,9 +26,14 @@ class SqlRepository:
         self.session = session
 
     def flush(self, what: str) -> None:
-        """Send pending writes now, so a duplicate surfaces here. Raises ``Conflict`` naming ``what``."""
+        """Send pending writes now, so a duplicate surfaces here. Raises ``Conflict`` naming ``what``.
+
+        Any other integrity error (a broken reference) is a fault, not a user's conflict: it propagates.
+        """
         try:
             self.session.flush()
-        except IntegrityError:
+        except IntegrityError as error:
+            if not is_duplicate(error):
+                raise
             # The unit of work rolls the whole transaction back; nothing of it is kept.
             raise Conflict(f"{what} conflicts with a stored record") from None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sqlalchemy import and_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from acupath.errors import Conflict
 from acupath.services import repositories as abstract
@@ -68,8 +67,10 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
 
     def add(self, plan: PlanRecord) -> None:
         self.session.add(PlanRow.from_domain(plan))
-        self.session.add(PlanRevisionRow.of_plan(plan, plan.version, "created"))
+        # The plan row must exist before its revision refers to it (no ORM relationship orders them).
         self.flush(f"plan {plan.id}")
+        self.session.add(PlanRevisionRow.of_plan(plan, plan.version, "created"))
+        self.flush(f"plan {plan.id} version {plan.version}")
 
     def get(self, clinic_id: str, plan_id: str) -> PlanRecord | None:
         row = self.session.scalars(
@@ -103,10 +104,7 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
         for override in plan.overrides:
             if override.plan_version == version:
                 self.session.add(PlanOverrideRow.from_domain(override, plan))
-        try:
-            self.session.flush()
-        except IntegrityError:
-            raise Conflict(f"plan {plan.id} version {version} was written twice") from None
+        self.flush(f"plan {plan.id} version {version}")
 
     def revisions(self, clinic_id: str, plan_id: str) -> list[PlanRevision]:
         rows = self.session.scalars(

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from acupath.errors import Conflict
 from acupath.services import repositories as abstract
 from acupath.services.records import Clinic, Patient, User
-from acupath.storage.repositories.base import SqlRepository
+from acupath.storage.repositories.base import SqlRepository, is_duplicate
 from acupath.storage.tables import ClinicRow, PatientRow, UserRow
 from acupath.storage.tables.patients import DEMOGRAPHICS
 
@@ -90,7 +90,9 @@ class SqlPatientRepository(SqlRepository, abstract.PatientRepository):
         )
         try:
             result = self.session.execute(statement)
-        except IntegrityError:
+        except IntegrityError as error:
+            if not is_duplicate(error):
+                raise
             raise Conflict(f"patient (MRN {patient.mrn}) conflicts with a stored record") from None
         if result.rowcount != 1:
             raise Conflict(f"patient {patient.id} was changed by someone else since version {expected_version}: "

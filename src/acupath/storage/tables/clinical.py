@@ -220,6 +220,7 @@ class ReassessmentRow(Base):
     patient_id: Mapped[str] = mapped_column(Id)
     plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.id"))
     assessed_on: Mapped[date] = mapped_column(Date)
+    session_number: Mapped[int | None] = mapped_column(Integer)
     answers: Mapped[dict[str, Any]] = mapped_column(Document)
     scores: Mapped[dict[str, Any]] = mapped_column(Document)
     knowledge_version: Mapped[str] = mapped_column(String(64))
@@ -229,7 +230,8 @@ class ReassessmentRow(Base):
     def to_domain(self) -> Reassessment:
         """Return the reassessment."""
         return Reassessment(id=self.id, clinic_id=self.clinic_id, patient_id=self.patient_id,
-                            plan_id=self.plan_id, assessed_on=self.assessed_on, answers=self.answers,
+                            plan_id=self.plan_id, assessed_on=self.assessed_on,
+                            session_number=self.session_number, answers=self.answers,
                             scores=self.scores, knowledge_version=self.knowledge_version,
                             recorded_at=self.recorded_at, recorded_by=self.recorded_by)
 
@@ -237,6 +239,7 @@ class ReassessmentRow(Base):
     def from_domain(cls, item: Reassessment) -> ReassessmentRow:
         """Return a new row for ``item``."""
         return cls(id=item.id, clinic_id=item.clinic_id, patient_id=item.patient_id, plan_id=item.plan_id,
-                   assessed_on=item.assessed_on, answers=item.answers, scores=item.scores,
+                   assessed_on=item.assessed_on, session_number=item.session_number, answers=item.answers,
+                   scores=item.scores,
                    knowledge_version=item.knowledge_version, recorded_at=item.recorded_at,
                    recorded_by=item.recorded_by)

@@ -185,6 +185,7 @@ def upgrade() -> None:
     sa.Column('patient_id', sa.String(length=32), nullable=False),
     sa.Column('plan_id', sa.String(length=32), nullable=True),
     sa.Column('assessed_on', sa.Date(), nullable=False),
+    sa.Column('session_number', sa.Integer(), nullable=True),
     sa.Column('answers', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('scores', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('knowledge_version', sa.String(length=64), nullable=False),
