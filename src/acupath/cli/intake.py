@@ -7,6 +7,7 @@ file, a syntax error or an invalid field becomes an ``InputError`` (exit 2, one 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +17,20 @@ import yaml
 from acupath.assessment.intake import Intake, parse_intake
 from acupath.cli.output import emit_json
 from acupath.errors import InputError
+
+
+class _Yaml12Loader(yaml.SafeLoader):
+    """The safe loader with YAML 1.2 booleans: only true/false, so that a key such as ``on`` (an
+    override's date) or a value such as ``no`` is not silently turned into a boolean (YAML 1.1)."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def read_intake(path: Path) -> Intake:
@@ -38,7 +53,7 @@ def read_intake(path: Path) -> Intake:
             raise InputError(str(path), f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
     else:
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 - a safe loader
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""
