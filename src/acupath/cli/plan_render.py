@@ -146,7 +146,7 @@ def render_plan(plan: Plan, markdown: bool = False) -> str:
     if plan.is_referral:
         doc.heading("REFER - no acupuncture plan")
         doc.line(f"Screening status {plan.status}. Refer before any treatment:")
-        for part in (plan.referral or "").split("; "):
+        for part in plan.referral:
             doc.bullet(part)
         doc.line("A plan is built once the finding is cleared and overridden with a written reason.")
     _findings(doc, plan)

@@ -85,7 +85,7 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
     )
     if screening.blocks_planning:
         blocking = [f for f in findings if f.action in ("urgent_referral", "referral") and f.overridden_by is None]
-        text = "; ".join(f"{f.code}: {f.message}" for f in blocking)
+        text = tuple(f"{f.code}: {f.message}" for f in blocking)
         return Plan(status=str(screening.status), referral=text, **base)
 
     programme = compiled(kb).programme

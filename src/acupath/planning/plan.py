@@ -109,7 +109,7 @@ class PlannedComponent:
     instructions: str
     phases: tuple[str, ...]
     trigger: str
-    referral: str | None = None
+    referral: tuple[str, ...] = ()
     prescriber_review: bool = False
     citations: tuple[str, ...] = ()
 
@@ -194,7 +194,7 @@ class Plan:
     guidelines: tuple[dict[str, Any], ...] = ()
     baseline: dict[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
-    referral: str | None = None
+    referral: tuple[str, ...] = ()
 
     @property
     def is_referral(self) -> bool:
