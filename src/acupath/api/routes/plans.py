@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from acupath.api.deps import ActorDep, KbDep, UowDep
 from acupath.services import plans
-from acupath.services.plans import OverrideInput
+from acupath.services.overrides import OverrideInput
 from acupath.services.records import PlanStatus
 
 router = APIRouter(tags=["plans"])

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.encoders import jsonable_encoder
 
 from acupath.api.deps import ActorDep, KbDep, UowDep
 from acupath.services import progress
@@ -25,14 +23,9 @@ def record_reassessment(
 
 
 @router.get("/plans/{plan_id}/progress", summary="Progress under a plan")
-def get_progress(uow: UowDep, actor: ActorDep, plan_id: str) -> Any:
+def get_progress(uow: UowDep, actor: ActorDep, kb: KbDep, plan_id: str) -> dict[str, Any]:
     """Return the plan's progress: trajectories, responder status and alerts (``outcomes.evaluate``)."""
-    result = progress.get_progress(uow, actor, plan_id)
-    if hasattr(result, "to_dict"):
-        return result.to_dict()
-    if dataclasses.is_dataclass(result) and not isinstance(result, type):
-        return jsonable_encoder(asdict(result))
-    return jsonable_encoder(result)
+    return progress.get_progress(uow, actor, plan_id, kb).to_dict()
 
 
 @router.get("/patients/{patient_id}/schedule", summary="A patient's schedule (every role)")

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from acupath.api.deps import ActorDep, UowDep
+from acupath.api.deps import ActorDep, KbDep, UowDep
 from acupath.services import sessions
 from acupath.services.sessions import AdverseEventInput, SessionInput
 
@@ -15,9 +15,9 @@ router = APIRouter(tags=["sessions and adverse events"])
 
 
 @router.post("/plans/{plan_id}/sessions", status_code=201, summary="Record a session under a plan")
-def record_session(uow: UowDep, actor: ActorDep, plan_id: str, session: SessionInput) -> dict[str, Any]:
+def record_session(uow: UowDep, actor: ActorDep, kb: KbDep, plan_id: str, session: SessionInput) -> dict[str, Any]:
     """Return the stored session; 409 when it needles what a finding excludes without an override."""
-    return asdict(sessions.record_session(uow, actor, plan_id, session.model_dump(mode="json")))
+    return asdict(sessions.record_session(uow, actor, plan_id, session.model_dump(mode="json"), kb))
 
 
 @router.get("/plans/{plan_id}/sessions", summary="A plan's sessions")

@@ -1,0 +1,140 @@
+"""Who may call which endpoint: every route × every persona × the expected status, on both databases.
+
+Rules under test: reception sees demographics and the schedule, never clinical records (403); a user
+of another clinic gets 404 for every id of this clinic (its existence does not leak); only an
+administrator creates accounts; nobody gets anything without a token (401).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from api_world import PASSWORD, PERSONAS, World, example_intake, session_body
+
+ALL = tuple(PERSONAS)
+CLINIC = ("dr_lee", "dr_patel", "ada_admin")  # may read and write clinical records of harbour_clinic
+
+Body = Callable[[World], Any] | None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One route, how to call it, and the status each persona gets (``ok`` for those in ``allowed``)."""
+
+    method: str
+    path: str  # {patient}, {intake}, {plan} are dr_lee's records
+    ok: int
+    allowed: tuple[str, ...]
+    body: Body = None
+    reception: int = 403  # for rita_reception when not allowed
+    outsider: int = 404  # for dr_outsider when not allowed
+    public: bool = False
+
+    def expected(self, persona: str) -> int:
+        """Return the status ``persona`` should get."""
+        if persona in self.allowed:
+            return self.ok
+        if persona == "rita_reception":
+            return self.reception
+        if persona == "dr_outsider":
+            return self.outsider
+        return 403
+
+    def url(self, world: World) -> str:
+        """Return the path with dr_lee's record ids filled in."""
+        return self.path.format(**world.ids)
+
+
+def _patient_patch(world: World) -> dict[str, Any]:
+    return {"version": world.version_of(f"/patients/{world.ids['patient']}"), "phone": "0400 000 000"}
+
+
+def _plan_patch(world: World) -> dict[str, Any]:
+    return {"version": world.version_of(f"/plans/{world.ids['plan']}"), "note": "access test"}
+
+
+def _session(world: World) -> dict[str, Any]:
+    plan = world.call("dr_lee", "GET", f"/plans/{world.ids['plan']}").json()
+    return session_body(plan)
+
+
+_counter = iter(range(10_000))
+
+
+def _new_user(world: World) -> dict[str, Any]:
+    return {"email": f"new{next(_counter)}@harbour.example", "name": "New Clinician", "role": "clinician",
+            "password": "a long enough password"}
+
+
+ENDPOINTS = (
+    Endpoint("GET", "/health", 200, ALL, public=True),
+    Endpoint("GET", "/auth/me", 200, ALL),
+    Endpoint("POST", "/users", 201, ("ada_admin",), _new_user, outsider=403),
+    Endpoint("GET", "/patients", 200, ALL),
+    Endpoint("POST", "/patients", 201, ALL, lambda w: {
+        "given_name": "Tom", "family_name": "Access", "birth_date": "1970-01-01", "sex": "male"}),
+    Endpoint("GET", "/patients/{patient}", 200, ALL[:4]),
+    Endpoint("PATCH", "/patients/{patient}", 200, ALL[:4], _patient_patch),
+    Endpoint("GET", "/patients/{patient}/schedule", 200, ALL[:4]),
+    Endpoint("POST", "/patients/{patient}/intakes", 201, CLINIC, lambda w: example_intake()),
+    Endpoint("GET", "/intakes/{intake}", 200, CLINIC),
+    Endpoint("POST", "/intakes/{intake}/screenings", 201, CLINIC),
+    Endpoint("POST", "/intakes/{intake}/plans", 201, CLINIC, lambda w: {}),
+    Endpoint("GET", "/plans/{plan}", 200, CLINIC),
+    Endpoint("PATCH", "/plans/{plan}", 200, CLINIC, _plan_patch),
+    Endpoint("GET", "/plans/{plan}/revisions", 200, CLINIC),
+    Endpoint("POST", "/plans/{plan}/sessions", 201, CLINIC, _session),
+    Endpoint("GET", "/plans/{plan}/sessions", 200, CLINIC),
+    Endpoint("GET", "/plans/{plan}/progress", 200, CLINIC),
+    Endpoint("POST", "/patients/{patient}/adverse-events", 201, CLINIC, lambda w: {
+        "occurred_on": "2026-12-02", "type": "bruising", "severity": "mild", "outcome": "resolved"}),
+    Endpoint("POST", "/patients/{patient}/reassessments", 201, CLINIC, lambda w: {
+        "assessed_on": "2026-12-15", "answers": {"peg": {"q1": 4, "q2": 3, "q3": 3}}}),
+    Endpoint("POST", "/auth/logout", 204, ALL, public=False),
+)
+
+# Logout revokes the persona's token, so the table calls it with a fresh login of its own.
+_LOGOUT = ("POST", "/auth/logout")
+
+
+def _case_id(endpoint: Endpoint, persona: str) -> str:
+    return f"{endpoint.method} {endpoint.path} as {persona}"
+
+
+CASES = [pytest.param(e, p, id=_case_id(e, p)) for e in ENDPOINTS for p in ALL]
+
+
+@pytest.mark.parametrize(("endpoint", "persona"), CASES)
+def test_each_persona_gets_the_expected_status_from_each_endpoint(world: World, endpoint: Endpoint,
+                                                                   persona: str) -> None:
+    body = endpoint.body(world) if endpoint.body else None
+    if (endpoint.method, endpoint.path) == _LOGOUT:
+        login = world.client.post("/auth/login", json={"email": PERSONAS[persona].email, "password": PASSWORD})
+        world.client.cookies.clear()
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        response = world.client.request(endpoint.method, endpoint.url(world), headers=headers)
+    else:
+        response = world.call(persona, endpoint.method, endpoint.url(world), body)
+    assert response.status_code == endpoint.expected(persona), response.text
+
+
+@pytest.mark.parametrize("endpoint", [pytest.param(e, id=f"{e.method} {e.path}") for e in ENDPOINTS])
+def test_nobody_gets_past_an_endpoint_without_a_token(world: World, endpoint: Endpoint) -> None:
+    body = endpoint.body(world) if endpoint.body else None
+    response = world.call(None, endpoint.method, endpoint.url(world), body)
+    if endpoint.public:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 401, response.text
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_the_access_table_covers_every_route_of_the_app(world: World) -> None:
+    documented = {(method.upper(), path) for path, item in world.client.app.openapi()["paths"].items()
+                  for method in item}
+    tabled = {(e.method, e.path.replace("{patient}", "{patient_id}").replace("{intake}", "{intake_id}")
+               .replace("{plan}", "{plan_id}")) for e in ENDPOINTS}
+    assert documented - {("POST", "/auth/login")} == tabled
