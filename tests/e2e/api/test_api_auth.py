@@ -1,0 +1,81 @@
+"""Logging in and out: tokens, the session cookie, revocation, forged and expired tokens."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from api_world import PASSWORD, PERSONAS, SECRET, World
+
+from acupath.api.tokens import TokenSigner
+
+
+def _login(world: World, persona: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    world.client.cookies.clear()
+    return world.client.post("/auth/login", json={"email": PERSONAS[persona].email, "password": password})
+
+
+def test_login_returns_a_bearer_token_that_names_the_user_and_role(world: World) -> None:
+    response = _login(world, "dr_patel")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token_type"] == "bearer" and body["role"] == "clinician"
+    me = world.client.get("/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.json() == {"user_id": world.user_ids["dr_patel"], "clinic_id": world.clinic_ids["harbour_clinic"],
+                         "role": "clinician"}
+
+
+def test_login_sets_a_secure_httponly_samesite_cookie_that_authenticates_alone(world: World) -> None:
+    response = _login(world, "rita_reception")
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "secure" in cookie and "samesite=strict" in cookie
+    me = world.client.get("/auth/me")  # no Authorization header: the cookie alone
+    assert me.status_code == 200 and me.json()["role"] == "reception"
+
+
+def test_a_wrong_password_and_an_unknown_email_get_the_same_401(world: World) -> None:
+    wrong = _login(world, "dr_lee", "not the password")
+    unknown = world.client.post("/auth/login", json={"email": "nobody@harbour_clinic.example", "password": PASSWORD})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json() == {"detail": "wrong email or password"}
+
+
+def test_logout_revokes_the_token_at_once(world: World) -> None:
+    token = _login(world, "dr_lee").json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert world.client.get("/patients", headers=headers).status_code == 200
+    out = world.client.post("/auth/logout", headers=headers)
+    assert out.status_code == 204
+    assert 'acupath_session=""' in out.headers["set-cookie"] or "max-age=0" in out.headers["set-cookie"].lower()
+    again = world.client.get("/patients", headers=headers)
+    assert again.status_code == 401 and "revoked" in again.json()["detail"]
+
+
+def test_logout_of_the_cookie_session_ends_it(world: World) -> None:
+    _login(world, "ada_admin")
+    assert world.client.post("/auth/logout").status_code == 204
+    assert world.client.get("/auth/me").status_code == 401
+
+
+def test_a_forged_token_gets_401(world: World) -> None:
+    token = world.tokens["rita_reception"]
+    payload, _, signature = token.partition(".")
+    # Someone edits the role inside the payload: the signature no longer matches.
+    forged = TokenSigner("another-secret-key-of-sufficient-length-000", timedelta(hours=1)).issue(
+        world.user_ids["rita_reception"], world.clinic_ids["harbour_clinic"], "admin", datetime.now(UTC))[0]
+    for bad in (forged, f"{forged.partition('.')[0]}.{signature}", "not-a-token", f"{payload}."):
+        response = world.client.get("/auth/me", headers={"Authorization": f"Bearer {bad}"})
+        assert response.status_code == 401, bad
+
+
+def test_an_expired_token_gets_401(world: World) -> None:
+    signer = TokenSigner(SECRET, timedelta(minutes=5))
+    token, _ = signer.issue(world.user_ids["dr_lee"], world.clinic_ids["harbour_clinic"], "clinician",
+                            datetime.now(UTC) - timedelta(minutes=6))
+    response = world.client.get("/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401 and "expired" in response.json()["detail"]
+
+
+def test_login_with_a_malformed_body_gets_422_naming_the_fields(world: World) -> None:
+    response = world.client.post("/auth/login", json={"email": "x"})
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"email", "password"}

@@ -1,0 +1,139 @@
+"""Records over HTTP: stale versions get 409 and lose nothing, 422 names the fields, lists paginate,
+every access is audited with the client's address, /health checks the database, no traceback leaks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from api_world import SECRET, World, example_intake
+from fastapi.testclient import TestClient
+
+from acupath.api.app import create_app
+from acupath.settings import Settings
+
+
+def _new_patient(world: World, persona: str, family_name: str) -> dict[str, Any]:
+    response = world.call(persona, "POST", "/patients", {
+        "given_name": "Pat", "family_name": family_name, "birth_date": "1980-05-06", "sex": "other"})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_a_stale_patient_update_gets_409_and_the_newer_change_is_kept(world: World) -> None:
+    patient = _new_patient(world, "dr_lee", "Stale")
+    path = f"/patients/{patient['id']}"
+    # dr_lee and dr_patel both read version 1; dr_lee saves first.
+    first = world.call("dr_lee", "PATCH", path, {"version": 1, "phone": "111"})
+    assert first.status_code == 200 and first.json()["version"] == 2
+    second = world.call("dr_patel", "PATCH", path, {"version": 1, "phone": "222"})
+    assert second.status_code == 409
+    assert "version" in second.json()["detail"]
+    stored = world.call("dr_patel", "GET", path).json()
+    assert stored["phone"] == "111" and stored["version"] == 2
+
+
+def test_a_stale_plan_amendment_gets_409_and_the_plan_keeps_its_amendment(world: World) -> None:
+    plan_path = f"/plans/{world.ids['plan']}"
+    version = world.version_of(plan_path)
+    first = world.call("dr_lee", "PATCH", plan_path, {"version": version, "note": "first"})
+    assert first.status_code == 200 and first.json()["version"] == version + 1
+    second = world.call("dr_patel", "PATCH", plan_path, {"version": version, "status": "discontinued"})
+    assert second.status_code == 409
+    stored = world.call("dr_patel", "GET", plan_path).json()
+    assert stored["version"] == version + 1 and stored["status"] == "active"
+    revisions = world.call("dr_lee", "GET", f"{plan_path}/revisions").json()
+    assert [r["version"] for r in revisions][-1] == version + 1
+
+
+@pytest.mark.parametrize(("method", "path", "body", "fields"), [
+    ("POST", "/patients", {"given_name": "", "birth_date": "not a date", "sex": "x"},
+     {"given_name", "family_name", "birth_date", "sex"}),
+    ("GET", "/patients?limit=0&offset=-1", None, {"limit", "offset"}),
+    ("PATCH", "/patients/{patient}", {"phone": "1"}, {"version"}),
+    ("POST", "/patients/{patient}/reassessments", {"answers": {}}, {"assessed_on", "answers"}),
+    ("POST", "/plans/{plan}/sessions", {"session_date": "2026-12-01", "style": "tcm", "rationale": "r",
+                                        "points": [], "stimulation": {"kind": "electro"}},
+     {"points", "stimulation"}),
+])
+def test_invalid_requests_get_422_naming_every_bad_field(world: World, method: str, path: str, body: Any,
+                                                         fields: set[str]) -> None:
+    response = world.call("dr_lee", method, path.format(**world.ids), body)
+    assert response.status_code == 422, response.text
+    named = {e["field"].split(".")[0] for e in response.json()["errors"]}
+    assert fields <= named
+
+
+def test_a_bad_answer_inside_an_intake_gets_422_naming_its_path(world: World) -> None:
+    intake = example_intake()
+    intake["pain"]["nrs"] = 11
+    response = world.call("dr_lee", "POST", f"/patients/{world.ids['patient']}/intakes", intake)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "pain.nrs"
+
+
+def test_patients_are_listed_in_pages_with_a_total(world: World) -> None:
+    created = {_new_patient(world, "dr_outsider", f"Page{i}")["id"] for i in range(5)}
+    seen: list[str] = []
+    for offset in (0, 2, 4):
+        page = world.call("dr_outsider", "GET", f"/patients?search=Page&limit=2&offset={offset}").json()
+        assert page["total"] == 5 and page["limit"] == 2 and page["offset"] == offset
+        seen += [p["id"] for p in page["items"]]
+    assert len(seen) == 5 and set(seen) == created
+
+
+def test_a_clinic_lists_only_its_own_patients(world: World) -> None:
+    harbour = world.call("dr_lee", "GET", "/patients?limit=200").json()["items"]
+    hill = world.call("dr_outsider", "GET", "/patients?limit=200").json()["items"]
+    assert world.ids["patient"] in {p["id"] for p in harbour}
+    assert not {p["id"] for p in harbour} & {p["id"] for p in hill}
+
+
+def test_reception_sees_the_schedule_but_no_clinical_notes(world: World) -> None:
+    schedule = world.call("rita_reception", "GET", f"/patients/{world.ids['patient']}/schedule")
+    assert schedule.status_code == 200
+    text = schedule.text
+    assert world.ids["plan"] in text and "rationale" not in text and "points" not in text
+
+
+def test_every_read_and_refusal_is_audited_with_the_clients_address(world: World) -> None:
+    patient_id = world.ids["patient"]
+    world.call("dr_patel", "GET", f"/patients/{patient_id}")
+    world.call("dr_outsider", "GET", f"/patients/{patient_id}")
+    world.call("rita_reception", "GET", f"/intakes/{world.ids['intake']}")
+    with world.uow_factory() as uow:
+        harbour = uow.audit.list(world.clinic_ids["harbour_clinic"], limit=10_000)
+        hill = uow.audit.list(world.clinic_ids["hill_clinic"], limit=10_000)
+    read = [e for e in harbour if e.action == "patient.read" and e.user_id == world.user_ids["dr_patel"]]
+    assert read and read[-1].outcome == "ok" and read[-1].remote_address == "testclient"
+    refused = [e for e in harbour if e.action == "intake.read" and e.user_id == world.user_ids["rita_reception"]]
+    assert refused and refused[-1].outcome == "denied"
+    outsider = [e for e in hill if e.user_id == world.user_ids["dr_outsider"] and e.action == "patient.read"]
+    assert outsider and outsider[-1].outcome == "not_found" and outsider[-1].record_id == patient_id
+
+
+def test_health_reports_the_database_without_a_login(world: World) -> None:
+    world.client.cookies.clear()
+    response = world.client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok" and response.json()["database"] == "ok"
+
+
+class _BrokenStore:
+    def __enter__(self) -> _BrokenStore:
+        raise RuntimeError("connection refused at db.internal:5432 user=acupath")
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+
+def test_a_broken_database_gives_503_on_health_and_500_without_a_traceback_elsewhere(world: World) -> None:
+    app = create_app(Settings(env="test", secret_key=SECRET), uow_factory=_BrokenStore,
+                     kb=world.client.app.state.acupath.kb)
+    with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as client:
+        health = client.get("/health")
+        assert health.status_code == 503 and health.json()["database"] == "unavailable"
+        assert "db.internal" not in health.text
+        response = client.get("/patients", headers=world.headers("dr_lee"))
+    assert response.status_code == 500
+    assert "Traceback" not in response.text and "db.internal" not in response.text
