@@ -101,21 +101,17 @@ def _item_points(scorer: Scorer, header: Header, values: np.ndarray, table_cell)
     for column, key in enumerate(header.items):
         rule = scorer.items[key]
         if rule.lookup is not None:
-            top = max(rule.lookup)
-            table = np.full(top + 2, np.nan)
-            for answer, score in rule.lookup.items():
-                if answer >= 0:
-                    table[answer] = score
+            answers = {a: p for a, p in rule.lookup.items() if a >= 0}
         else:  # whole-number item scored as given
-            top = int(rule.high)
-            table = np.full(top + 2, np.nan)
-            low = int(np.ceil(rule.low))
-            table[low:top + 1] = np.arange(low, top + 1, dtype=float)
-        raw = values[:, column]
-        missing = np.isnan(raw)
-        index = np.where(missing | (raw < 0) | (raw > top), top + 1, np.nan_to_num(raw, nan=0.0)).astype(np.intp)
-        col_points = table[index]
-        bad_any[:, column] = ~missing & np.isnan(col_points)
+            answers = {a: float(a) for a in range(int(np.ceil(rule.low)), int(rule.high) + 1)}
+        top = max(answers)
+        # table position: NOT_A_NUMBER (-2) -> 0, MISSING (-1) -> 1, answer a -> a + 2, above top -> bad
+        table = np.full(top + 4, -np.inf)
+        table[1] = np.nan
+        for answer, score in answers.items():
+            table[answer + 2] = score
+        col_points = table[np.minimum(values[:, column], top + 1) + 2]
+        bad_any[:, column] = np.isneginf(col_points)
         points[key] = col_points
     if bad_any.any():
         row, column = divmod(int(np.argmax(bad_any.ravel())), bad_any.shape[1])
@@ -140,10 +136,16 @@ def _scales(scorer: Scorer, points: dict[str, np.ndarray], nrows: int) -> dict[s
             value = sum((results[ref] for ref in scale.scales), np.zeros(nrows)) / scale.divide_by
             results[scale.id] = value
             continue
-        matrix = np.column_stack([points[key] for key in scale.items])
-        answered_mask = ~np.isnan(matrix)
-        answered = answered_mask.sum(axis=1)
-        total = np.where(answered_mask, matrix, 0.0).sum(axis=1)
+        total = np.zeros(nrows)
+        answered = np.zeros(nrows)
+        possible = np.zeros(nrows)
+        for key in scale.items:
+            column = points[key]
+            given = ~np.isnan(column)
+            total += np.where(given, column, 0.0)
+            answered += given
+            if scale.method == "percent_of_answered_max":
+                possible += given * rule.max_points[key]
         n = len(scale.items)
         with np.errstate(divide="ignore", invalid="ignore"):
             if scale.method == "sum":
@@ -151,8 +153,7 @@ def _scales(scorer: Scorer, points: dict[str, np.ndarray], nrows: int) -> dict[s
             elif scale.method == "mean":
                 value = total / answered / scale.divide_by
             elif scale.method == "percent_of_answered_max":
-                maxima = np.array([rule.max_points[key] for key in scale.items])
-                value = total * 100.0 / (answered_mask * maxima).sum(axis=1)
+                value = total * 100.0 / possible
             else:  # mean_rescaled
                 assert scale.rescale is not None
                 (a, b), (c, d) = scale.rescale.source, scale.rescale.target
@@ -161,8 +162,12 @@ def _scales(scorer: Scorer, points: dict[str, np.ndarray], nrows: int) -> dict[s
     return results
 
 
+Coded = tuple[np.ndarray, list[str]]
+
+
 def _band_and_flags(scorer: Scorer, results: dict[str, np.ndarray], points: dict[str, np.ndarray],
-                    nrows: int) -> tuple[list[str], list[str]]:
+                    nrows: int) -> tuple[Coded, Coded]:
+    """Return the band and the flags of every row as codes into their texts (band -1: none)."""
     band_index = np.full(nrows, -1)
     decided = np.zeros(nrows, dtype=bool)
     for i, (band, scale) in enumerate(scorer.bands):
@@ -175,7 +180,7 @@ def _band_and_flags(scorer: Scorer, results: dict[str, np.ndarray], points: dict
             hit &= value >= band.at_least
         band_index[hit] = i
         decided |= hit
-    band_names = np.array([b.id for b, _ in scorer.bands] + [""], dtype=object)
+    band_names = [b.id for b, _ in scorer.bands] + [""]
     code = np.zeros(nrows, dtype=np.int64)
     for bit, (flag, key) in enumerate(scorer.flags):
         value = points[key]
@@ -185,27 +190,40 @@ def _band_and_flags(scorer: Scorer, results: dict[str, np.ndarray], points: dict
         if flag.at_least is not None:
             hit &= value >= flag.at_least
         code |= hit.astype(np.int64) << bit
-    flag_names = np.array([";".join(f.id for bit, (f, _) in enumerate(scorer.flags) if combo >> bit & 1)
-                           for combo in range(1 << len(scorer.flags))], dtype=object)
-    return band_names[band_index].tolist(), flag_names[code].tolist()
+    flag_names = [";".join(f.id for bit, (f, _) in enumerate(scorer.flags) if combo >> bit & 1)
+                  for combo in range(1 << len(scorer.flags))]
+    return (band_index % len(band_names), band_names), (code, flag_names)
 
 
-def format_numbers(values: np.ndarray) -> list[str]:
-    """Return ``display_number`` of each value as text ("" for NaN), whole numbers by table lookup."""
-    out = np.full(values.size, "", dtype=object)
-    finite = ~np.isnan(values)
-    whole = finite & (values == np.floor(np.where(finite, values, 0.0)))
-    if whole.any():
-        ints = values[whole].astype(np.int64)
-        low, high = int(ints.min()), int(ints.max())
-        if high - low <= 100_000:
-            table = np.array([str(i) for i in range(low, high + 1)], dtype=object)
-            out[whole] = table[ints - low]
-        else:  # pragma: no cover - no instrument has such a range
-            out[whole] = [str(i) for i in ints.tolist()]
-    for i in np.flatnonzero(finite & ~whole).tolist():
-        out[i] = str(display_number(float(values[i])))
-    return out.tolist()
+def _codes(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Return each value's index into its distinct display texts, and those texts ("" for NaN)."""
+    distinct, inverse = np.unique(values, return_inverse=True, equal_nan=True)
+    texts = ["" if np.isnan(v) else str(display_number(float(v))) for v in distinct.tolist()]
+    return inverse.ravel(), texts
+
+
+def render_lines(columns: list[tuple[np.ndarray, list[str]]], nrows: int) -> list[str]:
+    """Return the output line of every row from per-column codes into per-column texts.
+
+    Rows share few distinct lines (a PHQ-9 file has at most a few hundred), so each distinct line is
+    joined once and rows pick theirs by index.
+    """
+    combined = np.zeros(nrows, dtype=np.int64)
+    radix = 1
+    for codes, texts in columns:
+        combined += codes.astype(np.int64) * radix
+        radix *= max(len(texts), 1)
+    if radix >= 2**62:  # pragma: no cover - too many distinct combinations: join row by row
+        return list(map(",".join, zip(*[np.array(t, dtype=object)[c] for c, t in columns], strict=True)))
+    distinct, inverse = np.unique(combined, return_inverse=True)
+    lines = []
+    for code in distinct.tolist():
+        cells = []
+        for _, texts in columns:
+            code, index = divmod(code, max(len(texts), 1))
+            cells.append(texts[index])
+        lines.append(",".join(cells))
+    return np.array(lines, dtype=object)[inverse.ravel()].tolist()
 
 
 def score_vectorised(scorer: Scorer, header: Header, body: bytes) -> list[str]:
@@ -223,11 +241,11 @@ def score_vectorised(scorer: Scorer, header: Header, body: bytes) -> list[str]:
     valid = np.ones(nrows, dtype=bool)
     for key in reported:
         valid &= ~np.isnan(results[key])
-    columns = [format_numbers(results[key]) for key in reported]
-    columns += [bands, flags, ["true"] * nrows, [""] * nrows]
+    columns = [_codes(results[key]) for key in reported]
+    columns += [bands, flags, (np.zeros(nrows, dtype=np.int64), ["true,"])]  # valid rows: no reason
+    lines = render_lines(columns, nrows)
     if table.ids is not None:
-        columns.insert(0, [cell.decode("utf-8", "replace") for cell in table.ids])
-    lines = list(map(",".join, zip(*columns, strict=True)))
+        lines = [cell.decode("utf-8", "replace") + "," + line for cell, line in zip(table.ids, lines, strict=True)]
     for row in np.flatnonzero(~valid).tolist():  # rare: re-score for the exact reason text
         cells = [table.cell(row, c) for c in range(len(header.columns))]
         result = _score_row(scorer, header, row + 1, cells)
