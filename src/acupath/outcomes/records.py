@@ -95,7 +95,8 @@ def parse_records(data: Any) -> tuple[tuple[SessionRecord, ...], tuple[Reassessm
     for i, raw in enumerate(top.get("reassessments") or ()):
         where = f"reassessments[{i}]"
         entry = _keys(raw, where, {"date", "session", "questionnaires"}, {"date", "session"})
-        questionnaires = entry.get("questionnaires") or {}
+        questionnaires = entry.get("questionnaires")
+        questionnaires = {} if questionnaires is None else questionnaires
         if not isinstance(questionnaires, Mapping) or not all(isinstance(v, Mapping) for v in questionnaires.values()):
             raise InputError(f"{where}.questionnaires", "must map instrument ids to answers")
         reassessments.append(

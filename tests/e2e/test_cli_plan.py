@@ -1,0 +1,70 @@
+"""``acupath plan`` and ``acupath progress`` end to end: every example intake plans or refers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from acupath.cli import build_app
+
+ROOT = Path(__file__).resolve().parents[2]
+INTAKES = sorted((ROOT / "examples/intakes").glob("*.yaml"))
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("path", INTAKES, ids=lambda p: p.stem)
+def test_every_example_intake_gives_a_plan_or_a_referral(path):
+    result = runner.invoke(build_app(), ["plan", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    if plan["status"] == "planned":
+        assert plan["points"] or plan["modality"]["primary"] in ("auricular", "acupressure")
+        assert plan["sessions"] and plan["coverage"]
+    else:
+        assert plan["status"] in ("referral", "urgent_referral") and plan["referral"]
+        assert plan["sessions"] == []
+
+
+def test_text_plan_puts_findings_and_overrides_before_points():
+    result = runner.invoke(build_app(), ["plan", str(ROOT / "examples/intakes/safety_referral_overridden.yaml")])
+    assert result.exit_code == 0
+    text = result.output
+    assert text.index("SCREENING FINDINGS") < text.index("OVERRIDES APPLIED") < text.index("POINTS")
+    assert "OVERRIDDEN by Dr Lee" in text
+
+
+def test_markdown_plan_has_a_session_table():
+    result = runner.invoke(build_app(), ["plan", str(ROOT / "examples/intakes/migraine.yaml"), "--format", "markdown"])
+    assert result.exit_code == 0
+    assert "## Sessions" in result.output and "| # | date |" in result.output
+
+
+def test_referral_intake_prints_the_referral():
+    result = runner.invoke(build_app(), ["plan", str(ROOT / "examples/intakes/safety_cauda_equina.yaml")])
+    assert result.exit_code == 0
+    assert "REFER - NO ACUPUNCTURE PLAN" in result.output and "lbp_cauda_equina" in result.output
+
+
+def test_progress_reads_a_saved_plan_and_records(tmp_path):
+    planned = runner.invoke(
+        build_app(), ["plan", str(ROOT / "examples/intakes/chronic_low_back_pain.yaml"), "--format", "json"]
+    )
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(planned.output)
+    records = ROOT / "examples/records/chronic_low_back_pain_worsening.yaml"
+    result = runner.invoke(build_app(), ["progress", str(plan_file), str(records), "--json"])
+    assert result.exit_code == 0, result.output
+    assert {a["code"] for a in json.loads(result.output)["alerts"]} == {"reassess_diagnosis", "discontinue"}
+
+
+def test_progress_rejects_a_file_that_is_not_a_plan(tmp_path):
+    bad = tmp_path / "plan.json"
+    bad.write_text("[1, 2]")
+    from acupath.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["progress", str(bad), str(ROOT / "examples/records/chronic_low_back_pain_improving.yaml")])
+    assert exited.value.code == 2

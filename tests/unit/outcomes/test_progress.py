@@ -1,0 +1,79 @@
+"""Progress against a plan: responder status at checkpoints and the alerts (seed 001, NCD 30.3.3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from acupath.cli.intake import read_intake
+from acupath.errors import InputError
+from acupath.outcomes import evaluate, parse_records
+from acupath.planning import build_plan
+from acupath.safety import screen
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def lbp_plan(kb):
+    intake = read_intake(ROOT / "examples/intakes/chronic_low_back_pain.yaml")
+    return build_plan(intake, screen(intake, kb=kb, today=intake.schedule.start), kb)
+
+
+def _records(name):
+    return parse_records(yaml.safe_load((ROOT / "examples/records" / name).read_text()))
+
+
+def test_improving_patient_is_a_responder_and_eligible_for_the_8_medicare_sessions(kb, lbp_plan):
+    progress = evaluate(lbp_plan, *_records("chronic_low_back_pain_improving.yaml"), kb=kb)
+    codes = [a.code for a in progress.alerts]
+    assert codes == ["medicare_extension_eligible"]
+    at_6 = next(s for s in progress.checkpoints if s.id == "response_expected")
+    assert at_6.responder is True
+    odi = next(c for c in at_6.changes if c.instrument == "odi")
+    assert (odi.baseline, odi.followup, odi.mcid_reached) == (40, 20, True)
+    nrs = next(c for c in progress.latest.changes if c.instrument == "nrs")
+    assert nrs.immpact == "substantial"
+
+
+def test_worsening_patient_gets_reassess_and_discontinue(kb, lbp_plan):
+    progress = evaluate(lbp_plan, *_records("chronic_low_back_pain_worsening.yaml"), kb=kb)
+    codes = {a.code for a in progress.alerts}
+    assert codes == {"reassess_diagnosis", "discontinue"}
+    discontinue = next(a for a in progress.alerts if a.code == "discontinue")
+    assert "cms_2020_ncd_30_3_3" in discontinue.citations
+    assert progress.latest.worsened
+
+
+def test_no_improvement_by_session_12_ends_medicare_cover(kb, lbp_plan):
+    sessions = [{"number": n, "date": f"2026-12-{n + 1:02d}", "pain_nrs_before": 6} for n in range(1, 13)]
+    progress = evaluate(lbp_plan, *parse_records({"sessions": sessions}), kb=kb)
+    codes = {a.code for a in progress.alerts}
+    assert {"reassess_diagnosis", "medicare_not_improving"} <= codes
+    assert "medicare_extension_eligible" not in codes
+
+
+def test_progress_to_dict_is_json_ready(kb, lbp_plan):
+    import json
+
+    progress = evaluate(lbp_plan, *_records("chronic_low_back_pain_improving.yaml"), kb=kb)
+    data = json.loads(json.dumps(progress.to_dict(), default=str))
+    assert data["sessions_given"] == 8 and data["alerts"][0]["code"] == "medicare_extension_eligible"
+
+
+@pytest.mark.parametrize(
+    "records, field",
+    [
+        ({"sessions": [{"number": 1}]}, "sessions[0].date"),
+        ({"sessions": [{"number": 1, "date": "2026-12-01", "pain_nrs_before": 11}]}, "sessions[0].pain_nrs_before"),
+        ({"sessions": [{"number": 1, "date": "2026-12-01", "pain": 3}]}, "sessions[0].pain"),
+        ({"visits": []}, "records.visits"),
+        ({"reassessments": [{"date": "2026-12-01", "session": 2, "questionnaires": []}]}, "reassessments[0].questionnaires"),
+    ],
+)
+def test_malformed_records_name_the_field(records, field):
+    with pytest.raises(InputError) as raised:
+        parse_records(records)
+    assert raised.value.field == field
