@@ -8,7 +8,7 @@ H² = τ²/ṽ + 1) and Q-based for equal-effect models (I² = 100·max(0, (Q−
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 
 def heterogeneity_rows(
@@ -30,5 +30,5 @@ def heterogeneity_rows(
         else:
             i2 = np.where(q > 0, 100 * np.maximum(0.0, (q - df) / q), 0.0)
             h2 = q / df
-    return {"q": q, "q_df": df, "q_pval": stats.chi2.sf(q, df), "vt": vt, "i2": i2, "h2": h2,
+    return {"q": q, "q_df": df, "q_pval": special.chdtrc(df, q), "vt": vt, "i2": i2, "h2": h2,
             "fe_estimate": mu, "fe_se": 1 / np.sqrt(sw)}

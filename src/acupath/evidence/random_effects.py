@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from acupath.errors import InputError
 from acupath.evidence.fixed import heterogeneity_rows
@@ -42,12 +42,12 @@ def pool_rows(
     se = 1 / np.sqrt(sw)
     alpha = 1 - level / 100
     if test == "z":
-        crit = np.full_like(mu, stats.norm.ppf(1 - alpha / 2))
+        crit = np.full_like(mu, special.ndtri(1 - alpha / 2))
         df = np.full_like(mu, np.nan)
         s2 = np.ones_like(mu)
     else:
         df = k - 1
-        crit = stats.t.ppf(1 - alpha / 2, df)
+        crit = special.stdtrit(df, 1 - alpha / 2)
         r = y - mu[:, None]
         s2 = np.einsum("ij,ij,ij->i", w, r, r) / df
         if test == "adhoc":
@@ -56,7 +56,8 @@ def pool_rows(
             s2 = np.ones_like(mu)
         se = se * np.sqrt(s2)
     stat = mu / se
-    pval = 2 * stats.norm.sf(np.abs(stat)) if test == "z" else 2 * stats.t.sf(np.abs(stat), df)
+    # scipy.special instead of scipy.stats distributions: same values, ~50x less call overhead
+    pval = 2 * special.ndtr(-np.abs(stat)) if test == "z" else 2 * special.stdtr(df, -np.abs(stat))
     half_pi = crit * np.sqrt(se**2 + tau2)
     return {"estimate": mu, "se": se, "stat": stat, "pval": pval, "df": df, "k": k,
             "ci_lb": mu - crit * se, "ci_ub": mu + crit * se, "pi_lb": mu - half_pi, "pi_ub": mu + half_pi,
@@ -74,7 +75,7 @@ def qprofile_ci(
     y, v = yi[None, :], vi[None, :]
     k = yi.size
     alpha = 1 - level / 100
-    targets = (stats.chi2.ppf(1 - alpha / 2, k - 1), stats.chi2.ppf(alpha / 2, k - 1))
+    targets = (special.chdtri(k - 1, alpha / 2), special.chdtri(k - 1, 1 - alpha / 2))
     lb, ub = (float(q_root(y, v, None, np.array([t]), threshold, 500)[0][0]) for t in targets)
     return lb, ub
 
