@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from acupath.errors import InputError
+from acupath.knowledge.loader import format_location
 from acupath.knowledge.schema.regions import split_side
 
 Condition = Literal[
@@ -173,16 +174,6 @@ class Intake(_Strict):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def _location(loc: tuple[Any, ...]) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text or "intake"
-
-
 def parse_intake(data: object) -> Intake:
     """Validate ``data`` (a mapping read from YAML or JSON) as an ``Intake``.
 
@@ -200,4 +191,4 @@ def parse_intake(data: object) -> Intake:
         if first["type"] == "extra_forbidden":
             message = "unknown key"
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise InputError(_location(first["loc"]), message + more, expected) from None
+        raise InputError(format_location(first["loc"]) or "intake", message + more, expected) from None

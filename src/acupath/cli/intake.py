@@ -6,31 +6,15 @@ file, a syntax error or an invalid field becomes an ``InputError`` (exit 2, one 
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-import yaml
 
 from acupath.assessment.intake import Intake, parse_intake
+from acupath.cli.files import read_data
 from acupath.cli.output import emit_json
 from acupath.errors import InputError
-
-
-class _Yaml12Loader(yaml.SafeLoader):
-    """The safe loader with YAML 1.2 booleans: only true/false, so that a key such as ``on`` (an
-    override's date) or a value such as ``no`` is not silently turned into a boolean (YAML 1.1)."""
-
-
-_Yaml12Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
 
 
 def read_intake(path: Path) -> Intake:
@@ -39,26 +23,7 @@ def read_intake(path: Path) -> Intake:
     Returns the intake. Raises ``InputError`` naming the file for an unreadable file or a syntax error,
     and naming the field path (``safety.bleeding_disorder``) for an invalid intake.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot be read ({exc.__class__.__name__})") from None
-    data: Any
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(str(path), f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
-    else:
-        try:
-            data = yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 - a safe loader
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise InputError(str(path), f"not valid YAML: {getattr(exc, 'problem', None) or exc}{where}") from None
-    return parse_intake(data)
+    return parse_intake(read_data(path, "intake"))
 
 
 def intake(

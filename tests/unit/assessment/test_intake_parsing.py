@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from strategies import base_intake_data
 
 from acupath.assessment.intake import parse_intake
 from acupath.errors import InputError
+from strategies import base_intake_data
 
 
 def test_a_valid_mapping_becomes_an_intake() -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from strategies import build_intake
-
 from acupath.safety import PlanConstraints, PlanOutline, screen, violations
+from strategies import build_intake
 
 PREGNANT = {"id": "p", "birth_date": "1992-01-01", "sex": "female", "pregnancy": {"pregnant": True, "weeks": 20}}
 

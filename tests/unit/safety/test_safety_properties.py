@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import intake_data, intakes
 
 from acupath.assessment.intake import Intake, parse_intake
 from acupath.safety import screen, violations
 from acupath.safety.findings import Action, ScreeningStatus
 from acupath.safety.rules import Facts, holds
 from acupath.safety.screening import default_scorer
+from strategies import intake_data, intakes
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 BACK = ("chronic_low_back_pain", "upper_back_pain")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from strategies import build_intake
 
 from acupath.safety import screen
 from acupath.safety.findings import Action, ScreeningStatus
+from strategies import build_intake
 
 # (rule code, intake sections that trigger it, the status it alone yields)
 TRIGGERS: list[tuple[str, dict[str, Any], ScreeningStatus]] = [

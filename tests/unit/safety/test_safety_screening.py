@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from strategies import build_intake
 
 from acupath.errors import InputError
 from acupath.safety import screen
 from acupath.safety.findings import ScreeningStatus
+from strategies import build_intake
 
 CLEARANCE = {"finding": "lbp_malignancy", "reason": "cleared by GP on 2026-11-20", "by": "Dr Lee"}
 

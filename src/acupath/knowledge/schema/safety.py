@@ -52,28 +52,27 @@ def _field_path(value: str) -> str:
     return value
 
 
-class FieldValue(Strict):
+class _OnField(Strict):
+    """An operand that names an intake field by its dotted path."""
+
+    field: str
+
+    @field_validator("field")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        return _field_path(value)
+
+
+class FieldValue(_OnField):
     """Operand of ``field_equals``."""
 
-    field: str
     value: str | int | bool
 
-    @field_validator("field")
-    @classmethod
-    def _path(cls, value: str) -> str:
-        return _field_path(value)
 
-
-class FieldValues(Strict):
+class FieldValues(_OnField):
     """Operand of ``field_in``."""
 
-    field: str
     values: tuple[str | int | bool, ...] = Field(min_length=1)
-
-    @field_validator("field")
-    @classmethod
-    def _path(cls, value: str) -> str:
-        return _field_path(value)
 
 
 class ScoreFlag(Strict):
