@@ -1,0 +1,312 @@
+"""Fakes instead of mocks (cosmicpython): an in-memory unit of work with real transaction semantics.
+
+``FakeUnitOfWork`` keeps a committed store and a working copy: ``commit`` publishes the working copy,
+``rollback`` (or leaving the block without commit) throws it away, exactly like the database. Records
+are copied in and out, so a service that changes a record without saving it changes nothing.
+``example_intake(name)`` reads one of ``examples/intakes``.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from acupath.errors import Conflict
+from acupath.services import repositories as abstract
+from acupath.services.passwords import PasswordHasher
+from acupath.services.records import (
+    AdverseEvent,
+    AuditEntry,
+    Clinic,
+    IntakeRecord,
+    Patient,
+    PlanRecord,
+    PlanRevision,
+    Reassessment,
+    ScreeningRecord,
+    SessionRecord,
+    User,
+)
+from acupath.services.unit_of_work import AbstractUnitOfWork
+
+FROZEN_NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def example_intake(name: str) -> dict[str, Any]:
+    """Return ``examples/intakes/<name>.yaml`` as JSON values, without its patient block."""
+    document = yaml.safe_load((ROOT / "examples" / "intakes" / f"{name}.yaml").read_text())
+    document.pop("patient", None)
+    return json.loads(json.dumps(document, default=str))
+
+
+@dataclass
+class Store:
+    """Everything the fake database holds."""
+
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    revisions: list[PlanRevision] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+    def table(self, name: str) -> dict[str, Any]:
+        return self.rows.setdefault(name, {})
+
+
+class _Repo:
+    table = ""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    @property
+    def rows(self) -> dict[str, Any]:
+        return self.uow.working.table(self.table)
+
+    def _put(self, record: Any) -> None:
+        if record.id in self.rows:
+            raise Conflict(f"{self.table} {record.id} exists")
+        self.rows[record.id] = copy.deepcopy(record)
+
+    def _get(self, clinic_id: str, record_id: str) -> Any:
+        record = self.rows.get(record_id)
+        if record is None or record.clinic_id != clinic_id:
+            return None
+        return copy.deepcopy(record)
+
+    def _of_patient(self, clinic_id: str, patient_id: str) -> list[Any]:
+        return [copy.deepcopy(r) for r in self.rows.values()
+                if r.clinic_id == clinic_id and r.patient_id == patient_id]
+
+
+class FakeClinics(_Repo, abstract.ClinicRepository):
+    table = "clinics"
+
+    def add(self, clinic: Clinic) -> None:
+        self._put(clinic)
+
+    def get(self, clinic_id: str) -> Clinic | None:
+        record = self.rows.get(clinic_id)
+        return copy.deepcopy(record)
+
+
+class FakeUsers(_Repo, abstract.UserRepository):
+    table = "users"
+
+    def add(self, user: User) -> None:
+        if any(u.email == user.email for u in self.rows.values()):
+            raise Conflict(f"user {user.email} conflicts with a stored record")
+        self._put(user)
+
+    def get(self, user_id: str) -> User | None:
+        return copy.deepcopy(self.rows.get(user_id))
+
+    def get_by_email(self, email: str) -> User | None:
+        return next((copy.deepcopy(u) for u in self.rows.values() if u.email == email), None)
+
+    def update(self, user: User) -> None:
+        self.rows[user.id] = copy.deepcopy(user)
+
+    def list(self, clinic_id: str) -> list[User]:
+        return sorted((copy.deepcopy(u) for u in self.rows.values() if u.clinic_id == clinic_id),
+                      key=lambda u: u.email)
+
+
+class FakePatients(_Repo, abstract.PatientRepository):
+    table = "patients"
+
+    def add(self, patient: Patient) -> None:
+        if patient.mrn and any(p.clinic_id == patient.clinic_id and p.mrn == patient.mrn for p in self.rows.values()):
+            raise Conflict(f"patient (MRN {patient.mrn}) conflicts with a stored record")
+        self._put(patient)
+
+    def get(self, clinic_id: str, patient_id: str) -> Patient | None:
+        return self._get(clinic_id, patient_id)
+
+    def search(self, clinic_id: str, text: str | None, offset: int, limit: int) -> tuple[list[Patient], int]:
+        def matches(p: Patient) -> bool:
+            fields = [p.given_name, p.family_name, p.mrn or "", p.id]
+            return all(any(w.lower() in f.lower() for f in fields) for w in (text or "").split())
+
+        found = sorted((p for p in self.rows.values() if p.clinic_id == clinic_id and matches(p)),
+                       key=lambda p: (p.family_name, p.given_name, p.id))
+        return [copy.deepcopy(p) for p in found[offset:offset + limit]], len(found)
+
+    def update(self, patient: Patient, expected_version: int) -> None:
+        stored = self.rows.get(patient.id)
+        if stored is None or stored.clinic_id != patient.clinic_id or stored.version != expected_version:
+            raise Conflict(f"patient {patient.id} was changed since version {expected_version}")
+        self.rows[patient.id] = copy.deepcopy(patient)
+        self.rows[patient.id].version = expected_version + 1
+
+
+class FakeIntakes(_Repo, abstract.IntakeRepository):
+    table = "intakes"
+
+    def add(self, intake: IntakeRecord) -> None:
+        self._put(intake)
+
+    def get(self, clinic_id: str, intake_id: str) -> IntakeRecord | None:
+        return self._get(clinic_id, intake_id)
+
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[IntakeRecord]:
+        return self._of_patient(clinic_id, patient_id)
+
+
+class FakeScreenings(_Repo, abstract.ScreeningRepository):
+    table = "screenings"
+
+    def add(self, screening: ScreeningRecord) -> None:
+        self._put(screening)
+
+    def get(self, clinic_id: str, screening_id: str) -> ScreeningRecord | None:
+        return self._get(clinic_id, screening_id)
+
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[ScreeningRecord]:
+        return self._of_patient(clinic_id, patient_id)
+
+
+class FakePlans(_Repo, abstract.PlanRepository):
+    table = "plans"
+
+    def add(self, plan: PlanRecord) -> None:
+        self._put(plan)
+        self.uow.working.revisions.append(PlanRevision(
+            plan_id=plan.id, version=plan.version, plan=copy.deepcopy(plan.plan), screening_id=plan.screening_id,
+            status=plan.status, at=plan.updated_at, by=plan.updated_by, note="created"))
+
+    def get(self, clinic_id: str, plan_id: str) -> PlanRecord | None:
+        return self._get(clinic_id, plan_id)
+
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[PlanRecord]:
+        return self._of_patient(clinic_id, patient_id)
+
+    def update(self, plan: PlanRecord, expected_version: int, note: str = "") -> None:
+        stored = self.rows.get(plan.id)
+        if stored is None or stored.clinic_id != plan.clinic_id or stored.version != expected_version:
+            raise Conflict(f"plan {plan.id} was amended since version {expected_version}")
+        saved = copy.deepcopy(plan)
+        saved.version = expected_version + 1
+        self.rows[plan.id] = saved
+        self.uow.working.revisions.append(PlanRevision(
+            plan_id=plan.id, version=saved.version, plan=copy.deepcopy(plan.plan), screening_id=plan.screening_id,
+            status=plan.status, at=plan.updated_at, by=plan.updated_by, note=note))
+
+    def revisions(self, clinic_id: str, plan_id: str) -> list[PlanRevision]:
+        plan = self.rows.get(plan_id)
+        if plan is None or plan.clinic_id != clinic_id:
+            return []
+        return [copy.deepcopy(r) for r in self.uow.working.revisions if r.plan_id == plan_id]
+
+
+class FakeSessions(_Repo, abstract.SessionRepository):
+    table = "sessions"
+
+    def add(self, session: SessionRecord) -> None:
+        if any(s.plan_id == session.plan_id and s.number == session.number for s in self.rows.values()):
+            raise Conflict(f"session {session.number} of plan {session.plan_id} conflicts with a stored record")
+        self._put(session)
+
+    def get(self, clinic_id: str, session_id: str) -> SessionRecord | None:
+        return self._get(clinic_id, session_id)
+
+    def list_for_plan(self, clinic_id: str, plan_id: str) -> list[SessionRecord]:
+        return sorted((copy.deepcopy(s) for s in self.rows.values()
+                       if s.clinic_id == clinic_id and s.plan_id == plan_id), key=lambda s: s.number)
+
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[SessionRecord]:
+        return sorted(self._of_patient(clinic_id, patient_id), key=lambda s: (s.session_date, s.number))
+
+
+class FakeAdverseEvents(_Repo, abstract.AdverseEventRepository):
+    table = "adverse_events"
+
+    def add(self, event: AdverseEvent) -> None:
+        self._put(event)
+
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[AdverseEvent]:
+        return self._of_patient(clinic_id, patient_id)
+
+
+class FakeReassessments(_Repo, abstract.ReassessmentRepository):
+    table = "reassessments"
+
+    def add(self, reassessment: Reassessment) -> None:
+        self._put(reassessment)
+
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[Reassessment]:
+        return sorted(self._of_patient(clinic_id, patient_id), key=lambda r: r.assessed_on)
+
+
+class FakeAuditLog(abstract.AuditLog):
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def add(self, entry: AuditEntry) -> None:
+        entry.id = next(self.uow.audit_ids)
+        self.uow.working.audit.append(copy.deepcopy(entry))
+
+    def list(self, clinic_id: str | None, *, patient_id: str | None = None, offset: int = 0,
+             limit: int = 100) -> list[AuditEntry]:
+        found = [e for e in self.uow.working.audit
+                 if e.clinic_id == clinic_id and (patient_id is None or e.patient_id == patient_id)]
+        return copy.deepcopy(found[offset:offset + limit])
+
+
+class FakeUnitOfWork(AbstractUnitOfWork):
+    """An in-memory unit of work; ``committed`` is what a database would hold."""
+
+    def __init__(self, now: datetime = FROZEN_NOW) -> None:
+        self.committed = Store()
+        self.working = Store()
+        self.commits = 0
+        self.audit_ids = itertools.count(1)
+        self.clock = lambda: now
+        self.clinics = FakeClinics(self)
+        self.users = FakeUsers(self)
+        self.patients = FakePatients(self)
+        self.intakes = FakeIntakes(self)
+        self.screenings = FakeScreenings(self)
+        self.plans = FakePlans(self)
+        self.sessions = FakeSessions(self)
+        self.adverse_events = FakeAdverseEvents(self)
+        self.reassessments = FakeReassessments(self)
+        self.audit = FakeAuditLog(self)
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self.working = copy.deepcopy(self.committed)
+        return self
+
+    def commit(self) -> None:
+        self.committed = copy.deepcopy(self.working)
+        self.commits += 1
+
+    def rollback(self) -> None:
+        self.working = copy.deepcopy(self.committed)
+
+    def stored(self, table: str) -> list[Any]:
+        """Return the committed records of ``table`` (``"patients"``, ``"plans"`` ...)."""
+        return list(self.committed.table(table).values())
+
+    def audit_entries(self) -> list[AuditEntry]:
+        """Return the committed audit entries, oldest first."""
+        return list(self.committed.audit)
+
+
+class PlainHasher(PasswordHasher):
+    """A fast, transparent stand-in for argon2id (tests only)."""
+
+    def hash(self, password: str) -> str:
+        return "plain$" + password[::-1]
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == self.hash(password)
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return False

@@ -1,0 +1,135 @@
+"""Sessions (STRICTA items) checked against plan and screening; adverse events; reassessments; progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from service_fakes import FakeUnitOfWork, example_intake
+
+from acupath.errors import Conflict, InputError, NotFound, SafetyBlock
+from acupath.services import (
+    amend_plan,
+    create_plan,
+    get_progress,
+    get_schedule,
+    record_adverse_event,
+    record_intake,
+    record_reassessment,
+    record_session,
+)
+
+
+def session(**changes: Any) -> dict[str, Any]:
+    """Return a manual-needling session of the knee, changed by ``changes``."""
+    data: dict[str, Any] = {
+        "session_date": "2026-12-01", "style": "tcm", "rationale": "knee protocol (seed 001)",
+        "points": [{"code": "ST35", "side": "right", "depth": 1.0, "unit": "cun", "response_sought": "de_qi"}],
+        "stimulation": {"kind": "manual"}, "retention_minutes": 20,
+        "needle": {"diameter_mm": 0.25, "length_mm": 40, "material": "stainless steel"},
+        "co_interventions": ["home exercise"], "pain_before": 6, "pain_after": 4,
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def knee_plan(uow: FakeUnitOfWork, people, patient, kb):
+    """A plan for knee osteoarthritis with a skin lesion at the left knee."""
+    intake = record_intake(uow, people.dr_lee, patient.id, example_intake("safety_skin_lesion_left_knee"), kb)
+    return create_plan(uow, people.dr_lee, intake.id, kb)
+
+
+def test_a_session_is_stored_with_every_stricta_item_and_numbered(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
+    first = record_session(uow, people.dr_lee, knee_plan.id, session(), kb)
+    second = record_session(uow, people.dr_patel, knee_plan.id, session(session_date="2026-12-04"), kb)
+    assert (first.number, second.number) == (1, 2)
+    stored = uow.stored("sessions")[0]
+    assert stored.points[0].code == "ST35" and stored.points[0].response_sought == "de_qi"
+    assert (stored.needle.diameter_mm, stored.retention_minutes, stored.practitioner_id) == (0.25, 20, "lee")
+
+
+def test_needling_where_a_finding_excludes_is_blocked(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
+    with pytest.raises(SafetyBlock, match="ST35"):
+        record_session(uow, people.dr_lee, knee_plan.id, session(points=[{"code": "ST35", "side": "left"}]), kb)
+    assert uow.stored("sessions") == []
+
+
+def test_needling_where_a_finding_excludes_is_allowed_with_an_override_reason(
+    uow: FakeUnitOfWork, people, knee_plan, kb
+) -> None:
+    override = {"finding": "skin_lesion_regions", "reason": "lesion healed, checked today"}
+    record = record_session(uow, people.dr_lee, knee_plan.id,
+                            session(points=[{"code": "ST35", "side": "left"}], overrides=[override]), kb)
+    assert record.overrides == [override]
+
+
+def test_a_session_override_without_a_reason_is_refused(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
+    with pytest.raises(InputError) as error:
+        record_session(uow, people.dr_lee, knee_plan.id, session(
+            points=[{"code": "ST35", "side": "left"}], overrides=[{"finding": "skin_lesion_regions", "reason": " "}]),
+            kb)
+    assert error.value.field.startswith("overrides.0")
+
+
+def test_electroacupuncture_needs_its_parameters(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
+    with pytest.raises(InputError) as error:
+        record_session(uow, people.dr_lee, knee_plan.id, session(stimulation={"kind": "electro"}), kb)
+    assert error.value.field == "stimulation"
+
+
+def test_electroacupuncture_is_blocked_for_a_patient_with_a_pacemaker(uow: FakeUnitOfWork, people, patient, kb) -> None:
+    intake = record_intake(uow, people.dr_lee, patient.id, example_intake("safety_pacemaker"), kb)
+    plan = create_plan(uow, people.dr_lee, intake.id, kb)
+    electro = {"kind": "electro", "frequency_hz": 2, "intensity_ma": 3, "minutes": 20, "electrode_pairs": [
+        ["BL23:left", "BL25:left"]]}
+    points = [{"code": "BL23", "side": "left"}, {"code": "BL25", "side": "left"}]
+    with pytest.raises(SafetyBlock, match="electro"):
+        record_session(uow, people.dr_lee, plan.id, session(points=points, stimulation=electro), kb)
+
+
+def test_a_session_number_used_twice_is_a_conflict(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
+    record_session(uow, people.dr_lee, knee_plan.id, session(number=3), kb)
+    with pytest.raises(Conflict):
+        record_session(uow, people.dr_lee, knee_plan.id, session(number=3), kb)
+
+
+def test_a_session_under_an_ended_plan_is_refused(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
+    amend_plan(uow, people.dr_lee, knee_plan.id, kb, expected_version=1, status="discontinued")
+    with pytest.raises(InputError) as error:
+        record_session(uow, people.dr_lee, knee_plan.id, session(), kb)
+    assert error.value.field == "plan_id"
+
+
+def test_an_adverse_event_may_name_only_this_patients_session(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
+    given = record_session(uow, people.dr_lee, knee_plan.id, session(), kb)
+    event = {"occurred_on": "2026-12-01", "type": "bruising", "severity": "mild", "outcome": "resolved",
+             "session_id": given.id}
+    stored = record_adverse_event(uow, people.dr_lee, knee_plan.patient_id, event)
+    assert stored.session_id == given.id
+    with pytest.raises(NotFound):
+        record_adverse_event(uow, people.dr_lee, knee_plan.patient_id, {**event, "session_id": "nope"})
+
+
+def test_progress_reads_sessions_and_reassessments(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
+    for day in ("2026-12-01", "2026-12-04"):
+        record_session(uow, people.dr_lee, knee_plan.id, session(session_date=day), kb)
+    progress = get_progress(uow, people.dr_lee, knee_plan.id, kb)
+    assert progress.sessions_given == 2
+    assert progress.pain == ((1, 6, 4), (2, 6, 4))
+
+
+def test_a_reassessment_is_scored_with_the_knowledge_version(uow: FakeUnitOfWork, people, patient, kb) -> None:
+    intake = record_intake(uow, people.dr_lee, patient.id, example_intake("chronic_low_back_pain"), kb)
+    instrument, answers = next(iter(intake.answers["questionnaires"].items()))
+    stored = record_reassessment(uow, people.dr_lee, patient.id,
+                                 {"assessed_on": "2026-12-20", "answers": {instrument: answers}}, kb)
+    assert stored.scores[instrument]["total"] == intake.scores[instrument]["total"]
+    assert stored.knowledge_version == kb.version
+
+
+def test_the_schedule_shows_dates_without_clinical_notes(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
+    record_session(uow, people.dr_lee, knee_plan.id, session(), kb)
+    schedule = get_schedule(uow, people.rita, knee_plan.patient_id)
+    assert schedule == [{"plan_id": knee_plan.id, "status": "active",
+                         "sessions": [{"number": 1, "date": "2026-12-01"}]}]
