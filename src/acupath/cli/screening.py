@@ -17,8 +17,11 @@ from acupath.safety.findings import Finding, Screening
 
 
 def _affects_line(finding: Finding) -> str:
-    parts = [f"{name} {', '.join(values)}" for name, values in finding.affects.to_dict().items() if values]
-    return "; ".join(parts)
+    affects = finding.affects.to_dict()
+    no_electrode = [t.split(":", 1)[1] for t in affects["techniques"] if t.startswith("ea_at_point:")]
+    affects["techniques"] = [t for t in affects["techniques"] if not t.startswith("ea_at_point:")]
+    affects["no electrode on"] = no_electrode
+    return "; ".join(f"{name} {', '.join(values)}" for name, values in affects.items() if values)
 
 
 def render_text(result: Screening) -> str:

@@ -27,6 +27,7 @@ from acupath.safety.findings import Finding, Screening
 from acupath.safety.screening import affects_of
 
 EA_OVER_REGION = "ea_over_region:"
+EA_AT_POINT = "ea_at_point:"
 EA_ACROSS_CHEST = "ea_across_chest"
 #: A needle in a plan or a question: (point code, side) where side is left, right, midline, bilateral
 #: or None.
@@ -141,6 +142,9 @@ class PlanConstraints:
             return _verdict(reasons)
         if crosses_chest(first, second, self.geometry):
             reasons += [f"{rule}: current would cross the chest" for rule in self.techniques.get(EA_ACROSS_CHEST, ())]
+        for needle in (first, second):
+            rules = self.techniques.get(f"{EA_AT_POINT}{needle.code}", ())
+            reasons += [f"{rule}: no electrode on {needle.code}" for rule in rules]
         for technique, rules in self.techniques.items():
             if technique.startswith(EA_OVER_REGION):
                 region = technique[len(EA_OVER_REGION):]

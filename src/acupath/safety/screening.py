@@ -67,6 +67,8 @@ def affects_of(spec: AffectsSpec, facts: Facts | None, kb: Any) -> Affects:
     if spec.regions_from is not None and facts is not None:
         regions.extend(facts.value(spec.regions_from))
     techniques = set(spec.techniques) | {f"ea_over_region:{region}" for region in spec.ea_regions}
+    ea_points = set(spec.ea_points) | flagged_points(kb, spec.ea_points_flagged)
+    techniques |= {f"ea_at_point:{code}" for code in ea_points}
     if spec.ea_over_regions:
         techniques |= {f"ea_over_region:{region}" for region in regions}
     return Affects(

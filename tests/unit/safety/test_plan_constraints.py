@@ -77,6 +77,7 @@ def test_an_overridden_pregnancy_finding_allows_its_points_but_not_ea_over_the_u
                 "reason": "risk-benefit discussed and documented; patient consents to LI4"}
     rules = constraints(kb, condition="neck_pain", patient=PREGNANT, overrides=[override])
     assert rules.point_allowed("LI4", "left") and rules.point_allowed("BL23", "left")
+    assert not rules.ea_pair_allowed(("LI4", "left"), ("LI11", "left"))  # no electrode on a forbidden point
     assert not rules.ea_pair_allowed(("BL23", "left"), ("BL25", "left"))  # no EA over the lumbosacral region
     assert not rules.ea_pair_allowed(("ST36", "left"), ("ST36", "right"))  # nor across the pelvis
 

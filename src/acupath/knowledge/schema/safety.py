@@ -126,7 +126,8 @@ class AffectsSpec(Strict):
     ``points_flagged`` names point flags resolved against points.yaml; ``regions_from`` names an intake
     field holding side-aware regions (``safety.skin_lesions_at``); ``ea_over_regions`` adds a technique
     ``ea_over_region:<region>`` for every region, so that no electrode pair runs over or across it;
-    ``ea_regions`` adds that technique for regions whose points stay allowed (EA is kept off them only).
+    ``ea_regions`` adds that technique for regions whose points stay allowed (EA is kept off them only);
+    ``ea_points`` and ``ea_points_flagged`` add ``ea_at_point:<code>``: no electrode on those points.
     """
 
     points: tuple[str, ...] = ()
@@ -135,10 +136,12 @@ class AffectsSpec(Strict):
     regions_from: str | None = None
     ea_over_regions: bool = False
     ea_regions: tuple[Region, ...] = ()
+    ea_points: tuple[str, ...] = ()
+    ea_points_flagged: tuple[str, ...] = ()
     modalities: tuple[Modality, ...] = ()
     techniques: tuple[str, ...] = ()
 
-    @field_validator("points")
+    @field_validator("points", "ea_points")
     @classmethod
     def _codes(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
         for code in codes:
@@ -265,7 +268,7 @@ class SafetyFile(Document):
         """Return every point code named explicitly by a rule or standing rule."""
         codes: set[str] = set()
         for entry in (*self.rules, *self.standing):
-            codes |= set(entry.affects.points)
+            codes |= set(entry.affects.points) | set(entry.affects.ea_points)
         return codes
 
 
