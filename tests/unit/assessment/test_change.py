@@ -1,0 +1,68 @@
+"""classify_change(): absolute and percent change, MCID, IMMPACT categories (instruments.md §20)."""
+
+from __future__ import annotations
+
+import pytest
+
+from acupath.assessment import classify_change, score
+from acupath.errors import InputError
+
+
+@pytest.mark.parametrize(("baseline", "followup", "category"), [
+    (10, 5, "substantial"),  # 50 %
+    (10, 7, "moderate"),  # 30 %
+    (10, 8, "minimal"),  # 20 %
+    (8, 6.8, "minimal"),  # 15 %: IMMPACT leaves 20-30 % open; convention counts it minimal
+    (10, 9, "minimal"),  # 10 %
+    (10, 9.5, "none"),  # 5 %
+    (5, 7, "none"),  # worse
+])
+def test_immpact_categories_for_pain_intensity(baseline, followup, category) -> None:
+    assert classify_change("nrs", baseline, followup).immpact == category
+
+
+def test_percent_change_undefined_at_baseline_zero() -> None:
+    change = classify_change("nrs", 0, 3)
+    assert change.percent_improvement is None and change.immpact is None
+    assert change.change == 3 and change.improvement == -3
+
+
+def test_nrs_mcid_two_points_or_thirty_percent() -> None:
+    assert classify_change("nrs", 8, 6).mcid_reached is True  # 2 points
+    assert classify_change("nrs", 3, 2).mcid_reached is True  # 33 %
+    assert classify_change("nrs", 8, 7).mcid_reached is False
+
+
+def test_koos_higher_is_better() -> None:
+    change = classify_change("koos", 50, 60, scale="pain")
+    assert change.improvement == 10 and change.percent_improvement == 20
+    assert change.mcid_reached is True and change.immpact is None
+    assert classify_change("koos", 60, 50, scale="pain").improvement == -10
+
+
+def test_koos_needs_a_scale() -> None:
+    with pytest.raises(InputError, match="no scale"):
+        classify_change("koos", 50, 60)
+
+
+def test_scores_and_answers_are_accepted() -> None:
+    before = score("phq9", {f"q{i}": 2 for i in range(1, 10)})
+    after = {f"q{i}": 1 for i in range(1, 10)}
+    change = classify_change("phq9", before, after)
+    assert change.baseline == 18 and change.followup == 9 and change.mcid_reached is True
+    assert change.immpact is None  # not a pain-intensity scale
+
+
+def test_bpi_interference_mcid_is_one_point() -> None:
+    assert classify_change("bpi_sf", 6, 5, scale="interference").mcid_reached is True
+    assert classify_change("bpi_sf", 6, 5.5, scale="interference").mcid_reached is False
+    assert classify_change("bpi_sf", 6, 3).immpact == "substantial"
+
+
+def test_unscorable_score_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="could not be scored"):
+        classify_change("phq9", {"q1": 1}, 5)
+
+
+def test_instrument_without_mcid_reports_none() -> None:
+    assert classify_change("womac", 40, 20).mcid_reached is None
