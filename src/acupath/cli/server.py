@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -18,6 +19,7 @@ from acupath.errors import InputError
 from acupath.services import users
 from acupath.services.actor import Actor, Role
 from acupath.services.passwords import Argon2idHasher
+from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.settings import Settings
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: ACUPATH_DATABASE_URL "
@@ -44,11 +46,12 @@ def settings_for(db: str | None) -> Settings:
         raise
 
 
-def unit_of_work(settings: Settings):  # type: ignore[no-untyped-def]
-    """Return a SQLAlchemy unit of work on the settings' database."""
+def unit_of_work_factory(settings: Settings) -> Callable[[], AbstractUnitOfWork]:
+    """Return a function giving a fresh SQLAlchemy unit of work on the settings' database (one engine)."""
     from acupath.storage import SqlAlchemyUnitOfWork, make_engine, make_session_factory
 
-    return SqlAlchemyUnitOfWork(make_session_factory(make_engine(settings.database_url)))
+    sessions = make_session_factory(make_engine(settings.database_url))
+    return lambda: SqlAlchemyUnitOfWork(sessions)
 
 
 def serve(
@@ -81,7 +84,7 @@ def db_upgrade(db: DbOption = None) -> None:
 @clinics_group.command("create")
 def clinics_create(name: Annotated[str, typer.Option(help="The clinic's name.")], db: DbOption = None) -> None:
     """Create a clinic and print its id (needed by ``acupath users create --clinic``)."""
-    clinic = users.create_clinic(unit_of_work(settings_for(db)), name)
+    clinic = users.create_clinic(unit_of_work_factory(settings_for(db))(), name)
     emit_json({"id": clinic.id, "name": clinic.name})
 
 
@@ -103,7 +106,7 @@ def users_create(
 ) -> None:
     """Create an account; the password is hashed with argon2id and never stored or printed."""
     password = _read_password(password_stdin)
-    user = users.create_user(unit_of_work(settings_for(db)), Actor.system(clinic), email=email,
+    user = users.create_user(unit_of_work_factory(settings_for(db))(), Actor.system(clinic), email=email,
                              name=name or email, role=role.value, password=password, hasher=Argon2idHasher())
     emit_json({"id": user.id, "email": user.email, "clinic_id": user.clinic_id, "role": user.role})
 

@@ -1,0 +1,162 @@
+"""``acupath demo``: a demo clinic with patients for every condition and months of care.
+
+Everything goes through the real services (register, intake, plan with screening, sessions checked
+against the plan, reassessments, adverse events), so the demo is what a clinic would have recorded.
+The same ``--seed`` and ``--today`` give the same clinic (record ids aside, which are random).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+import typer
+
+from acupath.cli.demo_records import (
+    CONDITIONS,
+    adverse_event,
+    answers_at,
+    demo_intake,
+    nrs_answers,
+    session_record,
+)
+from acupath.cli.output import emit_json
+from acupath.cli.server import DbOption, settings_for, unit_of_work_factory
+from acupath.errors import SafetyBlock
+from acupath.knowledge import KnowledgeBase, load_knowledge
+from acupath.services import intakes, patients, plans, progress, sessions, users
+from acupath.services.actor import Actor, Role
+from acupath.services.passwords import Argon2idHasher
+
+CLINIC_NAME = "Harbour Integrative Pain Clinic"
+DEMO_PASSWORD = "acupath-demo-2026"  # printed on purpose: a demo database holds no real patient
+STAFF = (("lee@harbour.demo", "Dr Mei Lee", "clinician"), ("patel@harbour.demo", "Dr Arjun Patel", "clinician"),
+         ("rita@harbour.demo", "Rita Gomez", "reception"), ("admin@harbour.demo", "Ada Admin", "admin"))
+GIVEN = ("Olivia", "James", "Aroha", "Wei", "Fatima", "Liam", "Sofia", "Noah", "Priya", "Hemi", "Grace",
+         "Mateo", "Yuki", "Ethan", "Amara", "Lucas", "Nina", "Tane", "Chloe", "Omar")
+FAMILY = ("Nguyen", "Smith", "Walker", "Chen", "Hassan", "Brown", "Rossi", "Taylor", "Sharma", "Parata",
+          "Wilson", "Garcia", "Tanaka", "Martin", "Okafor", "Silva", "Kowalski", "Ngata", "Evans", "Ali")
+# Share of baseline severity lost by the end of care: responders, partial responders, non-responders.
+COURSES = ((0.55, 0.5), (0.25, 0.3), (0.05, 0.2))
+
+
+def _course(rng: random.Random) -> float:
+    draw, total = rng.random(), 0.0
+    for improvement, share in COURSES:
+        total += share
+        if draw < total:
+            return improvement
+    return COURSES[-1][0]
+
+
+def _staff(uow_factory: Any, clinic_id: str) -> dict[str, Actor]:
+    hasher = Argon2idHasher()
+    actors = {}
+    for email, name, role in STAFF:
+        user = users.create_user(uow_factory(), Actor.system(clinic_id), email=email, name=name, role=role,
+                                 password=DEMO_PASSWORD, hasher=hasher)
+        actors[email] = Actor(user_id=user.id, clinic_id=clinic_id, role=Role(role), remote_address="demo")
+    return actors
+
+
+def _record_session(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan_id: str,
+                    session: dict[str, Any]) -> Any:
+    try:
+        return sessions.record_session(uow_factory(), clinician, plan_id, session, kb)
+    except SafetyBlock as block:
+        if session["stimulation"]["kind"] != "electro":
+            raise
+        # Session records name electrode pairs without their side, so screening cannot tell an
+        # ipsilateral pair from one whose current crosses the chest; the demo clinician, like a
+        # careful real one, then gives manual stimulation instead of overriding the finding.
+        manual = {**session, "stimulation": {"kind": "manual"},
+                  "notes": f"electroacupuncture withheld: {block.message}"[:8000]}
+        return sessions.record_session(uow_factory(), clinician, plan_id, manual, kb)
+
+
+def _treat(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan: dict[str, Any], plan_id: str,
+           patient_id: str, nrs: int, severity: float, improvement: float, today: date,
+           rng: random.Random) -> tuple[int, int]:
+    delivered = [s for s in plan["sessions"] if date.fromisoformat(s["date"]) <= today]
+    recorded = reassessed = 0
+    for planned in delivered:
+        progress_share = planned["number"] / max(1, len(plan["sessions"]))
+        level = severity * (1 - improvement * progress_share)
+        pain = max(0, min(10, round(nrs * (1 - improvement * progress_share) + rng.uniform(-0.8, 0.8))))
+        if rng.random() < 0.06:  # a missed appointment: the plan goes on without it
+            continue
+        record = _record_session(uow_factory, kb, clinician, plan_id, session_record(plan, planned, pain, rng))
+        recorded += 1
+        if rng.random() < 0.05:
+            sessions.record_adverse_event(uow_factory(), clinician, patient_id,
+                                          adverse_event(record.session_date, record.id, rng))
+        if planned["reassess"]:
+            answers = {i: (nrs_answers(pain) if i == "nrs" else answers_at(kb, i, level, rng))
+                       for i in planned["reassess"]}
+            progress.record_reassessment(uow_factory(), clinician, patient_id, {
+                "assessed_on": planned["date"], "plan_id": plan_id, "session_number": planned["number"],
+                "answers": answers}, kb)
+            reassessed += 1
+    return recorded, reassessed
+
+
+def build_demo(uow_factory: Any, kb: KnowledgeBase, *, seed: int, today: date, per_condition: int) -> dict[str, Any]:
+    """Create the demo clinic, its staff and patients; returns counts and the demo login.
+
+    Raises ``Conflict`` when the demo staff already exist (the demo was loaded before).
+    """
+    rng = random.Random(seed)
+    clinic = users.create_clinic(uow_factory(), CLINIC_NAME)
+    staff = _staff(uow_factory, clinic.id)
+    clinicians = [a for a in staff.values() if a.role is Role.CLINICIAN]
+    counts = {"patients": 0, "plans": 0, "sessions": 0, "reassessments": 0}
+    for index in range(per_condition * len(CONDITIONS)):
+        condition = CONDITIONS[index % len(CONDITIONS)]
+        clinician = clinicians[index % len(clinicians)]
+        age = rng.randint(28, 82)
+        severity = rng.uniform(0.35, 0.85)
+        born = today - timedelta(days=365 * age + rng.randint(0, 364))
+        patient = patients.register_patient(uow_factory(), staff["rita@harbour.demo"], {
+            "given_name": GIVEN[index % len(GIVEN)], "family_name": FAMILY[(index * 7) % len(FAMILY)],
+            "birth_date": born.isoformat(), "sex": rng.choice(["female", "male"]),
+            "mrn": f"HB-{10001 + index}", "phone": f"+64 21 555 {1000 + index}"})
+        counts["patients"] += 1
+        start = today - timedelta(weeks=rng.randint(3, 26))
+        document = demo_intake(kb, condition, start, severity, age, rng)
+        intake = intakes.record_intake(uow_factory(), clinician, patient.id, document, kb)
+        plan = plans.create_plan(uow_factory(), clinician, intake.id, kb, today=start)
+        counts["plans"] += 1
+        done, reassessed = _treat(uow_factory, kb, clinician, plan.plan, plan.id, patient.id,
+                                  document["pain"]["nrs"], severity, _course(rng), today, rng)
+        counts["sessions"] += done
+        counts["reassessments"] += reassessed
+    return {"clinic": CLINIC_NAME, "clinic_id": clinic.id, **counts,
+            "login": {"email": STAFF[0][0], "password": DEMO_PASSWORD}}
+
+
+def demo(
+    db: DbOption = None,
+    seed: Annotated[int, typer.Option(help="Seed of the random choices (same seed, same clinic).")] = 7,
+    per_condition: Annotated[int, typer.Option(min=1, max=50, help="Patients per condition.")] = 3,
+    today: Annotated[str | None, typer.Option(help="The demo's today, YYYY-MM-DD (default: today).")] = None,
+) -> None:
+    """Load a demo clinic: staff, patients for every condition, months of sessions and reassessments."""
+    settings = settings_for(db)
+    try:
+        day = date.fromisoformat(today) if today else date.today()
+    except ValueError:
+        raise typer.BadParameter(f"{today!r} is not a date (YYYY-MM-DD)", param_hint="--today") from None
+
+    uow_factory = unit_of_work_factory(settings)
+    if users.authenticate(uow_factory(), STAFF[0][0], DEMO_PASSWORD, Argon2idHasher(), "cli") is not None:
+        typer.echo(f"demo clinic already loaded; log in as {STAFF[0][0]} / {DEMO_PASSWORD}")
+        return
+    summary = build_demo(uow_factory, load_knowledge(), seed=seed, today=day, per_condition=per_condition)
+    emit_json(summary)
+    typer.echo(f"demo login: {STAFF[0][0]} / {DEMO_PASSWORD} (reception: {STAFF[2][0]}, admin: {STAFF[3][0]})")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``demo`` to ``app``."""
+    app.command("demo")(demo)
