@@ -159,7 +159,8 @@ def parse_rows(body: bytes, header: Header) -> list[list[str]]:
     except UnicodeDecodeError as exc:
         row = body[: exc.start].count(b"\n") + 1
         raise InputError(f"row {row}", "not UTF-8 text") from None
-    rows = [row for row in csv.reader(io.StringIO(text)) if row]
+    # a blank line is one blank cell (a one-item file); blank lines at the end are not rows (as parse_fast)
+    rows = [row or [""] for row in csv.reader(io.StringIO(text.rstrip("\n")))]
     for number, row in enumerate(rows, start=1):
         if len(row) != len(header.columns):
             raise InputError(f"row {number}", f"has {len(row)} cells, the header has {len(header.columns)}",
