@@ -17,7 +17,7 @@ from acupath.errors import AcupathError
 
 def build_app() -> typer.Typer:
     """Return the Typer application with every command group registered."""
-    from acupath.cli import demo, instruments, intake, knowledge, planning, points, scoring, screening, server
+    from acupath.cli import demo, instruments, intake, knowledge, meta, planning, points, scoring, screening, server
 
     app = typer.Typer(
         name="acupath",
@@ -26,7 +26,7 @@ def build_app() -> typer.Typer:
         pretty_exceptions_enable=False,
         add_completion=False,
     )
-    for module in (knowledge, intake, screening, points, server, planning, instruments, scoring, demo):
+    for module in (knowledge, intake, screening, points, server, planning, instruments, scoring, demo, meta):
         module.register(app)
     return app
 
