@@ -3,20 +3,15 @@
 ``FakeUnitOfWork`` keeps a committed store and a working copy: ``commit`` publishes the working copy,
 ``rollback`` (or leaving the block without commit) throws it away, exactly like the database. Records
 are copied in and out, so a service that changes a record without saving it changes nothing.
-``example_intake(name)`` reads one of ``examples/intakes``.
 """
 
 from __future__ import annotations
 
 import copy
 import itertools
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from acupath.errors import Conflict
 from acupath.services import repositories as abstract
@@ -37,14 +32,6 @@ from acupath.services.records import (
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
 FROZEN_NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def example_intake(name: str) -> dict[str, Any]:
-    """Return ``examples/intakes/<name>.yaml`` as JSON values, without its patient block."""
-    document = yaml.safe_load((ROOT / "examples" / "intakes" / f"{name}.yaml").read_text())
-    document.pop("patient", None)
-    return json.loads(json.dumps(document, default=str))
 
 
 @dataclass

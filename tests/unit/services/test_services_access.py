@@ -10,11 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from service_fakes import FakeUnitOfWork, PlainHasher, example_intake
+from service_fakes import FakeUnitOfWork, PlainHasher
 
 from acupath import services
 from acupath.errors import NotFound, PermissionDenied
 from acupath.services.records import Outcome
+from example_records import example_intake
 
 SESSION = {"session_date": "2026-12-01", "style": "tcm", "rationale": "protocol", "points": [
     {"code": "BL23", "side": "bilateral"}], "stimulation": {"kind": "manual"}}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from service_fakes import FakeUnitOfWork, example_intake
+from service_fakes import FakeUnitOfWork
 
 from acupath.errors import Conflict, InputError, SafetyBlock
 from acupath.services import amend_plan, create_plan, plan_history, record_intake, screen_intake
 from acupath.services.records import Outcome, Patient
+from example_records import example_intake
 
 
 def _intake(uow, people, patient: Patient, kb, name: str = "chronic_low_back_pain"):

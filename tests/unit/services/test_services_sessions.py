@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from service_fakes import FakeUnitOfWork, example_intake
+from service_fakes import FakeUnitOfWork
 
 from acupath.errors import Conflict, InputError, NotFound, SafetyBlock
 from acupath.services import (
@@ -18,19 +16,8 @@ from acupath.services import (
     record_reassessment,
     record_session,
 )
-
-
-def session(**changes: Any) -> dict[str, Any]:
-    """Return a manual-needling session of the knee, changed by ``changes``."""
-    data: dict[str, Any] = {
-        "session_date": "2026-12-01", "style": "tcm", "rationale": "knee protocol (seed 001)",
-        "points": [{"code": "ST35", "side": "right", "depth": 1.0, "unit": "cun", "response_sought": "de_qi"}],
-        "stimulation": {"kind": "manual"}, "retention_minutes": 20,
-        "needle": {"diameter_mm": 0.25, "length_mm": 40, "material": "stainless steel"},
-        "co_interventions": ["home exercise"], "pain_before": 6, "pain_after": 4,
-    }
-    data.update(changes)
-    return data
+from example_records import example_intake
+from example_records import example_session as session
 
 
 @pytest.fixture

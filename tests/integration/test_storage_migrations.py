@@ -1,0 +1,74 @@
+"""Migrations create every table from an empty database, match the tables' code, and downgrade cleanly."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+
+from acupath.storage import make_engine
+from acupath.storage.migrate import current, downgrade, head, upgrade
+from acupath.storage.tables import metadata
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_empty_creates_every_table_as_the_code_declares_it(empty_database_url: str) -> None:
+    assert current(empty_database_url) is None
+    upgrade(empty_database_url)
+    assert current(empty_database_url) == head()
+    assert _tables(empty_database_url) == set(metadata.tables) | {"alembic_version"}
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
+                                           metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
+
+
+def test_downgrade_to_base_drops_every_table_and_upgrade_works_again(empty_database_url: str) -> None:
+    upgrade(empty_database_url)
+    downgrade(empty_database_url, "base")
+    assert current(empty_database_url) is None
+    assert _tables(empty_database_url) <= {"alembic_version"}
+    upgrade(empty_database_url)
+    assert current(empty_database_url) == head()
+
+
+def test_upgrade_twice_changes_nothing(empty_database_url: str) -> None:
+    upgrade(empty_database_url)
+    upgrade(empty_database_url)
+    assert current(empty_database_url) == head()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(database_url: str) -> None:
+    if make_url(database_url).get_backend_name() != "sqlite":
+        return  # PostgreSQL needs neither pragma; the PostgreSQL run checks the server instead
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+    finally:
+        engine.dispose()
+
+
+def test_postgresql_is_version_15_or_later(database_url: str) -> None:
+    if make_url(database_url).get_backend_name() != "postgresql":
+        return
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            assert int(connection.execute(text("SHOW server_version_num")).scalar()) >= 150000
+    finally:
+        engine.dispose()
