@@ -52,13 +52,20 @@ def status_of(findings: Iterable[Finding]) -> ScreeningStatus:
     return ScreeningStatus.PROCEED
 
 
+_FLAGGED: dict[tuple[Any, ...], tuple[Any, frozenset[str]]] = {}
+
+
 def flagged_points(kb: Any, flags: Iterable[str]) -> frozenset[str]:
     """Return the codes of every point in points.yaml carrying one of ``flags`` (empty without points)."""
     points = getattr(kb, "points", None)
-    if points is None:
+    wanted = frozenset(flags)
+    if points is None or not wanted:
         return frozenset()
-    wanted = set(flags)
-    return frozenset(p.code for p in points.points if wanted & set(p.safety_flags))
+    key = (id(points), kb.version, wanted)  # the points file is immutable: resolve each flag set once
+    hit = _FLAGGED.get(key)
+    if hit is None or hit[0] is not points:
+        hit = _FLAGGED[key] = (points, frozenset(p.code for p in points.points if wanted & set(p.safety_flags)))
+    return hit[1]
 
 
 def affects_of(spec: AffectsSpec, facts: Facts | None, kb: Any) -> Affects:
