@@ -7,11 +7,11 @@ argument. Every safety decision is asked of ``PlanConstraints`` (one piece of co
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from acupath.assessment.intake import Intake
 from acupath.planning.components import select_components
+from acupath.planning.constraints import constraints_for
 from acupath.planning.coverage import mark_sessions
 from acupath.planning.modality import choose, needling_technique
 from acupath.planning.plan import (
@@ -34,7 +34,6 @@ from acupath.planning.points import (
 )
 from acupath.planning.protocol import compiled, protocol_for
 from acupath.planning.schedule import lay_out
-from acupath.safety.constraints import PlanConstraints
 from acupath.safety.findings import Screening
 
 
@@ -89,7 +88,7 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
         return Plan(status=str(screening.status), referral=text, **base)
 
     programme = compiled(kb).programme
-    constraints = PlanConstraints.from_screening(screening, kb)
+    constraints = constraints_for(screening, kb)
     scores = score_intake(intake, kb) if scores is None else scores
     components, adjunct_ids, trigger_instruments = select_components(programme.components, scores)
 
@@ -134,8 +133,8 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
             f"{course} sessions before consolidation; the protocol asks for at least {protocol.minimum_sessions}"
         )
     instruments = tuple(dict.fromkeys(protocol.reassessment_instruments + trigger_instruments))
-    sessions, checkpoints = _reassessments(sessions, protocol, instruments)
-    sessions, coverage = mark_sessions(sessions, intake, kb.coverage, findings)
+    statuses, coverage = mark_sessions(sessions, intake, kb.coverage, findings)
+    sessions, checkpoints = _dated(sessions, protocol, instruments, statuses)
     return Plan(
         status=PLANNED,
         points=tuple(points),
@@ -180,11 +179,36 @@ def _auricular(programme: Any, constraints: Any) -> list[PlannedPoint]:
     return found
 
 
-def _reassessments(
-    sessions: tuple[Session, ...], protocol: Any, instruments: tuple[str, ...]
+_DATED: dict[tuple[Any, ...], tuple[Any, tuple[Session, ...], tuple[PlannedCheckpoint, ...]]] = {}
+
+
+def _dated(
+    laid_out: tuple[Session, ...], protocol: Any, instruments: tuple[str, ...], statuses: tuple[str, ...]
 ) -> tuple[tuple[Session, ...], tuple[PlannedCheckpoint, ...]]:
-    """Return the sessions with reassessment marked (checkpoints and each phase's last session)."""
-    at: dict[int, str | None] = {}
+    """Return the sessions with reassessments and coverage marked, and the checkpoints (remembered).
+
+    ``laid_out`` comes from the cached ``lay_out``; the entry keeps it alive so that its id stays unique.
+    """
+    key = (id(laid_out), protocol.variant_source, instruments, statuses)
+    hit = _DATED.get(key)
+    if hit is not None and hit[0] is laid_out:
+        return hit[1], hit[2]
+    at, checkpoints = _reassessments(laid_out, protocol)
+    sessions = tuple(
+        Session(s.number, s.date, s.phase, instruments if s.number in at else (), at.get(s.number), status)
+        for s, status in zip(laid_out, statuses, strict=True)
+    )
+    if len(_DATED) > 4096:
+        _DATED.clear()
+    _DATED[key] = (laid_out, sessions, checkpoints)
+    return sessions, checkpoints
+
+
+def _reassessments(
+    sessions: tuple[Session, ...], protocol: Any
+) -> tuple[dict[int, str], tuple[PlannedCheckpoint, ...]]:
+    """Return the reassessment sessions (checkpoints and each phase's last session) and the checkpoints."""
+    at: dict[int, str] = {}
     for i, session in enumerate(sessions):
         if i + 1 == len(sessions) or sessions[i + 1].phase != session.phase:
             at[session.number] = f"end of {session.phase}"
@@ -199,7 +223,4 @@ def _reassessments(
                 if_not=checkpoint.if_not, citations=checkpoint.citations,
             )
         )
-    marked = tuple(
-        replace(s, reassess=instruments, checkpoint=at[s.number]) if s.number in at else s for s in sessions
-    )
-    return marked, tuple(checkpoints)
+    return at, tuple(checkpoints)

@@ -9,7 +9,6 @@ eligible. A private plan marks sessions ``check_plan``; self-pay marks them ``se
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from acupath.assessment.intake import Intake
@@ -49,8 +48,8 @@ def medicare_ineligibility(
 
 def mark_sessions(
     sessions: tuple[Session, ...], intake: Intake, rules: CoverageFile, findings: tuple[PlanFinding, ...]
-) -> tuple[tuple[Session, ...], Coverage]:
-    """Return the sessions with their coverage status, and the plan's coverage summary."""
+) -> tuple[tuple[str, ...], Coverage]:
+    """Return each session's coverage status (in order), and the plan's coverage summary."""
     cost = rules.self_pay
     payer = intake.payer
     warnings: list[str] = []
@@ -61,7 +60,7 @@ def mark_sessions(
         warnings.extend(reasons)
         if eligible:
             marked = _medicare(sessions, rules)
-            conditional = sum(1 for s in marked if s.coverage == CONDITIONAL)
+            conditional = marked.count(CONDITIONAL)
             if conditional:
                 warnings.append(
                     f"{conditional} sessions are covered only with {rules.medicare.additional_requires} "
@@ -72,16 +71,16 @@ def mark_sessions(
                 + rules.medicare.annual_note
             )
         else:
-            marked = tuple(replace(s, coverage=NOT_COVERED) for s in sessions)
+            marked = (NOT_COVERED,) * len(sessions)
     elif payer == "private":
         warnings.append(rules.private.warning)
-        marked = tuple(replace(s, coverage="check_plan") for s in sessions)
+        marked = ("check_plan",) * len(sessions)
     else:
-        marked = tuple(replace(s, coverage="self_pay") for s in sessions)
-    covered = sum(1 for s in marked if s.coverage == COVERED)
-    conditional = sum(1 for s in marked if s.coverage == CONDITIONAL)
+        marked = ("self_pay",) * len(sessions)
+    covered = marked.count(COVERED)
+    conditional = marked.count(CONDITIONAL)
     unpaid = len(marked) - covered - conditional
-    not_covered = sum(1 for s in marked if s.coverage == NOT_COVERED)
+    not_covered = marked.count(NOT_COVERED)
     if not_covered and payer == "medicare":
         warnings.append(f"{not_covered} planned sessions are not covered by Medicare (self-pay)")
     citations = rules.medicare.citations if payer == "medicare" else rules.private.citations
@@ -100,12 +99,12 @@ def mark_sessions(
     return marked, summary
 
 
-def _medicare(sessions: tuple[Session, ...], rules: CoverageFile) -> tuple[Session, ...]:
+def _medicare(sessions: tuple[Session, ...], rules: CoverageFile) -> tuple[str, ...]:
     rule: Any = rules.medicare
     if not sessions:
-        return sessions
+        return ()
     first = sessions[0].date
-    marked: list[Session] = []
+    marked: list[str] = []
     year_counts: dict[int, list[int]] = {}  # year index -> [initial, total]
     for session in sessions:
         offset = (session.date - first).days
@@ -123,5 +122,5 @@ def _medicare(sessions: tuple[Session, ...], rules: CoverageFile) -> tuple[Sessi
             status = NOT_COVERED
         if status != NOT_COVERED:
             counts[1] += 1
-        marked.append(replace(session, coverage=status))
+        marked.append(status)
     return tuple(marked)

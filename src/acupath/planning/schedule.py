@@ -10,6 +10,7 @@ shortfall is reported as a warning rather than squeezing sessions closer togethe
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from acupath.knowledge.schema.conditions import Phase
 from acupath.planning.plan import PlannedPhase, Session
@@ -17,19 +18,15 @@ from acupath.planning.plan import PlannedPhase, Session
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def _days_in_week(week_start: date, clinic: frozenset[int]) -> list[date]:
-    return [week_start + timedelta(days=i) for i in range(7) if (week_start + timedelta(days=i)).weekday() in clinic]
-
-
-def _pick(candidates: list[date], count: int, after: date | None, gap: int) -> list[date]:
-    """Choose up to ``count`` days from ``candidates``, spread out, each ``gap`` days after the last."""
-    best: list[date] = []
+def _pick(candidates: list[int], count: int, after: int | None, gap: int) -> list[int]:
+    """Choose up to ``count`` day ordinals from ``candidates``, spread out, each ``gap`` days after the last."""
+    best: list[int] = []
     # Try each candidate as the first session so that two clinic days far apart are preferred.
     for first_index in range(len(candidates)):
-        chosen: list[date] = []
+        chosen: list[int] = []
         last = after
         for day in candidates[first_index:]:
-            if last is None or (day - last).days >= gap:
+            if last is None or day - last >= gap:
                 chosen.append(day)
                 last = day
                 if len(chosen) == count:
@@ -41,18 +38,22 @@ def _pick(candidates: list[date], count: int, after: date | None, gap: int) -> l
     return best
 
 
+@lru_cache(maxsize=4096)
 def lay_out(
     phases: tuple[Phase, ...], start: date, clinic_days: tuple[str, ...], min_gap_days: int
 ) -> tuple[tuple[Session, ...], tuple[PlannedPhase, ...], tuple[str, ...]]:
     """Return the dated sessions, the phases with their dates and counts, and scheduling warnings.
 
     Sessions are numbered from 1 in date order; ``reassess`` and coverage are filled in later.
+    Results are cached: the same phases, start and clinic days always give the same sessions.
     """
-    clinic = frozenset(WEEKDAYS.index(d) for d in clinic_days)
+    # Work in day ordinals: the clinic days fall at fixed offsets from the start of each week.
+    first_day = start.toordinal()
+    offsets = sorted((WEEKDAYS.index(d) - start.weekday()) % 7 for d in clinic_days)
     sessions: list[Session] = []
     planned: list[PlannedPhase] = []
     warnings: list[str] = []
-    last: date | None = None
+    last: int | None = None
     for phase in phases:
         count_before = len(sessions)
         wanted = 0
@@ -65,11 +66,11 @@ def lay_out(
             per_week = 1
             frequency = f"every {phase.every_weeks} weeks"
         for week in weeks:
-            week_start = start + timedelta(days=7 * (week - 1))
-            days = _pick(_days_in_week(week_start, clinic), per_week, last, min_gap_days)
+            week_start = first_day + 7 * (week - 1)
+            days = _pick([week_start + o for o in offsets], per_week, last, min_gap_days)
             wanted += per_week
             for day in days:
-                sessions.append(Session(number=len(sessions) + 1, date=day, phase=phase.id))
+                sessions.append(Session(number=len(sessions) + 1, date=date.fromordinal(day), phase=phase.id))
                 last = day
         got = len(sessions) - count_before
         if got < wanted:

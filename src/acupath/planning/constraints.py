@@ -1,0 +1,72 @@
+"""The safety constraints as the planner asks them, remembered (the decisions stay in ``acupath.safety``).
+
+Many intakes share the same findings in force, and a point's cautions never depend on the patient, so
+the answers of ``PlanConstraints`` are kept per knowledge base and per set of findings in force. This
+module decides nothing: every answer comes from ``PlanConstraints``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from acupath.safety.constraints import PlanConstraints
+from acupath.safety.findings import Screening
+
+_MAX_KEPT = 512
+
+
+class AskedConstraints:
+    """``PlanConstraints`` with each answer remembered; same questions, same answers."""
+
+    def __init__(self, constraints: PlanConstraints, cautions: dict[str, tuple[str, ...]]) -> None:
+        self.constraints = constraints
+        self.regions = constraints.regions
+        self._cautions = cautions
+        self._points: dict[tuple[str, str | None], Any] = {}
+        self._modalities: dict[str, Any] = {}
+        self._pairs: dict[tuple[Any, Any], Any] = {}
+
+    def point_allowed(self, code: str, side: str | None = None) -> Any:
+        """Return ``PlanConstraints.point_allowed(code, side)`` (remembered)."""
+        key = (code, side)
+        verdict = self._points.get(key)
+        if verdict is None:
+            verdict = self._points[key] = self.constraints.point_allowed(code, side)
+        return verdict
+
+    def modality_allowed(self, modality: str) -> Any:
+        """Return ``PlanConstraints.modality_allowed(modality)`` (remembered)."""
+        verdict = self._modalities.get(modality)
+        if verdict is None:
+            verdict = self._modalities[modality] = self.constraints.modality_allowed(modality)
+        return verdict
+
+    def ea_pair_allowed(self, a: tuple[str, str | None], b: tuple[str, str | None]) -> Any:
+        """Return ``PlanConstraints.ea_pair_allowed(a, b)`` (remembered)."""
+        verdict = self._pairs.get((a, b))
+        if verdict is None:
+            verdict = self._pairs[(a, b)] = self.constraints.ea_pair_allowed(a, b)
+        return verdict
+
+    def point_cautions(self, code: str) -> tuple[str, ...]:
+        """Return ``PlanConstraints.point_cautions(code)`` (remembered per knowledge base)."""
+        cautions = self._cautions.get(code)
+        if cautions is None:
+            cautions = self._cautions[code] = tuple(self.constraints.point_cautions(code))
+        return cautions
+
+
+_BY_FINDINGS: dict[tuple[Any, ...], AskedConstraints] = {}
+_CAUTIONS: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
+def constraints_for(screening: Screening, kb: Any) -> AskedConstraints:
+    """Return the constraints of ``screening``'s findings in force, shared with any screening alike."""
+    key = (id(kb), kb.version, tuple((f.code, f.affects) for f in screening.in_force()))
+    asked = _BY_FINDINGS.get(key)
+    if asked is None:
+        if len(_BY_FINDINGS) >= _MAX_KEPT:
+            _BY_FINDINGS.clear()
+        cautions = _CAUTIONS.setdefault(kb.version, {})
+        asked = _BY_FINDINGS[key] = AskedConstraints(PlanConstraints.from_screening(screening, kb), cautions)
+    return asked
