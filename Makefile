@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_VERSION ?= 15
+RUN_DB ?= sqlite:///acupath.sqlite3
 
 .PHONY: run test setup lint postgres bench clean
 
@@ -36,7 +37,10 @@ test: setup postgres lint
 
 run: setup
 	$(BIN)/acupath knowledge check
-	$(BIN)/acupath score phq9 --answers examples/answers/phq9.json
+	$(BIN)/acupath db upgrade --db $(RUN_DB)
+	$(BIN)/acupath demo --db $(RUN_DB)
+	@echo "acupath: http://127.0.0.1:8000 (API docs: http://127.0.0.1:8000/docs); demo login lee@harbour.demo / acupath-demo-2026"
+	$(BIN)/acupath serve --db $(RUN_DB) --host 127.0.0.1 --port 8000
 
 bench: setup
 	$(BIN)/python -m benchmarks
