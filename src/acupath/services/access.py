@@ -31,3 +31,10 @@ def found(record: T | None, kind: str, record_id: str) -> T:
     if record is None:
         raise NotFound(f"no {kind} {record_id!r} in this clinic")
     return record
+
+
+def found_of_patient(record: T | None, kind: str, record_id: str, patient_id: str) -> T:
+    """Return ``record`` if it belongs to the patient ``patient_id``; raise ``NotFound`` otherwise."""
+    if record is None or getattr(record, "patient_id", None) != patient_id:
+        raise NotFound(f"no {kind} {record_id!r} of this patient")
+    return record

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from acupath import outcomes, planning
 from acupath.knowledge import KnowledgeBase
-from acupath.services.access import found, require_clinical
+from acupath.services.access import found, found_of_patient, require_clinical
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.intakes import score_answers
@@ -43,9 +43,7 @@ def record_reassessment(
         found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
         form = parse(ReassessmentInput, data)
         if form.plan_id is not None:
-            plan = uow.plans.get(actor.clinic_id, form.plan_id)
-            if plan is None or plan.patient_id != patient_id:
-                found(None, "plan of this patient", form.plan_id)
+            found_of_patient(uow.plans.get(actor.clinic_id, form.plan_id), "plan", form.plan_id, patient_id)
         record = Reassessment(
             id=new_id(),
             clinic_id=actor.clinic_id,

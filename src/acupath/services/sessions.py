@@ -16,7 +16,7 @@ from acupath import safety
 from acupath.errors import InputError, SafetyBlock
 from acupath.knowledge import KnowledgeBase
 from acupath.safety.findings import Override, Screening
-from acupath.services.access import found, require_clinical
+from acupath.services.access import found, found_of_patient, require_clinical
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.overrides import OverrideInput, apply_overrides
@@ -200,9 +200,8 @@ def record_adverse_event(
         found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
         form = parse(AdverseEventInput, event)
         if form.session_id is not None:
-            session = uow.sessions.get(actor.clinic_id, form.session_id)
-            if session is None or session.patient_id != patient_id:
-                found(None, "session of this patient", form.session_id)
+            found_of_patient(uow.sessions.get(actor.clinic_id, form.session_id), "session", form.session_id,
+                             patient_id)
         record = AdverseEvent(id=new_id(), clinic_id=actor.clinic_id, patient_id=patient_id,
                               recorded_at=uow.clock(), recorded_by=actor.user_id, **form.model_dump())
         note.record_id = record.id

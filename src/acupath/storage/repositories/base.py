@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,3 +40,20 @@ class SqlRepository:
                 raise
             # The unit of work rolls the whole transaction back; nothing of it is kept.
             raise Conflict(f"{what} conflicts with a stored record") from None
+
+    def one(self, row_type: Any, clinic_id: str, record_id: str) -> Any:
+        """Return the clinic's record of ``row_type`` with this id as a record, or None.
+
+        The clinic is part of the query, so another clinic's id finds nothing.
+        """
+        row = self.session.scalars(
+            select(row_type).where(row_type.id == record_id, row_type.clinic_id == clinic_id)
+        ).one_or_none()
+        return row.to_domain() if row else None
+
+    def of_patient(self, row_type: Any, clinic_id: str, patient_id: str, *order: Any) -> list[Any]:
+        """Return the patient's records of ``row_type`` in the clinic, ordered by ``order``."""
+        rows = self.session.scalars(
+            select(row_type).where(row_type.clinic_id == clinic_id, row_type.patient_id == patient_id).order_by(*order)
+        )
+        return [row.to_domain() for row in rows]

@@ -26,18 +26,10 @@ class SqlIntakeRepository(SqlRepository, abstract.IntakeRepository):
         self.flush(f"intake {intake.id}")
 
     def get(self, clinic_id: str, intake_id: str) -> IntakeRecord | None:
-        row = self.session.scalars(
-            select(IntakeRow).where(IntakeRow.id == intake_id, IntakeRow.clinic_id == clinic_id)
-        ).one_or_none()
-        return row.to_domain() if row else None
+        return self.one(IntakeRow, clinic_id, intake_id)
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[IntakeRecord]:
-        rows = self.session.scalars(
-            select(IntakeRow)
-            .where(IntakeRow.clinic_id == clinic_id, IntakeRow.patient_id == patient_id)
-            .order_by(IntakeRow.recorded_at, IntakeRow.id)
-        )
-        return [row.to_domain() for row in rows]
+        return self.of_patient(IntakeRow, clinic_id, patient_id, IntakeRow.recorded_at, IntakeRow.id)
 
 
 class SqlScreeningRepository(SqlRepository, abstract.ScreeningRepository):
@@ -48,18 +40,10 @@ class SqlScreeningRepository(SqlRepository, abstract.ScreeningRepository):
         self.flush(f"screening {screening.id}")
 
     def get(self, clinic_id: str, screening_id: str) -> ScreeningRecord | None:
-        row = self.session.scalars(
-            select(ScreeningRow).where(ScreeningRow.id == screening_id, ScreeningRow.clinic_id == clinic_id)
-        ).one_or_none()
-        return row.to_domain() if row else None
+        return self.one(ScreeningRow, clinic_id, screening_id)
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[ScreeningRecord]:
-        rows = self.session.scalars(
-            select(ScreeningRow)
-            .where(ScreeningRow.clinic_id == clinic_id, ScreeningRow.patient_id == patient_id)
-            .order_by(ScreeningRow.screened_at, ScreeningRow.id)
-        )
-        return [row.to_domain() for row in rows]
+        return self.of_patient(ScreeningRow, clinic_id, patient_id, ScreeningRow.screened_at, ScreeningRow.id)
 
 
 class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
@@ -73,18 +57,10 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
         self.flush(f"plan {plan.id} version {plan.version}")
 
     def get(self, clinic_id: str, plan_id: str) -> PlanRecord | None:
-        row = self.session.scalars(
-            select(PlanRow).where(PlanRow.id == plan_id, PlanRow.clinic_id == clinic_id)
-        ).one_or_none()
-        return row.to_domain() if row else None
+        return self.one(PlanRow, clinic_id, plan_id)
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[PlanRecord]:
-        rows = self.session.scalars(
-            select(PlanRow)
-            .where(PlanRow.clinic_id == clinic_id, PlanRow.patient_id == patient_id)
-            .order_by(PlanRow.created_at, PlanRow.id)
-        )
-        return [row.to_domain() for row in rows]
+        return self.of_patient(PlanRow, clinic_id, patient_id, PlanRow.created_at, PlanRow.id)
 
     def update(self, plan: PlanRecord, expected_version: int, note: str = "") -> None:
         version = expected_version + 1
@@ -123,9 +99,4 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
         self.flush(f"reassessment {reassessment.id}")
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[Reassessment]:
-        rows = self.session.scalars(
-            select(ReassessmentRow)
-            .where(ReassessmentRow.clinic_id == clinic_id, ReassessmentRow.patient_id == patient_id)
-            .order_by(ReassessmentRow.assessed_on, ReassessmentRow.recorded_at)
-        )
-        return [row.to_domain() for row in rows]
+        return self.of_patient(ReassessmentRow, clinic_id, patient_id, ReassessmentRow.assessed_on, ReassessmentRow.recorded_at)

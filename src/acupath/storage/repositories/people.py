@@ -60,10 +60,7 @@ class SqlPatientRepository(SqlRepository, abstract.PatientRepository):
         self.flush(f"patient (MRN {patient.mrn})" if patient.mrn else f"patient {patient.id}")
 
     def get(self, clinic_id: str, patient_id: str) -> Patient | None:
-        row = self.session.scalars(
-            select(PatientRow).where(PatientRow.id == patient_id, PatientRow.clinic_id == clinic_id)
-        ).one_or_none()
-        return row.to_domain() if row else None
+        return self.one(PatientRow, clinic_id, patient_id)
 
     def search(self, clinic_id: str, text: str | None, offset: int, limit: int) -> tuple[list[Patient], int]:
         query = select(PatientRow).where(PatientRow.clinic_id == clinic_id)

@@ -18,10 +18,7 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
         self.flush(f"session {session.number} of plan {session.plan_id}")
 
     def get(self, clinic_id: str, session_id: str) -> SessionRecord | None:
-        row = self.session.scalars(
-            select(SessionRow).where(SessionRow.id == session_id, SessionRow.clinic_id == clinic_id)
-        ).one_or_none()
-        return row.to_domain() if row else None
+        return self.one(SessionRow, clinic_id, session_id)
 
     def list_for_plan(self, clinic_id: str, plan_id: str) -> list[SessionRecord]:
         rows = self.session.scalars(
@@ -32,12 +29,7 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
         return [row.to_domain() for row in rows]
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[SessionRecord]:
-        rows = self.session.scalars(
-            select(SessionRow)
-            .where(SessionRow.clinic_id == clinic_id, SessionRow.patient_id == patient_id)
-            .order_by(SessionRow.session_date, SessionRow.number)
-        )
-        return [row.to_domain() for row in rows]
+        return self.of_patient(SessionRow, clinic_id, patient_id, SessionRow.session_date, SessionRow.number)
 
 
 class SqlAdverseEventRepository(SqlRepository, abstract.AdverseEventRepository):
@@ -48,12 +40,7 @@ class SqlAdverseEventRepository(SqlRepository, abstract.AdverseEventRepository):
         self.flush(f"adverse event {event.id}")
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[AdverseEvent]:
-        rows = self.session.scalars(
-            select(AdverseEventRow)
-            .where(AdverseEventRow.clinic_id == clinic_id, AdverseEventRow.patient_id == patient_id)
-            .order_by(AdverseEventRow.occurred_on, AdverseEventRow.recorded_at)
-        )
-        return [row.to_domain() for row in rows]
+        return self.of_patient(AdverseEventRow, clinic_id, patient_id, AdverseEventRow.occurred_on, AdverseEventRow.recorded_at)
 
 
 class SqlAuditLog(SqlRepository, abstract.AuditLog):
