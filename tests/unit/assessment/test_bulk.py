@@ -13,8 +13,8 @@ VECTORISED = ["nrs", "vas", "bpi_sf", "peg", "pcs", "isi", "odi", "ndi", "rmdq",
               "womac", "koos", "midas", "fiqr", "tsk17", "tsk11"]
 
 
-def random_csv(instrument: str, rows: int, seed: int, with_id: bool = True) -> bytes:
-    """Random answers from each item's allowed values, about one cell in eight left blank."""
+def random_csv(instrument: str, rows: int, seed: int, with_id: bool = True, blanks: float = 0.12) -> bytes:
+    """Random answers from each item's allowed values, a fraction ``blanks`` of cells left blank."""
     rng = np.random.default_rng(seed)
     scorer = scorer_for(instrument)
     keys = list(scorer.items)
@@ -23,7 +23,7 @@ def random_csv(instrument: str, rows: int, seed: int, with_id: bool = True) -> b
         rule = scorer.items[key]
         allowed = list(rule.lookup) if rule.lookup is not None else list(range(int(rule.low), int(rule.high) + 1))
         cells = [str(allowed[i]) for i in rng.integers(0, len(allowed), rows)]
-        blank = rng.random(rows) < 0.12
+        blank = rng.random(rows) < blanks
         columns.append(["" if b else c for b, c in zip(blank, cells, strict=True)])
     header = (["id"] if with_id else []) + keys
     lines = [",".join(header)]
@@ -44,6 +44,21 @@ def test_vectorised_equals_row_by_row(instrument, with_id) -> None:
     slow, _ = score_csv(instrument, data, vectorise=False)
     assert rows == 400
     assert fast.decode().splitlines() == slow.decode().splitlines()
+
+
+@pytest.mark.parametrize("instrument", ["phq9", "odi", "gad7", "start_back", "tsk17"])
+def test_one_character_cells_take_the_strided_path_and_agree(instrument) -> None:
+    data = random_csv(instrument, 300, seed=7, with_id=False, blanks=0.0)
+    fast, _ = score_csv(instrument, data)
+    slow, _ = score_csv(instrument, data, vectorise=False)
+    assert fast == slow
+
+
+def test_one_character_layout_reports_bad_cells() -> None:
+    with pytest.raises(ValueNotAllowed, match=r"row 2, column q3: answer 'x'"):
+        score_csv("gad7", b"q1,q2,q3,q4,q5,q6,q7\n1,1,1,1,1,1,1\n1,1,x,1,1,1,1\n")
+    with pytest.raises(ValueNotAllowed, match=r"row 1, column q1: answer '9'"):
+        score_csv("gad7", b"q1,q2,q3,q4,q5,q6,q7\n9,1,1,1,1,1,1\n")
 
 
 def test_row_by_row_matches_score() -> None:
