@@ -7,14 +7,13 @@ the referral (exit 0: a clinician can follow it). ``progress`` reads a plan save
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-import yaml
 
+from acupath.cli.files import read_data
 from acupath.cli.intake import read_intake
 from acupath.cli.output import emit_json
 from acupath.cli.plan_render import render_plan
@@ -48,25 +47,12 @@ def plan_command(
         typer.echo(render_plan(plan, markdown=fmt is Format.markdown), nl=False)
 
 
-def _read(path: Path, what: str) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot be read ({exc.__class__.__name__})") from None
-    try:
-        return json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError(str(path), f"not a valid {what} file: {exc}".splitlines()[0]) from None
-
-
 def read_plan(path: Path) -> Plan:
     """Read a plan written by ``acupath plan --format json``.
 
     Raises ``InputError`` naming the file when it is not a plan.
     """
-    data = _read(path, "plan")
+    data = read_data(path, "plan")
     try:
         return Plan.from_dict(data)
     except (KeyError, ValueError, TypeError) as exc:
@@ -103,7 +89,7 @@ def progress_command(
     plan = read_plan(plan_file)
     if plan.is_referral:
         raise InputError(str(plan_file), f"the plan is a referral ({plan.status}); there is no progress to follow")
-    sessions, reassessments = parse_records(_read(records_file, "records"))
+    sessions, reassessments = parse_records(read_data(records_file, "records"))
     result = evaluate(plan, sessions, reassessments, kb=load_knowledge())
     if as_json:
         emit_json(result.to_dict())
