@@ -17,7 +17,18 @@ from acupath.errors import AcupathError
 
 def build_app() -> typer.Typer:
     """Return the Typer application with every command group registered."""
-    from acupath.cli import demo, instruments, intake, knowledge, meta, planning, points, scoring, screening, server
+    from acupath.cli import (
+        demo,
+        instruments,
+        intake,
+        knowledge,
+        meta,
+        planning,
+        points,
+        scoring,
+        screening,
+        server,
+    )
 
     app = typer.Typer(
         name="acupath",
