@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_VERSION ?= 15
 RUN_DB ?= sqlite:///acupath.sqlite3
 
-.PHONY: run test setup lint postgres bench clean
+.PHONY: run test setup lint postgres bench bench-meta clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found (acupath needs Python 3.11)"; exit 1; }
@@ -44,6 +44,13 @@ run: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks
+
+# Meta-analysis speed vs PyMARE and statsmodels, installed only in the separate .venv-bench.
+bench-meta:
+	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found"; exit 1; }
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet -c requirements.lock -e . -r benchmarks/requirements-meta.txt
+	.venv-bench/bin/python -m benchmarks.meta
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
