@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from acupath import safety
-from acupath.errors import InputError, SafetyBlock
+from acupath.errors import InputError, NotFound, SafetyBlock
 from acupath.knowledge import KnowledgeBase
 from acupath.safety.findings import Override, Screening
 from acupath.services.access import found, found_of_patient, require_clinical
@@ -107,6 +107,18 @@ def session_outline(form: SessionInput) -> dict[str, Any]:
     }
 
 
+def name_points(form: SessionInput, kb: KnowledgeBase) -> None:
+    """Replace each point's code by its standard WHO code (``LI-4``, ``Hegu`` -> ``LI4``).
+
+    Raises ``InputError`` naming ``points.<i>.code`` for a code the knowledge base does not hold.
+    """
+    for i, point in enumerate(form.points):
+        try:
+            point.code = kb.points.find(point.code).code
+        except NotFound as exc:
+            raise InputError(f"points.{i}.code", str(exc), kb.points.suggest(point.code) or None) from None
+
+
 def check_session_safety(screening: Screening, form: SessionInput, kb: KnowledgeBase, day: date) -> None:
     """Raise ``SafetyBlock`` if the session uses what a finding in force excludes.
 
@@ -126,7 +138,7 @@ def record_session(
     """Record a session delivered under the clinic's plan.
 
     Returns the stored record (numbered after the plan's last session unless ``number`` is given).
-    Raises ``PermissionDenied`` (reception), ``NotFound``, ``InputError`` (bad field, ended plan),
+    Raises ``PermissionDenied`` (reception), ``NotFound``, ``InputError`` (bad field, unknown point, ended plan),
     ``SafetyBlock`` (an excluded point or modality without override), ``Conflict`` (number taken).
     """
     with uow, audited(uow, actor, "session.record", "session") as note:
@@ -137,6 +149,7 @@ def record_session(
         if plan.status != PlanStatus.ACTIVE.value:
             raise InputError("plan_id", f"the plan is {plan.status}; sessions need an active plan")
         screening = found(uow.screenings.get(actor.clinic_id, plan.screening_id), "screening", plan.screening_id)
+        name_points(form, kb)
         check_session_safety(screening.to_screening(), form, kb, form.session_date)
         earlier = uow.sessions.list_for_plan(actor.clinic_id, plan_id)
         record = SessionRecord(

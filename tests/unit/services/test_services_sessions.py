@@ -36,6 +36,18 @@ def test_a_session_is_stored_with_every_stricta_item_and_numbered(uow: FakeUnitO
     assert (stored.needle.diameter_mm, stored.retention_minutes, stored.practitioner_id) == (0.25, 20, "lee")
 
 
+def test_point_codes_are_stored_in_their_standard_form(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
+    record = record_session(uow, people.dr_lee, knee_plan.id, session(points=[{"code": "st-36", "side": "right"}]), kb)
+    assert [p.code for p in record.points] == ["ST36"]
+
+
+def test_an_unknown_point_is_refused_naming_it(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
+    with pytest.raises(InputError) as error:
+        record_session(uow, people.dr_lee, knee_plan.id, session(points=[
+            {"code": "ST36", "side": "right"}, {"code": "XX99", "side": "left"}]), kb)
+    assert error.value.field == "points.1.code"
+
+
 def test_needling_where_a_finding_excludes_is_blocked(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
     with pytest.raises(SafetyBlock, match="ST35"):
         record_session(uow, people.dr_lee, knee_plan.id, session(points=[{"code": "ST35", "side": "left"}]), kb)
