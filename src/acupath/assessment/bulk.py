@@ -18,6 +18,7 @@ from acupath.assessment.items import ItemRule
 from acupath.assessment.scoring import Score, Scorer, display_number, scorer_for
 from acupath.errors import ValueNotAllowed
 from acupath.knowledge import KnowledgeBase
+from acupath.knowledge.schema.instruments import Threshold
 
 _VECTOR_METHODS = {"sum", "mean", "percent_of_answered_max", "mean_rescaled", "sum_of_scales"}
 
@@ -165,6 +166,17 @@ def _scales(scorer: Scorer, points: dict[str, np.ndarray], nrows: int) -> dict[s
 Coded = tuple[np.ndarray, list[str]]
 
 
+def _within(threshold: Threshold, values: np.ndarray) -> np.ndarray:
+    """Return ``Threshold.matches`` for every value (False for NaN)."""
+    hit = np.ones(values.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        if threshold.upto is not None:
+            hit &= values <= threshold.upto
+        if threshold.at_least is not None:
+            hit &= values >= threshold.at_least
+    return hit
+
+
 def _band_and_flags(scorer: Scorer, results: dict[str, np.ndarray], points: dict[str, np.ndarray],
                     nrows: int) -> tuple[Coded, Coded]:
     """Return the band and the flags of every row as codes into their texts (band -1: none)."""
@@ -173,22 +185,14 @@ def _band_and_flags(scorer: Scorer, results: dict[str, np.ndarray], points: dict
     for i, (band, scale) in enumerate(scorer.bands):
         value = results[scale]
         decided |= np.isnan(value)  # Scorer.band_for stops at a scale that is missing
-        hit = ~decided
-        if band.upto is not None:
-            hit &= value <= band.upto
-        if band.at_least is not None:
-            hit &= value >= band.at_least
+        hit = ~decided & _within(band, value)
         band_index[hit] = i
         decided |= hit
     band_names = [b.id for b, _ in scorer.bands] + [""]
     code = np.zeros(nrows, dtype=np.int64)
     for bit, (flag, key) in enumerate(scorer.flags):
         value = points[key]
-        hit = ~np.isnan(value)
-        if flag.upto is not None:
-            hit &= value <= flag.upto
-        if flag.at_least is not None:
-            hit &= value >= flag.at_least
+        hit = ~np.isnan(value) & _within(flag, value)
         code |= hit.astype(np.int64) << bit
     flag_names = [";".join(f.id for bit, (f, _) in enumerate(scorer.flags) if combo >> bit & 1)
                   for combo in range(1 << len(scorer.flags))]
