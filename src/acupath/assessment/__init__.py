@@ -1,7 +1,7 @@
 """acupath.assessment: questionnaire scoring, bands, flags and change classification.
 
 ``score(instrument_id, answers)`` scores one questionnaire; ``classify_change`` compares two scores;
-``score_table`` scores many responses at once (vectorised where the instrument allows).
+``acupath.assessment.bulk.score_csv`` scores a CSV of responses (vectorised where the instrument allows).
 """
 
 from acupath.assessment.change import Change, classify_change
