@@ -16,7 +16,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     """A unit of work over a SQLAlchemy session; build one per use case (they are cheap).
 
     ``SqlAlchemyUnitOfWork(session_factory)``; ``from_url`` makes the engine too (for scripts and tests;
-    a server shares one engine and session factory between all its units of work).
+    a server shares one engine and session factory between all its units of work). A unit of work
+    holds one session at a time: never share one between threads or concurrent requests.
     """
 
     session: Session
