@@ -17,6 +17,7 @@ import typer
 
 from acupath.assessment import display_number, score
 from acupath.assessment.bulk import score_csv
+from acupath.cli.files import read_text
 from acupath.cli.output import emit_json
 from acupath.errors import InputError
 
@@ -26,12 +27,7 @@ def read_answers(path: Path) -> dict[str, Any]:
 
     Raises ``InputError`` naming the file when it is missing, unreadable, not JSON or not an object.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot be read ({exc.__class__.__name__})") from None
+    text = read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
