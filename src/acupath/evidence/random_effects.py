@@ -8,13 +8,13 @@ The single-analysis :func:`meta_analysis` is the batch engine run on one row, pl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import special
 
 from acupath.errors import InputError
-from acupath.evidence.fixed import heterogeneity_rows
 from acupath.evidence.results import Heterogeneity, MetaResult
 from acupath.evidence.tau2 import TAU2_METHODS, estimate_tau2, q_root
 
@@ -64,6 +64,51 @@ def pool_rows(
             "s2": s2, "weights": 100 * w / sw[:, None]}
 
 
+def pool_single(y: np.ndarray, v: np.ndarray, tau2: float, test: str = "z", level: float = 95.0) -> dict[str, float]:
+    """:func:`pool_rows` for one 1-D analysis with scalar arithmetic (same formulas, less overhead)."""
+    if test not in TESTS:
+        raise InputError("test", f"unknown test {test!r}", TESTS)
+    w = 1.0 / (v + tau2)
+    sw = float(w.sum())
+    mu = float(np.dot(w, y)) / sw
+    se = 1 / math.sqrt(sw)
+    alpha = 1 - level / 100
+    k = y.size
+    df, s2 = math.nan, 1.0
+    if test == "z":
+        crit = float(special.ndtri(1 - alpha / 2))
+    else:
+        df = k - 1.0
+        crit = float(special.stdtrit(df, 1 - alpha / 2))
+        if test in ("knha", "adhoc"):
+            r = y - mu
+            s2 = float(np.dot(w * r, r)) / df
+            s2 = max(1.0, s2) if test == "adhoc" else s2
+        se *= math.sqrt(s2)
+    stat = mu / se
+    pval = float(2 * special.ndtr(-abs(stat)) if test == "z" else 2 * special.stdtr(df, -abs(stat)))
+    half_pi = crit * math.sqrt(se**2 + tau2)
+    return {"estimate": mu, "se": se, "stat": stat, "pval": pval, "df": df, "ci_lb": mu - crit * se,
+            "ci_ub": mu + crit * se, "pi_lb": mu - half_pi, "pi_ub": mu + half_pi, "weights": 100 * w / sw}
+
+
+def heterogeneity_single(y: np.ndarray, v: np.ndarray, tau2: float, random: bool) -> dict[str, float]:
+    """:func:`fixed.heterogeneity_rows` for one 1-D analysis (same formulas, scalar arithmetic)."""
+    w = 1.0 / v
+    sw = float(w.sum())
+    r = y - float(np.dot(w, y)) / sw
+    q = float(np.dot(w * r, r))
+    df = y.size - 1
+    if df == 0:
+        return {"q": q, "q_df": 0, "q_pval": math.nan, "vt": math.nan, "i2": math.nan, "h2": math.nan}
+    vt = df * sw / (sw**2 - float(np.dot(w, w)))
+    if random:
+        i2, h2 = 100 * tau2 / (vt + tau2), tau2 / vt + 1
+    else:
+        i2, h2 = (100 * max(0.0, (q - df) / q) if q > 0 else 0.0), q / df
+    return {"q": q, "q_df": df, "q_pval": float(special.chdtrc(df, q)), "vt": vt, "i2": i2, "h2": h2}
+
+
 def qprofile_ci(
     yi: np.ndarray, vi: np.ndarray, level: float = 95.0, threshold: float = 1e-12
 ) -> tuple[float, float]:
@@ -109,9 +154,9 @@ def meta_analysis(
     v = np.asarray(vi, dtype=float)
     if y.ndim != 1 or y.shape != v.shape or y.size == 0:
         raise InputError("yi,vi", "need two one-dimensional arrays of the same, non-zero length")
-    if not (np.all(np.isfinite(y)) and np.all(np.isfinite(v))):
+    if not math.isfinite(float(y.sum()) + float(v.sum())):
         raise InputError("yi,vi", "contain missing or non-finite values", "finite numbers")
-    if np.any(v < 0):
+    if v.min() < 0:
         raise InputError("vi", "a sampling variance is negative", "vi >= 0")
     random = method not in ("FE", "EE")
     if not random and np.any(v <= 0):
@@ -119,27 +164,26 @@ def meta_analysis(
     if test != "z" and y.size < 2:
         raise InputError("k", f"test={test} needs at least 2 studies", "k >= 2")
     fit = estimate_tau2(y[None, :], v[None, :], method, threshold=threshold)
-    pooled = pool_rows(y[None, :], v[None, :], fit.tau2, test=test, level=level)
-    het = heterogeneity_rows(y[None, :], v[None, :], None, fit.tau2, random)
     tau2 = float(fit.tau2[0])
+    pooled = pool_single(y, v, tau2, test, level)
+    het = heterogeneity_single(y, v, tau2, random)
     ci_lb = ci_ub = float("nan")
     i2_ci = h2_ci = (float("nan"), float("nan"))
-    vt = float(het["vt"][0])
+    vt = het["vt"]
     if random and tau2_ci and y.size >= 2:
         ci_lb, ci_ub = qprofile_ci(y, v, level)
         i2_ci = (100 * ci_lb / (vt + ci_lb), 100 * ci_ub / (vt + ci_ub))
         h2_ci = (ci_lb / vt + 1, ci_ub / vt + 1)
     heterogeneity = Heterogeneity(
-        q=float(het["q"][0]), q_df=int(het["q_df"][0]), q_pval=float(het["q_pval"][0]),
-        i2=float(het["i2"][0]), h2=float(het["h2"][0]), vt=vt, tau2=tau2, se_tau2=float(fit.se[0]),
+        q=het["q"], q_df=het["q_df"], q_pval=het["q_pval"], i2=het["i2"], h2=het["h2"], vt=vt, tau2=tau2,
+        se_tau2=float(fit.se[0]),
         tau2_ci_lb=ci_lb, tau2_ci_ub=ci_ub, i2_ci=i2_ci, h2_ci=h2_ci,
     )
     return MetaResult(
         method=method, test=test, measure=measure, k=int(y.size),
-        estimate=float(pooled["estimate"][0]), se=float(pooled["se"][0]), stat=float(pooled["stat"][0]),
-        dist="z" if test == "z" else "t", df=float(pooled["df"][0]), pval=float(pooled["pval"][0]),
-        ci_lb=float(pooled["ci_lb"][0]), ci_ub=float(pooled["ci_ub"][0]),
-        pi_lb=float(pooled["pi_lb"][0]), pi_ub=float(pooled["pi_ub"][0]),
-        heterogeneity=heterogeneity, yi=y, vi=v, weights=pooled["weights"][0], level=level,
+        estimate=pooled["estimate"], se=pooled["se"], stat=pooled["stat"], dist="z" if test == "z" else "t",
+        df=pooled["df"], pval=pooled["pval"], ci_lb=pooled["ci_lb"], ci_ub=pooled["ci_ub"],
+        pi_lb=pooled["pi_lb"], pi_ub=pooled["pi_ub"],
+        heterogeneity=heterogeneity, yi=y, vi=v, weights=pooled["weights"], level=level,
         labels=tuple(labels),
     )

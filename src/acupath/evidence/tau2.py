@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from acupath.errors import InputError
+from acupath.evidence import tau2_single
 
 TAU2_METHODS = ("FE", "EE", "DL", "HE", "SJ", "ML", "REML", "PM", "EB")
 ITERATIVE = ("ML", "REML", "PM", "EB")
@@ -250,6 +251,8 @@ def estimate_tau2(
     vm = v if mask is None else np.where(mask > 0, v, 1.0)
     if method in ("DL", "PM", "EB", "ML", "REML") and np.any(vm <= 0):
         raise InputError("vi", f"the {method} estimator needs positive sampling variances", "vi > 0")
+    if m == 1 and mask is None:
+        return _single(y[0], vm[0], method, threshold, maxiter)
     if method == "DL":
         return Tau2Fit(*_dl(y, vm, mask, k), 0, np.ones(m, dtype=bool))
     if method == "HE":
@@ -262,3 +265,23 @@ def estimate_tau2(
     w = _weights(vm, tau2, mask)
     se = np.sqrt(2 * k**2 / (k - 1)) / w.sum(axis=1)  # metafor PM/EB SE
     return Tau2Fit(tau2, se, iterations, converged)
+
+
+def _single(y: np.ndarray, v: np.ndarray, method: str, threshold: float, maxiter: int) -> Tau2Fit:
+    """One row: the scalar twin in :mod:`tau2_single` (same numbers, less overhead)."""
+    iterations, converged = 0, True
+    if method in ("DL", "HE", "SJ"):
+        tau2, se = {"DL": tau2_single.dl, "HE": tau2_single.he, "SJ": tau2_single.sj}[method](y, v)
+    elif method in ("ML", "REML"):
+        tau2, iterations, converged = tau2_single.likelihood_root(y, v, method, threshold, maxiter)
+        yy, vv, t = y[None, :], v[None, :], np.array([tau2])
+        reml = method == "REML"
+        if _loglik(yy, vv, None, np.zeros(1), reml)[0] - _loglik(yy, vv, None, t, reml)[0] > LL0_TOL and tau2 > threshold:
+            tau2 = 0.0
+        w = 1 / (v + tau2)
+        se = float(np.sqrt(2 / np.dot(w, w))) if method == "ML" else float(np.sqrt(2 / _traces(w[None, :], np.array([w.sum()]))[1][0]))
+    else:
+        k = y.size
+        tau2, iterations, converged = tau2_single.q_root(y, v, k - 1.0, threshold, maxiter)
+        se = float(np.sqrt(2 * k**2 / (k - 1)) / np.sum(1 / (v + tau2)))
+    return Tau2Fit(np.array([tau2]), np.array([se]), iterations, np.array([converged]))
