@@ -19,6 +19,7 @@ def build_app() -> typer.Typer:
     """Return the Typer application with every command group registered."""
     from acupath.cli import (
         demo,
+        evidence,
         instruments,
         intake,
         knowledge,
@@ -37,7 +38,7 @@ def build_app() -> typer.Typer:
         pretty_exceptions_enable=False,
         add_completion=False,
     )
-    for module in (knowledge, intake, screening, points, server, planning, instruments, scoring, demo, meta):
+    for module in (knowledge, intake, screening, points, server, planning, instruments, scoring, demo, meta, evidence):
         module.register(app)
     return app
 

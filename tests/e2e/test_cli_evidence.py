@@ -1,0 +1,51 @@
+"""``acupath evidence list`` and ``show``: statuses, JSON, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from acupath.cli import main
+from acupath.knowledge import load_knowledge
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return exit code, stdout and stderr."""
+    with pytest.raises(SystemExit) as exit_:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return exit_.value.code, out, err
+
+
+@pytest.mark.parametrize("status", ["verified", "unverified", "contradicted"])
+def test_list_by_status_shows_only_that_status(capsys, status):
+    code, out, _ = run(capsys, "evidence", "list", "--status", status, "--json")
+    entries = json.loads(out)
+    assert code == 0 and entries and {e["status"] for e in entries} == {status}
+    assert len(entries) == len(load_knowledge().evidence.by_status(status))
+
+
+def test_show_contradicted_claim_gives_the_correction(capsys):
+    entry = load_knowledge().evidence.by_status("contradicted")[0]
+    code, out, _ = run(capsys, "evidence", "show", entry.id)
+    assert code == 0 and f"{entry.id} (contradicted)" in out and "corrected:" in out
+
+
+def test_show_json_has_reanalysis_key(capsys):
+    entry = load_knowledge().evidence.entries[0]
+    code, out, _ = run(capsys, "evidence", "show", entry.id, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["id"] == entry.id and "reanalysis" in data
+
+
+def test_unknown_id_and_unknown_status_exit_2(capsys):
+    assert run(capsys, "evidence", "show", "no_such_claim")[0] == 2
+    code, _, err = run(capsys, "evidence", "list", "--status", "maybe")
+    assert code == 2 and "--status: unknown status" in err
+
+
+def test_forest_needs_per_study_data(capsys, tmp_path):
+    entry = next(e for e in load_knowledge().evidence.entries if not e.studies)
+    code, _, err = run(capsys, "evidence", "show", entry.id, "--forest", str(tmp_path / "f.png"))
+    assert code == 2 and "no per-study data" in err
