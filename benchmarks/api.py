@@ -71,8 +71,9 @@ def load_demo(url: str) -> None:
     engine.dispose()
 
 
-def _pick_plans(base: str, headers: dict[str, str]) -> tuple[str, dict[str, Any]]:
-    # The plan with the most sessions is read; a second active plan receives the new sessions.
+def _pick_plans(base: str, headers: dict[str, str]) -> tuple[str, list[dict[str, Any]]]:
+    # GET reads the plan with the most sessions (the slowest realistic progress); POST spreads new
+    # sessions over every active plan, as a clinic's day does, so no single plan grows without bound.
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
         listed = client.get("/patients", params={"limit": 200}).json()["items"]
         plans = []
@@ -80,12 +81,11 @@ def _pick_plans(base: str, headers: dict[str, str]) -> tuple[str, dict[str, Any]
             for entry in client.get(f"/patients/{patient['id']}/schedule").json():
                 plans.append((len(entry["sessions"]), entry["plan_id"]))
         plans.sort(reverse=True)
-        read_id = plans[0][1]
-        for _, plan_id in plans[1:]:
-            plan = client.get(f"/plans/{plan_id}").json()
-            if plan["status"] == "active":
-                return read_id, plan
-    raise RuntimeError("the demo clinic has no second active plan")
+        active = [p for p in (client.get(f"/plans/{plan_id}").json() for _, plan_id in plans[1:])
+                  if p["status"] == "active"]
+    if not active:
+        raise RuntimeError("the demo clinic has no second active plan")
+    return plans[0][1], active
 
 
 def _session_body(plan: dict[str, Any], number: int) -> dict[str, Any]:
@@ -97,20 +97,23 @@ def _session_body(plan: dict[str, Any], number: int) -> dict[str, Any]:
             "pain_before": 5, "pain_after": 3}
 
 
+def _post_session(plan: dict[str, Any], number: int) -> tuple[str, str, dict[str, Any]]:
+    return "POST", f"/plans/{plan['id']}/sessions", _session_body(plan, number)
+
+
 def measure_app(label: str, url: str, args: argparse.Namespace) -> list[tuple[str, Measurement]]:
     """Serve the real app on ``url`` and measure GET progress and POST session record."""
     env = {"ACUPATH_DATABASE_URL": url, "ACUPATH_ENV": "test", "ACUPATH_SECRET_KEY": secrets.token_urlsafe(48)}
     with uvicorn_server("acupath.api.app:app_from_environment", factory=True, env=env) as base:
         token = httpx.post(base + "/auth/login", json=DEMO_LOGIN, timeout=30).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
-        read_id, write_plan = _pick_plans(base, headers)
+        read_id, write_plans = _pick_plans(base, headers)
         common = {"clients": args.clients, "total": args.requests, "max_seconds": args.seconds,
                   "headers": headers}
         get = measure(f"{label} GET progress", base, lambda n: ("GET", f"/plans/{read_id}/progress", None),
                       **common)
         post = measure(f"{label} POST session", base,
-                       lambda n: ("POST", f"/plans/{write_plan['id']}/sessions", _session_body(write_plan, 1000 + n)),
-                       **common)
+                       lambda n: _post_session(write_plans[n % len(write_plans)], 1000 + n), **common)
     return [("GET", get), ("POST", post)]
 
 
