@@ -46,7 +46,7 @@ def login(request: Request, response: Response, state: StateDep, uow: UowDep, bo
 
 
 @router.post("/logout", status_code=204, summary="Log out: the token stops working at once")
-def logout(response: Response, state: StateDep, claims: ClaimsDep) -> Response:
+async def logout(response: Response, state: StateDep, claims: ClaimsDep) -> Response:
     """Revoke the token (bearer or cookie) and clear the cookie; 401 without a valid token."""
     state.revocations.revoke(claims)
     response.status_code = 204
@@ -56,6 +56,6 @@ def logout(response: Response, state: StateDep, claims: ClaimsDep) -> Response:
 
 
 @router.get("/me", summary="Who is logged in")
-def me(actor: ActorDep) -> dict[str, Any]:
+async def me(actor: ActorDep) -> dict[str, Any]:
     """Return the user id, clinic id and role of the token's user."""
     return {"user_id": actor.user_id, "clinic_id": actor.clinic_id, "role": actor.role.value}
