@@ -16,7 +16,7 @@ from scipy import special
 
 from acupath.errors import InputError
 from acupath.evidence.results import Heterogeneity, MetaResult
-from acupath.evidence.tau2 import TAU2_METHODS, estimate_tau2, q_root
+from acupath.evidence.tau2 import TAU2_METHODS, estimate_tau2_single, q_root
 
 TESTS = ("z", "knha", "adhoc", "t")
 
@@ -163,7 +163,7 @@ def meta_analysis(
         raise InputError("vi", "inverse-variance weights need positive sampling variances", "vi > 0")
     if test != "z" and y.size < 2:
         raise InputError("k", f"test={test} needs at least 2 studies", "k >= 2")
-    fit = estimate_tau2(y[None, :], v[None, :], method, threshold=threshold)
+    fit = estimate_tau2_single(y, v, method, threshold=threshold)
     tau2 = float(fit.tau2[0])
     pooled = pool_single(y, v, tau2, test, level)
     het = heterogeneity_single(y, v, tau2, random)

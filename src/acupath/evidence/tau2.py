@@ -252,7 +252,7 @@ def estimate_tau2(
     if method in ("DL", "PM", "EB", "ML", "REML") and np.any(vm <= 0):
         raise InputError("vi", f"the {method} estimator needs positive sampling variances", "vi > 0")
     if m == 1 and mask is None:
-        return _single(y[0], vm[0], method, threshold, maxiter)
+        return estimate_tau2_single(y[0], vm[0], method, threshold=threshold, maxiter=maxiter)
     if method == "DL":
         return Tau2Fit(*_dl(y, vm, mask, k), 0, np.ones(m, dtype=bool))
     if method == "HE":
@@ -267,9 +267,17 @@ def estimate_tau2(
     return Tau2Fit(tau2, se, iterations, converged)
 
 
-def _single(y: np.ndarray, v: np.ndarray, method: str, threshold: float, maxiter: int) -> Tau2Fit:
-    """One row: the scalar twin in :mod:`tau2_single` (same numbers, less overhead)."""
+def estimate_tau2_single(y: np.ndarray, v: np.ndarray, method: str, *, threshold: float = 1e-10,
+                         maxiter: int = 200) -> Tau2Fit:
+    """:func:`estimate_tau2` for one validated 1-D analysis via the scalar twin in :mod:`tau2_single`
+    (same numbers, less overhead). Raises InputError as :func:`estimate_tau2` for k < 2 or vᵢ <= 0."""
     iterations, converged = 0, True
+    if method in ("FE", "EE"):
+        return Tau2Fit(np.zeros(1), np.full(1, np.nan), 0, np.ones(1, dtype=bool))
+    if y.size < 2:
+        raise InputError("k", f"the {method} estimator needs at least 2 studies", "k >= 2")
+    if method != "HE" and v.min() <= 0:
+        raise InputError("vi", f"the {method} estimator needs positive sampling variances", "vi > 0")
     if method in ("DL", "HE", "SJ"):
         tau2, se = {"DL": tau2_single.dl, "HE": tau2_single.he, "SJ": tau2_single.sj}[method](y, v)
     elif method in ("ML", "REML"):
