@@ -141,7 +141,7 @@ def report(bare: dict[str, Measurement], rows: list[tuple[str, Measurement]], ar
         verdict = "" if is_bare else ("met" if m.p99_ms < P99_TARGET_MS and share >= RATIO_TARGET
                                       and not m.errors else "MISSED")
         lines.append(f"{m.name:<26}{m.requests:>9}{m.errors:>8}{m.per_second:>9.0f}{m.p50_ms:>9.1f}"
-                     f"{m.p99_ms:>9.1f}{share:>8.0%}  {verdict}")
+                     f"{m.p99_ms:>9.1f}{share:>8.0%}  {verdict}" + (f"  errors: {m.error_kinds}" if m.errors else ""))
     lines.append(f"target: p99 < {P99_TARGET_MS:.0f} ms and >= {RATIO_TARGET:.0%} of the bare endpoint's req/s "
                  "(GET rows against bare GET, POST rows against bare POST)")
     return "\n".join(lines)

@@ -34,6 +34,7 @@ class Measurement:
     seconds: float
     p50_ms: float
     p99_ms: float
+    error_kinds: str = ""  # e.g. "500x3 timeout x1": what the failed requests got
 
     @property
     def per_second(self) -> float:
@@ -132,15 +133,15 @@ class _Connection:
 
 
 async def _hammer(base: str, make_request: RequestFactory, *, clients: int, total: int,
-                  max_seconds: float, headers: dict[str, str]) -> tuple[list[float], int, float]:
+                  max_seconds: float, headers: dict[str, str]) -> tuple[list[float], list[str], float]:
     url = httpx.URL(base)
     latencies: list[float] = []
-    errors = 0
+    errors: list[str] = []
     issued = 0
     deadline = time.perf_counter() + max_seconds
 
     async def worker() -> None:
-        nonlocal errors, issued
+        nonlocal issued
         connection = _Connection(url.host, url.port or 80, headers)
         try:
             while issued < total and time.perf_counter() < deadline:
@@ -149,14 +150,14 @@ async def _hammer(base: str, make_request: RequestFactory, *, clients: int, tota
                 method, path, body = make_request(number)
                 started = time.perf_counter()
                 try:
-                    ok = await asyncio.wait_for(connection.request(method, path, body), 10.0) < 400
-                except (TimeoutError, OSError, ValueError, IndexError, asyncio.IncompleteReadError):
-                    ok = False
+                    status = await asyncio.wait_for(connection.request(method, path, body), 10.0)
+                    if status >= 400:
+                        errors.append(str(status))
+                except (TimeoutError, OSError, ValueError, IndexError, asyncio.IncompleteReadError) as exc:
+                    errors.append("timeout" if isinstance(exc, TimeoutError) else type(exc).__name__)
                     await connection.close()
                     connection = _Connection(url.host, url.port or 80, headers)
                 latencies.append((time.perf_counter() - started) * 1000.0)
-                if not ok:
-                    errors += 1
         finally:
             await connection.close()
 
@@ -180,5 +181,7 @@ def measure(name: str, base: str, make_request: RequestFactory, *, clients: int 
         _hammer(base, lambda n: make_request(n + warmup), clients=clients, total=total,
                 max_seconds=max_seconds, headers=headers))
     latencies.sort()
-    return Measurement(name=name, requests=len(latencies) - errors, errors=errors, seconds=elapsed,
-                       p50_ms=_percentile(latencies, 0.50), p99_ms=_percentile(latencies, 0.99))
+    kinds = " ".join(f"{kind}x{errors.count(kind)}" for kind in sorted(set(errors)))
+    return Measurement(name=name, requests=len(latencies) - len(errors), errors=len(errors), seconds=elapsed,
+                       p50_ms=_percentile(latencies, 0.50), p99_ms=_percentile(latencies, 0.99),
+                       error_kinds=kinds)
