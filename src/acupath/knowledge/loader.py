@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # the schemas are imported lazily by the registry
     from acupath.knowledge.schema.citations import CitationsFile
     from acupath.knowledge.schema.conditions import ConditionFile
     from acupath.knowledge.schema.coverage import CoverageFile
-    from acupath.knowledge.schema.instruments import InstrumentFile
     from acupath.knowledge.schema.evidence import EvidenceFile
     from acupath.knowledge.schema.instruments import InstrumentFile
     from acupath.knowledge.schema.points import PointsFile
@@ -100,16 +99,6 @@ class KnowledgeBase:
         return self.collection("citations")
 
     @property
-    def instruments(self) -> dict[str, InstrumentFile]:
-        """instruments/*.yaml by instrument id."""
-        return self.collection("instruments")
-
-    @property
-    def instruments(self) -> dict[str, InstrumentFile]:
-        """instruments/*.yaml by instrument id."""
-        return self.collection("instruments")
-
-    @property
     def points(self) -> PointsFile:
         """points.yaml: every acupuncture point, its names, region, depth and safety flags."""
         return self.collection("points")
@@ -118,6 +107,16 @@ class KnowledgeBase:
     def evidence(self) -> EvidenceFile:
         """evidence.yaml: every quantitative claim of the seeds with its verification status."""
         return self.collection("evidence")
+
+    @property
+    def instruments(self) -> dict[str, InstrumentFile]:
+        """instruments/*.yaml by instrument id."""
+        return self.collection("instruments")
+
+    @property
+    def safety(self) -> SafetyFile:
+        """safety.yaml: red flags, contraindications, cautions and standing rules."""
+        return self.collection("safety")
 
     @property
     def conditions(self) -> dict[str, ConditionFile]:
@@ -133,11 +132,6 @@ class KnowledgeBase:
     def programme(self) -> ProgrammeFile:
         """programme.yaml: multimodal components, adjunct point sets, needle budget, spacing."""
         return self.collection("programme")
-
-    @property
-    def safety(self) -> SafetyFile:
-        """safety.yaml: red flags, contraindications, cautions and standing rules."""
-        return self.collection("safety")
 
     def __getattr__(self, name: str) -> Any:
         # Typed properties above cover the common collections; others are reachable by name.

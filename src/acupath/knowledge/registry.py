@@ -26,7 +26,6 @@ def collections() -> tuple[Collection, ...]:
     from acupath.knowledge.schema.citations import CitationsFile
     from acupath.knowledge.schema.conditions import ConditionFile
     from acupath.knowledge.schema.coverage import CoverageFile
-    from acupath.knowledge.schema.instruments import InstrumentFile
     from acupath.knowledge.schema.evidence import EvidenceFile
     from acupath.knowledge.schema.instruments import InstrumentFile
     from acupath.knowledge.schema.points import PointsFile
@@ -34,12 +33,11 @@ def collections() -> tuple[Collection, ...]:
     from acupath.knowledge.schema.safety import SafetyFile
 
     found: list[Collection] = [Collection("citations", "citations.yaml", CitationsFile)]
-    found.append(Collection("instruments", "instruments/*.yaml", InstrumentFile, many=True))
-    found.append(Collection("instruments", "instruments/*.yaml", InstrumentFile, many=True))
     found.append(Collection("points", "points.yaml", PointsFile))
     found.append(Collection("evidence", "evidence.yaml", EvidenceFile))
+    found.append(Collection("instruments", "instruments/*.yaml", InstrumentFile, many=True))
+    found.append(Collection("safety", "safety.yaml", SafetyFile))
     found.append(Collection("conditions", "conditions/*.yaml", ConditionFile, many=True))
     found.append(Collection("coverage", "coverage.yaml", CoverageFile))
     found.append(Collection("programme", "programme.yaml", ProgrammeFile))
-    found.append(Collection("safety", "safety.yaml", SafetyFile))
     return tuple(found)
