@@ -3,8 +3,8 @@
 * ``AcupathError`` → its ``http_status`` (InputError 422, NotFound 404, PermissionDenied 403,
   Conflict 409, SafetyBlock 409) with ``{"detail": message}``; an ``InputError`` also names the field
   and what is allowed: ``{"detail": ..., "errors": [{"field", "problem", "allowed"}]}``.
-* A request that does not match its schema → 422 with one entry per field, the field named as a dotted
-  path inside the body or query (``pain.nrs``, ``limit``).
+* A request that does not match its schema → 422 with one entry per field, the field named as a path
+  inside the body or query (``pain.nrs``, ``points[1].code``, ``limit``).
 * Anything unexpected → 500 with a fixed message; the traceback goes to the server log only, never to
   the client.
 """
@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from acupath.errors import AcupathError, InputError
+from acupath.validation import describe, field_path
 
 log = logging.getLogger("acupath.api")
 
@@ -28,20 +29,20 @@ _LOCATIONS = {"body", "query", "path", "header", "cookie"}
 
 
 def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in location]
+    parts = list(location)
     if parts and parts[0] in _LOCATIONS:
         parts = parts[1:]
-    return ".".join(parts) or "body"
+    return field_path(parts) or "body"
 
 
 def validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the 422 entries for pydantic/FastAPI ``errors``: one per field, naming it and the problem."""
     out: list[dict[str, Any]] = []
     for error in errors:
-        entry: dict[str, Any] = {"field": _field_name(error.get("loc", ())), "problem": error.get("msg", "")}
-        allowed = (error.get("ctx") or {}).get("expected")
+        problem, allowed = describe(error)
+        entry: dict[str, Any] = {"field": _field_name(error.get("loc", ())), "problem": problem}
         if allowed:
-            entry["allowed"] = str(allowed)
+            entry["allowed"] = allowed
         out.append(entry)
     return out
 

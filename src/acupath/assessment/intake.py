@@ -12,8 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from acupath.errors import InputError
-from acupath.knowledge.loader import format_location
 from acupath.knowledge.schema.regions import split_side
+from acupath.validation import input_error
 
 Condition = Literal[
     "chronic_low_back_pain",
@@ -185,10 +185,4 @@ def parse_intake(data: object) -> Intake:
     try:
         return Intake.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        expected = (first.get("ctx") or {}).get("expected")
-        message = first["msg"]
-        if first["type"] == "extra_forbidden":
-            message = "unknown key"
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise InputError(format_location(first["loc"]) or "intake", message + more, expected) from None
+        raise input_error(exc, default_field="intake") from None

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from acupath.errors import KnowledgeError
 from acupath.knowledge.registry import Collection, collections
 from acupath.knowledge.schema.document import Document
+from acupath.validation import field_path
 
 if TYPE_CHECKING:  # the schemas are imported lazily by the registry
     from acupath.knowledge.schema.citations import CitationsFile
@@ -33,17 +34,6 @@ try:  # the C loader is several times faster; both are the *safe* loader
     _SafeLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
     _SafeLoader = yaml.SafeLoader
-
-
-def format_location(loc: tuple[Any, ...]) -> str:
-    """Return a pydantic error location as a readable path, e.g. ``items[3].options``."""
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text
 
 
 def parse_document(path: Path, model: type[Document], relative: str) -> Document:
@@ -65,7 +55,7 @@ def parse_document(path: Path, model: type[Document], relative: str) -> Document
     except ValidationError as exc:
         first = exc.errors()[0]
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise KnowledgeError(relative, format_location(first["loc"]), first["msg"] + more) from None
+        raise KnowledgeError(relative, field_path(first["loc"]), first["msg"] + more) from None
 
 
 class KnowledgeBase:

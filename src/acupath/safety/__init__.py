@@ -5,7 +5,8 @@ place that decides what a plan may contain; ``violations`` checks a finished pla
 """
 
 from acupath.safety.constraints import PlanConstraints, Verdict
-from acupath.safety.screening import screen, status_of
+from acupath.safety.overrides import apply_overrides, status_of
+from acupath.safety.screening import screen
 from acupath.safety.violations import PlanOutline, violations
 
-__all__ = ["PlanConstraints", "PlanOutline", "Verdict", "screen", "status_of", "violations"]
+__all__ = ["PlanConstraints", "PlanOutline", "Verdict", "apply_overrides", "screen", "status_of", "violations"]

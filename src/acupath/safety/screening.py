@@ -14,7 +14,6 @@ Decisions recorded here (DESIGN.md, "Safety is a property"):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -28,29 +27,10 @@ from acupath.safety.findings import (
     FindingKind,
     Override,
     Screening,
-    ScreeningStatus,
     Severity,
 )
+from acupath.safety.overrides import ACTION_RANK, apply_overrides, status_of
 from acupath.safety.rules import Facts, FlagScorer, holds
-
-#: Worst first; the status is the first whose action some finding in force requires.
-_STATUS_BY_ACTION: tuple[tuple[Action, ScreeningStatus], ...] = (
-    (Action.URGENT_REFERRAL, ScreeningStatus.URGENT_REFERRAL),
-    (Action.REFERRAL, ScreeningStatus.REFERRAL),
-    (Action.EXCLUDE, ScreeningStatus.PROCEED_WITH_CAUTIONS),
-    (Action.CAUTION, ScreeningStatus.PROCEED_WITH_CAUTIONS),
-)
-_ACTION_RANK = {action: rank for rank, (action, _) in enumerate(_STATUS_BY_ACTION)}
-
-
-def status_of(findings: Iterable[Finding]) -> ScreeningStatus:
-    """Return the status that the findings in force require (overridden findings do not count)."""
-    actions = {f.action for f in findings if f.in_force}
-    for action, status in _STATUS_BY_ACTION:
-        if action in actions:
-            return status
-    return ScreeningStatus.PROCEED
-
 
 _FLAGGED: dict[tuple[Any, ...], tuple[Any, frozenset[str]]] = {}
 
@@ -105,21 +85,6 @@ def _finding(rule: Rule, facts: Facts, kb: Any) -> Finding:
     )
 
 
-def _attach_overrides(findings: list[Finding], intake: Intake) -> list[Finding]:
-    by_code = {f.code: i for i, f in enumerate(findings)}
-    for index, request in enumerate(intake.overrides):
-        if request.finding not in by_code:
-            raise InputError(
-                f"overrides[{index}].finding",
-                f"{request.finding!r} was not found by screening this intake",
-                sorted(by_code) or "none (screening found nothing to override)",
-            )
-        at = by_code[request.finding]
-        override = Override(finding=request.finding, reason=request.reason, by=request.by, on=request.on)
-        findings[at] = replace(findings[at], override=override)
-    return findings
-
-
 def default_scorer(kb: Any) -> FlagScorer:
     """Return a scorer that scores a questionnaire with ``acupath.assessment`` and gives its flags.
 
@@ -160,6 +125,7 @@ def screen(
         kb = load_knowledge()
     facts = Facts(intake=intake, today=today or intake.schedule.start, scorer=scorer or default_scorer(kb))
     findings = [_finding(rule, facts, kb) for rule in kb.safety.rules if holds(rule.when, facts)]
-    findings.sort(key=lambda f: _ACTION_RANK[f.action])
-    findings = _attach_overrides(findings, intake)
-    return Screening(findings=tuple(findings), status=status_of(findings), knowledge_version=kb.version)
+    findings.sort(key=lambda f: ACTION_RANK[f.action])
+    found = Screening(findings=tuple(findings), status=status_of(findings), knowledge_version=kb.version)
+    requested = [Override(finding=o.finding, reason=o.reason, by=o.by, on=o.on) for o in intake.overrides]
+    return apply_overrides(found, requested)

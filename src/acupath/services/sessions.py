@@ -116,7 +116,7 @@ def name_points(form: SessionInput, kb: KnowledgeBase) -> None:
         try:
             point.code = kb.points.find(point.code).code
         except NotFound as exc:
-            raise InputError(f"points.{i}.code", str(exc), kb.points.suggest(point.code) or None) from None
+            raise InputError(f"points[{i}].code", str(exc), kb.points.suggest(point.code) or None) from None
 
 
 def check_session_safety(screening: Screening, form: SessionInput, kb: KnowledgeBase, day: date) -> None:

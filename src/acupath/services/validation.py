@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from acupath.errors import InputError
+from acupath.validation import input_error
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -14,12 +14,9 @@ M = TypeVar("M", bound=BaseModel)
 def parse(model: type[M], data: Any, prefix: str = "") -> M:
     """Return ``data`` validated as ``model``.
 
-    Raises ``InputError`` naming the first bad field (dotted path, with ``prefix``) and the problem.
+    Raises ``InputError`` naming the first bad field (a path such as ``overrides[0].reason``, after ``prefix``) and the problem.
     """
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        path = ".".join(str(part) for part in first["loc"])
-        field = ".".join(part for part in (prefix, path) if part) or model.__name__
-        raise InputError(field, first["msg"]) from None
+        raise input_error(exc, prefix, default_field=model.__name__) from None

@@ -71,21 +71,28 @@ def test_an_override_without_a_reason_is_refused(uow: FakeUnitOfWork, people, pa
     intake = _intake(uow, people, patient, kb, "safety_malignancy")
     with pytest.raises(InputError) as error:
         create_plan(uow, people.dr_lee, intake.id, kb, overrides=[{"finding": "lbp_malignancy", "reason": reason}])
-    assert error.value.field == "overrides.0.reason"
+    assert error.value.field == "overrides[0].reason"
 
 
-def test_an_urgent_referral_cannot_be_overridden(uow: FakeUnitOfWork, people, patient, kb) -> None:
+def test_an_urgent_referral_blocks_the_plan_until_overridden_with_a_reason(
+    uow: FakeUnitOfWork, people, patient, kb
+) -> None:
     intake = _intake(uow, people, patient, kb, "safety_cauda_equina")
-    with pytest.raises(InputError, match="urgent"):
-        create_plan(uow, people.dr_lee, intake.id, kb,
-                    overrides=[{"finding": "lbp_cauda_equina", "reason": "I am sure it is fine"}])
+    with pytest.raises(SafetyBlock):
+        create_plan(uow, people.dr_lee, intake.id, kb)
+    reason = "Emergency MRI 2026-11-20 excluded cauda equina compression (ED letter)"
+    plan = create_plan(uow, people.dr_lee, intake.id, kb,
+                       overrides=[{"finding": "lbp_cauda_equina", "reason": reason}])
+    shown = {o["finding"]: o for o in plan.plan["overrides"]}
+    assert shown["lbp_cauda_equina"]["reason"] == reason
+    assert "lbp_cauda_equina" in {f["code"] for f in plan.plan["findings"]}
 
 
 def test_an_override_naming_no_finding_is_refused(uow: FakeUnitOfWork, people, patient, kb) -> None:
     intake = _intake(uow, people, patient, kb)
     with pytest.raises(InputError) as error:
         create_plan(uow, people.dr_lee, intake.id, kb, overrides=[{"finding": "made_up", "reason": "because"}])
-    assert error.value.field == "overrides.0.finding"
+    assert error.value.field == "overrides[0].finding"
 
 
 def test_an_amendment_rescreens_raises_the_version_and_keeps_the_previous_plan(

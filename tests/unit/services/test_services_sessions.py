@@ -45,7 +45,7 @@ def test_an_unknown_point_is_refused_naming_it(uow: FakeUnitOfWork, people, knee
     with pytest.raises(InputError) as error:
         record_session(uow, people.dr_lee, knee_plan.id, session(points=[
             {"code": "ST36", "side": "right"}, {"code": "XX99", "side": "left"}]), kb)
-    assert error.value.field == "points.1.code"
+    assert error.value.field == "points[1].code"
 
 
 def test_needling_where_a_finding_excludes_is_blocked(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
@@ -68,7 +68,7 @@ def test_a_session_override_without_a_reason_is_refused(uow: FakeUnitOfWork, peo
         record_session(uow, people.dr_lee, knee_plan.id, session(
             points=[{"code": "ST35", "side": "left"}], overrides=[{"finding": "skin_lesion_regions", "reason": " "}]),
             kb)
-    assert error.value.field.startswith("overrides.0")
+    assert error.value.field.startswith("overrides[0]")
 
 
 def test_electroacupuncture_needs_its_parameters(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:

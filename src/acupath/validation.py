@@ -1,0 +1,51 @@
+"""Turning pydantic's validation errors into acupath's one-line ``InputError``, in one place.
+
+The knowledge loader, the intake parser, the services and the API all name a bad field the same way:
+a path such as ``overrides[0].reason`` or ``pain.nrs``, the problem, and (where pydantic knows them)
+the allowed values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import ValidationError
+
+from acupath.errors import InputError
+
+
+def field_path(location: Iterable[Any]) -> str:
+    """Return a pydantic error location as a readable path, e.g. ``items[3].options``."""
+    text = ""
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+def describe(error: dict[str, Any]) -> tuple[str, str | None]:
+    """Return ``(problem, allowed)`` for one pydantic error entry (``allowed`` is None if unknown)."""
+    problem = "unknown key" if error.get("type") == "extra_forbidden" else str(error.get("msg", "invalid"))
+    expected = (error.get("ctx") or {}).get("expected")
+    return problem, (str(expected) if expected else None)
+
+
+def input_error(exc: ValidationError, prefix: str = "", default_field: str = "input") -> InputError:
+    """Return the ``InputError`` for the first problem of ``exc``.
+
+    The field is ``prefix`` joined to the error's path (``default_field`` when both are empty); the
+    message says how many more problems there were, so that none is hidden.
+    """
+    first = exc.errors()[0]
+    path = field_path(first["loc"])
+    if prefix and path:
+        field = prefix + ("" if path.startswith("[") else ".") + path
+    else:
+        field = prefix or path or default_field
+    problem, allowed = describe(first)
+    if exc.error_count() > 1:
+        problem += f" (and {exc.error_count() - 1} more problems)"
+    return InputError(field, problem, allowed)
