@@ -10,9 +10,7 @@ import typer
 
 from acupath.cli.output import emit_json
 from acupath.errors import InputError, NotFound
-from acupath.evidence.library import reanalyse
 from acupath.knowledge import load_knowledge
-from acupath.reports.forest import forest_plot
 
 group = typer.Typer(help="The evidence library: seed claims, verification status, re-analysis.", no_args_is_help=True)
 STATUSES = ("verified", "unverified", "contradicted")
@@ -55,8 +53,12 @@ def show(
         entry = load_knowledge().evidence.get(entry_id)
     except NotFound as exc:
         raise InputError("ID", f"{exc.message}; see `acupath evidence list`") from None
+    from acupath.evidence.library import reanalyse  # scipy: imported only when an entry is shown
+
     pooled = reanalyse(entry, method)
     if forest is not None:
+        from acupath.reports.forest import forest_plot  # matplotlib: only when a plot is asked for
+
         if pooled is None:
             raise InputError("--forest", f"{entry_id} has no per-study data to re-analyse")
         forest_plot(pooled, forest, title=entry.claim[:80])

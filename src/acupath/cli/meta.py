@@ -3,153 +3,17 @@
 CSV columns by measure: GEN ``yi``, ``vi``; RR/OR/RD ``ai``, ``bi``, ``ci``, ``di``; MD/SMD/ROM
 ``m1i``, ``sd1i``, ``n1i``, ``m2i``, ``sd2i``, ``n2i``; optional ``study`` (labels), moderator columns
 (``--mods``) and a grouping column (``--by``). Bad input exits 2 with one line naming row and column.
+The work is in ``acupath.cli.meta_analysis``, imported only when the command runs.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import numpy as np
 import typer
 
-from acupath.cli.files import read_text
-from acupath.cli.output import emit_json
-from acupath.errors import InputError
-from acupath.evidence.binary import mantel_haenszel, peto
-from acupath.evidence.effect_sizes import (
-    MEASURES,
-    EffectSizes,
-    binary_effect_sizes,
-    continuous_effect_sizes,
-    generic_effect_sizes,
-)
-from acupath.evidence.random_effects import meta_analysis
-from acupath.evidence.regression import meta_regression
-from acupath.evidence.results import MetaResult, RegressionResult
-from acupath.evidence.subgroups import subgroup_analysis
-from acupath.reports.forest import RATIO_MEASURES, forest_plot, format_p
-from acupath.reports.funnel import funnel_plot
-
 group = typer.Typer(help="Meta-analysis of study tables (agrees with R's metafor).", no_args_is_help=True)
-
-METHODS = ("FE", "DL", "HE", "SJ", "ML", "REML", "PM", "EB", "MH", "PETO")
-COLUMNS = {"GEN": ("yi", "vi"), "binary": ("ai", "bi", "ci", "di"),
-           "continuous": ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i")}
-
-
-class StudyTable:
-    """The rows of a CSV file with typed access to its columns; errors name the file, row and column."""
-
-    def __init__(self, path: Path) -> None:
-        self.name = path.name
-        reader = csv.DictReader(io.StringIO(read_text(path)))
-        self.header = [h.strip() for h in (reader.fieldnames or [])]
-        self.rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
-        if not self.rows:
-            raise InputError(self.name, "has no study rows", "a header line and one row per study")
-
-    def need(self, column: str, why: str) -> None:
-        """Raise InputError when ``column`` is absent."""
-        if column not in self.header:
-            raise InputError(f"{self.name}: column {column}", f"missing ({why})", ", ".join(self.header))
-
-    def numbers(self, column: str, why: str) -> np.ndarray:
-        """Return ``column`` as floats. Raises InputError naming the row (file line) and column."""
-        self.need(column, why)
-        out = []
-        for i, row in enumerate(self.rows, start=2):
-            try:
-                value = float(row[column])
-            except ValueError:
-                raise InputError(f"{self.name}: row {i}, column {column}", f"{row[column]!r} is not a number",
-                                 "a number") from None
-            if not math.isfinite(value):
-                raise InputError(f"{self.name}: row {i}, column {column}", "is not a finite number", "a number")
-            out.append(value)
-        return np.asarray(out)
-
-    def texts(self, column: str) -> list[str]:
-        """Return ``column`` as strings (raises InputError when absent)."""
-        self.need(column, "--by")
-        return [row[column] for row in self.rows]
-
-
-def _effect_sizes(table: StudyTable, measure: str) -> tuple[EffectSizes, dict[str, np.ndarray]]:
-    if measure == "GEN":
-        cols = {c: table.numbers(c, "measure GEN") for c in COLUMNS["GEN"]}
-        return generic_effect_sizes(cols["yi"], cols["vi"]), cols
-    if measure in ("RR", "OR", "RD"):
-        cols = {c: table.numbers(c, f"measure {measure}") for c in COLUMNS["binary"]}
-        return binary_effect_sizes(measure, **cols), cols
-    cols = {c: table.numbers(c, f"measure {measure}") for c in COLUMNS["continuous"]}
-    return continuous_effect_sizes(measure, **cols), cols
-
-
-def _transformed(result: MetaResult) -> dict[str, float]:
-    return {key: math.exp(getattr(result, key)) for key in ("estimate", "ci_lb", "ci_ub", "pi_lb", "pi_ub")}
-
-
-def _pooled(table: StudyTable, measure: str, method: str, test: str, labels: list[str]) -> MetaResult:
-    es, cols = _effect_sizes(table, measure)
-    if method in ("MH", "PETO"):
-        if measure not in ("RR", "OR", "RD") or (method == "PETO" and measure != "OR"):
-            allowed = "OR" if method == "PETO" else "OR, RR, RD"
-            raise InputError("--measure", f"{method} pooling does not apply to {measure}", allowed)
-        if test != "z":
-            raise InputError("--knha", f"the Knapp-Hartung adjustment does not apply to {method}")
-        if method == "MH":
-            return mantel_haenszel(measure, **cols, labels=labels)
-        return peto(**cols, labels=labels)
-    if es.dropped:
-        labels = [lab for i, lab in enumerate(labels) if i not in es.dropped]
-    return meta_analysis(es.yi, es.vi, method, test=test, measure=measure, labels=labels)
-
-
-def _table_line(est: float, se: float, stat: float, pval: float, lb: float, ub: float) -> str:
-    p = "<.0001" if pval < 1e-4 else f"{pval:.4f}"
-    return f"{est:>10.4f} {se:>9.4f} {stat:>9.4f} {p:>8} {lb:>9.4f} {ub:>9.4f}"
-
-
-def _human(result: MetaResult) -> str:
-    h = result.heterogeneity
-    kind = ("Common-effect model" if result.method in ("FE", "MH", "PETO")
-            else f"Random-effects model (tau^2 estimator: {result.method})")
-    stat = "zval" if result.dist == "z" else f"tval(df={result.df:g})"
-    lines = [f"{kind}, k = {result.k}, measure {result.measure}", "",
-             f"{'estimate':>10} {'se':>9} {stat:>9} {'pval':>8} {'ci.lb':>9} {'ci.ub':>9}",
-             _table_line(result.estimate, result.se, result.stat, result.pval, result.ci_lb, result.ci_ub)]
-    if result.measure in RATIO_MEASURES or result.method == "PETO":
-        t = _transformed(result)
-        lines.append(f"back-transformed: {t['estimate']:.4f} [{t['ci_lb']:.4f}, {t['ci_ub']:.4f}]"
-                     + (f"; 95% PI [{t['pi_lb']:.4f}, {t['pi_ub']:.4f}]" if h.tau2 > 0 else ""))
-    if h.tau2 > 0 or result.method not in ("FE", "MH", "PETO"):
-        lines.append(f"prediction interval: [{result.pi_lb:.4f}, {result.pi_ub:.4f}]")
-        ci = "" if math.isnan(h.tau2_ci_lb) else f", 95% CI {h.tau2_ci_lb:.4f} to {h.tau2_ci_ub:.4f}"
-        lines.append(f"tau^2 = {h.tau2:.4f} (SE {h.se_tau2:.4f}{ci}); I^2 = {h.i2:.2f}%; H^2 = {h.h2:.2f}")
-    else:
-        lines.append(f"I^2 = {h.i2:.2f}%; H^2 = {h.h2:.2f}")
-    lines.append(f"Q(df = {h.q_df}) = {h.q:.4f}, {format_p(h.q_pval)}")
-    for key, value in result.extra.items():
-        lines.append(f"{key}: {value:.4f}")
-    return "\n".join(lines)
-
-
-def _human_regression(res: RegressionResult) -> str:
-    h = res.heterogeneity
-    stat = "zval" if res.dist == "z" else f"tval(df={res.df:g})"
-    lines = [f"Meta-regression ({res.method}), k = {res.k}, measure {res.measure}", "",
-             f"{'':<10} {'estimate':>10} {'se':>9} {stat:>9} {'pval':>8} {'ci.lb':>9} {'ci.ub':>9}"]
-    lines += [f"{c.name:<10} " + _table_line(c.estimate, c.se, c.stat, c.pval, c.ci_lb, c.ci_ub)
-              for c in res.coefficients]
-    qm = f"QM(df = {res.qm_df}) = {res.qm:.4f}" if res.dist == "z" else f"F(df1 = {res.qm_df}, df2 = {res.qm_ddf:g}) = {res.qm:.4f}"
-    lines += ["", f"Test of moderators: {qm}, {format_p(res.qm_pval)}",
-              f"Residual heterogeneity: QE(df = {h.q_df}) = {h.q:.4f}, {format_p(h.q_pval)}",
-              f"tau^2 = {h.tau2:.4f} (SE {h.se_tau2:.4f}); I^2 = {h.i2:.2f}%; H^2 = {h.h2:.2f}; R^2 = {res.r2:.2f}%"]
-    return "\n".join(lines)
 
 
 @group.command("analyze")
@@ -165,51 +29,9 @@ def analyze(
     funnel: Annotated[Path | None, typer.Option("--funnel", help="Write a funnel plot (.png/.svg/.pdf).")] = None,
 ) -> None:
     """Pool the studies in FILE and print the model (a table, or JSON with --json)."""
-    measure, method = measure.upper(), method.upper()
-    if measure not in MEASURES:
-        raise InputError("--measure", f"unknown measure {measure!r}", MEASURES)
-    if method not in METHODS:
-        raise InputError("--method", f"unknown method {method!r}", METHODS)
-    test = "knha" if knha else "z"
-    table = StudyTable(file)
-    labels = table.texts("study") if "study" in table.header else [f"Study {i + 1}" for i in range(len(table.rows))]
-    pooled = _pooled(table, measure, method, test, labels)
-    payload: dict[str, Any] = pooled.to_dict()
-    if measure in RATIO_MEASURES or method == "PETO":
-        payload["transformed"] = _transformed(pooled)
-    text = _human(pooled)
-    mod_cols = [c.strip() for m in (mods or []) for c in m.split(",") if c.strip()]
-    if mod_cols:
-        if method in ("MH", "PETO"):
-            raise InputError("--mods", f"meta-regression needs an inverse-variance method, not {method}",
-                             METHODS[:8])
-        es, _ = _effect_sizes(table, measure)
-        x = np.column_stack([table.numbers(c, "--mods") for c in mod_cols])
-        reg = meta_regression(es.yi, es.vi, x, method, names=mod_cols, test=test, measure=measure)
-        payload = {"k": reg.k, **reg.to_dict(), "pooled_without_moderators": payload}
-        text = _human_regression(reg)
-    if by:
-        if method in ("MH", "PETO"):
-            raise InputError("--by", f"subgroups are pooled with inverse-variance methods, not {method}", METHODS[:8])
-        es, _ = _effect_sizes(table, measure)
-        sub = subgroup_analysis(es.yi, es.vi, table.texts(by), method, test=test, measure=measure, labels=labels)
-        payload.update(sub.to_dict())
-        text += "\n\nSubgroups by " + by + ":\n" + "\n".join(
-            f"  {name}: k = {r.k}, estimate {r.estimate:.4f} [{r.ci_lb:.4f}, {r.ci_ub:.4f}], tau^2 = {r.tau2:.4f}"
-            for name, r in sub.groups.items())
-        text += (f"\nTest for subgroup differences: Q(df = {sub.q_between_df}) = {sub.q_between:.4f}, "
-                 f"{format_p(sub.q_between_pval)}")
-    if forest:
-        payload["forest"] = str(forest_plot(pooled, forest))
-    if funnel:
-        payload["funnel"] = str(funnel_plot(pooled, funnel))
-    if as_json:
-        emit_json(payload)
-    else:
-        typer.echo(text)
-        for key in ("forest", "funnel"):
-            if key in payload:
-                typer.echo(f"wrote {payload[key]}")
+    from acupath.cli.meta_analysis import run_analysis
+
+    run_analysis(file, measure, method, knha, mods, by, as_json, forest, funnel)
 
 
 def register(app: typer.Typer) -> None:
