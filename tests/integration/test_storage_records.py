@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from acupath import services
 from acupath.errors import NotFound
-from acupath.services.records import IntakeRecord
+from acupath.services.records import Electrode, IntakeRecord
 from acupath.storage import SqlAlchemyUnitOfWork
 from example_records import example_intake, example_session
 
@@ -59,7 +59,7 @@ def test_a_session_keeps_every_stricta_item(engine: Engine, staff: Staff, treate
     assert (stored.stimulation.kind, stored.stimulation.frequency_hz, stored.stimulation.intensity_ma,
             stored.stimulation.pulse_width_ms, stored.stimulation.waveform, stored.stimulation.minutes,
             stored.stimulation.electrode_pairs) == ("electro", 2.0, 3.5, 0.5, "dense_disperse", 20,
-                                                    [("ST35:right", "ST36:right")])
+                                                    [(Electrode("ST35", "right"), Electrode("ST36", "right"))])
     assert (stored.needle.diameter_mm, stored.needle.length_mm, stored.needle.manufacturer) == (0.25, 40.0, "Seirin")
     assert (stored.style, stored.retention_minutes, stored.co_interventions, stored.practitioner_id) == (
         "tcm", 20, ["home exercise"], "lee")

@@ -19,6 +19,7 @@ from acupath.safety.findings import Override, Screening
 from acupath.services.access import found, found_of_patient, require_clinical
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
+from acupath.services.electrodes import ElectrodePairInput, check_electrodes_needled, pair_outline
 from acupath.services.overrides import OverrideInput, apply_overrides
 from acupath.services.patients import new_id
 from acupath.services.records import (
@@ -57,7 +58,7 @@ class StimulationInput(_Form):
     pulse_width_ms: float | None = Field(default=None, gt=0, le=10)
     waveform: Literal["continuous", "dense_disperse", "intermittent"] | None = None
     minutes: int | None = Field(default=None, ge=1, le=120)
-    electrode_pairs: list[tuple[str, str]] = Field(default_factory=list)
+    electrode_pairs: list[ElectrodePairInput] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _electro_parameters(self) -> StimulationInput:
@@ -103,20 +104,30 @@ def session_outline(form: SessionInput) -> dict[str, Any]:
     return {
         "points": [{"code": p.code, "side": p.side} for p in form.points],
         "modality": form.stimulation.kind,
-        "electroacupuncture": {"pairs": [list(pair) for pair in form.stimulation.electrode_pairs]},
+        "electroacupuncture": {"pairs": [pair_outline(p.to_record()) for p in form.stimulation.electrode_pairs]},
     }
 
 
 def name_points(form: SessionInput, kb: KnowledgeBase) -> None:
     """Replace each point's code by its standard WHO code (``LI-4``, ``Hegu`` -> ``LI4``).
 
-    Raises ``InputError`` naming ``points.<i>.code`` for a code the knowledge base does not hold.
+    Electrodes are named the same way. Raises ``InputError`` naming ``points[i].code`` (or the
+    electrode) for a code the knowledge base does not hold, or an electrode on no needle of the session.
     """
     for i, point in enumerate(form.points):
-        try:
-            point.code = kb.points.find(point.code).code
-        except NotFound as exc:
-            raise InputError(f"points[{i}].code", str(exc), kb.points.suggest(point.code) or None) from None
+        point.code = _standard_code(kb, point.code, f"points[{i}].code")
+    for i, pair in enumerate(form.stimulation.electrode_pairs):
+        for j, electrode in enumerate(pair.root):
+            electrode.code = _standard_code(kb, electrode.code, f"stimulation.electrode_pairs[{i}][{j}].code")
+    check_electrodes_needled([(p.code, p.side) for p in form.points],
+                             [pair.to_record() for pair in form.stimulation.electrode_pairs])
+
+
+def _standard_code(kb: KnowledgeBase, code: str, where: str) -> str:
+    try:
+        return str(kb.points.find(code).code)
+    except NotFound as exc:
+        raise InputError(where, str(exc), kb.points.suggest(code) or None) from None
 
 
 def check_session_safety(screening: Screening, form: SessionInput, kb: KnowledgeBase, day: date) -> None:
@@ -164,7 +175,8 @@ def record_session(
             rationale=form.rationale,
             individualisation=form.individualisation,
             points=[NeedlePoint(**p.model_dump()) for p in form.points],
-            stimulation=Stimulation(**form.stimulation.model_dump()),
+            stimulation=Stimulation(**form.stimulation.model_dump(exclude={"electrode_pairs"}),
+                                    electrode_pairs=[p.to_record() for p in form.stimulation.electrode_pairs]),
             retention_minutes=form.retention_minutes,
             needle=NeedleType(**form.needle.model_dump()),
             co_interventions=list(form.co_interventions),

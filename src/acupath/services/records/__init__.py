@@ -13,9 +13,10 @@ from acupath.services.records.clinical import (
     Reassessment,
     ScreeningRecord,
 )
-from acupath.services.records.people import Clinic, Page, Patient, User
+from acupath.services.records.people import Clinic, Page, Patient, RevokedToken, User
 from acupath.services.records.sessions import (
     AdverseEvent,
+    Electrode,
     NeedlePoint,
     NeedleType,
     SessionRecord,
@@ -26,6 +27,7 @@ __all__ = [
     "AdverseEvent",
     "AuditEntry",
     "Clinic",
+    "Electrode",
     "IntakeRecord",
     "NeedlePoint",
     "NeedleType",
@@ -37,6 +39,7 @@ __all__ = [
     "PlanRevision",
     "PlanStatus",
     "Reassessment",
+    "RevokedToken",
     "ScreeningRecord",
     "SessionRecord",
     "Stimulation",

@@ -75,3 +75,13 @@ class Page(Generic[T]):
     total: int = 0
     offset: int = 0
     limit: int = 50
+
+
+@dataclass(kw_only=True)
+class RevokedToken:
+    """A login token revoked at logout: refused by every worker until ``expires_at``, then forgotten."""
+
+    token_id: str
+    user_id: str
+    expires_at: datetime
+    revoked_at: datetime

@@ -22,6 +22,18 @@ class NeedlePoint:
     response_obtained: bool | None = None
 
 
+@dataclass(frozen=True)
+class Electrode:
+    """One end of an electroacupuncture circuit: the needled point and the side it is on.
+
+    ``side`` is left, right or midline; None only in sessions recorded before sides were kept
+    (migration 0002 could not tell), which safety then reads as "either side" (the worst case).
+    """
+
+    code: str
+    side: str | None
+
+
 @dataclass(kw_only=True)
 class Stimulation:
     """Needle stimulation (STRICTA 2e): manual, or electroacupuncture with its parameters."""
@@ -32,7 +44,7 @@ class Stimulation:
     pulse_width_ms: float | None = None
     waveform: str | None = None  # continuous, dense_disperse, intermittent
     minutes: int | None = None
-    electrode_pairs: list[tuple[str, str]] = field(default_factory=list)
+    electrode_pairs: list[tuple[Electrode, Electrode]] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)

@@ -13,6 +13,7 @@ from acupath.storage.tables.clinical import (
 from acupath.storage.tables.clinics_users import ClinicRow, UserRow
 from acupath.storage.tables.patients import PatientRow
 from acupath.storage.tables.sessions import AdverseEventRow, SessionPointRow, SessionRow
+from acupath.storage.tables.tokens import RevokedTokenRow
 
 metadata = Base.metadata
 
@@ -27,6 +28,7 @@ __all__ = [
     "PlanRevisionRow",
     "PlanRow",
     "ReassessmentRow",
+    "RevokedTokenRow",
     "ScreeningRow",
     "SessionPointRow",
     "SessionRow",

@@ -18,9 +18,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from acupath.services.records import AdverseEvent, NeedlePoint, NeedleType, SessionRecord, Stimulation
+from acupath.services.records import (
+    AdverseEvent,
+    Electrode,
+    NeedlePoint,
+    NeedleType,
+    SessionRecord,
+    Stimulation,
+)
 from acupath.storage.tables.base import Author, Base, Document, Id, UtcDateTime
 from acupath.storage.tables.clinical import of_patient
+
+
+def _electrode(document: dict[str, Any]) -> Electrode:
+    return Electrode(code=document["code"], side=document.get("side"))
+
+
+def _document(electrode: Electrode) -> dict[str, Any]:
+    # Stored as {code, side} objects (migration 0002); one pair is a list of two electrodes.
+    return {"code": electrode.code, "side": electrode.side}
 
 
 class SessionPointRow(Base):
@@ -108,7 +124,7 @@ class SessionRow(Base):
             stimulation=Stimulation(
                 kind=self.stimulation_kind, frequency_hz=self.ea_frequency_hz, intensity_ma=self.ea_intensity_ma,
                 pulse_width_ms=self.ea_pulse_width_ms, waveform=self.ea_waveform, minutes=self.ea_minutes,
-                electrode_pairs=[(a, b) for a, b in self.ea_electrode_pairs],
+                electrode_pairs=[(_electrode(a), _electrode(b)) for a, b in self.ea_electrode_pairs],
             ),
             retention_minutes=self.retention_minutes,
             needle=NeedleType(diameter_mm=self.needle_diameter_mm, gauge=self.needle_gauge,
@@ -130,7 +146,7 @@ class SessionRow(Base):
             stimulation_kind=s.stimulation.kind, ea_frequency_hz=s.stimulation.frequency_hz,
             ea_intensity_ma=s.stimulation.intensity_ma, ea_pulse_width_ms=s.stimulation.pulse_width_ms,
             ea_waveform=s.stimulation.waveform, ea_minutes=s.stimulation.minutes,
-            ea_electrode_pairs=[list(pair) for pair in s.stimulation.electrode_pairs],
+            ea_electrode_pairs=[[_document(a), _document(b)] for a, b in s.stimulation.electrode_pairs],
             retention_minutes=s.retention_minutes, needle_diameter_mm=s.needle.diameter_mm,
             needle_gauge=s.needle.gauge, needle_length_mm=s.needle.length_mm,
             needle_material=s.needle.material, needle_manufacturer=s.needle.manufacturer,
