@@ -16,14 +16,14 @@ from fastapi import FastAPI
 from acupath import __version__
 from acupath.api.deps import ApiState
 from acupath.api.errors import install_error_handlers
-from acupath.api.routes import auth, health, intakes, patients, plans, progress, sessions, users
-from acupath.api.tokens import RevocationList, TokenSigner
+from acupath.api.routes import audit, auth, health, intakes, patients, plans, progress, sessions, users
+from acupath.api.tokens import TokenSigner
 from acupath.knowledge import KnowledgeBase, load_knowledge
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.settings import Settings
 
 ROUTERS = (health.router, auth.router, users.router, patients.router, intakes.router, plans.router,
-           sessions.router, progress.router)
+           sessions.router, progress.router, audit.router)
 
 
 def _storage_uow_factory(settings: Settings) -> Callable[[], AbstractUnitOfWork]:
@@ -55,7 +55,6 @@ def create_app(
         uow_factory=uow_factory or _storage_uow_factory(settings),
         kb=kb or load_knowledge(),
         signer=TokenSigner(settings.secret_key, timedelta(minutes=settings.token_minutes)),
-        revocations=RevocationList(),
         secure_cookies=True,
     )
     install_error_handlers(app)

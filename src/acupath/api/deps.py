@@ -1,7 +1,8 @@
 """The dependencies every route declares, as ``Annotated`` aliases (``UowDep``, ``ActorDep``, ``KbDep``).
 
-They are ``async def`` because none of them waits on anything (the token check is a few microseconds
-of hashing): FastAPI would otherwise send each one to the thread pool and back, once per request.
+They are ``async def`` where they wait on nothing: FastAPI would otherwise send each one to the thread
+pool and back, once per request. The token check is a plain ``def``: it asks the database whether the
+token was revoked at logout (by any worker), which must not block the event loop.
 
 What a request may do is decided here once: the login token (``Authorization: Bearer`` or the
 session cookie) is checked and turned into an ``Actor`` carrying the user's clinic, role and the
@@ -18,8 +19,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from acupath.api.tokens import InvalidToken, RevocationList, TokenClaims, TokenSigner
+from acupath.api.tokens import InvalidToken, TokenClaims, TokenSigner
 from acupath.knowledge import KnowledgeBase
+from acupath.services import logouts
 from acupath.services.actor import Actor
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
@@ -33,7 +35,6 @@ class ApiState:
     uow_factory: Callable[[], AbstractUnitOfWork]
     kb: KnowledgeBase
     signer: TokenSigner
-    revocations: RevocationList
     secure_cookies: bool
 
 
@@ -63,7 +64,7 @@ def _unauthorised(reason: str) -> HTTPException:
     return HTTPException(status_code=401, detail=reason, headers={"WWW-Authenticate": "Bearer"})
 
 
-async def current_claims(
+def current_claims(
     request: Request,
     state: StateDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -80,7 +81,7 @@ async def current_claims(
         claims = state.signer.verify(token, now)
     except InvalidToken as exc:
         raise _unauthorised(str(exc)) from None
-    if state.revocations.is_revoked(claims, now):
+    if logouts.is_token_revoked(state.uow_factory(), claims.token_id):
         raise _unauthorised("the token was revoked at logout; log in again")
     return claims
 

@@ -2,8 +2,8 @@
 
 A token is ``<payload>.<signature>``, both URL-safe base64; the payload names the user, their clinic
 and role, when it expires and a random token id. Nothing secret is in it (it is signed, not
-encrypted). Logout puts the token id on the revocation list until the token would have expired
-anyway, so the list stays small.
+encrypted). Logout revokes the token id in the database (``acupath.services.logouts``), so every
+worker refuses it; the revocation is kept only until the token would have expired anyway.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -76,23 +75,3 @@ class TokenSigner:
         if claims.expires_at <= now:
             raise InvalidToken("the token has expired; log in again")
         return claims
-
-
-class RevocationList:
-    """Token ids revoked at logout, each kept until its token would have expired (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._revoked: dict[str, datetime] = {}
-        self._lock = threading.Lock()
-
-    def revoke(self, claims: TokenClaims) -> None:
-        """Refuse the token from now on."""
-        with self._lock:
-            self._revoked[claims.token_id] = claims.expires_at
-
-    def is_revoked(self, claims: TokenClaims, now: datetime) -> bool:
-        """Return True if the token was revoked; forgets revocations of tokens that have expired."""
-        with self._lock:
-            if len(self._revoked) > 1000:
-                self._revoked = {jti: exp for jti, exp in self._revoked.items() if exp > now}
-            return claims.token_id in self._revoked

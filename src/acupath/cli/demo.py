@@ -23,7 +23,6 @@ from acupath.cli.demo_records import (
 )
 from acupath.cli.output import emit_json
 from acupath.cli.server import DbOption, settings_for, unit_of_work_factory
-from acupath.errors import SafetyBlock
 from acupath.knowledge import KnowledgeBase, load_knowledge
 from acupath.services import intakes, patients, plans, progress, sessions, users
 from acupath.services.actor import Actor, Role
@@ -60,21 +59,6 @@ def _staff(uow_factory: Any, clinic_id: str) -> dict[str, Actor]:
     return actors
 
 
-def _record_session(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan_id: str,
-                    session: dict[str, Any]) -> Any:
-    try:
-        return sessions.record_session(uow_factory(), clinician, plan_id, session, kb)
-    except SafetyBlock as block:
-        if session["stimulation"]["kind"] != "electro":
-            raise
-        # Session records name electrode pairs without their side, so screening cannot tell an
-        # ipsilateral pair from one whose current crosses the chest; the demo clinician, like a
-        # careful real one, then gives manual stimulation instead of overriding the finding.
-        manual = {**session, "stimulation": {"kind": "manual"},
-                  "notes": f"electroacupuncture withheld: {block.message}"[:8000]}
-        return sessions.record_session(uow_factory(), clinician, plan_id, manual, kb)
-
-
 def _treat(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan: dict[str, Any], plan_id: str,
            patient_id: str, nrs: int, severity: float, improvement: float, today: date,
            rng: random.Random) -> tuple[int, int]:
@@ -86,7 +70,7 @@ def _treat(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan: dict[str
         pain = max(0, min(10, round(nrs * (1 - improvement * progress_share) + rng.uniform(-0.8, 0.8))))
         if rng.random() < 0.06:  # a missed appointment: the plan goes on without it
             continue
-        record = _record_session(uow_factory, kb, clinician, plan_id, session_record(plan, planned, pain, rng))
+        record = sessions.record_session(uow_factory(), clinician, plan_id, session_record(plan, planned, pain, rng), kb)
         recorded += 1
         if rng.random() < 0.05:
             sessions.record_adverse_event(uow_factory(), clinician, patient_id,

@@ -113,6 +113,13 @@ def _first_number(text: str) -> float:
     return float(match.group()) if match else 2.0
 
 
+def _recorded_points(points: list[dict[str, Any]], stimulation: dict[str, Any]) -> list[dict[str, Any]]:
+    # At most 16 points, but never without the needles the electrodes are clipped to.
+    wired = {code for a, b, _ in stimulation.get("electrode_pairs", []) for code in (a, b)}
+    kept = points[:16]
+    return kept + [p for p in points[16:] if p["code"] in wired]
+
+
 def session_record(plan: dict[str, Any], planned: dict[str, Any], pain_before: int,
                    rng: random.Random) -> dict[str, Any]:
     """Return the STRICTA session record of ``planned`` (one entry of ``plan["sessions"]``)."""
@@ -129,7 +136,9 @@ def session_record(plan: dict[str, Any], planned: dict[str, Any], pain_before: i
             "intensity_ma": round(rng.uniform(low, high), 1), "pulse_width_ms": 0.5,
             "waveform": "dense_disperse" if "/" in frequency else "continuous",
             "minutes": max(electro["duration_min"][0], minutes),
-            "electrode_pairs": [[a, b] for a, b, *_ in electro["pairs"]],
+            # The plan's (point, point, side) circuits, as planned: each electrode's side is known, so
+            # the session is checked as exactly what the plan allowed.
+            "electrode_pairs": [list(pair) for pair in electro["pairs"]],
         }
     else:
         stimulation = {"kind": "manual"}
@@ -138,7 +147,7 @@ def session_record(plan: dict[str, Any], planned: dict[str, Any], pain_before: i
         "number": planned["number"],
         "style": "auricular" if modality == "auricular" else ("tcm" if plan.get("pattern") else "western_medical"),
         "rationale": f"{plan['condition'].replace('_', ' ')} protocol, {planned['phase']} phase",
-        "points": points[:16] or [{"code": "GV20", "side": "midline"}],
+        "points": _recorded_points(points, stimulation) or [{"code": "GV20", "side": "midline"}],
         "stimulation": stimulation,
         "retention_minutes": minutes,
         "needle": {"diameter_mm": 0.25, "length_mm": rng.choice([25, 40]), "material": "stainless steel",

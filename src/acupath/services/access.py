@@ -23,7 +23,7 @@ def require_clinical(actor: Actor) -> None:
 def require_admin(actor: Actor) -> None:
     """Raise ``PermissionDenied`` unless the actor is the clinic's administrator."""
     if actor.role is not Role.ADMIN:
-        raise PermissionDenied("only an administrator may manage users")
+        raise PermissionDenied("only an administrator may manage users or read the audit log")
 
 
 def found(record: T | None, kind: str, record_id: str) -> T:

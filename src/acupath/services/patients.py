@@ -15,11 +15,13 @@ from acupath.errors import InputError
 from acupath.services.access import found
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
+from acupath.services.paging import MAX_PAGE, check_page
 from acupath.services.records import Page, Patient
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
 
-MAX_PAGE = 200
+__all__ = ["MAX_PAGE", "PatientDetails", "get_patient", "list_patients", "new_id", "register_patient",
+           "update_patient"]
 
 
 class PatientDetails(BaseModel):
@@ -93,10 +95,7 @@ def list_patients(
     Raises ``InputError`` for a negative offset or a limit outside 1..200.
     """
     with uow, audited(uow, actor, "patient.list", "patient") as note:
-        if offset < 0:
-            raise InputError("offset", "must not be negative")
-        if not 1 <= limit <= MAX_PAGE:
-            raise InputError("limit", f"must be between 1 and {MAX_PAGE}")
+        check_page(offset, limit)
         text = search.strip() if search else None
         note.detail = f"search={text!r} offset={offset} limit={limit}"
         items, total = uow.patients.search(actor.clinic_id, text or None, offset, limit)

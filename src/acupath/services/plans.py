@@ -22,8 +22,9 @@ from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.intakes import store_screening
 from acupath.services.overrides import apply_overrides, parse_overrides
+from acupath.services.paging import check_page
 from acupath.services.patients import new_id
-from acupath.services.records import IntakeRecord, PlanOverride, PlanRecord, PlanRevision, PlanStatus
+from acupath.services.records import IntakeRecord, Page, PlanOverride, PlanRecord, PlanRevision, PlanStatus
 from acupath.services.records.clinical import ScreeningRecord
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
@@ -177,10 +178,17 @@ def get_plan(uow: AbstractUnitOfWork, actor: Actor, plan_id: str) -> PlanRecord:
         return plan
 
 
-def plan_history(uow: AbstractUnitOfWork, actor: Actor, plan_id: str) -> list[PlanRevision]:
-    """Return every version of the plan, oldest first. Raises ``PermissionDenied``, ``NotFound``."""
+def plan_history(
+    uow: AbstractUnitOfWork, actor: Actor, plan_id: str, *, offset: int = 0, limit: int = 50
+) -> Page[PlanRevision]:
+    """Return one page of the plan's versions, oldest first.
+
+    Raises ``PermissionDenied``, ``NotFound``, ``InputError`` (offset or limit out of range).
+    """
     with uow, audited(uow, actor, "plan.history", "plan", plan_id) as note:
         require_clinical(actor)
+        check_page(offset, limit)
         plan = found(uow.plans.get(actor.clinic_id, plan_id), "plan", plan_id)
         note.patient_id = plan.patient_id
-        return uow.plans.revisions(actor.clinic_id, plan_id)
+        items, total = uow.plans.revisions_page(actor.clinic_id, plan_id, offset, limit)
+        return Page(items=items, total=total, offset=offset, limit=limit)

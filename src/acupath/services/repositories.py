@@ -8,16 +8,19 @@ plans) take the version the caller read; the store refuses a stale one with ``Co
 from __future__ import annotations
 
 import abc
+from datetime import datetime
 
 from acupath.services.records import (
     AdverseEvent,
     AuditEntry,
+    AuditQuery,
     Clinic,
     IntakeRecord,
     Patient,
     PlanRecord,
     PlanRevision,
     Reassessment,
+    RevokedToken,
     ScreeningRecord,
     SessionRecord,
     User,
@@ -58,6 +61,10 @@ class UserRepository(abc.ABC):
     @abc.abstractmethod
     def list(self, clinic_id: str) -> list[User]:
         """Return the clinic's users, by email."""
+
+    @abc.abstractmethod
+    def page(self, clinic_id: str, offset: int, limit: int) -> tuple[list[User], int]:
+        """Return one page of the clinic's users by email, and how many the clinic has."""
 
 
 class PatientRepository(abc.ABC):
@@ -141,6 +148,10 @@ class PlanRepository(abc.ABC):
     def revisions(self, clinic_id: str, plan_id: str) -> list[PlanRevision]:
         """Return every stored version of the plan, oldest first."""
 
+    @abc.abstractmethod
+    def revisions_page(self, clinic_id: str, plan_id: str, offset: int, limit: int) -> tuple[list[PlanRevision], int]:
+        """Return one page of the plan's versions, oldest first, and how many there are."""
+
 
 class SessionRepository(abc.ABC):
     """Session records."""
@@ -158,6 +169,10 @@ class SessionRepository(abc.ABC):
         """Return the plan's sessions by number."""
 
     @abc.abstractmethod
+    def page_for_plan(self, clinic_id: str, plan_id: str, offset: int, limit: int) -> tuple[list[SessionRecord], int]:
+        """Return one page of the plan's sessions by number, and how many the plan has."""
+
+    @abc.abstractmethod
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[SessionRecord]:
         """Return the patient's sessions by date and number."""
 
@@ -173,6 +188,10 @@ class AdverseEventRepository(abc.ABC):
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[AdverseEvent]:
         """Return the patient's adverse events, oldest first."""
 
+    @abc.abstractmethod
+    def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[AdverseEvent], int]:
+        """Return one page of the patient's adverse events, oldest first, and how many there are."""
+
 
 class ReassessmentRepository(abc.ABC):
     """Reassessments."""
@@ -184,6 +203,10 @@ class ReassessmentRepository(abc.ABC):
     @abc.abstractmethod
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[Reassessment]:
         """Return the patient's reassessments by date."""
+
+    @abc.abstractmethod
+    def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[Reassessment], int]:
+        """Return one page of the patient's reassessments by date, and how many there are."""
 
 
 class AuditLog(abc.ABC):
@@ -198,3 +221,23 @@ class AuditLog(abc.ABC):
         self, clinic_id: str | None, *, patient_id: str | None = None, offset: int = 0, limit: int = 100
     ) -> list[AuditEntry]:
         """Return entries of the clinic (optionally about one patient), oldest first."""
+
+    @abc.abstractmethod
+    def search(self, clinic_id: str, query: AuditQuery, offset: int, limit: int) -> tuple[list[AuditEntry], int]:
+        """Return one page of the clinic's entries matching ``query``, newest first, and how many match."""
+
+
+class TokenRevocations(abc.ABC):
+    """Login tokens revoked at logout (shared by every API worker on the database)."""
+
+    @abc.abstractmethod
+    def add(self, token: RevokedToken) -> None:
+        """Record the revocation (revoking a token twice is harmless)."""
+
+    @abc.abstractmethod
+    def is_revoked(self, token_id: str) -> bool:
+        """Return True if the token with this id was revoked."""
+
+    @abc.abstractmethod
+    def purge(self, now: datetime) -> int:
+        """Forget revocations of tokens that expired before ``now`` (they are refused anyway); return how many."""

@@ -21,11 +21,13 @@ from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.electrodes import ElectrodePairInput, check_electrodes_needled, pair_outline
 from acupath.services.overrides import OverrideInput, apply_overrides
+from acupath.services.paging import check_page
 from acupath.services.patients import new_id
 from acupath.services.records import (
     AdverseEvent,
     NeedlePoint,
     NeedleType,
+    Page,
     PlanStatus,
     SessionRecord,
     Stimulation,
@@ -192,13 +194,20 @@ def record_session(
         return record
 
 
-def list_sessions(uow: AbstractUnitOfWork, actor: Actor, plan_id: str) -> list[SessionRecord]:
-    """Return the plan's sessions by number. Raises ``PermissionDenied``, ``NotFound``."""
+def list_sessions(
+    uow: AbstractUnitOfWork, actor: Actor, plan_id: str, *, offset: int = 0, limit: int = 50
+) -> Page[SessionRecord]:
+    """Return one page of the plan's sessions by number.
+
+    Raises ``PermissionDenied``, ``NotFound``, ``InputError`` (offset or limit out of range).
+    """
     with uow, audited(uow, actor, "session.list", "plan", plan_id) as note:
         require_clinical(actor)
+        check_page(offset, limit)
         plan = found(uow.plans.get(actor.clinic_id, plan_id), "plan", plan_id)
         note.patient_id = plan.patient_id
-        return uow.sessions.list_for_plan(actor.clinic_id, plan_id)
+        items, total = uow.sessions.page_for_plan(actor.clinic_id, plan_id, offset, limit)
+        return Page(items=items, total=total, offset=offset, limit=limit)
 
 
 class AdverseEventInput(_Form):

@@ -38,6 +38,7 @@ class AbstractUnitOfWork(abc.ABC):
     adverse_events: repo.AdverseEventRepository
     reassessments: repo.ReassessmentRepository
     audit: repo.AuditLog
+    revoked_tokens: repo.TokenRevocations
 
     #: Where services read the time for records and audit entries; tests freeze it.
     clock: Callable[[], datetime] = staticmethod(utc_now)

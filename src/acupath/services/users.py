@@ -13,9 +13,10 @@ from acupath.errors import Conflict, InputError
 from acupath.services.access import require_admin
 from acupath.services.actor import Actor, Role
 from acupath.services.audit import audited
+from acupath.services.paging import check_page
 from acupath.services.passwords import PasswordHasher
 from acupath.services.patients import new_id
-from acupath.services.records import AuditEntry, Clinic, Outcome, User
+from acupath.services.records import AuditEntry, Clinic, Outcome, Page, User
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
 
@@ -73,6 +74,25 @@ def create_user(
         note.record_id = user.id
         uow.users.add(user)
         return user
+
+
+def list_users(uow: AbstractUnitOfWork, actor: Actor, *, offset: int = 0, limit: int = 50) -> Page[User]:
+    """Return one page of the administrator's clinic's accounts, by email.
+
+    The records carry password hashes: callers show ``public_user`` fields only. Raises
+    ``PermissionDenied`` (not an administrator), ``InputError`` (offset or limit out of range).
+    """
+    with uow, audited(uow, actor, "user.list", "user"):
+        require_admin(actor)
+        check_page(offset, limit)
+        items, total = uow.users.page(actor.clinic_id, offset, limit)
+        return Page(items=items, total=total, offset=offset, limit=limit)
+
+
+def public_user(user: User) -> dict[str, object]:
+    """Return what may be shown of an account: never its password hash."""
+    return {"id": user.id, "email": user.email, "name": user.name, "role": user.role, "active": user.active,
+            "created_at": user.created_at.isoformat()}
 
 
 def authenticate(

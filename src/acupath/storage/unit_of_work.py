@@ -47,6 +47,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.adverse_events = sql.SqlAdverseEventRepository(self.session)
         self.reassessments = sql.SqlReassessmentRepository(self.session)
         self.audit = sql.SqlAuditLog(self.session)
+        self.revoked_tokens = sql.SqlTokenRevocations(self.session)
         super().__enter__()
         return self
 

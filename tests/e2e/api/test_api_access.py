@@ -2,7 +2,7 @@
 
 Rules under test: reception sees demographics and the schedule, never clinical records (403); a user
 of another clinic gets 404 for every id of this clinic (its existence does not leak); only an
-administrator creates accounts; nobody gets anything without a token (401).
+administrator lists and creates accounts and searches the audit log; nobody gets anything without a token (401).
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ ENDPOINTS = (
     Endpoint("GET", "/health", 200, ALL, public=True),
     Endpoint("GET", "/auth/me", 200, ALL),
     Endpoint("POST", "/users", 201, ("ada_admin",), _new_user, outsider=403),
+    Endpoint("GET", "/users", 200, ("ada_admin",), outsider=403),
+    Endpoint("GET", "/audit", 200, ("ada_admin",), outsider=403),
     Endpoint("GET", "/patients", 200, ALL),
     Endpoint("POST", "/patients", 201, ALL, lambda w: {
         "given_name": "Tom", "family_name": "Access", "birth_date": "1970-01-01", "sex": "male"}),
@@ -91,8 +93,10 @@ ENDPOINTS = (
     Endpoint("GET", "/plans/{plan}/progress", 200, CLINIC),
     Endpoint("POST", "/patients/{patient}/adverse-events", 201, CLINIC, lambda w: {
         "occurred_on": "2026-12-02", "type": "bruising", "severity": "mild", "outcome": "resolved"}),
+    Endpoint("GET", "/patients/{patient}/adverse-events", 200, CLINIC),
     Endpoint("POST", "/patients/{patient}/reassessments", 201, CLINIC, lambda w: {
         "assessed_on": "2026-12-15", "answers": {"peg": {"q1": 4, "q2": 3, "q3": 3}}}),
+    Endpoint("GET", "/patients/{patient}/reassessments", 200, CLINIC),
     Endpoint("POST", "/auth/logout", 204, ALL, public=False),
 )
 

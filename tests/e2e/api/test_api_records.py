@@ -43,7 +43,7 @@ def test_a_stale_plan_amendment_gets_409_and_the_plan_keeps_its_amendment(world:
     stored = world.call("dr_patel", "GET", plan_path).json()
     assert stored["version"] == version + 1 and stored["status"] == "active"
     revisions = world.call("dr_lee", "GET", f"{plan_path}/revisions").json()
-    assert [r["version"] for r in revisions][-1] == version + 1
+    assert [r["version"] for r in revisions["items"]][-1] == version + 1
 
 
 @pytest.mark.parametrize(("method", "path", "body", "fields"), [

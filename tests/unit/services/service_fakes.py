@@ -19,12 +19,14 @@ from acupath.services.passwords import PasswordHasher
 from acupath.services.records import (
     AdverseEvent,
     AuditEntry,
+    AuditQuery,
     Clinic,
     IntakeRecord,
     Patient,
     PlanRecord,
     PlanRevision,
     Reassessment,
+    RevokedToken,
     ScreeningRecord,
     SessionRecord,
     User,
@@ -44,6 +46,10 @@ class Store:
 
     def table(self, name: str) -> dict[str, Any]:
         return self.rows.setdefault(name, {})
+
+
+def _page(records: list[Any], offset: int, limit: int) -> tuple[list[Any], int]:
+    return copy.deepcopy(records[offset:offset + limit]), len(records)
 
 
 class _Repo:
@@ -103,6 +109,9 @@ class FakeUsers(_Repo, abstract.UserRepository):
     def list(self, clinic_id: str) -> list[User]:
         return sorted((copy.deepcopy(u) for u in self.rows.values() if u.clinic_id == clinic_id),
                       key=lambda u: u.email)
+
+    def page(self, clinic_id: str, offset: int, limit: int) -> tuple[list[User], int]:
+        return _page(self.list(clinic_id), offset, limit)
 
 
 class FakePatients(_Repo, abstract.PatientRepository):
@@ -191,6 +200,9 @@ class FakePlans(_Repo, abstract.PlanRepository):
             return []
         return [copy.deepcopy(r) for r in self.uow.working.revisions if r.plan_id == plan_id]
 
+    def revisions_page(self, clinic_id: str, plan_id: str, offset: int, limit: int) -> tuple[list[PlanRevision], int]:
+        return _page(self.revisions(clinic_id, plan_id), offset, limit)
+
 
 class FakeSessions(_Repo, abstract.SessionRepository):
     table = "sessions"
@@ -210,6 +222,9 @@ class FakeSessions(_Repo, abstract.SessionRepository):
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[SessionRecord]:
         return sorted(self._of_patient(clinic_id, patient_id), key=lambda s: (s.session_date, s.number))
 
+    def page_for_plan(self, clinic_id: str, plan_id: str, offset: int, limit: int) -> tuple[list[SessionRecord], int]:
+        return _page(self.list_for_plan(clinic_id, plan_id), offset, limit)
+
 
 class FakeAdverseEvents(_Repo, abstract.AdverseEventRepository):
     table = "adverse_events"
@@ -218,7 +233,10 @@ class FakeAdverseEvents(_Repo, abstract.AdverseEventRepository):
         self._put(event)
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[AdverseEvent]:
-        return self._of_patient(clinic_id, patient_id)
+        return sorted(self._of_patient(clinic_id, patient_id), key=lambda e: (e.occurred_on, e.recorded_at))
+
+    def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[AdverseEvent], int]:
+        return _page(self.list_for_patient(clinic_id, patient_id), offset, limit)
 
 
 class FakeReassessments(_Repo, abstract.ReassessmentRepository):
@@ -229,6 +247,9 @@ class FakeReassessments(_Repo, abstract.ReassessmentRepository):
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[Reassessment]:
         return sorted(self._of_patient(clinic_id, patient_id), key=lambda r: r.assessed_on)
+
+    def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[Reassessment], int]:
+        return _page(self.list_for_patient(clinic_id, patient_id), offset, limit)
 
 
 class FakeAuditLog(abstract.AuditLog):
@@ -244,6 +265,29 @@ class FakeAuditLog(abstract.AuditLog):
         found = [e for e in self.uow.working.audit
                  if e.clinic_id == clinic_id and (patient_id is None or e.patient_id == patient_id)]
         return copy.deepcopy(found[offset:offset + limit])
+
+    def search(self, clinic_id: str, query: AuditQuery, offset: int, limit: int) -> tuple[list[AuditEntry], int]:
+        def matches(e: AuditEntry) -> bool:
+            wanted = ((e.patient_id, query.patient_id), (e.user_id, query.user_id), (e.action, query.action))
+            return (e.clinic_id == clinic_id and all(w is None or v == w for v, w in wanted)
+                    and (query.since is None or e.at >= query.since) and (query.until is None or e.at < query.until))
+        return _page([e for e in reversed(self.uow.working.audit) if matches(e)], offset, limit)
+
+
+class FakeTokenRevocations(_Repo, abstract.TokenRevocations):
+    table = "revoked_tokens"
+
+    def add(self, token: RevokedToken) -> None:
+        self.rows[token.token_id] = copy.deepcopy(token)
+
+    def is_revoked(self, token_id: str) -> bool:
+        return token_id in self.rows
+
+    def purge(self, now: datetime) -> int:
+        expired = [t for t, token in self.rows.items() if token.expires_at < now]
+        for token_id in expired:
+            del self.rows[token_id]
+        return len(expired)
 
 
 class FakeUnitOfWork(AbstractUnitOfWork):
@@ -265,6 +309,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.adverse_events = FakeAdverseEvents(self)
         self.reassessments = FakeReassessments(self)
         self.audit = FakeAuditLog(self)
+        self.revoked_tokens = FakeTokenRevocations(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         self.working = copy.deepcopy(self.committed)

@@ -43,7 +43,7 @@ def test_a_plan_starts_at_version_one_with_its_screening(uow: FakeUnitOfWork, pe
     plan = create_plan(uow, people.dr_lee, _intake(uow, people, patient, kb).id, kb)
     assert (plan.version, plan.status, plan.knowledge_version) == (1, "active", kb.version)
     assert plan.plan["patient_id"] == patient.id
-    assert [r.version for r in plan_history(uow, people.dr_lee, plan.id)] == [1]
+    assert [r.version for r in plan_history(uow, people.dr_lee, plan.id).items] == [1]
 
 
 def test_an_unoverridden_referral_blocks_planning_and_keeps_nothing(uow: FakeUnitOfWork, people, patient, kb) -> None:
@@ -103,7 +103,7 @@ def test_an_amendment_rescreens_raises_the_version_and_keeps_the_previous_plan(
     amended = amend_plan(uow, people.dr_patel, plan.id, kb, expected_version=1, note="review")
     assert amended.version == 2 and amended.updated_by == "patel"
     assert len(uow.stored("screenings")) == screenings_before + 1
-    assert [r.version for r in plan_history(uow, people.dr_lee, plan.id)] == [1, 2]
+    assert [r.version for r in plan_history(uow, people.dr_lee, plan.id).items] == [1, 2]
 
 
 def test_an_amendment_after_new_safety_facts_removes_what_they_exclude(uow: FakeUnitOfWork, people, patient, kb) -> None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from acupath.api.deps import SESSION_COOKIE, ActorDep, ClaimsDep, StateDep, UowDep, remote_address
-from acupath.services import users
+from acupath.services import logouts, users
 from acupath.services.passwords import Argon2idHasher
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
@@ -46,9 +46,9 @@ def login(request: Request, response: Response, state: StateDep, uow: UowDep, bo
 
 
 @router.post("/logout", status_code=204, summary="Log out: the token stops working at once")
-async def logout(response: Response, state: StateDep, claims: ClaimsDep) -> Response:
-    """Revoke the token (bearer or cookie) and clear the cookie; 401 without a valid token."""
-    state.revocations.revoke(claims)
+def logout(response: Response, state: StateDep, uow: UowDep, actor: ActorDep, claims: ClaimsDep) -> Response:
+    """Revoke the token (bearer or cookie) for every worker and clear the cookie; 401 without a valid token."""
+    logouts.revoke_token(uow, actor, claims.token_id, claims.expires_at)
     response.status_code = 204
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, secure=state.secure_cookies,
                            samesite="strict")

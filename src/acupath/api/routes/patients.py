@@ -8,8 +8,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from acupath.api.deps import ActorDep, UowDep
+from acupath.api.paging import PageDep, page_body
 from acupath.services import patients
-from acupath.services.patients import MAX_PAGE, PatientDetails
+from acupath.services.patients import PatientDetails
+from acupath.services.records import Patient
 
 router = APIRouter(prefix="/patients", tags=["patients"])
 
@@ -33,14 +35,12 @@ class PatientChanges(BaseModel):
 def list_patients(
     uow: UowDep,
     actor: ActorDep,
+    page: PageDep,
     search: Annotated[str | None, Query(max_length=100, description="Part of a name, id or MRN.")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
 ) -> dict[str, Any]:
     """Return one page of patients: ``items``, ``total``, ``offset``, ``limit``."""
-    page = patients.list_patients(uow, actor, search=search, offset=offset, limit=limit)
-    return {"items": [p.to_dict() for p in page.items], "total": page.total,
-            "offset": page.offset, "limit": page.limit}
+    found = patients.list_patients(uow, actor, search=search, offset=page.offset, limit=page.limit)
+    return page_body(found, Patient.to_dict)
 
 
 @router.post("", status_code=201, summary="Register a patient")

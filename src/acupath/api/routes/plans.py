@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from acupath.api.deps import ActorDep, KbDep, UowDep
+from acupath.api.paging import PageDep, page_body
 from acupath.services import plans
 from acupath.services.overrides import OverrideInput
 from acupath.services.records import PlanStatus
@@ -58,7 +59,7 @@ def amend_plan(uow: UowDep, actor: ActorDep, kb: KbDep, plan_id: str, body: Plan
         overrides=[o.model_dump() for o in body.overrides], note=body.note))
 
 
-@router.get("/plans/{plan_id}/revisions", summary="Every version of a plan")
-def plan_history(uow: UowDep, actor: ActorDep, plan_id: str) -> list[dict[str, Any]]:
-    """Return the plan's revisions, oldest first."""
-    return [asdict(r) for r in plans.plan_history(uow, actor, plan_id)]
+@router.get("/plans/{plan_id}/revisions", summary="Every version of a plan, one page at a time")
+def plan_history(uow: UowDep, actor: ActorDep, plan_id: str, page: PageDep) -> dict[str, Any]:
+    """Return one page of the plan's revisions, oldest first: ``items``, ``total``, ``offset``, ``limit``."""
+    return page_body(plans.plan_history(uow, actor, plan_id, offset=page.offset, limit=page.limit), asdict)

@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from acupath.api.deps import ActorDep, KbDep, UowDep
-from acupath.services import progress
+from acupath.api.paging import PageDep, page_body
+from acupath.services import patient_records, progress
 from acupath.services.progress import ReassessmentInput
 
 router = APIRouter(tags=["follow-up"])
@@ -20,6 +21,13 @@ def record_reassessment(
 ) -> dict[str, Any]:
     """Return the stored reassessment with every questionnaire scored; 422 names the bad answer."""
     return asdict(progress.record_reassessment(uow, actor, patient_id, body.model_dump(mode="json"), kb))
+
+
+@router.get("/patients/{patient_id}/reassessments", summary="A patient's reassessments, one page at a time")
+def list_reassessments(uow: UowDep, actor: ActorDep, patient_id: str, page: PageDep) -> dict[str, Any]:
+    """Return one page of the patient's reassessments by date, with their scores; 403 for reception."""
+    return page_body(patient_records.list_reassessments(uow, actor, patient_id, offset=page.offset,
+                                                        limit=page.limit), asdict)
 
 
 @router.get("/plans/{plan_id}/progress", summary="Progress under a plan")

@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from acupath.api.deps import ActorDep, KbDep, UowDep
-from acupath.services import sessions
+from acupath.api.paging import PageDep, page_body
+from acupath.services import patient_records, sessions
 from acupath.services.sessions import AdverseEventInput, SessionInput
 
 router = APIRouter(tags=["sessions and adverse events"])
@@ -20,13 +21,20 @@ def record_session(uow: UowDep, actor: ActorDep, kb: KbDep, plan_id: str, sessio
     return asdict(sessions.record_session(uow, actor, plan_id, session.model_dump(mode="json"), kb))
 
 
-@router.get("/plans/{plan_id}/sessions", summary="A plan's sessions")
-def list_sessions(uow: UowDep, actor: ActorDep, plan_id: str) -> list[dict[str, Any]]:
-    """Return the plan's sessions by number."""
-    return [asdict(s) for s in sessions.list_sessions(uow, actor, plan_id)]
+@router.get("/plans/{plan_id}/sessions", summary="A plan's sessions, one page at a time")
+def list_sessions(uow: UowDep, actor: ActorDep, plan_id: str, page: PageDep) -> dict[str, Any]:
+    """Return one page of the plan's sessions by number: ``items``, ``total``, ``offset``, ``limit``."""
+    return page_body(sessions.list_sessions(uow, actor, plan_id, offset=page.offset, limit=page.limit), asdict)
 
 
 @router.post("/patients/{patient_id}/adverse-events", status_code=201, summary="Record an adverse event")
 def record_adverse_event(uow: UowDep, actor: ActorDep, patient_id: str, event: AdverseEventInput) -> dict[str, Any]:
     """Return the stored adverse event; 404 when the patient or the session is not the clinic's."""
     return asdict(sessions.record_adverse_event(uow, actor, patient_id, event.model_dump(mode="json")))
+
+
+@router.get("/patients/{patient_id}/adverse-events", summary="A patient's adverse events, one page at a time")
+def list_adverse_events(uow: UowDep, actor: ActorDep, patient_id: str, page: PageDep) -> dict[str, Any]:
+    """Return one page of the patient's adverse events, oldest first; 403 for reception."""
+    return page_body(patient_records.list_adverse_events(uow, actor, patient_id, offset=page.offset,
+                                                         limit=page.limit), asdict)

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from acupath.api.deps import ActorDep, UowDep
+from acupath.api.paging import PageDep, page_body
 from acupath.api.routes.auth import HASHER
 from acupath.services import users
 
@@ -30,4 +31,10 @@ def create_user(uow: UowDep, actor: ActorDep, body: NewUser) -> dict[str, Any]:
     """Return the account without its password hash; 403 unless an admin, 409 if the email is taken."""
     user = users.create_user(uow, actor, email=body.email, name=body.name, role=body.role,
                              password=body.password, hasher=HASHER)
-    return {"id": user.id, "email": user.email, "name": user.name, "role": user.role, "active": user.active}
+    return users.public_user(user)
+
+
+@router.get("", summary="The clinic's accounts, one page at a time (administrators)")
+def list_users(uow: UowDep, actor: ActorDep, page: PageDep) -> dict[str, Any]:
+    """Return one page of the clinic's accounts by email, without password hashes; 403 unless an admin."""
+    return page_body(users.list_users(uow, actor, offset=page.offset, limit=page.limit), users.public_user)

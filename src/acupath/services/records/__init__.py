@@ -3,7 +3,7 @@
 Storage maps each to and from its table (``to_domain``/``from_domain``); fakes keep them in dicts.
 """
 
-from acupath.services.records.audit import AuditEntry, Outcome
+from acupath.services.records.audit import AuditEntry, AuditQuery, Outcome
 from acupath.services.records.clinical import (
     IntakeRecord,
     PlanOverride,
@@ -26,6 +26,7 @@ from acupath.services.records.sessions import (
 __all__ = [
     "AdverseEvent",
     "AuditEntry",
+    "AuditQuery",
     "Clinic",
     "Electrode",
     "IntakeRecord",

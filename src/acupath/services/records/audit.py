@@ -34,3 +34,14 @@ class AuditEntry:
     remote_address: str
     outcome: Outcome
     detail: str = ""
+
+
+@dataclass(kw_only=True)
+class AuditQuery:
+    """Which entries of a clinic to find: each given field must match; ``since`` inclusive, ``until`` exclusive."""
+
+    patient_id: str | None = None
+    user_id: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None

@@ -8,6 +8,7 @@ from acupath.storage.repositories.clinical import (
 )
 from acupath.storage.repositories.people import SqlClinicRepository, SqlPatientRepository, SqlUserRepository
 from acupath.storage.repositories.sessions import SqlAdverseEventRepository, SqlAuditLog, SqlSessionRepository
+from acupath.storage.repositories.tokens import SqlTokenRevocations
 
 __all__ = [
     "SqlAdverseEventRepository",
@@ -19,5 +20,6 @@ __all__ = [
     "SqlReassessmentRepository",
     "SqlScreeningRepository",
     "SqlSessionRepository",
+    "SqlTokenRevocations",
     "SqlUserRepository",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,6 +50,19 @@ class SqlRepository:
             select(row_type).where(row_type.id == record_id, row_type.clinic_id == clinic_id)
         ).one_or_none()
         return row.to_domain() if row else None
+
+    def paged(self, query: Any, *order: Any, offset: int, limit: int) -> tuple[list[Any], int]:
+        """Return one page of ``query``'s rows (ordered by ``order``) as records, and how many rows it has."""
+        total = self.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+        rows = self.session.scalars(query.order_by(*order).offset(offset).limit(limit))
+        return [row.to_domain() for row in rows], total
+
+    def of_patient_page(
+        self, row_type: Any, clinic_id: str, patient_id: str, *order: Any, offset: int, limit: int
+    ) -> tuple[list[Any], int]:
+        """Return one page of the patient's records of ``row_type`` in the clinic, and how many there are."""
+        query = select(row_type).where(row_type.clinic_id == clinic_id, row_type.patient_id == patient_id)
+        return self.paged(query, *order, offset=offset, limit=limit)
 
     def of_patient(self, row_type: Any, clinic_id: str, patient_id: str, *order: Any) -> list[Any]:
         """Return the patient's records of ``row_type`` in the clinic, ordered by ``order``."""

@@ -90,6 +90,11 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
         )
         return [row.to_domain() for row in rows]
 
+    def revisions_page(self, clinic_id: str, plan_id: str, offset: int, limit: int) -> tuple[list[PlanRevision], int]:
+        query = select(PlanRevisionRow).where(PlanRevisionRow.clinic_id == clinic_id,
+                                              PlanRevisionRow.plan_id == plan_id)
+        return self.paged(query, PlanRevisionRow.version, offset=offset, limit=limit)
+
 
 class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
     """Reassessments in the database."""
@@ -100,3 +105,7 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[Reassessment]:
         return self.of_patient(ReassessmentRow, clinic_id, patient_id, ReassessmentRow.assessed_on, ReassessmentRow.recorded_at)
+
+    def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[Reassessment], int]:
+        return self.of_patient_page(ReassessmentRow, clinic_id, patient_id, ReassessmentRow.assessed_on,
+                                    ReassessmentRow.recorded_at, ReassessmentRow.id, offset=offset, limit=limit)

@@ -51,6 +51,10 @@ class SqlUserRepository(SqlRepository, abstract.UserRepository):
         rows = self.session.scalars(select(UserRow).where(UserRow.clinic_id == clinic_id).order_by(UserRow.email))
         return [row.to_domain() for row in rows]
 
+    def page(self, clinic_id: str, offset: int, limit: int) -> tuple[list[User], int]:
+        query = select(UserRow).where(UserRow.clinic_id == clinic_id)
+        return self.paged(query, UserRow.email, offset=offset, limit=limit)
+
 
 class SqlPatientRepository(SqlRepository, abstract.PatientRepository):
     """Patients in the database."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from acupath.services import repositories as abstract
-from acupath.services.records import AdverseEvent, AuditEntry, SessionRecord
+from acupath.services.records import AdverseEvent, AuditEntry, AuditQuery, SessionRecord
 from acupath.storage.repositories.base import SqlRepository
 from acupath.storage.tables import AdverseEventRow, AuditRow, SessionRow
 
@@ -31,6 +31,10 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[SessionRecord]:
         return self.of_patient(SessionRow, clinic_id, patient_id, SessionRow.session_date, SessionRow.number)
 
+    def page_for_plan(self, clinic_id: str, plan_id: str, offset: int, limit: int) -> tuple[list[SessionRecord], int]:
+        query = select(SessionRow).where(SessionRow.clinic_id == clinic_id, SessionRow.plan_id == plan_id)
+        return self.paged(query, SessionRow.number, offset=offset, limit=limit)
+
 
 class SqlAdverseEventRepository(SqlRepository, abstract.AdverseEventRepository):
     """Adverse events in the database."""
@@ -41,6 +45,10 @@ class SqlAdverseEventRepository(SqlRepository, abstract.AdverseEventRepository):
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[AdverseEvent]:
         return self.of_patient(AdverseEventRow, clinic_id, patient_id, AdverseEventRow.occurred_on, AdverseEventRow.recorded_at)
+
+    def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[AdverseEvent], int]:
+        return self.of_patient_page(AdverseEventRow, clinic_id, patient_id, AdverseEventRow.occurred_on,
+                                    AdverseEventRow.recorded_at, AdverseEventRow.id, offset=offset, limit=limit)
 
 
 class SqlAuditLog(SqlRepository, abstract.AuditLog):
@@ -60,3 +68,15 @@ class SqlAuditLog(SqlRepository, abstract.AuditLog):
             query = query.where(AuditRow.patient_id == patient_id)
         rows = self.session.scalars(query.order_by(AuditRow.id).offset(offset).limit(limit))
         return [row.to_domain() for row in rows]
+
+    def search(self, clinic_id: str, query: AuditQuery, offset: int, limit: int) -> tuple[list[AuditEntry], int]:
+        statement = select(AuditRow).where(AuditRow.clinic_id == clinic_id)
+        for column, value in ((AuditRow.patient_id, query.patient_id), (AuditRow.user_id, query.user_id),
+                              (AuditRow.action, query.action)):
+            if value is not None:
+                statement = statement.where(column == value)
+        if query.since is not None:
+            statement = statement.where(AuditRow.at >= query.since)
+        if query.until is not None:
+            statement = statement.where(AuditRow.at < query.until)
+        return self.paged(statement, AuditRow.id.desc(), offset=offset, limit=limit)
