@@ -14,7 +14,7 @@ must be discontinued if the patient is not improving or is regressing"), ``medic
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from typing import Any, Protocol
 
@@ -86,9 +86,21 @@ class Progress:
 
     def to_dict(self) -> dict[str, Any]:
         """Return progress as JSON-ready data (dates as ISO strings)."""
-        data = asdict(self)
+        data: dict[str, Any] = _plain(self)
         data["last_session_date"] = self.last_session_date.isoformat() if self.last_session_date else None
         return data
+
+
+def _plain(value: Any) -> Any:
+    # What ``dataclasses.asdict`` returns, without its deep copy of every leaf value (the values here
+    # are numbers, strings and tuples, which need no copy); it was a tenth of a progress request.
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def _changes_at(
@@ -103,10 +115,12 @@ def _changes_at(
         if reassessment.session <= session:
             for instrument, answers in reassessment.questionnaires.items():
                 latest[instrument] = (reassessment.session, score(instrument, answers, kb=kb))
+            for instrument, total in reassessment.totals.items():
+                latest[instrument] = (reassessment.session, None if total is None else float(total))
     changes: list[InstrumentChange] = []
     for instrument, (at, followup) in latest.items():
         baseline = plan.baseline.get(instrument)
-        if baseline is None or (not isinstance(followup, float) and followup.total is None):
+        if baseline is None or followup is None or (not isinstance(followup, float) and followup.total is None):
             continue
         forward = classify_change(instrument, baseline, followup, kb=kb)
         backward = classify_change(instrument, followup, baseline, kb=kb)

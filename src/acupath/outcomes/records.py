@@ -34,11 +34,16 @@ class SessionRecord:
 
 @dataclass(frozen=True)
 class Reassessment:
-    """Questionnaires answered at a reassessment (``session`` is the session number it belongs to)."""
+    """Questionnaires answered at a reassessment (``session`` is the session number it belongs to).
+
+    ``questionnaires`` are answers still to be scored; ``totals`` are totals already scored (instrument
+    id to total, None when it could not be computed), as a clinic stores them when it records one.
+    """
 
     date: date
     session: int
     questionnaires: dict[str, dict[str, Any]] = field(default_factory=dict)
+    totals: dict[str, float | None] = field(default_factory=dict)
 
 
 def _date(value: Any, where: str) -> date:

@@ -14,7 +14,9 @@ from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.intakes import score_answers
 from acupath.services.patients import new_id
-from acupath.services.records import Reassessment, SessionRecord
+from acupath.services.plan_cache import parsed_plans
+from acupath.services.records import Reassessment
+from acupath.services.records.summaries import PlanHead, ReassessmentSummary, SessionSummary
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
 
@@ -62,7 +64,7 @@ def record_reassessment(
         return record
 
 
-def _session_of(reassessment: Reassessment, sessions: list[SessionRecord]) -> int:
+def _session_of(reassessment: ReassessmentSummary, sessions: list[SessionSummary]) -> int:
     # A reassessment without a session number belongs to the last session given on or before its date.
     if reassessment.session_number is not None:
         return reassessment.session_number
@@ -77,19 +79,34 @@ def get_progress(uow: AbstractUnitOfWork, actor: Actor, plan_id: str, kb: Knowle
     """
     with uow, audited(uow, actor, "progress.read", "plan", plan_id) as note:
         require_clinical(actor)
-        record = found(uow.plans.get(actor.clinic_id, plan_id), "plan", plan_id)
-        note.patient_id = record.patient_id
-        sessions = uow.sessions.list_for_plan(actor.clinic_id, plan_id)
-        reassessments = [r for r in uow.reassessments.list_for_patient(actor.clinic_id, record.patient_id)
+        head = found(uow.plans.head(actor.clinic_id, plan_id), "plan", plan_id)
+        note.patient_id = head.patient_id
+        plan = _parsed_plan(uow, actor.clinic_id, head)
+        sessions = uow.sessions.summaries(actor.clinic_id, plan_id)
+        reassessments = [r for r in uow.reassessments.summaries_for_patient(actor.clinic_id, head.patient_id)
                          if r.plan_id in (None, plan_id)]
+        # The scores stored when each reassessment was recorded (with the knowledge version that made
+        # them): progress reports what was measured then, and does not score the answers again.
         return outcomes.evaluate(
-            planning.Plan.from_dict(record.plan),
+            plan,
             tuple(outcomes.SessionRecord(number=s.number, date=s.session_date, pain_nrs_before=s.pain_before,
                                          pain_nrs_after=s.pain_after) for s in sessions),
             tuple(outcomes.Reassessment(date=r.assessed_on, session=_session_of(r, sessions),
-                                        questionnaires=r.answers) for r in reassessments),
+                                        totals={i: score.get("total") for i, score in r.scores.items()})
+                  for r in reassessments),
             kb,
         )
+
+
+def _parsed_plan(uow: AbstractUnitOfWork, clinic_id: str, head: PlanHead) -> planning.Plan:
+    # Parsing a plan document costs more than reading the rest of progress; a version's document never
+    # changes, so the parsed plan is kept by version (see ``plan_cache``). Raises ``NotFound`` if the plan
+    # went away between the two reads of this transaction (it cannot: plans are never deleted).
+    def load() -> planning.Plan:
+        record = found(uow.plans.get(clinic_id, head.id), "plan", head.id)
+        return planning.Plan.from_dict(record.plan)
+
+    return parsed_plans.get((clinic_id, head.id, head.version), load)
 
 
 def get_schedule(uow: AbstractUnitOfWork, actor: Actor, patient_id: str) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from acupath.services.records import (
     SessionRecord,
     User,
 )
+from acupath.services.records.summaries import PlanHead, ReassessmentSummary, SessionSummary
 
 
 class ClinicRepository(abc.ABC):
@@ -133,6 +134,14 @@ class PlanRepository(abc.ABC):
     def get(self, clinic_id: str, plan_id: str) -> PlanRecord | None:
         """Return the clinic's plan with its overrides, or None."""
 
+    def head(self, clinic_id: str, plan_id: str) -> PlanHead | None:
+        """Return the clinic's plan without its document and overrides, or None (stores do it faster)."""
+        plan = self.get(clinic_id, plan_id)
+        if plan is None:
+            return None
+        return PlanHead(id=plan.id, patient_id=plan.patient_id, screening_id=plan.screening_id,
+                        status=plan.status, version=plan.version)
+
     @abc.abstractmethod
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[PlanRecord]:
         """Return the patient's plans, oldest first."""
@@ -167,6 +176,15 @@ class SessionRepository(abc.ABC):
     @abc.abstractmethod
     def list_for_plan(self, clinic_id: str, plan_id: str) -> list[SessionRecord]:
         """Return the plan's sessions by number."""
+
+    def summaries(self, clinic_id: str, plan_id: str) -> list[SessionSummary]:
+        """Return the number, date and pain of the plan's sessions, by number (stores do it faster)."""
+        return [SessionSummary(number=s.number, session_date=s.session_date, pain_before=s.pain_before,
+                               pain_after=s.pain_after) for s in self.list_for_plan(clinic_id, plan_id)]
+
+    def next_number(self, clinic_id: str, plan_id: str) -> int:
+        """Return the number after the plan's highest session number (1 for none; stores do it faster)."""
+        return max((s.number for s in self.list_for_plan(clinic_id, plan_id)), default=0) + 1
 
     @abc.abstractmethod
     def page_for_plan(self, clinic_id: str, plan_id: str, offset: int, limit: int) -> tuple[list[SessionRecord], int]:
@@ -207,6 +225,12 @@ class ReassessmentRepository(abc.ABC):
     @abc.abstractmethod
     def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[Reassessment], int]:
         """Return one page of the patient's reassessments by date, and how many there are."""
+
+    def summaries_for_patient(self, clinic_id: str, patient_id: str) -> list[ReassessmentSummary]:
+        """Return the patient's reassessments by date without their answers (stores do it faster)."""
+        return [ReassessmentSummary(plan_id=r.plan_id, assessed_on=r.assessed_on,
+                                    session_number=r.session_number, scores=r.scores)
+                for r in self.list_for_patient(clinic_id, patient_id)]
 
 
 class AuditLog(abc.ABC):

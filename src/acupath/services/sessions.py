@@ -156,7 +156,7 @@ def record_session(
     """
     with uow, audited(uow, actor, "session.record", "session") as note:
         require_clinical(actor)
-        plan = found(uow.plans.get(actor.clinic_id, plan_id), "plan", plan_id)
+        plan = found(uow.plans.head(actor.clinic_id, plan_id), "plan", plan_id)
         note.patient_id = plan.patient_id
         form = parse(SessionInput, session)
         if plan.status != PlanStatus.ACTIVE.value:
@@ -164,13 +164,12 @@ def record_session(
         screening = found(uow.screenings.get(actor.clinic_id, plan.screening_id), "screening", plan.screening_id)
         name_points(form, kb)
         check_session_safety(screening.to_screening(), form, kb, form.session_date)
-        earlier = uow.sessions.list_for_plan(actor.clinic_id, plan_id)
         record = SessionRecord(
             id=new_id(),
             clinic_id=actor.clinic_id,
             patient_id=plan.patient_id,
             plan_id=plan.id,
-            number=form.number or (max((s.number for s in earlier), default=0) + 1),
+            number=form.number or uow.sessions.next_number(actor.clinic_id, plan_id),
             session_date=form.session_date,
             practitioner_id=actor.user_id,
             style=form.style,

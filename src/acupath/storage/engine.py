@@ -42,6 +42,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+    # pysqlite opens a transaction only before the first INSERT, UPDATE or DELETE (reads before it run
+    # on their own, as they always have here); make that BEGIN IMMEDIATE instead of a deferred BEGIN,
+    # so the transaction takes the write lock at once and a second writer waits for the busy timeout
+    # instead of failing with "database is locked" when its lock upgrade loses to a concurrent commit.
+    dbapi_connection.isolation_level = "IMMEDIATE"
 
 
 def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
@@ -49,11 +54,15 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     parsed = database_url(url)
     if parsed.get_backend_name() == "sqlite":
         # One server process serves requests from several threads; each connection is used by one
-        # thread at a time through the pool.
-        engine = create_engine(parsed, echo=echo, connect_args={"check_same_thread": False})
+        # thread at a time through the pool, which holds one for each of 16 concurrent requests.
+        engine = create_engine(parsed, echo=echo, connect_args={"check_same_thread": False},
+                               pool_size=16, max_overflow=16)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # 16 concurrent requests each hold a connection for their whole unit of work; the pool is sized
+    # so none waits for one. No pre-ping: it costs a round trip per request, and a connection the
+    # server dropped fails the one request that meets it (the pool then replaces it).
+    return create_engine(parsed, echo=echo, pool_size=20, max_overflow=20, pool_recycle=3600)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,21 @@ class SqlRepository:
             if not is_duplicate(error):
                 raise
             # The unit of work rolls the whole transaction back; nothing of it is kept.
+            raise Conflict(f"{what} conflicts with a stored record") from None
+
+    def insert(self, what: str, table: Any, values: dict[str, Any] | list[dict[str, Any]]) -> None:
+        """Insert one row (a dict) or many (a list of dicts) into ``table`` without the ORM.
+
+        Raises ``Conflict`` naming ``what`` for a duplicate; a broken reference propagates (see ``flush``).
+        """
+        try:
+            if isinstance(values, list):
+                self.session.execute(insert(table), values)
+            else:
+                self.session.execute(insert(table).values(values))
+        except IntegrityError as error:
+            if not is_duplicate(error):
+                raise
             raise Conflict(f"{what} conflicts with a stored record") from None
 
     def one(self, row_type: Any, clinic_id: str, record_id: str) -> Any:

@@ -7,6 +7,7 @@ from sqlalchemy import and_, select, update
 from acupath.errors import Conflict
 from acupath.services import repositories as abstract
 from acupath.services.records import IntakeRecord, PlanRecord, PlanRevision, Reassessment, ScreeningRecord
+from acupath.services.records.summaries import PlanHead, ReassessmentSummary
 from acupath.storage.repositories.base import SqlRepository
 from acupath.storage.tables import (
     IntakeRow,
@@ -59,6 +60,17 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
     def get(self, clinic_id: str, plan_id: str) -> PlanRecord | None:
         return self.one(PlanRow, clinic_id, plan_id)
 
+    def head(self, clinic_id: str, plan_id: str) -> PlanHead | None:
+        # Five short columns: neither the plan document (JSON) nor the overrides (a second query).
+        row = self.session.execute(
+            select(PlanRow.patient_id, PlanRow.screening_id, PlanRow.status, PlanRow.version)
+            .where(PlanRow.id == plan_id, PlanRow.clinic_id == clinic_id)
+        ).one_or_none()
+        if row is None:
+            return None
+        return PlanHead(id=plan_id, patient_id=row.patient_id, screening_id=row.screening_id,
+                        status=row.status, version=row.version)
+
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[PlanRecord]:
         return self.of_patient(PlanRow, clinic_id, patient_id, PlanRow.created_at, PlanRow.id)
 
@@ -109,3 +121,13 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
     def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[Reassessment], int]:
         return self.of_patient_page(ReassessmentRow, clinic_id, patient_id, ReassessmentRow.assessed_on,
                                     ReassessmentRow.recorded_at, ReassessmentRow.id, offset=offset, limit=limit)
+
+    def summaries_for_patient(self, clinic_id: str, patient_id: str) -> list[ReassessmentSummary]:
+        # The stored scores, not the answers: progress does not score them again.
+        rows = self.session.execute(
+            select(ReassessmentRow.plan_id, ReassessmentRow.assessed_on, ReassessmentRow.session_number,
+                   ReassessmentRow.scores)
+            .where(ReassessmentRow.clinic_id == clinic_id, ReassessmentRow.patient_id == patient_id)
+            .order_by(ReassessmentRow.assessed_on, ReassessmentRow.recorded_at)
+        )
+        return [ReassessmentSummary(plan_id=p, assessed_on=d, session_number=n, scores=s) for p, d, n, s in rows]

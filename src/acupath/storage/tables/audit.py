@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -48,6 +49,11 @@ class AuditRow(Base):
     @classmethod
     def from_domain(cls, e: AuditEntry) -> AuditRow:
         """Return a new row for the entry ``e``."""
-        return cls(at=e.at, clinic_id=e.clinic_id, user_id=e.user_id[:254], action=e.action,
-                   record_type=e.record_type, record_id=e.record_id, patient_id=e.patient_id,
-                   remote_address=e.remote_address[:64], outcome=e.outcome.value, detail=e.detail)
+        return cls(**cls.values_of(e))
+
+    @staticmethod
+    def values_of(e: AuditEntry) -> dict[str, Any]:
+        """Return the column values of a new row for the entry ``e`` (its id is the database's)."""
+        return {"at": e.at, "clinic_id": e.clinic_id, "user_id": e.user_id[:254], "action": e.action,
+                "record_type": e.record_type, "record_id": e.record_id, "patient_id": e.patient_id,
+                "remote_address": e.remote_address[:64], "outcome": e.outcome.value, "detail": e.detail}

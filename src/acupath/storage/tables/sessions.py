@@ -63,8 +63,14 @@ class SessionPointRow(Base):
     @classmethod
     def from_domain(cls, point: NeedlePoint, position: int) -> SessionPointRow:
         """Return a new row for ``point`` at ``position`` in the session's list."""
-        return cls(position=position, code=point.code, side=point.side, depth=point.depth, unit=point.unit,
-                   response_sought=point.response_sought, response_obtained=point.response_obtained)
+        return cls(**cls.values_of(point, position))
+
+    @staticmethod
+    def values_of(point: NeedlePoint, position: int) -> dict[str, Any]:
+        """Return the column values of ``point`` at ``position`` (without its id and session id)."""
+        return {"position": position, "code": point.code, "side": point.side, "depth": point.depth,
+                "unit": point.unit, "response_sought": point.response_sought,
+                "response_obtained": point.response_obtained}
 
 
 class SessionRow(Base):
@@ -138,11 +144,15 @@ class SessionRow(Base):
     @classmethod
     def from_domain(cls, s: SessionRecord) -> SessionRow:
         """Return a new row for the session ``s`` with its points."""
-        return cls(
+        return cls(**cls.values_of(s), points=[SessionPointRow.from_domain(p, i) for i, p in enumerate(s.points)])
+
+    @staticmethod
+    def values_of(s: SessionRecord) -> dict[str, Any]:
+        """Return the column values of the session ``s`` (its points are rows of ``session_points``)."""
+        return dict(
             id=s.id, clinic_id=s.clinic_id, patient_id=s.patient_id, plan_id=s.plan_id, number=s.number,
             session_date=s.session_date, practitioner_id=s.practitioner_id, style=s.style,
             rationale=s.rationale, individualisation=s.individualisation,
-            points=[SessionPointRow.from_domain(p, i) for i, p in enumerate(s.points)],
             stimulation_kind=s.stimulation.kind, ea_frequency_hz=s.stimulation.frequency_hz,
             ea_intensity_ma=s.stimulation.intensity_ma, ea_pulse_width_ms=s.stimulation.pulse_width_ms,
             ea_waveform=s.stimulation.waveform, ea_minutes=s.stimulation.minutes,
