@@ -9,6 +9,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from acupath.errors import InputError
+from acupath.storage.sqlite_writer import serialise_writers
 
 #: How long a SQLite writer waits for another writer's lock before failing, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -58,6 +59,7 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
         engine = create_engine(parsed, echo=echo, connect_args={"check_same_thread": False},
                                pool_size=16, max_overflow=16)
         event.listen(engine, "connect", _sqlite_pragmas)
+        serialise_writers(engine, SQLITE_BUSY_TIMEOUT_MS / 1000)
         return engine
     # 16 concurrent requests each hold a connection for their whole unit of work; the pool is sized
     # so none waits for one. No pre-ping: it costs a round trip per request, and a connection the

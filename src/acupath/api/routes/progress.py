@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from acupath.api.deps import ActorDep, KbDep, UowDep
 from acupath.api.paging import PageDep, page_body
+from acupath.api.responses import json_response
 from acupath.services import patient_records, progress
 from acupath.services.progress import ReassessmentInput
 
@@ -30,10 +31,10 @@ def list_reassessments(uow: UowDep, actor: ActorDep, patient_id: str, page: Page
                                                         limit=page.limit), asdict)
 
 
-@router.get("/plans/{plan_id}/progress", summary="Progress under a plan")
-def get_progress(uow: UowDep, actor: ActorDep, kb: KbDep, plan_id: str) -> dict[str, Any]:
+@router.get("/plans/{plan_id}/progress", summary="Progress under a plan", response_model=dict[str, Any])
+def get_progress(uow: UowDep, actor: ActorDep, kb: KbDep, plan_id: str) -> Response:
     """Return the plan's progress: trajectories, responder status and alerts (``outcomes.evaluate``)."""
-    return progress.get_progress(uow, actor, plan_id, kb).to_dict()
+    return json_response(progress.get_progress(uow, actor, plan_id, kb).to_dict())
 
 
 @router.get("/patients/{patient_id}/schedule", summary="A patient's schedule (every role)")

@@ -5,20 +5,23 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from acupath.api.deps import ActorDep, KbDep, UowDep
 from acupath.api.paging import PageDep, page_body
+from acupath.api.responses import json_response
 from acupath.services import patient_records, sessions
 from acupath.services.sessions import AdverseEventInput, SessionInput
 
 router = APIRouter(tags=["sessions and adverse events"])
 
 
-@router.post("/plans/{plan_id}/sessions", status_code=201, summary="Record a session under a plan")
-def record_session(uow: UowDep, actor: ActorDep, kb: KbDep, plan_id: str, session: SessionInput) -> dict[str, Any]:
+@router.post("/plans/{plan_id}/sessions", status_code=201, summary="Record a session under a plan",
+             response_model=dict[str, Any])
+def record_session(uow: UowDep, actor: ActorDep, kb: KbDep, plan_id: str, session: SessionInput) -> Response:
     """Return the stored session; 409 when it needles what a finding excludes without an override."""
-    return asdict(sessions.record_session(uow, actor, plan_id, session.model_dump(mode="json"), kb))
+    record = sessions.record_session(uow, actor, plan_id, session.model_dump(mode="json"), kb)
+    return json_response(asdict(record), status_code=201)
 
 
 @router.get("/plans/{plan_id}/sessions", summary="A plan's sessions, one page at a time")
