@@ -47,10 +47,8 @@ class SqlRepository:
         Raises ``Conflict`` naming ``what`` for a duplicate; a broken reference propagates (see ``flush``).
         """
         try:
-            if isinstance(values, list):
-                self.session.execute(insert(table), values)
-            else:
-                self.session.execute(insert(table).values(values))
+            # ``insert(table)`` with the values as parameters compiles once per table and set of columns.
+            self.session.execute(insert(table), values)
         except IntegrityError as error:
             if not is_duplicate(error):
                 raise

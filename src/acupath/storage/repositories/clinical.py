@@ -8,6 +8,7 @@ from acupath.errors import Conflict
 from acupath.services import repositories as abstract
 from acupath.services.records import IntakeRecord, PlanRecord, PlanRevision, Reassessment, ScreeningRecord
 from acupath.services.records.summaries import PlanHead, ReassessmentSummary
+from acupath.storage.repositories import statements
 from acupath.storage.repositories.base import SqlRepository
 from acupath.storage.tables import (
     IntakeRow,
@@ -62,10 +63,7 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
 
     def head(self, clinic_id: str, plan_id: str) -> PlanHead | None:
         # Five short columns: neither the plan document (JSON) nor the overrides (a second query).
-        row = self.session.execute(
-            select(PlanRow.patient_id, PlanRow.screening_id, PlanRow.status, PlanRow.version)
-            .where(PlanRow.id == plan_id, PlanRow.clinic_id == clinic_id)
-        ).one_or_none()
+        row = self.session.execute(statements.PLAN_HEAD, {"clinic_id": clinic_id, "plan_id": plan_id}).one_or_none()
         if row is None:
             return None
         return PlanHead(id=plan_id, patient_id=row.patient_id, screening_id=row.screening_id,
@@ -124,10 +122,6 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
 
     def summaries_for_patient(self, clinic_id: str, patient_id: str) -> list[ReassessmentSummary]:
         # The stored scores, not the answers: progress does not score them again.
-        rows = self.session.execute(
-            select(ReassessmentRow.plan_id, ReassessmentRow.assessed_on, ReassessmentRow.session_number,
-                   ReassessmentRow.scores)
-            .where(ReassessmentRow.clinic_id == clinic_id, ReassessmentRow.patient_id == patient_id)
-            .order_by(ReassessmentRow.assessed_on, ReassessmentRow.recorded_at)
-        )
+        rows = self.session.execute(statements.REASSESSMENT_SUMMARIES,
+                                    {"clinic_id": clinic_id, "patient_id": patient_id})
         return [ReassessmentSummary(plan_id=p, assessed_on=d, session_number=n, scores=s) for p, d, n, s in rows]

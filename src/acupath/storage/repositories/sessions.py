@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 
 from acupath.services import repositories as abstract
 from acupath.services.records import AdverseEvent, AuditEntry, AuditQuery, SessionRecord
 from acupath.services.records.summaries import SessionSummary
+from acupath.storage.repositories import statements
 from acupath.storage.repositories.base import SqlRepository
 from acupath.storage.tables import AdverseEventRow, AuditRow, SessionPointRow, SessionRow
 
@@ -44,20 +45,14 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
 
     def summaries(self, clinic_id: str, plan_id: str) -> list[SessionSummary]:
         # Four columns, no ORM objects and none of the needled points: progress reads nothing else.
-        rows = self.session.execute(
-            select(SessionRow.number, SessionRow.session_date, SessionRow.pain_before, SessionRow.pain_after)
-            .where(SessionRow.clinic_id == clinic_id, SessionRow.plan_id == plan_id)
-            .order_by(SessionRow.number)
-        )
+        rows = self.session.execute(statements.SESSION_SUMMARIES, {"clinic_id": clinic_id, "plan_id": plan_id})
         return [SessionSummary(number=n, session_date=d, pain_before=b, pain_after=a) for n, d, b, a in rows]
 
     def next_number(self, clinic_id: str, plan_id: str) -> int:
         # Answered from the unique (plan_id, number) index; a racing writer that takes the same number
         # first makes this insert a duplicate, which ``add`` turns into ``Conflict``.
-        highest = self.session.execute(
-            select(func.max(SessionRow.number))
-            .where(SessionRow.clinic_id == clinic_id, SessionRow.plan_id == plan_id)
-        ).scalar_one()
+        highest = self.session.execute(statements.LAST_SESSION_NUMBER,
+                                       {"clinic_id": clinic_id, "plan_id": plan_id}).scalar_one()
         return (highest or 0) + 1
 
 
@@ -82,7 +77,7 @@ class SqlAuditLog(SqlRepository, abstract.AuditLog):
     def add(self, entry: AuditEntry) -> None:
         # A plain INSERT in the unit of work's transaction: every request adds one, and the ORM's
         # unit-of-work bookkeeping for an object nobody reads again cost more than the insert itself.
-        result = self.session.execute(insert(AuditRow.__table__).values(AuditRow.values_of(entry)))
+        result = self.session.execute(statements.AUDIT_INSERT, AuditRow.values_of(entry))
         entry.id = result.inserted_primary_key[0]
 
     def list(

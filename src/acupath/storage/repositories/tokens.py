@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from acupath.services import repositories as abstract
 from acupath.services.records import RevokedToken
+from acupath.storage.repositories import statements
 from acupath.storage.repositories.base import SqlRepository
 from acupath.storage.tables import RevokedTokenRow
 
@@ -21,8 +22,8 @@ class SqlTokenRevocations(SqlRepository, abstract.TokenRevocations):
         self.session.flush()
 
     def is_revoked(self, token_id: str) -> bool:
-        found = self.session.scalar(select(RevokedTokenRow.token_id).where(RevokedTokenRow.token_id == token_id))
-        return found is not None
+        # Every authenticated request asks: a statement built once (see ``statements``).
+        return self.session.execute(statements.TOKEN_REVOKED, {"token_id": token_id}).first() is not None
 
     def purge(self, now: datetime) -> int:
         result = self.session.execute(delete(RevokedTokenRow).where(RevokedTokenRow.expires_at < now)
