@@ -42,7 +42,10 @@ class SqlScreeningRepository(SqlRepository, abstract.ScreeningRepository):
         self.flush(f"screening {screening.id}")
 
     def get(self, clinic_id: str, screening_id: str) -> ScreeningRecord | None:
-        return self.one(ScreeningRow, clinic_id, screening_id)
+        # Read by every session recorded (its safety check): a statement built once, no ORM object.
+        row = self.session.execute(statements.SCREENING,
+                                   {"clinic_id": clinic_id, "screening_id": screening_id}).one_or_none()
+        return ScreeningRecord(**row._mapping) if row is not None else None
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[ScreeningRecord]:
         return self.of_patient(ScreeningRow, clinic_id, patient_id, ScreeningRow.screened_at, ScreeningRow.id)

@@ -10,12 +10,24 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, func, insert, select
 
-from acupath.storage.tables import AuditRow, PlanRow, ReassessmentRow, RevokedTokenRow, SessionRow
+from acupath.storage.tables import (
+    AuditRow,
+    PlanRow,
+    ReassessmentRow,
+    RevokedTokenRow,
+    ScreeningRow,
+    SessionRow,
+)
 
 _plans = PlanRow.__table__.c
 _sessions = SessionRow.__table__.c
 _reassessments = ReassessmentRow.__table__.c
 _revoked = RevokedTokenRow.__table__.c
+
+#: A screening, every column (``clinic_id``, ``screening_id``); the names are ``ScreeningRecord``'s fields.
+SCREENING = select(ScreeningRow.__table__).where(
+    ScreeningRow.__table__.c.id == bindparam("screening_id"),
+    ScreeningRow.__table__.c.clinic_id == bindparam("clinic_id"))
 
 #: A plan's head (``clinic_id``, ``plan_id``).
 PLAN_HEAD = select(_plans.patient_id, _plans.screening_id, _plans.status, _plans.version).where(
