@@ -101,7 +101,7 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
     placed, omitted = place(merge(candidates), affected_sides(intake.pain.sites), constraints, technique)
     ashi, ashi_refused = place_ashi(protocol.ashi, intake.pain.sites, constraints, technique)
     ashi_needles = ashi.needles if ashi else 0
-    points, dropped = fit_budget(placed, programme.max_needles - ashi_needles)
+    points, dropped = fit_budget(placed, programme.max_needles - ashi_needles, reserved=ashi_needles)
     warnings: list[str] = []
     if ashi_refused:
         warnings.append(ashi_refused)
@@ -111,7 +111,8 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
     )
     warnings.extend(modality_warnings)
     if modality.heat == "warm_needle":
-        points = mark_warm_needle(points)
+        points, heat_warnings = mark_warm_needle(points, constraints)
+        warnings.extend(heat_warnings)
     if technique != "needle":
         points += _auricular(programme, constraints)
 

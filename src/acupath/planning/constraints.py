@@ -48,6 +48,10 @@ class AskedConstraints:
             verdict = self._pairs[(a, b)] = self.constraints.ea_pair_allowed(a, b)
         return verdict
 
+    def warm_needle_allowed_at(self, code: str) -> Any:
+        """Return ``PlanConstraints.warm_needle_allowed_at(code)`` (its answer depends on the point only)."""
+        return self.constraints.warm_needle_allowed_at(code)
+
     def point_cautions(self, code: str) -> tuple[str, ...]:
         """Return ``PlanConstraints.point_cautions(code)`` (remembered per knowledge base)."""
         cautions = self._cautions.get(code)

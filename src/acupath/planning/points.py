@@ -110,9 +110,12 @@ def place(
 
 
 def fit_budget(
-    planned: list[tuple[PlannedPoint, int]], maximum: int
+    planned: list[tuple[PlannedPoint, int]], maximum: int, reserved: int = 0
 ) -> tuple[list[PlannedPoint], list[OmittedPoint]]:
     """Return the points within ``maximum`` needles and those dropped for the budget.
+
+    ``reserved`` needles (the ashi points) are already taken from the session's budget, so the reason
+    given for a dropped point names the whole budget and the reserved share.
 
     Drops adjuncts first (highest priority number, latest listed first), then other points of
     priority 3 or more in the same order; never a point of priority 1-2.
@@ -134,17 +137,31 @@ def fit_budget(
         dropped.add(index)
         total -= point.needles
     kept = [p for i, (p, _) in enumerate(planned) if i not in dropped]
-    gone = [
-        OmittedPoint(planned[i][0].code, planned[i][0].side, f"needle budget ({maximum} per session)")
-        for i in sorted(dropped)
-    ]
+    budget = f"needle budget ({maximum + reserved} per session"
+    budget += f", {reserved} of them ashi)" if reserved else ")"
+    gone = [OmittedPoint(planned[i][0].code, planned[i][0].side, budget) for i in sorted(dropped)]
     return kept, gone
 
 
-def mark_warm_needle(points: list[PlannedPoint], local_only: bool = True) -> list[PlannedPoint]:
-    """Return the points with warm needle marked on the local points (seed 001: moxa on the handle)."""
-    return [replace(p, warm_needle=True) if (p.role == "local" or not local_only) else p
-            for p in points]
+def mark_warm_needle(
+    points: list[PlannedPoint], constraints: Any, local_only: bool = True
+) -> tuple[list[PlannedPoint], list[str]]:
+    """Return the points with warm needle marked on the local points (seed 001: moxa on the handle),
+    and a warning for each local point where the constraints refuse it (``moxibustion_caution``).
+    """
+    marked: list[PlannedPoint] = []
+    warnings: list[str] = []
+    for p in points:
+        if p.role != "local" and local_only:
+            marked.append(p)
+            continue
+        verdict = constraints.warm_needle_allowed_at(p.code)
+        if verdict:
+            marked.append(replace(p, warm_needle=True))
+        else:
+            marked.append(p)
+            warnings.append(f"warm needle not used at {p.code}: " + "; ".join(verdict.reasons))
+    return marked, warnings
 
 
 def place_ashi(

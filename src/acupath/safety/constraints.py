@@ -132,6 +132,18 @@ class PlanConstraints:
                 reasons += [f"{rule}: no points in {region}" for rule in rules]
         return _verdict(reasons)
 
+    def warm_needle_allowed_at(self, code: str) -> Verdict:
+        """Return whether moxa may burn on the handle of the needle at ``code``.
+
+        Refused at a point flagged ``moxibustion_caution`` in points.yaml (Deadman; CAM 1999: direct
+        moxibustion or warm needle only with a documented reason), or when warm needle is excluded.
+        """
+        reasons = list(self.modality_allowed("warm_needle").reasons)
+        point = self._point(code)
+        if point is not None and "moxibustion_caution" in point.safety_flags:
+            reasons.append(f"moxibustion_caution: moxibustion is traditionally avoided at {point.code}")
+        return _verdict(reasons)
+
     def ea_pair_allowed(self, a: Needle, b: Needle) -> Verdict:
         """Return whether an electrode pair may join needle ``a`` and needle ``b`` (each (code, side))."""
         reasons = list(self.modality_allowed("electro").reasons)

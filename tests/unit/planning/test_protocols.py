@@ -79,6 +79,22 @@ def test_knee_oa_cold_damp_gets_warm_needle_on_local_points(kb):
     assert violations(plan, screening, kb) == []
 
 
+def test_warm_needle_is_never_marked_on_a_moxibustion_caution_point_and_the_plan_says_so(kb):
+    plan, _ = _plan(kb, condition="knee_osteoarthritis", pattern="cold_damp", pain={"sites": ["left_knee"]})
+    bl40 = next(p for p in plan.points if p.code == "BL40")  # flagged moxibustion_caution in points.yaml
+    assert not bl40.warm_needle
+    assert any(w.startswith("warm needle not used at BL40: moxibustion_caution") for w in plan.warnings)
+    flagged = {p.code for p in kb.points.with_flag("moxibustion_caution")}
+    assert not {p.code for p in plan.points if p.warm_needle} & flagged
+
+
+def test_a_point_dropped_for_the_budget_names_the_whole_budget_and_the_ashi_share(kb):
+    plan, _ = _plan(kb, condition="fibromyalgia", pain={"widespread": True, "sites": ["upper_back"]})
+    dropped = [o.reason for o in plan.omitted_points if "budget" in o.reason]
+    assert dropped and all(r == "needle budget (20 per session, 2 of them ashi)" for r in dropped)
+    assert plan.needles_per_session <= 20
+
+
 def test_fibromyalgia_uses_ea_st36_li4_on_each_side_and_2_per_week_for_12_weeks(kb):
     plan, _ = _plan(kb, condition="fibromyalgia", pain={"widespread": True, "sites": []})
     assert plan.electroacupuncture.frequency_hz == "2/100"
