@@ -131,3 +131,28 @@ def test_intake_file_is_validated_and_printed(capsys) -> None:
     exit_code, out, _ = run(capsys, "intake", str(EXAMPLES / "safety_pregnancy_20_weeks.yaml"))
     assert exit_code == 0
     assert json.loads(out)["patient"]["pregnancy"] == {"pregnant": True, "weeks": 20}
+
+
+def test_intake_refuses_a_pattern_the_condition_does_not_have(capsys, tmp_path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text((EXAMPLES / "safety_pacemaker.yaml").read_text(encoding="utf-8") + "pattern: nope\n",
+                    encoding="utf-8")
+    err = one_line_error(capsys, "intake", str(path))
+    assert err.startswith("acupath: pattern: 'nope' is not a pattern of knee_osteoarthritis") and "cold_damp" in err
+
+
+@pytest.mark.parametrize("command", ["intake", "screen"])
+def test_a_bad_questionnaire_answer_is_named_once_by_instrument_and_item(capsys, tmp_path, command) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text((EXAMPLES / "safety_pacemaker.yaml").read_text(encoding="utf-8")
+                    + "questionnaires: {phq9: {q1: 5}}\n", encoding="utf-8")
+    err = one_line_error(capsys, command, str(path))
+    assert err.startswith("acupath: questionnaires.phq9.q1: answer 5 is not allowed"), err
+
+
+def test_an_unknown_questionnaire_is_named(capsys, tmp_path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text((EXAMPLES / "safety_pacemaker.yaml").read_text(encoding="utf-8")
+                    + "questionnaires: {phq10: {q1: 1}}\n", encoding="utf-8")
+    err = one_line_error(capsys, "intake", str(path))
+    assert err.startswith("acupath: questionnaires.phq10: unknown instrument 'phq10'") and "phq9" in err

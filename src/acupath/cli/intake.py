@@ -15,6 +15,9 @@ from acupath.assessment.intake import Intake, parse_intake
 from acupath.cli.files import read_data
 from acupath.cli.output import emit_json
 from acupath.errors import InputError
+from acupath.knowledge import load_knowledge
+from acupath.planning.protocol import protocol_for
+from acupath.safety.screening import default_scorer
 
 
 def read_intake(path: Path) -> Intake:
@@ -36,7 +39,15 @@ def intake(
         return
     if file is None:
         raise InputError("intake", "give an intake file or --schema")
-    emit_json(read_intake(file).model_dump(mode="json"))
+    checked = read_intake(file)
+    # What screen and plan would refuse is refused here too: the pattern and every questionnaire's
+    # answers are checked against the knowledge base (InputError naming the field, exit 2).
+    kb = load_knowledge()
+    protocol_for(kb, checked.condition).pattern(checked.pattern)
+    score_flags = default_scorer(kb)
+    for instrument, answers in checked.questionnaires.items():
+        score_flags(instrument, answers)
+    emit_json(checked.model_dump(mode="json"))
 
 
 def register(app: typer.Typer) -> None:

@@ -97,7 +97,14 @@ def default_scorer(kb: Any) -> FlagScorer:
         try:
             result = score(instrument, answers, kb=kb)
         except InputError as exc:
-            raise InputError(f"questionnaires.{instrument}.{exc.field}", exc.problem, exc.allowed) from None
+            # The scorer names ``<instrument>.<item>`` (or ``instrument`` when it is unknown).
+            if exc.field == "instrument":
+                field = instrument
+            elif exc.field.startswith(f"{instrument}."):
+                field = exc.field
+            else:
+                field = f"{instrument}.{exc.field}"
+            raise InputError(f"questionnaires.{field}", exc.problem, exc.allowed) from None
         return frozenset(result.flags)
 
     return score_flags
