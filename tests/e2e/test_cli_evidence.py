@@ -49,3 +49,24 @@ def test_forest_needs_per_study_data(capsys, tmp_path):
     entry = next(e for e in load_knowledge().evidence.entries if not e.studies)
     code, _, err = run(capsys, "evidence", "show", entry.id, "--forest", str(tmp_path / "f.png"))
     assert code == 2 and "no per-study data" in err
+
+
+def test_show_reanalyses_per_study_data_with_a_forest_plot(capsys, tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from acupath.cli import evidence as evidence_cli
+    from acupath.knowledge.schema.evidence import EvidenceEntry
+
+    tables = [(4, 119, 11, 128), (6, 300, 29, 274), (3, 228, 11, 209), (62, 13536, 248, 12619)]
+    entry = EvidenceEntry(id="bcg_four", claim="BCG vaccine lowers the risk of tuberculosis", seed="s",
+                          design="meta_analysis", measure="RR", condition="x", outcome="tuberculosis",
+                          status="verified", studies=[{"label": f"trial {i + 1}", "ai": a, "bi": b, "ci": c, "di": d}
+                                                      for i, (a, b, c, d) in enumerate(tables)])
+    kb = SimpleNamespace(evidence=SimpleNamespace(get=lambda _id: entry))
+    monkeypatch.setattr(evidence_cli, "load_knowledge", lambda: kb)
+    forest = tmp_path / "bcg.svg"
+    code, out, _ = run(capsys, "evidence", "show", "bcg_four", "--method", "DL", "--forest", str(forest))
+    assert code == 0 and "re-analysis (DL, k = 4)" in out and f"wrote {forest}" in out
+    assert "trial 4" in forest.read_text()
+    code, out, _ = run(capsys, "evidence", "show", "bcg_four", "--json")
+    assert code == 0 and json.loads(out)["reanalysis"]["k"] == 4

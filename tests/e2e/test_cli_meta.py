@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -107,4 +108,102 @@ def test_negative_sd_is_rejected(capsys, tmp_path):
     bad = tmp_path / "neg.csv"
     bad.write_text("m1i,sd1i,n1i,m2i,sd2i,n2i\n1,-1,10,2,1,10\n2,1,10,2,1,10\n")
     code, _, err = run(capsys, "meta", "analyze", str(bad), "--measure", "MD")
-    assert code == 2 and "sd1i: study 1 has a negative standard deviation" in err
+    assert code == 2 and err.strip() == (
+        "acupath: neg.csv: row 2, column sd1i: has a negative standard deviation (allowed: SD >= 0)")
+
+
+def test_events_above_arm_totals_name_row_and_column(capsys, tmp_path):
+    bad = tmp_path / "events.csv"
+    bad.write_text("study,ai,n1i,ci,n2i\nA,4,123,11,139\nB,12,10,2,12\n")
+    code, out, err = run(capsys, "meta", "analyze", str(bad), "--measure", "RR", "--method", "DL")
+    assert code == 2 and out == ""
+    assert err.strip() == "acupath: events.csv: row 3, column ai: has more events than participants (allowed: events <= totals)"
+
+
+def test_events_with_arm_totals_pool_like_the_2x2_cells(capsys, tmp_path):
+    totals = tmp_path / "totals.csv"
+    totals.write_text("study,ai,n1i,ci,n2i\n" + "".join(
+        f"{r['study']},{r['ai']},{int(r['ai']) + int(r['bi'])},{r['ci']},{int(r['ci']) + int(r['di'])}\n"
+        for r in csv.DictReader(BCG.open())))
+    code, out, _ = run(capsys, "meta", "analyze", str(totals), "--measure", "RR", "--method", "DL", "--json")
+    assert code == 0 and json.loads(out)["estimate"] == pytest.approx(PINS["bcg_RR_DL_z"]["values"]["beta"], rel=1e-10)
+
+
+def test_one_study_is_refused_where_the_method_needs_two(capsys, tmp_path):
+    one = tmp_path / "one.csv"
+    one.write_text("study,ai,bi,ci,di\nA,4,119,11,128\n")
+    code, _, err = run(capsys, "meta", "analyze", str(one), "--measure", "OR", "--method", "REML")
+    assert code == 2 and err.strip() == "acupath: k: the REML estimator needs at least 2 studies (allowed: k >= 2)"
+
+
+def test_knha_meta_regression_json_still_names_qm(capsys):
+    code, out, _ = run(capsys, "meta", "analyze", str(BCG), "--measure", "RR", "--method", "REML", "--knha",
+                       "--mods", "ablat", "--json")
+    data, exp = json.loads(out), PINS["bcg_metareg_ablat_REML_knha"]["values"]
+    assert code == 0 and data["qm_test"] == "F" and data["QM"] == pytest.approx(exp["QM"], rel=1e-6)
+
+
+def test_mantel_haenszel_subgroups_as_in_the_readme(capsys):
+    code, out, _ = run(capsys, "meta", "analyze", str(BCG), "--measure", "RR", "--method", "MH", "--by", "alloc",
+                       "--json")
+    data, exp = json.loads(out), PINS["bcg_subgroups_alloc_MH_RR"]["values"]
+    assert code == 0 and [data["subgroups"][g]["estimate"] for g in exp["groups"]] == pytest.approx(exp["estimate"])
+    assert data["test_for_subgroup_differences"]["q"] == pytest.approx(exp["Q_between"], rel=1e-10)
+    code, out, _ = run(capsys, "meta", "analyze", str(BCG), "--measure", "RR", "--method", "MH", "--by", "alloc")
+    assert code == 0 and "Test for subgroup differences: Q(df = 2) = 14.7798, p < 0.001" in out
+
+
+def test_double_zero_table_is_not_estimable_in_the_mh_forest_plot(capsys, tmp_path):
+    zero = tmp_path / "zero.csv"
+    zero.write_text("study,ai,bi,ci,di\nA,0,20,3,17\nB,2,18,5,15\nC,0,25,0,25\nD,4,16,0,20\nE,7,13,9,11\n"
+                    "F,1,30,6,25\n")
+    forest = tmp_path / "forest.svg"
+    code, out, _ = run(capsys, "meta", "analyze", str(zero), "--measure", "RR", "--method", "MH", "--json",
+                       "--forest", str(forest))
+    data, exp = json.loads(out), PINS["zero_MH_RR"]["values"]
+    assert code == 0 and [data["estimate"], data["q"]] == pytest.approx([exp["beta"], exp["QE"]], rel=1e-10)
+    assert len(data["weights"]) == 6 and "not estimable" in forest.read_text()
+
+
+def test_diagnostics_reproduce_metafor(capsys):
+    code, out, _ = run(capsys, "meta", "analyze", str(BCG), "--measure", "RR", "--method", "REML", "--json",
+                       "--leave1out", "--cumulative", "--order", "year", "--influence", "--bias")
+    data = json.loads(out)
+    assert code == 0
+    l1 = PINS["bcg_leave1out_REML"]["values"]
+    assert [r["estimate"] for r in data["leave1out"]] == pytest.approx(l1["estimate"], rel=1e-6)
+    assert [r["q"] for r in data["leave1out"]] == pytest.approx(l1["Q"], rel=1e-10)
+    assert data["leave1out"][0]["study"] == "Aronson 1948"
+    cu = PINS["bcg_cumul_REML_year"]["values"]
+    assert [r["estimate"] for r in data["cumulative"]] == pytest.approx(cu["estimate"], rel=1e-6)
+    assert [r["i2"] for r in data["cumulative"]] == pytest.approx(cu["I2"], rel=1e-6, abs=1e-12)
+    inf = PINS["bcg_influence_REML"]["values"]
+    assert [r["cook_d"] for r in data["influence"]] == pytest.approx(inf["cook_d"], rel=1e-6)
+    assert [r["dfbetas"]["intrcpt"] for r in data["influence"]] == pytest.approx(inf["dfbetas"], rel=1e-6)
+    eg, rk, tf = (PINS[k]["values"] for k in ("bcg_regtest", "bcg_ranktest", "bcg_trimfill_REML"))
+    bias = data["bias"]
+    assert bias["egger"]["stat"] == pytest.approx(eg["rma_zval"], rel=1e-6)
+    assert bias["rank_correlation"]["pval"] == pytest.approx(rk["pval"], rel=1e-10)
+    assert bias["trimfill"]["k0"] == tf["k0"] and bias["trimfill"]["side"] == tf["side"]
+    assert bias["trimfill"]["estimate"] == pytest.approx(tf["beta"], rel=1e-6)
+
+
+def test_diagnostics_print_tables(capsys, tmp_path):
+    funnel = tmp_path / "funnel.png"
+    code, out, _ = run(capsys, "meta", "analyze", str(BCG), "--measure", "RR", "--method", "DL", "--knha",
+                       "--leave1out", "--cumulative", "--influence", "--bias", "--funnel", str(funnel))
+    assert code == 0 and funnel.read_bytes()[:4] == b"\x89PNG"
+    for heading in ("Leave-one-out (row = study omitted):", "Cumulative meta-analysis (studies added in order of "
+                    "the file):", "Influence diagnostics:", "Egger's regression test", "Rank correlation test",
+                    "Trim-and-fill:"):
+        assert heading in out
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["--method", "MH", "--leave1out"], "--leave1out: diagnostics refit inverse-variance models, not MH"),
+    (["--order", "year"], "--order: orders the cumulative meta-analysis; add --cumulative"),
+    (["--cumulative", "--order", "alloc"], "row 2, column alloc: 'random' is not a number"),
+])
+def test_diagnostics_refuse_what_does_not_apply(capsys, argv, needle):
+    code, _, err = run(capsys, "meta", "analyze", str(BCG), "--measure", "RR", *argv)
+    assert code == 2 and needle in err and err.count("\n") == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +24,19 @@ from acupath.evidence.effect_sizes import (
     MEASURES,
     EffectSizes,
     binary_effect_sizes,
+    cells_from_totals,
     continuous_effect_sizes,
     generic_effect_sizes,
 )
 from acupath.evidence.random_effects import meta_analysis
 from acupath.evidence.regression import meta_regression
-from acupath.evidence.results import MetaResult, RegressionResult
-from acupath.evidence.subgroups import subgroup_analysis
+from acupath.evidence.results import MetaResult, RegressionResult, SubgroupResult
+from acupath.evidence.subgroups import subgroup_analysis, subgroup_differences
 from acupath.reports.forest import RATIO_MEASURES, forest_plot, format_p
 from acupath.reports.funnel import funnel_plot
 
 METHODS = ("FE", "DL", "HE", "SJ", "ML", "REML", "PM", "EB", "MH", "PETO")
+STUDY_PROBLEM = re.compile(r"study (\d+) (.+)")
 COLUMNS = {"GEN": ("yi", "vi"), "binary": ("ai", "bi", "ci", "di"),
            "continuous": ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i")}
 
@@ -48,6 +51,12 @@ class StudyTable:
         self.rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
         if not self.rows:
             raise InputError(self.name, "has no study rows", "a header line and one row per study")
+
+    def select(self, indices: list[int]) -> StudyTable:
+        """Return a table of the rows at ``indices`` (same file name and header)."""
+        part = object.__new__(StudyTable)
+        part.name, part.header, part.rows = self.name, self.header, [self.rows[i] for i in indices]
+        return part
 
     def need(self, column: str, why: str) -> None:
         """Raise InputError when ``column`` is absent."""
@@ -75,15 +84,36 @@ class StudyTable:
         return [row[column] for row in self.rows]
 
 
+def _at_row(table: StudyTable, exc: InputError) -> InputError:
+    """Name the file row of a study the domain refused ("sd1i: study 2 ..." -> "f.csv: row 3, column sd1i")."""
+    found = STUDY_PROBLEM.fullmatch(exc.problem)
+    if found is None:
+        return exc
+    return InputError(f"{table.name}: row {int(found[1]) + 1}, column {exc.field}", found[2], exc.allowed)
+
+
+def _cells(table: StudyTable, measure: str) -> dict[str, np.ndarray]:
+    """The 2x2 cells: columns ai, bi, ci, di, or events ai, ci with arm totals n1i, n2i."""
+    why = f"measure {measure}"
+    if "bi" not in table.header and "di" not in table.header and {"n1i", "n2i"} <= set(table.header):
+        a, b, c, d = cells_from_totals(table.numbers("ai", why), table.numbers("n1i", why),
+                                       table.numbers("ci", why), table.numbers("n2i", why))
+        return {"ai": a, "bi": b, "ci": c, "di": d}
+    return {c: table.numbers(c, why) for c in COLUMNS["binary"]}
+
+
 def _effect_sizes(table: StudyTable, measure: str) -> tuple[EffectSizes, dict[str, np.ndarray]]:
-    if measure == "GEN":
-        cols = {c: table.numbers(c, "measure GEN") for c in COLUMNS["GEN"]}
-        return generic_effect_sizes(cols["yi"], cols["vi"]), cols
-    if measure in ("RR", "OR", "RD"):
-        cols = {c: table.numbers(c, f"measure {measure}") for c in COLUMNS["binary"]}
-        return binary_effect_sizes(measure, **cols), cols
-    cols = {c: table.numbers(c, f"measure {measure}") for c in COLUMNS["continuous"]}
-    return continuous_effect_sizes(measure, **cols), cols
+    try:
+        if measure == "GEN":
+            cols = {c: table.numbers(c, "measure GEN") for c in COLUMNS["GEN"]}
+            return generic_effect_sizes(cols["yi"], cols["vi"]), cols
+        if measure in ("RR", "OR", "RD"):
+            cols = _cells(table, measure)
+            return binary_effect_sizes(measure, **cols), cols
+        cols = {c: table.numbers(c, f"measure {measure}") for c in COLUMNS["continuous"]}
+        return continuous_effect_sizes(measure, **cols), cols
+    except InputError as exc:
+        raise _at_row(table, exc) from None
 
 
 def _transformed(result: MetaResult) -> dict[str, float]:
@@ -149,9 +179,55 @@ def _human_regression(res: RegressionResult) -> str:
     return "\n".join(lines)
 
 
+def _by_groups(table: StudyTable, by: str, measure: str, method: str, test: str,
+               labels: list[str]) -> SubgroupResult:
+    """Subgroups by column ``by``: inverse-variance methods refit τ² per subgroup; MH and Peto pool each
+    subgroup's tables the same way; then the test for subgroup differences."""
+    groups = table.texts(by)
+    if method in ("MH", "PETO"):
+        results = {}
+        for name in dict.fromkeys(groups):
+            idx = [i for i, g in enumerate(groups) if g == name]
+            results[name] = _pooled(table.select(idx), measure, method, test, [labels[i] for i in idx])
+        return subgroup_differences(results)
+    es, _ = _effect_sizes(table, measure)
+    return subgroup_analysis(es.yi, es.vi, groups, method, test=test, measure=measure, labels=labels)
+
+
+def _diagnostics(table: StudyTable, measure: str, method: str, test: str, labels: list[str],
+                 mod_cols: list[str], asked: dict[str, Any]) -> tuple[dict[str, Any], list[str], Any]:
+    """Run the diagnostics asked for; return their JSON parts, their tables and the trim-and-fill."""
+    from acupath.cli import meta_diagnostics as diag
+
+    if method in ("MH", "PETO"):
+        flag = next(f"--{name}" for name, on in asked.items() if on and name != "order")
+        raise InputError(flag, f"diagnostics refit inverse-variance models, not {method}", METHODS[:8])
+    es, _ = _effect_sizes(table, measure)
+    payload: dict[str, Any] = {}
+    texts: list[str] = []
+    tf = None
+    if asked["leave1out"]:
+        payload["leave1out"], text = diag.leave1out_report(es.yi, es.vi, labels, method, test)
+        texts.append(text)
+    if asked["cumulative"]:
+        order_col = asked["order"]
+        order = table.numbers(order_col, "--order") if order_col else None
+        payload["cumulative"], text = diag.cumulative_report(es.yi, es.vi, labels, method, test, order, order_col)
+        texts.append(text)
+    if asked["influence"]:
+        x = np.column_stack([table.numbers(c, "--mods") for c in mod_cols]) if mod_cols else None
+        payload["influence"], text = diag.influence_report(es.yi, es.vi, labels, method, x, ["intrcpt", *mod_cols])
+        texts.append(text)
+    if asked["bias"]:
+        payload["bias"], text, tf = diag.bias_report(es.yi, es.vi, method, test)
+        texts.append(text)
+    return payload, texts, tf
+
+
 def run_analysis(
     file: Path, measure: str, method: str, knha: bool, mods: list[str] | None, by: str | None,
-    as_json: bool, forest: Path | None, funnel: Path | None,
+    as_json: bool, forest: Path | None, funnel: Path | None, *, leave1out: bool = False,
+    cumulative: bool = False, order: str | None = None, influence: bool = False, bias: bool = False,
 ) -> None:
     """Run ``acupath meta analyze`` and print its result.
 
@@ -163,6 +239,8 @@ def run_analysis(
         raise InputError("--measure", f"unknown measure {measure!r}", MEASURES)
     if method not in METHODS:
         raise InputError("--method", f"unknown method {method!r}", METHODS)
+    if order and not cumulative:
+        raise InputError("--order", "orders the cumulative meta-analysis; add --cumulative")
     test = "knha" if knha else "z"
     table = StudyTable(file)
     labels = table.texts("study") if "study" in table.header else [f"Study {i + 1}" for i in range(len(table.rows))]
@@ -182,20 +260,24 @@ def run_analysis(
         payload = {"k": reg.k, **reg.to_dict(), "pooled_without_moderators": payload}
         text = _human_regression(reg)
     if by:
-        if method in ("MH", "PETO"):
-            raise InputError("--by", f"subgroups are pooled with inverse-variance methods, not {method}", METHODS[:8])
-        es, _ = _effect_sizes(table, measure)
-        sub = subgroup_analysis(es.yi, es.vi, table.texts(by), method, test=test, measure=measure, labels=labels)
+        sub = _by_groups(table, by, measure, method, test, labels)
         payload.update(sub.to_dict())
         text += "\n\nSubgroups by " + by + ":\n" + "\n".join(
             f"  {name}: k = {r.k}, estimate {r.estimate:.4f} [{r.ci_lb:.4f}, {r.ci_ub:.4f}], tau^2 = {r.tau2:.4f}"
             for name, r in sub.groups.items())
         text += (f"\nTest for subgroup differences: Q(df = {sub.q_between_df}) = {sub.q_between:.4f}, "
                  f"{format_p(sub.q_between_pval)}")
+    asked = {"leave1out": leave1out, "cumulative": cumulative, "order": order, "influence": influence, "bias": bias}
+    trim = None
+    if leave1out or cumulative or influence or bias:
+        extra, texts, trim = _diagnostics(table, measure, method, test, labels, mod_cols, asked)
+        payload.update(extra)
+        text += "".join("\n\n" + t for t in texts)
     if forest:
         payload["forest"] = str(forest_plot(pooled, forest))
     if funnel:
-        payload["funnel"] = str(funnel_plot(pooled, funnel))
+        filled = (trim.filled_yi, trim.filled_vi) if trim is not None else None
+        payload["funnel"] = str(funnel_plot(pooled, funnel, filled=filled))
     if as_json:
         emit_json(payload)
     else:

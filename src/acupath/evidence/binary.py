@@ -3,7 +3,11 @@
 Formulas: meta-analysis.md §3.7. The pooled estimate uses the raw cells (no continuity correction,
 metafor ``add=c(1/2, 0), to=c("only0", "none")``); heterogeneity uses the per-study escalc values
 with 1/2 added to tables with a zero cell and double-zero tables dropped (``drop00=TRUE``):
-Q = Σwᵢ(yᵢ − θ̂)², wᵢ = 1/vᵢ, df = k_y − 1, I² = 100·max(0, (Q − df)/Q), H² = Q/df.
+Q = Σwᵢ(yᵢ − θ̂)², wᵢ = 1/vᵢ, df = k_y − 1, I² = 100·max(0, (Q − df)/Q), H² = Q/df (with k_y ≤ 1:
+Q = 0, p = 1, I² = 0, H² = 1, as metafor). Peto's Q uses the raw cells instead (metafor ``rma.peto``):
+Q = max(0, Σ(Oᵢ − Eᵢ)²/Vᵢ − (Σ(Oᵢ − Eᵢ))²/ΣVᵢ) over the tables with Vᵢ > 0, on k_y − 1 df.
+The result's per-study ``yi``/``vi`` hold every table in input order, NaN for a dropped double-zero
+table, so that labels and weights stay aligned with the input rows.
 """
 
 from __future__ import annotations
@@ -20,15 +24,30 @@ from acupath.evidence.results import Heterogeneity, MetaResult
 MH_MEASURES = ("OR", "RR", "RD")
 
 
-def _heterogeneity(yi: np.ndarray, vi: np.ndarray, theta: float) -> Heterogeneity:
+def _heterogeneity(yi: np.ndarray, vi: np.ndarray, theta: float, q: float | None = None) -> Heterogeneity:
+    """Q, I², H² over the tables with an effect size; ``q`` overrides the inverse-variance Q (Peto)."""
     w = 1 / vi
-    q = float(np.sum(w * (yi - theta) ** 2))
     df = yi.size - 1
+    if df < 1:  # metafor: with at most one informative table Q = 0, p = 1, I² = 0, H² = 1
+        return Heterogeneity(q=0.0, q_df=max(df, 0), q_pval=1.0, i2=0.0, h2=1.0, vt=float("nan"))
+    if q is None:
+        q = float(np.sum(w * (yi - theta) ** 2))
     sw = w.sum()
-    vt = df * sw / (sw**2 - np.sum(w**2)) if df > 0 else float("nan")
+    vt = df * sw / (sw**2 - np.sum(w**2))
     i2 = 100 * max(0.0, (q - df) / q) if q > 0 else 0.0
-    return Heterogeneity(q=q, q_df=df, q_pval=float(stats.chi2.sf(q, df)) if df > 0 else float("nan"),
-                         i2=i2, h2=q / df if df > 0 else float("nan"), vt=vt)
+    return Heterogeneity(q=q, q_df=df, q_pval=float(stats.chi2.sf(q, df)), i2=i2, h2=q / df, vt=vt)
+
+
+def _per_table(measure: str, a: np.ndarray, b: np.ndarray, c: np.ndarray,
+               d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return (yi, vi) of the kept tables (double-zero dropped) and the same over every table (NaN
+    where dropped), for heterogeneity and for display."""
+    es = binary_effect_sizes(measure, a, b, c, d, drop00=True)
+    full_y, full_v = np.full(a.size, np.nan), np.full(a.size, np.nan)
+    keep = np.ones(a.size, dtype=bool)
+    keep[list(es.dropped)] = False
+    full_y[keep], full_v[keep] = es.yi, es.vi
+    return es.yi, es.vi, full_y, full_v
 
 
 def _result(method: str, measure: str, est: float, se: float, level: float, het: Heterogeneity,
@@ -105,9 +124,9 @@ def mantel_haenszel(
         gr85 = np.sum((a * b * n2**3 + c * d * n1**3) / (n1 * n2 * n**2)) / sw**2
         extra = {"se_greenland_robins_1985": float(np.sqrt(gr85))}
         weights = w_i
-    es = binary_effect_sizes(measure, a, b, c, d, drop00=True)
-    het = _heterogeneity(es.yi, es.vi, est)
-    return _result("MH", measure, est, float(np.sqrt(var)), level, het, es.yi, es.vi,
+    yi, vi, full_y, full_v = _per_table(measure, a, b, c, d)
+    het = _heterogeneity(yi, vi, est)
+    return _result("MH", measure, est, float(np.sqrt(var)), level, het, full_y, full_v,
                    100 * weights / weights.sum(), labels, extra)
 
 
@@ -139,6 +158,8 @@ def peto(
     o_minus_e = a - events * n1 / n
     est = float(o_minus_e.sum() / var_i.sum())
     se = float(1 / np.sqrt(var_i.sum()))
-    es = binary_effect_sizes("PETO", a, b, c, d, drop00=True)
-    het = _heterogeneity(es.yi, es.vi, est)
-    return _result("PETO", "OR", est, se, level, het, es.yi, es.vi, 100 * var_i / var_i.sum(), labels, {})
+    yi, vi, full_y, full_v = _per_table("PETO", a, b, c, d)
+    info = var_i > 0
+    q = max(0.0, float(np.sum(o_minus_e[info] ** 2 / var_i[info]) - o_minus_e.sum() ** 2 / var_i.sum()))
+    het = _heterogeneity(yi, vi, est, q=q)
+    return _result("PETO", "OR", est, se, level, het, full_y, full_v, 100 * var_i / var_i.sum(), labels, {})

@@ -9,14 +9,14 @@ from typing import Any
 import numpy as np
 
 
-def _clean(value: Any) -> Any:
+def json_ready(value: Any) -> Any:
     """Turn numpy scalars/arrays into JSON-ready Python values (NaN → None)."""
     if isinstance(value, np.ndarray):
-        return [_clean(x) for x in value.tolist()]
+        return [json_ready(x) for x in value.tolist()]
     if isinstance(value, (list, tuple)):
-        return [_clean(x) for x in value]
+        return [json_ready(x) for x in value]
     if isinstance(value, dict):
-        return {k: _clean(x) for k, x in value.items()}
+        return {k: json_ready(x) for k, x in value.items()}
     if isinstance(value, (np.floating, float)):
         f = float(value)
         return None if math.isnan(f) else f
@@ -96,7 +96,7 @@ class MetaResult:
             "weights": self.weights,
         })
         out.update(self.extra)
-        return _clean(out)
+        return json_ready(out)
 
 
 @dataclass(frozen=True)
@@ -145,12 +145,13 @@ class RegressionResult:
         return self.heterogeneity.tau2
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict: coefficients, QM, residual heterogeneity (QE) and R²."""
+        """Return a JSON-ready dict: coefficients, QM (a χ² or, with ``qm_test == "F"``, an F statistic,
+        as metafor's ``QM``), residual heterogeneity (QE) and R²."""
         h = self.heterogeneity
-        return _clean({
+        return json_ready({
             "method": self.method, "measure": self.measure, "test": self.test, "k": self.k,
             "coefficients": [asdict(c) for c in self.coefficients],
-            ("QM" if self.dist == "z" else "QM_F"): self.qm, "qm_df": self.qm_df,
+            "QM": self.qm, "qm_test": "chisq" if self.dist == "z" else "F", "qm_df": self.qm_df,
             **({"qm_ddf": self.qm_ddf} if self.dist == "t" else {}), "qm_pval": self.qm_pval,
             "tau2": h.tau2, "se_tau2": h.se_tau2, "tau2_ci_lb": h.tau2_ci_lb, "tau2_ci_ub": h.tau2_ci_ub,
             "i2": h.i2, "h2": h.h2, "r2": self.r2, "q": h.q, "q_df": h.q_df, "q_pval": h.q_pval,
@@ -168,7 +169,7 @@ class SubgroupResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict with one pooled result per subgroup and the between-group test."""
-        return _clean({
+        return json_ready({
             "subgroups": {name: r.to_dict() for name, r in self.groups.items()},
             "test_for_subgroup_differences": {
                 "q": self.q_between, "df": self.q_between_df, "pval": self.q_between_pval,

@@ -4,6 +4,8 @@ Layout as in Cochrane/RevMan and metafor ``forest()``: one row per study with it
 sized by its weight and its CI; the pooled diamond; the prediction interval as a bar under the
 diamond; columns for weight and "estimate [95% CI]"; a heterogeneity line (τ², I², H², Q) and the
 test for the overall effect. Ratio measures are drawn on a log axis with back-transformed labels.
+A study without an effect size (NaN, e.g. a double-zero table under Mantel-Haenszel) is listed as
+"not estimable", as RevMan does.
 """
 
 from __future__ import annotations
@@ -61,8 +63,11 @@ def forest_plot(result: MetaResult, path: str | Path, *, title: str | None = Non
     lo, hi = result.yi - crit * np.sqrt(result.vi), result.yi + crit * np.sqrt(result.vi)
     weights = np.asarray(result.weights) if result.weights.size == k else np.full(k, np.nan)
     rows = k + 4
-    fig = Figure(figsize=(10, 0.32 * rows + 1.6))
-    ax = fig.add_axes((0.30, 0.16, 0.40, 0.74))
+    height = 0.32 * rows + 1.6
+    fig = Figure(figsize=(10, height))
+    # fixed margins in inches so that axis labels and the footer never overlap, however few the studies
+    bottom, top = 1.15 / height, 0.7 / height
+    ax = fig.add_axes((0.30, bottom, 0.40, 1 - bottom - top))
     y_pos = np.arange(k, 0, -1) + 2.0
     finite = np.concatenate([lo, hi, [result.ci_lb, result.ci_ub]])
     if not math.isnan(result.pi_lb) and result.tau2 > 0:
@@ -92,7 +97,10 @@ def forest_plot(result: MetaResult, path: str | Path, *, title: str | None = Non
         ax.spines[side].set_visible(False)
     label = MEASURE_LABELS.get("RR" if result.method == "PETO" else result.measure, "Effect size")
     if ratio:
-        ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20) if xlim[0] <= math.log(t) <= xlim[1]]
+        ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+                 if xlim[0] <= math.log(t) <= xlim[1]]
+        if len(ticks) > 9:  # a wide axis: fewer labels so that they do not run into each other
+            ticks = [t for t in ticks if t in (0.01, 0.1, 0.5, 1, 2, 10, 100)]
         ax.set_xticks([math.log(t) for t in ticks], [f"{t:g}" for t in ticks])
         label += " (log scale)"
     ax.set_xlabel(label, fontsize=9)
@@ -105,7 +113,8 @@ def forest_plot(result: MetaResult, path: str | Path, *, title: str | None = Non
     for yp, name, est, lb, ub, w in zip(y_pos, labels, result.yi, lo, hi, weights, strict=True):
         ax.text(-0.72, yp, name[:40], **text_kw)
         ax.text(1.04, yp, f"{w:.1f}%" if np.isfinite(w) else "", **text_kw)
-        ax.text(1.22, yp, f"{_fmt(est, ratio)} [{_fmt(lb, ratio)}, {_fmt(ub, ratio)}]", **text_kw)
+        ci_text = f"{_fmt(est, ratio)} [{_fmt(lb, ratio)}, {_fmt(ub, ratio)}]" if np.isfinite(est) else "not estimable"
+        ax.text(1.22, yp, ci_text, **text_kw)
     model = "Common-effect model" if result.method in ("FE", "EE", "MH", "PETO") else f"Random-effects model ({result.method})"
     if result.test != "z":
         model += ", Knapp-Hartung"
@@ -121,8 +130,8 @@ def forest_plot(result: MetaResult, path: str | Path, *, title: str | None = Non
            f"Q = {h.q:.2f}, df = {h.q_df} ({format_p(h.q_pval)})")
     stat = "z" if result.dist == "z" else f"t({result.df:g})"
     overall = f"Test for overall effect: {stat} = {result.stat:.2f} ({format_p(result.pval)})"
-    fig.text(0.02, 0.06, het, fontsize=8.5)
-    fig.text(0.02, 0.025, overall, fontsize=8.5)
+    fig.text(0.02, 0.36 / height, het, fontsize=8.5)
+    fig.text(0.02, 0.12 / height, overall, fontsize=8.5)
     if title:
         fig.suptitle(title, fontsize=11, fontweight="bold", x=0.02, ha="left")
     out.parent.mkdir(parents=True, exist_ok=True)

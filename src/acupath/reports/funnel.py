@@ -21,7 +21,8 @@ def funnel_plot(result: MetaResult, path: str | Path, *, title: str | None = Non
         InputError: unsupported output format.
     """
     out = output_path(path)
-    se = np.sqrt(result.vi)
+    shown = np.isfinite(result.yi) & np.isfinite(result.vi)  # a not-estimable study has no point
+    yi, se = result.yi[shown], np.sqrt(result.vi[shown])
     top = float(se.max()) * 1.05 if se.size else 1.0
     grid = np.linspace(0, top, 100)
     crit = 1.959963984540054
@@ -31,7 +32,7 @@ def funnel_plot(result: MetaResult, path: str | Path, *, title: str | None = Non
     ax.plot(result.estimate - crit * grid, grid, color="#555555", lw=0.8, ls=(0, (4, 3)))
     ax.plot(result.estimate + crit * grid, grid, color="#555555", lw=0.8, ls=(0, (4, 3)))
     ax.axvline(result.estimate, color="#b22222", lw=1.0)
-    ax.scatter(result.yi, se, s=28, color="#1f3b73", edgecolor="black", linewidth=0.5, zorder=3, label="Studies")
+    ax.scatter(yi, se, s=28, color="#1f3b73", edgecolor="black", linewidth=0.5, zorder=3, label="Studies")
     if filled is not None and len(filled[0]):
         ax.scatter(filled[0], np.sqrt(filled[1]), s=28, facecolor="white", edgecolor="black", linewidth=0.8,
                    zorder=3, label="Filled (trim-and-fill)")

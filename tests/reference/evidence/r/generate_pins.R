@@ -151,6 +151,37 @@ for (ms in c("MD", "SMD", "ROM")) {
   }
 }
 
+# zero cells (acceptance review): single-zero tables get 1/2 added to every cell (escalc/rma defaults
+# add=1/2, to="only0", drop00=FALSE); rma.mh and rma.peto drop the double-zero table C for Q (drop00=TRUE)
+zero <- data.frame(study = c("A", "B", "C", "D", "E", "F"), ai = c(0, 2, 0, 4, 7, 1), bi = c(20, 18, 25, 16, 13, 30),
+                   ci = c(3, 5, 0, 0, 9, 6), di = c(17, 15, 25, 20, 11, 25))
+zcall <- "zero <- data.frame(ai=c(0,2,0,4,7,1), bi=c(20,18,25,16,13,30), ci=c(3,5,0,0,9,6), di=c(17,15,25,20,11,25))"
+for (ms in c("RR", "OR", "RD")) {
+  e <- escalc(measure = ms, ai = ai, bi = bi, ci = ci, di = di, data = zero)
+  pin(paste0("zero_escalc_", ms), sprintf("%s; escalc(measure='%s', ai=ai, bi=bi, ci=ci, di=di, data=zero)", zcall, ms),
+      list(yi = num(e$yi), vi = num(e$vi)))
+  for (m in c("DL", "REML")) {
+    res <- rma(measure = ms, ai = ai, bi = bi, ci = ci, di = di, data = zero, method = m, control = ctrl)
+    pin(sprintf("zero_%s_%s", ms, m), sprintf("%s; rma(measure='%s', ai=ai, bi=bi, ci=ci, di=di, data=zero, method='%s', control=ctrl)", zcall, ms, m),
+        model_values(res))
+  }
+  res <- suppressWarnings(rma.mh(measure = ms, ai = ai, bi = bi, ci = ci, di = di, data = zero))
+  pin(paste0("zero_MH_", ms), sprintf("%s; rma.mh(measure='%s', ai=ai, bi=bi, ci=ci, di=di, data=zero)", zcall, ms),
+      list(beta = num(res$beta), se = num(res$se), QE = num(res$QE), QEp = num(res$QEp), I2 = num(res$I2),
+           H2 = num(res$H2), k = num(res$k)))
+}
+res <- suppressWarnings(rma.peto(ai = ai, bi = bi, ci = ci, di = di, data = zero))
+pin("zero_PETO", sprintf("%s; rma.peto(ai=ai, bi=bi, ci=ci, di=di, data=zero)", zcall),
+    list(beta = num(res$beta), se = num(res$se), QE = num(res$QE), QEp = num(res$QEp), I2 = num(res$I2),
+         H2 = num(res$H2), k = num(res$k)))
+
+# Mantel-Haenszel subgroups by allocation: rma.mh per subgroup, then the FE test of the subgroup estimates
+sub <- lapply(split(dat.bcg, dat.bcg$alloc), function(d) rma.mh(measure = "RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = d))
+est <- sapply(sub, function(r) r$beta[1]); sei <- sapply(sub, function(r) r$se)
+qb <- rma(est, sei = sei, method = "FE")
+pin("bcg_subgroups_alloc_MH_RR", "sub <- lapply(split(dat.bcg, dat.bcg$alloc), rma.mh(measure='RR', ai=tpos, bi=tneg, ci=cpos, di=cneg)); rma(est, sei=se, method='FE')$QE",
+    list(groups = names(sub), estimate = num(est), se = num(sei), Q_between = num(qb$QE), Q_between_p = num(qb$QEp)))
+
 pins <- list(metafor_version = as.character(packageVersion("metafor")), R_version = R.version.string,
              pins = out)
 target <- file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "metafor_pins.json")
