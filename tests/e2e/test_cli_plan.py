@@ -68,3 +68,35 @@ def test_progress_rejects_a_file_that_is_not_a_plan(tmp_path):
     with pytest.raises(SystemExit) as exited:
         main(["progress", str(bad), str(ROOT / "examples/records/chronic_low_back_pain_improving.yaml")])
     assert exited.value.code == 2
+
+
+def _saved_plan(tmp_path):
+    planned = runner.invoke(
+        build_app(), ["plan", str(ROOT / "examples/intakes/chronic_low_back_pain.yaml"), "--format", "json"]
+    )
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(planned.output)
+    return plan_file, json.loads(planned.output)["knowledge_version"]
+
+
+def test_progress_text_names_the_plan_s_knowledge_version_and_the_extension_alert(tmp_path):
+    plan_file, version = _saved_plan(tmp_path)
+    records = ROOT / "examples/records/chronic_low_back_pain_improving.yaml"
+    result = runner.invoke(build_app(), ["progress", str(plan_file), str(records)])
+    assert result.exit_code == 0, result.output
+    assert f"knowledge: {version}" in result.output.splitlines()[1]
+    assert "[medicare_extension_eligible]" in result.output
+
+
+def test_a_bad_reassessment_answer_exits_2_naming_the_session_instrument_and_item(tmp_path, capsys):
+    plan_file, _ = _saved_plan(tmp_path)
+    records = tmp_path / "records.yaml"
+    records.write_text("reassessments:\n  - {date: 2026-12-18, session: 6, questionnaires: {odi: {q1: 7}}}\n")
+    from acupath.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["progress", str(plan_file), str(records)])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("acupath: reassessments (session 6).questionnaires.odi.q1: answer 7 is not allowed"), err
+    assert len(err.strip().splitlines()) == 1

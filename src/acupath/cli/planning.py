@@ -62,6 +62,7 @@ def read_plan(path: Path) -> Plan:
 def render_progress(progress: Progress) -> str:
     """Return progress as text: alerts first, then checkpoints with each instrument's change."""
     lines = [f"Progress of {progress.patient_id} ({progress.condition}): {progress.sessions_given} sessions given"]
+    lines.append(f"knowledge: {progress.knowledge_version}")
     lines.append("ALERTS" if progress.alerts else "No alerts.")
     for alert in progress.alerts:
         lines.append(f"- [{alert.code}] session {alert.session}: {alert.message}")

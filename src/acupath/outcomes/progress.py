@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from acupath.assessment import classify_change, score
+from acupath.errors import InputError
 from acupath.outcomes.records import Reassessment, SessionRecord
 
 
@@ -103,6 +104,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _score(reassessment: Reassessment, instrument: str, answers: dict[str, Any], kb: Any) -> Any:
+    """Return the score of one reassessment questionnaire.
+
+    Raises ``InputError`` naming the reassessment's session, the instrument and the item.
+    """
+    try:
+        return score(instrument, answers, kb=kb)
+    except InputError as exc:
+        item = exc.field.removeprefix(f"{instrument}.") if exc.field != "instrument" else ""
+        field = f"reassessments (session {reassessment.session}).questionnaires.{instrument}"
+        raise InputError(f"{field}.{item}" if item else field, exc.problem, exc.allowed) from None
+
+
 def _changes_at(
     session: int, plan: PlanLike, records: tuple[SessionRecord, ...], reassessments: tuple[Reassessment, ...], kb: Any
 ) -> tuple[InstrumentChange, ...]:
@@ -114,7 +128,7 @@ def _changes_at(
     for reassessment in reassessments:
         if reassessment.session <= session:
             for instrument, answers in reassessment.questionnaires.items():
-                latest[instrument] = (reassessment.session, score(instrument, answers, kb=kb))
+                latest[instrument] = (reassessment.session, _score(reassessment, instrument, answers, kb))
             for instrument, total in reassessment.totals.items():
                 latest[instrument] = (reassessment.session, None if total is None else float(total))
     changes: list[InstrumentChange] = []
