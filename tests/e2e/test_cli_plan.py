@@ -100,3 +100,18 @@ def test_a_bad_reassessment_answer_exits_2_naming_the_session_instrument_and_ite
     err = capsys.readouterr().err
     assert err.startswith("acupath: reassessments (session 6).questionnaires.odi.q1: answer 7 is not allowed"), err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("example", "lines"), [
+    ("chronic_low_back_pain", ["payer medicare: eligible under NCD 30.3.3; 12 covered, 8 conditional",
+                               "self-pay USD 65-125 per session; no planned session is self-pay"]),
+    ("knee_osteoarthritis", ["payer medicare: not eligible under NCD 30.3.3; 21 not covered",
+                             "self-pay USD 65-125 per session; 1365-2625 for the planned sessions not covered"]),
+    ("migraine_liver_yang_rising", ["payer self_pay: 17 self pay",
+                                    "self-pay USD 65-125 per session; 1105-2125 for all planned sessions"]),
+])
+def test_text_coverage_counts_the_sessions_by_status_and_prices_only_the_unpaid(example, lines):
+    result = runner.invoke(build_app(), ["plan", str(ROOT / f"examples/intakes/{example}.yaml")])
+    assert result.exit_code == 0, result.output
+    for line in lines:
+        assert line in result.output.splitlines()

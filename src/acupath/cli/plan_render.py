@@ -130,9 +130,24 @@ def _coverage(doc: _Doc, plan: Plan) -> None:
     if cov is None:
         return
     doc.heading("Coverage")
-    doc.line(f"payer {cov.payer}: {cov.covered} covered, {cov.conditional} conditional, {cov.not_covered} not covered")
+    counts: dict[str, int] = {}
+    for session in plan.sessions:
+        counts[session.coverage] = counts.get(session.coverage, 0) + 1
+    tally = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in counts.items()) or "no sessions"
+    if cov.payer == "medicare":
+        tally = ("eligible under NCD 30.3.3; " if cov.eligible else "not eligible under NCD 30.3.3; ") + tally
+    doc.line(f"payer {cov.payer}: {tally}")
+    low, high = cov.self_pay_total
+    if high == 0:
+        unpaid = "no planned session is self-pay"
+    elif cov.payer == "private":
+        unpaid = f"{low:g}-{high:g} for all planned sessions if the plan pays for none"
+    elif cov.payer == "self_pay":
+        unpaid = f"{low:g}-{high:g} for all planned sessions"
+    else:
+        unpaid = f"{low:g}-{high:g} for the planned sessions not covered"
     doc.line(f"self-pay {cov.currency} {cov.self_pay_per_session[0]:g}-{cov.self_pay_per_session[1]:g} per session; "
-             f"{cov.self_pay_total[0]:g}-{cov.self_pay_total[1]:g} for the sessions not covered")
+             + unpaid)
     for warning in cov.warnings:
         doc.bullet(warning)
 
