@@ -73,7 +73,7 @@ def classify_change(instrument_id: str, baseline: float | Score | Mapping[str, A
     before = _value(instrument_id, scale, baseline, kb, "baseline")
     after = _value(instrument_id, scale, followup, kb, "followup")
     sign = 1.0 if doc.direction == "higher_is_better" else -1.0
-    improvement = sign * (after - before)
+    improvement = sign * (after - before) + 0.0  # + 0.0: no change reads 0, never -0
     percent = None if before == 0 else improvement * 100.0 / abs(before)
     mcid = next((m for m in doc.mcid if (m.scale or doc.total) == scale), None)
     reached = None

@@ -66,3 +66,9 @@ def test_unscorable_score_is_an_input_error() -> None:
 
 def test_instrument_without_mcid_reports_none() -> None:
     assert classify_change("womac", 40, 20).mcid_reached is None
+
+
+def test_no_change_reads_zero_never_minus_zero() -> None:
+    result = classify_change("nrs", {"nrs": 6}, {"nrs": 6})
+    assert str(result.improvement) == "0.0" and str(result.percent_improvement) == "0.0"
+    assert f"{result.percent_improvement:+.0f}" == "+0"
