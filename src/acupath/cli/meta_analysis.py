@@ -263,7 +263,8 @@ def run_analysis(
         sub = _by_groups(table, by, measure, method, test, labels)
         payload.update(sub.to_dict())
         text += "\n\nSubgroups by " + by + ":\n" + "\n".join(
-            f"  {name}: k = {r.k}, estimate {r.estimate:.4f} [{r.ci_lb:.4f}, {r.ci_ub:.4f}], tau^2 = {r.tau2:.4f}"
+            f"  {name}: k = {r.k}, estimate {r.estimate:.4f} [{r.ci_lb:.4f}, {r.ci_ub:.4f}]"
+            + ("" if method in ("FE", "MH", "PETO") else f", tau^2 = {r.tau2:.4f}")
             for name, r in sub.groups.items())
         text += (f"\nTest for subgroup differences: Q(df = {sub.q_between_df}) = {sub.q_between:.4f}, "
                  f"{format_p(sub.q_between_pval)}")
