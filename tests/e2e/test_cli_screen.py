@@ -156,3 +156,11 @@ def test_an_unknown_questionnaire_is_named(capsys, tmp_path) -> None:
                     + "questionnaires: {phq10: {q1: 1}}\n", encoding="utf-8")
     err = one_line_error(capsys, "intake", str(path))
     assert err.startswith("acupath: questionnaires.phq10: unknown instrument 'phq10'") and "phq9" in err
+
+
+def test_an_impossible_date_exits_2_naming_the_file_and_line_not_a_traceback(capsys, tmp_path) -> None:
+    path = tmp_path / "bad.yaml"
+    text = (EXAMPLES / "safety_pacemaker.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("start: 2026-12-01", "start: 2026-13-01"), encoding="utf-8")
+    err = one_line_error(capsys, "screen", str(path))
+    assert "not valid YAML (intake): '2026-13-01' is not a valid date or time" in err and "at line" in err

@@ -31,6 +31,20 @@ _Yaml12Loader.add_implicit_resolver(
 )
 
 
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    # An impossible date (2026-13-01) is a syntax error of the document, reported with its line.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a valid date or time ({exc})", node.start_mark
+        ) from None
+
+
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def read_text(path: Path) -> str:
     """Return the UTF-8 text of ``path``. Raises ``InputError`` naming the file when it cannot be read."""
     try:
