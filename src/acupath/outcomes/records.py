@@ -74,6 +74,15 @@ def _keys(entry: Any, where: str, allowed: set[str], required: set[str]) -> Mapp
     return entry
 
 
+def _entries(top: Mapping[str, Any], key: str) -> list[Any]:
+    value = top.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise InputError(key, "must be a list of entries")
+    return list(value)
+
+
 def parse_records(data: Any) -> tuple[tuple[SessionRecord, ...], tuple[Reassessment, ...]]:
     """Read a RECORDS mapping (see the module docstring).
 
@@ -82,7 +91,7 @@ def parse_records(data: Any) -> tuple[tuple[SessionRecord, ...], tuple[Reassessm
     """
     top = _keys(data if data is not None else {}, "records", {"sessions", "reassessments"}, set())
     sessions: list[SessionRecord] = []
-    for i, raw in enumerate(top.get("sessions") or ()):
+    for i, raw in enumerate(_entries(top, "sessions")):
         where = f"sessions[{i}]"
         entry = _keys(raw, where, {"number", "date", "pain_nrs_before", "pain_nrs_after"}, {"number", "date"})
         sessions.append(
@@ -97,7 +106,7 @@ def parse_records(data: Any) -> tuple[tuple[SessionRecord, ...], tuple[Reassessm
     if len(set(numbers)) != len(numbers):
         raise InputError("sessions", "a session number appears twice")
     reassessments: list[Reassessment] = []
-    for i, raw in enumerate(top.get("reassessments") or ()):
+    for i, raw in enumerate(_entries(top, "reassessments")):
         where = f"reassessments[{i}]"
         entry = _keys(raw, where, {"date", "session", "questionnaires"}, {"date", "session"})
         questionnaires = entry.get("questionnaires")

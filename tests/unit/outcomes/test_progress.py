@@ -70,6 +70,8 @@ def test_progress_to_dict_is_json_ready(kb, lbp_plan):
         ({"sessions": [{"number": 1, "date": "2026-12-01", "pain_nrs_before": 11}]}, "sessions[0].pain_nrs_before"),
         ({"sessions": [{"number": 1, "date": "2026-12-01", "pain": 3}]}, "sessions[0].pain"),
         ({"visits": []}, "records.visits"),
+        ({"sessions": 5}, "sessions"),
+        ({"reassessments": {"session": 6}}, "reassessments"),
         ({"reassessments": [{"date": "2026-12-01", "session": 2, "questionnaires": []}]}, "reassessments[0].questionnaires"),
     ],
 )
