@@ -164,3 +164,21 @@ def test_an_impossible_date_exits_2_naming_the_file_and_line_not_a_traceback(cap
     path.write_text(text.replace("start: 2026-12-01", "start: 2026-13-01"), encoding="utf-8")
     err = one_line_error(capsys, "screen", str(path))
     assert "not valid YAML (intake): '2026-13-01' is not a valid date or time" in err and "at line" in err
+
+
+@pytest.mark.parametrize("command", ["intake", "screen", "plan"])
+def test_every_questionnaire_is_checked_not_only_those_screening_reads(capsys, tmp_path, command) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text((EXAMPLES / "safety_pacemaker.yaml").read_text(encoding="utf-8")
+                    + "questionnaires: {psqi: {q1: 2330}}\n", encoding="utf-8")
+    err = one_line_error(capsys, command, str(path))
+    assert err.startswith("acupath: questionnaires.psqi.q1: answer 2330 is not allowed"), err
+
+
+@pytest.mark.parametrize("command", ["intake", "screen", "plan"])
+def test_a_birth_date_after_the_start_is_refused(capsys, tmp_path, command) -> None:
+    path = tmp_path / "bad.yaml"
+    text = (EXAMPLES / "safety_pacemaker.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("birth_date: 1950-02-11", "birth_date: 2030-02-11"), encoding="utf-8")
+    err = one_line_error(capsys, command, str(path))
+    assert err.startswith("acupath: patient.birth_date: 2030-02-11 is after the schedule start"), err

@@ -183,6 +183,12 @@ def parse_intake(data: object) -> Intake:
     if not isinstance(data, dict):
         raise InputError("intake", "must be a mapping of keys (patient, condition, pain, ...)")
     try:
-        return Intake.model_validate(data)
+        intake = Intake.model_validate(data)
     except ValidationError as exc:
         raise input_error(exc, default_field="intake") from None
+    if intake.patient.birth_date > intake.schedule.start:
+        raise InputError(
+            "patient.birth_date", f"{intake.patient.birth_date.isoformat()} is after the schedule start",
+            f"a date on or before {intake.schedule.start.isoformat()}",
+        )
+    return intake

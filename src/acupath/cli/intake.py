@@ -29,6 +29,17 @@ def read_intake(path: Path) -> Intake:
     return parse_intake(read_data(path, "intake"))
 
 
+def check_against_knowledge(checked: Intake, kb: object) -> None:
+    """Refuse what screen and plan would refuse: an unknown pattern, or a questionnaire that cannot be scored.
+
+    Raises ``InputError`` naming ``pattern`` or ``questionnaires.<instrument>.<item>`` (exit 2).
+    """
+    protocol_for(kb, checked.condition).pattern(checked.pattern)
+    score_flags = default_scorer(kb)
+    for instrument, answers in checked.questionnaires.items():
+        score_flags(instrument, answers)
+
+
 def intake(
     file: Annotated[Path | None, typer.Argument(help="An intake (YAML or JSON) to validate and print.")] = None,
     schema: Annotated[bool, typer.Option("--schema", help="Print the intake's JSON Schema.")] = False,
@@ -40,13 +51,7 @@ def intake(
     if file is None:
         raise InputError("intake", "give an intake file or --schema")
     checked = read_intake(file)
-    # What screen and plan would refuse is refused here too: the pattern and every questionnaire's
-    # answers are checked against the knowledge base (InputError naming the field, exit 2).
-    kb = load_knowledge()
-    protocol_for(kb, checked.condition).pattern(checked.pattern)
-    score_flags = default_scorer(kb)
-    for instrument, answers in checked.questionnaires.items():
-        score_flags(instrument, answers)
+    check_against_knowledge(checked, load_knowledge())
     emit_json(checked.model_dump(mode="json"))
 
 

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from acupath.cli.files import read_data
-from acupath.cli.intake import read_intake
+from acupath.cli.intake import check_against_knowledge, read_intake
 from acupath.cli.output import emit_json
 from acupath.cli.plan_render import render_plan
 from acupath.errors import InputError
@@ -39,6 +39,7 @@ def plan_command(
     """Screen an intake and print its plan (or the referral that stops planning)."""
     intake = read_intake(intake_file)
     kb = load_knowledge()
+    check_against_knowledge(intake, kb)
     screening = screen(intake, kb=kb, today=intake.schedule.start)
     plan = build_plan(intake, screening, kb)
     if fmt is Format.json:

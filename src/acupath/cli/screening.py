@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from acupath.cli.intake import read_intake
+from acupath.cli.intake import check_against_knowledge, read_intake
 from acupath.cli.output import emit_json
 from acupath.errors import InputError
 from acupath.knowledge import load_knowledge
@@ -54,7 +54,9 @@ def screen_command(
     except ValueError:
         raise InputError("--on", f"not a date: {on!r}", "YYYY-MM-DD") from None
     intake = read_intake(intake_file)
-    result = screen(intake, kb=load_knowledge(), today=day)
+    kb = load_knowledge()
+    check_against_knowledge(intake, kb)
+    result = screen(intake, kb=kb, today=day)
     if as_json:
         emit_json({**result.to_dict(), "patient_id": intake.patient.id, "screened_on": day.isoformat()})
     else:
