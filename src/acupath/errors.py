@@ -83,6 +83,12 @@ class NotFound(AcupathError):
     http_status = 404
 
 
+class NotAuthenticated(AcupathError):
+    """The request's login token no longer counts (revoked at logout): log in again."""
+
+    http_status = 401
+
+
 class PermissionDenied(AcupathError):
     """The user's role or clinic does not allow this read or write."""
 

@@ -1,7 +1,7 @@
 """Every error the API returns is mapped here, in one place.
 
 * ``AcupathError`` → its ``http_status`` (InputError 422, NotFound 404, PermissionDenied 403,
-  Conflict 409, SafetyBlock 409) with ``{"detail": message}``; an ``InputError`` also names the field
+  Conflict 409, SafetyBlock 409, NotAuthenticated 401 with ``WWW-Authenticate: Bearer``) with ``{"detail": message}``; an ``InputError`` also names the field
   and what is allowed: ``{"detail": ..., "errors": [{"field", "problem", "allowed"}]}``.
 * A request that does not match its schema → 422 with one entry per field, the field named as a path
   inside the body or query (``pain.nrs``, ``points[1].code``, ``limit``).
@@ -61,7 +61,8 @@ async def _on_acupath_error(request: Request, exc: Exception) -> JSONResponse:
         if exc.allowed:
             entry["allowed"] = exc.allowed
         return JSONResponse(_error_body(exc.message, [entry]), status_code=exc.http_status)
-    return JSONResponse(_error_body(exc.message), status_code=exc.http_status)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+    return JSONResponse(_error_body(exc.message), status_code=exc.http_status, headers=headers)
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from acupath.errors import NotAuthenticated
 from acupath.services import repositories as repo
 
 
@@ -43,8 +44,19 @@ class AbstractUnitOfWork(abc.ABC):
     #: Where services read the time for records and audit entries; tests freeze it.
     clock: Callable[[], datetime] = staticmethod(utc_now)
 
+    #: The id of the login token the work is done for (the API sets it per request). Entering the unit
+    #: of work first asks, in its own transaction, whether that token was revoked at logout (by any
+    #: worker), so a request needs no separate unit of work to check its token.
+    token_id: str | None = None
+
     def __enter__(self) -> AbstractUnitOfWork:
+        self.refuse_revoked_token()
         return self
+
+    def refuse_revoked_token(self) -> None:
+        """Raise ``NotAuthenticated`` if ``token_id`` was revoked at logout; nothing when it is unset."""
+        if self.token_id is not None and self.revoked_tokens.is_revoked(self.token_id):
+            raise NotAuthenticated("the token was revoked at logout; log in again")
 
     def __exit__(self, *args: Any) -> None:
         # Anything not committed is undone; rolling back after a commit is harmless.

@@ -48,7 +48,11 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.reassessments = sql.SqlReassessmentRepository(self.session)
         self.audit = sql.SqlAuditLog(self.session)
         self.revoked_tokens = sql.SqlTokenRevocations(self.session)
-        super().__enter__()
+        try:
+            super().__enter__()  # refuses a revoked token: then ``__exit__`` never runs, so close here
+        except BaseException:
+            self.session.close()
+            raise
         return self
 
     def __exit__(self, *args: Any) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from api_world import PASSWORD, PERSONAS, SECRET, World
+from api_world import PASSWORD, PERSONAS, SECRET, World, session_body
+from fastapi.routing import APIRoute
 
+from acupath.api.app import ROUTERS
+from acupath.api.deps import current_actor, current_claims, get_uow, signed_claims
 from acupath.api.tokens import TokenSigner
 
 
@@ -79,3 +82,37 @@ def test_login_with_a_malformed_body_gets_422_naming_the_fields(world: World) ->
     response = world.client.post("/auth/login", json={"email": "x"})
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {"email", "password"}
+
+
+def _calls(dependant) -> set[object]:  # type: ignore[no-untyped-def]
+    found = set()
+    for dependency in dependant.dependencies:
+        found.add(dependency.call)
+        found |= _calls(dependency)
+    return found
+
+
+def test_every_authenticated_route_asks_whether_its_token_was_revoked() -> None:
+    # The token's signature is checked by ``signed_claims``; revocation by the route's unit of work as it
+    # opens (``get_uow``) or, for a route without one, by ``current_claims``. Any route that acts for
+    # a user must take one of the two, or a logged-out token would still work there.
+    routes = [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
+    authenticated = [r for r in routes if {signed_claims, current_actor} & _calls(r.dependant)]
+    assert len(authenticated) > 20
+    unchecked = [r.path for r in authenticated if not {get_uow, current_claims} & _calls(r.dependant)]
+    assert unchecked == []
+
+
+def test_a_revoked_token_is_refused_by_the_hot_routes_too(world: World) -> None:
+    token = _login(world, "dr_lee").json()["access_token"]
+    world.client.cookies.clear()
+    headers = {"Authorization": f"Bearer {token}"}
+    plan_path = f"/plans/{world.ids['plan']}"
+    assert world.client.get(f"{plan_path}/progress", headers=headers).status_code == 200
+    body = session_body(world.client.get(plan_path, headers=headers).json(), 900)
+    assert world.client.post("/auth/logout", headers=headers).status_code == 204
+    for method, path in (("GET", f"{plan_path}/progress"), ("POST", f"{plan_path}/sessions"), ("GET", "/auth/me")):
+        # (a body that fails validation gets its 422 first: it names schema fields, never patient data)
+        refused = world.client.request(method, path, headers=headers, json=body if method == "POST" else None)
+        assert refused.status_code == 401 and "revoked" in refused.json()["detail"], (method, path)
+        assert refused.headers["WWW-Authenticate"] == "Bearer"

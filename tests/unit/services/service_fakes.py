@@ -313,6 +313,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
 
     def __enter__(self) -> FakeUnitOfWork:
         self.working = copy.deepcopy(self.committed)
+        self.refuse_revoked_token()
         return self
 
     def commit(self) -> None:

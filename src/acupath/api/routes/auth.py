@@ -8,7 +8,16 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from acupath.api.deps import SESSION_COOKIE, ActorDep, ClaimsDep, StateDep, UowDep, remote_address
+from acupath.api.deps import (
+    SESSION_COOKIE,
+    ActorDep,
+    ClaimsDep,
+    PublicUowDep,
+    SignedClaimsDep,
+    StateDep,
+    UowDep,
+    remote_address,
+)
 from acupath.services import logouts, users
 from acupath.services.passwords import Argon2idHasher
 
@@ -28,7 +37,7 @@ class Login(BaseModel):
 
 
 @router.post("/login", summary="Log in: returns a bearer token and sets a session cookie")
-def login(request: Request, response: Response, state: StateDep, uow: UowDep, body: Login) -> dict[str, Any]:
+def login(request: Request, response: Response, state: StateDep, uow: PublicUowDep, body: Login) -> dict[str, Any]:
     """Return ``access_token``, ``token_type`` and ``expires_at``; 401 for a wrong email or password.
 
     The same token is set as a ``Secure; HttpOnly; SameSite=Strict`` cookie for browsers.
@@ -46,8 +55,11 @@ def login(request: Request, response: Response, state: StateDep, uow: UowDep, bo
 
 
 @router.post("/logout", status_code=204, summary="Log out: the token stops working at once")
-def logout(response: Response, state: StateDep, uow: UowDep, actor: ActorDep, claims: ClaimsDep) -> Response:
-    """Revoke the token (bearer or cookie) for every worker and clear the cookie; 401 without a valid token."""
+def logout(response: Response, state: StateDep, uow: UowDep, actor: ActorDep, claims: SignedClaimsDep) -> Response:
+    """Revoke the token (bearer or cookie) for every worker and clear the cookie; 401 without a valid token.
+
+    The unit of work refuses a token revoked already (401), as it opens.
+    """
     logouts.revoke_token(uow, actor, claims.token_id, claims.expires_at)
     response.status_code = 204
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, secure=state.secure_cookies,
@@ -56,6 +68,6 @@ def logout(response: Response, state: StateDep, uow: UowDep, actor: ActorDep, cl
 
 
 @router.get("/me", summary="Who is logged in")
-async def me(actor: ActorDep) -> dict[str, Any]:
-    """Return the user id, clinic id and role of the token's user."""
+def me(actor: ActorDep, _claims: ClaimsDep) -> dict[str, Any]:
+    """Return the user id, clinic id and role of the token's user; 401 for a token revoked at logout."""
     return {"user_id": actor.user_id, "clinic_id": actor.clinic_id, "role": actor.role.value}

@@ -7,14 +7,14 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from acupath.api.deps import KbDep, UowDep
+from acupath.api.deps import KbDep, PublicUowDep
 from acupath.services.health import check_database
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/health", summary="Liveness and database check")
-def health(uow: UowDep, kb: KbDep) -> JSONResponse:
+def health(uow: PublicUowDep, kb: KbDep) -> JSONResponse:
     """Return 200 with ``status: ok`` when the database answers, else 503 with ``status: unavailable``."""
     database = check_database(uow)
     ok = database["database"] == "ok"

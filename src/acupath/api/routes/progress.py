@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from acupath.api.deps import ActorDep, KbDep, UowDep
+from acupath.api.deps import ActorDep, KbDep, StateDep, UowDep, in_service
 from acupath.api.paging import PageDep, page_body
 from acupath.api.responses import json_response
 from acupath.services import patient_records, progress
@@ -32,9 +32,11 @@ def list_reassessments(uow: UowDep, actor: ActorDep, patient_id: str, page: Page
 
 
 @router.get("/plans/{plan_id}/progress", summary="Progress under a plan", response_model=dict[str, Any])
-def get_progress(uow: UowDep, actor: ActorDep, kb: KbDep, plan_id: str) -> Response:
+async def get_progress(uow: UowDep, actor: ActorDep, kb: KbDep, state: StateDep, plan_id: str) -> Response:
     """Return the plan's progress: trajectories, responder status and alerts (``outcomes.evaluate``)."""
-    return json_response(progress.get_progress(uow, actor, plan_id, kb).to_dict())
+    # ``async def`` with every dependency async: on SQLite the whole request runs in the event loop
+    # (``in_service``), without a hop to the thread pool and back.
+    return json_response(await in_service(state, lambda: progress.get_progress(uow, actor, plan_id, kb).to_dict()))
 
 
 @router.get("/patients/{patient_id}/schedule", summary="A patient's schedule (every role)")

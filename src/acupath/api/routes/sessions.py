@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from acupath.api.deps import ActorDep, KbDep, UowDep
+from acupath.api.deps import ActorDep, KbDep, StateDep, UowDep, in_service
 from acupath.api.paging import PageDep, page_body
 from acupath.api.responses import json_response
 from acupath.services import patient_records, sessions
@@ -18,9 +18,15 @@ router = APIRouter(tags=["sessions and adverse events"])
 
 @router.post("/plans/{plan_id}/sessions", status_code=201, summary="Record a session under a plan",
              response_model=dict[str, Any])
-def record_session(uow: UowDep, actor: ActorDep, kb: KbDep, plan_id: str, session: SessionInput) -> Response:
+async def record_session(
+    uow: UowDep, actor: ActorDep, kb: KbDep, state: StateDep, plan_id: str, session: SessionInput
+) -> Response:
     """Return the stored session; 409 when it needles what a finding excludes without an override."""
-    record = sessions.record_session(uow, actor, plan_id, session.model_dump(mode="json"), kb)
+    # As ``get_progress`` (``in_service``). In the event loop the SQLite writer lock (storage.sqlite_writer)
+    # is taken and given back within this one synchronous call, so a request in the loop never waits on
+    # one that the loop itself would have to finish (threads of other routes finish without the loop).
+    record = await in_service(state, lambda: sessions.record_session(uow, actor, plan_id,
+                                                                     session.model_dump(mode="json"), kb))
     return json_response(asdict(record), status_code=201)
 
 
