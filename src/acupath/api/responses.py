@@ -26,7 +26,16 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def json_response(data: Any, status_code: int = 200) -> Response:
-    """Return ``data`` as an ``application/json`` response. Raises ``TypeError`` for a value JSON cannot hold."""
-    body = json.dumps(data, default=_encode, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return Response(body.encode("utf-8"), status_code=status_code, media_type="application/json")
+def json_body(data: Any) -> bytes:
+    """Return ``data`` as UTF-8 JSON. Raises ``TypeError`` for a value JSON cannot hold."""
+    return json.dumps(data, default=_encode, ensure_ascii=False, allow_nan=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def json_response(data: Any, status_code: int = 200, *, body: bytes | None = None) -> Response:
+    """Return ``data`` (or its JSON ``body``, already written) as an ``application/json`` response.
+
+    Raises ``TypeError`` for a value JSON cannot hold.
+    """
+    return Response(json_body(data) if body is None else body, status_code=status_code,
+                    media_type="application/json")

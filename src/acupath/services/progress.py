@@ -14,7 +14,7 @@ from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.intakes import score_answers
 from acupath.services.patients import new_id
-from acupath.services.plan_cache import parsed_plans
+from acupath.services.plan_cache import LruCache, parsed_plans
 from acupath.services.records import Reassessment
 from acupath.services.records.summaries import PlanHead, ReassessmentSummary, SessionSummary
 from acupath.services.unit_of_work import AbstractUnitOfWork
@@ -87,15 +87,32 @@ def get_progress(uow: AbstractUnitOfWork, actor: Actor, plan_id: str, kb: Knowle
                          if r.plan_id in (None, plan_id)]
         # The scores stored when each reassessment was recorded (with the knowledge version that made
         # them): progress reports what was measured then, and does not score the answers again.
-        return outcomes.evaluate(
-            plan,
-            tuple(outcomes.SessionRecord(number=s.number, date=s.session_date, pain_nrs_before=s.pain_before,
-                                         pain_nrs_after=s.pain_after) for s in sessions),
-            tuple(outcomes.Reassessment(date=r.assessed_on, session=_session_of(r, sessions),
-                                        totals={i: score.get("total") for i, score in r.scores.items()})
-                  for r in reassessments),
-            kb,
-        )
+        session_rows = tuple((s.number, s.session_date, s.pain_before, s.pain_after) for s in sessions)
+        reassessment_rows = tuple(
+            (r.assessed_on, _session_of(r, sessions), tuple((i, score.get("total")) for i, score in r.scores.items()))
+            for r in reassessments)
+        key = (id(kb), kb.version, actor.clinic_id, plan_id, head.version, session_rows, reassessment_rows)
+        return _evaluated.get(key, lambda: _evaluate(plan, session_rows, reassessment_rows, kb))[1]
+
+
+#: ``outcomes.evaluate`` is a pure function of the plan, the sessions' numbers, dates and pain, the
+#: reassessments' dates, sessions and totals, and the knowledge base; progress keeps its results by
+#: exactly those (the key), so asking again about a plan where nothing changed computes nothing. The
+#: knowledge base is kept in the value, so its ``id`` in the key cannot be reused by another one.
+_evaluated: LruCache[tuple[Any, ...], tuple[KnowledgeBase, outcomes.Progress]] = LruCache(capacity=256)
+
+
+def _evaluate(plan: planning.Plan, session_rows: tuple[tuple[Any, ...], ...],
+              reassessment_rows: tuple[tuple[Any, ...], ...], kb: KnowledgeBase
+              ) -> tuple[KnowledgeBase, outcomes.Progress]:
+    return kb, outcomes.evaluate(
+        plan,
+        tuple(outcomes.SessionRecord(number=number, date=day, pain_nrs_before=before, pain_nrs_after=after)
+              for number, day, before, after in session_rows),
+        tuple(outcomes.Reassessment(date=day, session=session, totals=dict(totals))
+              for day, session, totals in reassessment_rows),
+        kb,
+    )
 
 
 def _parsed_plan(uow: AbstractUnitOfWork, clinic_id: str, head: PlanHead) -> planning.Plan:

@@ -118,6 +118,18 @@ def test_progress_reads_sessions_and_reassessments(uow: FakeUnitOfWork, people, 
     assert progress.pain == ((1, 6, 4), (2, 6, 4))
 
 
+def test_progress_is_computed_again_only_when_what_it_reads_changed(uow: FakeUnitOfWork, people, knee_plan,
+                                                                     kb) -> None:
+    record_session(uow, people.dr_lee, knee_plan.id, session(), kb)
+    first = get_progress(uow, people.dr_lee, knee_plan.id, kb)
+    assert get_progress(uow, people.dr_lee, knee_plan.id, kb) is first  # nothing changed: kept
+    record_session(uow, people.dr_lee, knee_plan.id, session(session_date="2026-12-04", pain_after=2), kb)
+    second = get_progress(uow, people.dr_lee, knee_plan.id, kb)
+    assert second.sessions_given == 2 and second.pain[-1] == (2, 6, 2)
+    audited = [e.action for e in uow.audit_entries()].count("progress.read")
+    assert audited == 3  # every read is audited, kept or not
+
+
 def test_a_reassessment_is_scored_with_the_knowledge_version(uow: FakeUnitOfWork, people, patient, kb) -> None:
     intake = record_intake(uow, people.dr_lee, patient.id, example_intake("chronic_low_back_pain"), kb)
     instrument, answers = next(iter(intake.answers["questionnaires"].items()))

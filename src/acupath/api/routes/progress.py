@@ -7,10 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
+from acupath import outcomes
 from acupath.api.deps import ActorDep, KbDep, StateDep, UowDep, in_service
 from acupath.api.paging import PageDep, page_body
-from acupath.api.responses import json_response
+from acupath.api.responses import json_body, json_response
 from acupath.services import patient_records, progress
+from acupath.services.plan_cache import LruCache
 from acupath.services.progress import ReassessmentInput
 
 router = APIRouter(tags=["follow-up"])
@@ -36,7 +38,14 @@ async def get_progress(uow: UowDep, actor: ActorDep, kb: KbDep, state: StateDep,
     """Return the plan's progress: trajectories, responder status and alerts (``outcomes.evaluate``)."""
     # ``async def`` with every dependency async: on SQLite the whole request runs in the event loop
     # (``in_service``), without a hop to the thread pool and back.
-    return json_response(await in_service(state, lambda: progress.get_progress(uow, actor, plan_id, kb).to_dict()))
+    report = await in_service(state, lambda: progress.get_progress(uow, actor, plan_id, kb))
+    return json_response(None, body=_bodies.get(id(report), lambda: (report, json_body(report.to_dict())))[1])
+
+
+#: The JSON of recent progress reports, by the report object: the service hands back the very same
+#: (immutable) report while nothing it is computed from changed, so its JSON need not be written again.
+#: Each value holds its report, so no other object can take that ``id`` while the entry lives.
+_bodies: LruCache[int, tuple[outcomes.Progress, bytes]] = LruCache(capacity=256)
 
 
 @router.get("/patients/{patient_id}/schedule", summary="A patient's schedule (every role)")
