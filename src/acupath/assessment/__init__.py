@@ -5,6 +5,6 @@
 """
 
 from acupath.assessment.change import Change, classify_change
-from acupath.assessment.scoring import Score, Scorer, display_number, score, scorer_for
+from acupath.assessment.scoring import Score, Scorer, display_number, score, score_questionnaires, scorer_for
 
-__all__ = ["Change", "Score", "Scorer", "classify_change", "display_number", "score", "scorer_for"]
+__all__ = ["Change", "Score", "Scorer", "classify_change", "display_number", "score", "score_questionnaires", "scorer_for"]

@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from acupath.errors import InputError
 from acupath.knowledge.schema.regions import split_side
@@ -25,6 +33,9 @@ Condition = Literal[
 ]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Payer = Literal["medicare", "private", "self_pay"]
+#: A yes/no answer: only true or false. "yes", 1 or "on" are refused, because a red-flag answer that was
+#: mistyped must be asked again, not guessed.
+Answer = StrictBool
 
 
 class _Strict(BaseModel):
@@ -34,7 +45,7 @@ class _Strict(BaseModel):
 class Pregnancy(_Strict):
     """Whether the patient is pregnant, and for how many weeks."""
 
-    pregnant: bool = False
+    pregnant: Answer = False
     weeks: int | None = Field(default=None, ge=0, le=45)
 
     @model_validator(mode="after")
@@ -59,10 +70,10 @@ class Pain(_Strict):
     duration_weeks: int = Field(ge=0, le=5200)
     nrs: int = Field(ge=0, le=10)
     sites: tuple[str, ...] = ()
-    radiating_leg_pain: bool = False
-    widespread: bool = False
-    acute_exacerbation: bool = False
-    related_to_surgery: bool = False
+    radiating_leg_pain: Answer = False
+    widespread: Answer = False
+    acute_exacerbation: Answer = False
+    related_to_surgery: Answer = False
 
     @field_validator("sites")
     @classmethod
@@ -75,41 +86,41 @@ class Pain(_Strict):
 class History(_Strict):
     """Past and present conditions that raise the suspicion of serious pathology."""
 
-    cancer: bool = False
-    long_term_steroids: bool = False
-    iv_drug_use: bool = False
-    immunosuppression: bool = False
-    recent_trauma: bool = False
-    osteoporosis: bool = False
+    cancer: Answer = False
+    long_term_steroids: Answer = False
+    iv_drug_use: Answer = False
+    immunosuppression: Answer = False
+    recent_trauma: Answer = False
+    osteoporosis: Answer = False
 
 
 class RedFlagAnswers(_Strict):
     """Answers to the red-flag questions for back pain and headache (all default to false)."""
 
-    saddle_anaesthesia: bool = False
-    bladder_or_bowel_dysfunction: bool = False
-    progressive_neurological_deficit: bool = False
-    unexplained_weight_loss: bool = False
-    night_pain_unrelieved_by_position: bool = False
-    fever: bool = False
-    thunderclap_onset: bool = False
-    headache_onset_after_50: bool = False
-    papilloedema: bool = False
-    headache_pattern_change: bool = False
-    positional_headache: bool = False
-    valsalva_triggered: bool = False
+    saddle_anaesthesia: Answer = False
+    bladder_or_bowel_dysfunction: Answer = False
+    progressive_neurological_deficit: Answer = False
+    unexplained_weight_loss: Answer = False
+    night_pain_unrelieved_by_position: Answer = False
+    fever: Answer = False
+    thunderclap_onset: Answer = False
+    headache_onset_after_50: Answer = False
+    papilloedema: Answer = False
+    headache_pattern_change: Answer = False
+    positional_headache: Answer = False
+    valsalva_triggered: Answer = False
 
 
 class Safety(_Strict):
     """Facts that make points, regions or modalities unsafe."""
 
-    anticoagulant: bool = False
+    anticoagulant: Answer = False
     bleeding_disorder: Literal["none", "mild", "severe"] = "none"
-    implanted_electronic_device: bool = False
+    implanted_electronic_device: Answer = False
     epilepsy: Literal["none", "controlled", "poorly_controlled"] = "none"
     skin_lesions_at: tuple[str, ...] = ()
     metal_implants_at: tuple[str, ...] = ()
-    needle_phobia: bool = False
+    needle_phobia: Answer = False
 
     @field_validator("skin_lesions_at", "metal_implants_at")
     @classmethod

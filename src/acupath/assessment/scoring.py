@@ -13,7 +13,7 @@ from typing import Any
 
 from acupath.assessment.items import ItemRule, compile_item
 from acupath.assessment.scales import ScaleRule, compile_scale
-from acupath.errors import UnknownInstrument, UnknownItem
+from acupath.errors import InputError, UnknownInstrument, UnknownItem
 from acupath.knowledge import KnowledgeBase, load_knowledge
 from acupath.knowledge.schema.instruments import Band, InstrumentFile
 
@@ -169,3 +169,23 @@ def score(instrument_id: str, answers: Mapping[str, Any], kb: KnowledgeBase | No
     ``UnknownInstrument``, ``UnknownItem`` or ``ValueNotAllowed`` naming the problem and what is allowed.
     """
     return scorer_for(instrument_id, kb).score(answers)
+
+
+def score_questionnaires(
+    questionnaires: Mapping[str, Mapping[str, Any]], kb: KnowledgeBase | None = None, field: str = "questionnaires"
+) -> dict[str, Score]:
+    """Score every questionnaire of an intake or reassessment, keyed by instrument id.
+
+    Returns the scores. Raises ``InputError`` naming ``<field>.<instrument>`` for an unknown instrument
+    and ``<field>.<instrument>.<item>`` for an unknown item or an answer that is not allowed, so that a
+    form, the CLI and the API all point at the same answer.
+    """
+    scores: dict[str, Score] = {}
+    for instrument_id, answers in questionnaires.items():
+        try:
+            scores[instrument_id] = score(instrument_id, answers, kb)
+        except InputError as exc:
+            # The scorer names "<instrument>.<item>", or "instrument" when the id itself is unknown.
+            where = instrument_id if exc.field == "instrument" else exc.field
+            raise type(exc)(f"{field}.{where}", exc.problem, exc.allowed) from None
+    return scores

@@ -18,7 +18,6 @@ from datetime import date
 from typing import Any
 
 from acupath.assessment.intake import Intake
-from acupath.errors import InputError
 from acupath.knowledge.schema.safety import AffectsSpec, Rule
 from acupath.safety.findings import (
     Action,
@@ -92,20 +91,9 @@ def default_scorer(kb: Any) -> FlagScorer:
     """
 
     def score_flags(instrument: str, answers: dict[str, Any]) -> frozenset[str]:
-        from acupath.assessment.scoring import score
+        from acupath.assessment.scoring import score_questionnaires
 
-        try:
-            result = score(instrument, answers, kb=kb)
-        except InputError as exc:
-            # The scorer names ``<instrument>.<item>`` (or ``instrument`` when it is unknown).
-            if exc.field == "instrument":
-                field = instrument
-            elif exc.field.startswith(f"{instrument}."):
-                field = exc.field
-            else:
-                field = f"{instrument}.{exc.field}"
-            raise InputError(f"questionnaires.{field}", exc.problem, exc.allowed) from None
-        return frozenset(result.flags)
+        return frozenset(score_questionnaires({instrument: answers}, kb)[instrument].flags)
 
     return score_flags
 

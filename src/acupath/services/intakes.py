@@ -26,15 +26,10 @@ def score_answers(
 ) -> dict[str, dict[str, Any]]:
     """Return each instrument's score as a dict (``Score.to_dict()``), keyed by instrument id.
 
-    Raises ``InputError`` naming ``field.<instrument>`` for an unknown instrument or a bad answer.
+    Raises ``InputError`` naming ``<field>.<instrument>[.<item>]`` for an unknown instrument or a bad answer.
     """
-    scores: dict[str, dict[str, Any]] = {}
-    for instrument_id, answers in questionnaires.items():
-        try:
-            scores[instrument_id] = assessment.score(instrument_id, answers, kb).to_dict()
-        except InputError as exc:
-            raise InputError(f"{field}.{instrument_id}.{exc.field}", exc.problem, exc.allowed) from None
-    return scores
+    scored = assessment.score_questionnaires(questionnaires, kb, field)
+    return {instrument_id: result.to_dict() for instrument_id, result in scored.items()}
 
 
 def _intake_document(patient: Patient, answers: dict[str, Any]) -> dict[str, Any]:

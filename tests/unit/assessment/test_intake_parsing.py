@@ -24,6 +24,8 @@ def test_a_valid_mapping_becomes_an_intake() -> None:
     (lambda d: d.pop("schedule"), "schedule"),
     (lambda d: d.update(surprise=True), "surprise"),
     (lambda d: d["patient"].update(pregnancy={"pregnant": False, "weeks": 12}), "patient.pregnancy"),
+    (lambda d: d.update(red_flag_answers={"fever": "yes"}), "red_flag_answers.fever"),
+    (lambda d: d.update(history={"cancer": 1}), "history.cancer"),
 ])
 def test_an_invalid_intake_names_the_first_field(change, field) -> None:
     data = base_intake_data()
