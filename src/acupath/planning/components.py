@@ -29,7 +29,12 @@ def trigger_holds(trigger: Trigger, scores: Mapping[str, Any]) -> str | None:
     if trigger.instrument is None:
         return None
     score = scores.get(trigger.instrument)
-    if score is None or not getattr(score, "valid", True):
+    if score is None:
+        return None
+    if trigger.op == "flag":
+        # A flag stands even when the total cannot be computed (instruments.md §11: item 9 > 0).
+        return f"{trigger.instrument} flag {trigger.flag}" if trigger.flag in getattr(score, "flags", ()) else None
+    if not getattr(score, "valid", True):
         return None
     if trigger.op == "band_in":
         band = getattr(score, "band", None)

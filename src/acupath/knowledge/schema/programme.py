@@ -14,11 +14,12 @@ from pydantic import Field
 from acupath.knowledge.schema.conditions import ProtocolPoint
 from acupath.knowledge.schema.document import Document, Strict
 
-Operator = Literal[">=", ">", "<=", "<", "==", "band_in"]
+Operator = Literal[">=", ">", "<=", "<", "==", "band_in", "flag"]
 
 
 class Trigger(Strict):
-    """``instrument`` score ``op`` ``value``; ``band_in`` compares the instrument's band to ``bands``.
+    """``instrument`` score ``op`` ``value``; ``band_in`` compares the instrument's band to ``bands``;
+    ``flag`` holds when the score raised ``flag`` (e.g. PHQ-9 ``self_harm_risk``), whatever the total.
 
     ``always`` triggers hold for every plan (e.g. graded walking in the relief phase).
     """
@@ -27,6 +28,7 @@ class Trigger(Strict):
     op: Operator | None = None
     value: float | None = None
     bands: tuple[str, ...] = ()
+    flag: str | None = None
     always: bool = False
     citations: tuple[str, ...] = Field(min_length=1)
 
