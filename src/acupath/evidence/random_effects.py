@@ -8,6 +8,7 @@ The single-analysis :func:`meta_analysis` is the batch engine run on one row, pl
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -15,8 +16,9 @@ import numpy as np
 from scipy import special
 
 from acupath.errors import InputError
+from acupath.evidence import tau2_single
 from acupath.evidence.results import Heterogeneity, MetaResult
-from acupath.evidence.tau2 import TAU2_METHODS, estimate_tau2_single, q_root
+from acupath.evidence.tau2 import TAU2_METHODS
 
 TESTS = ("z", "knha", "adhoc", "t")
 
@@ -64,44 +66,45 @@ def pool_rows(
             "s2": s2, "weights": 100 * w / sw[:, None]}
 
 
-def pool_single(y: np.ndarray, v: np.ndarray, tau2: float, test: str = "z", level: float = 95.0) -> dict[str, float]:
-    """:func:`pool_rows` for one 1-D analysis with scalar arithmetic (same formulas, less overhead)."""
+@functools.lru_cache(maxsize=16)
+def _z_crit(level: float) -> float:
+    return float(special.ndtri(1 - (1 - level / 100) / 2))
+
+
+def pool_single(fit: tau2_single.SingleFit, test: str = "z", level: float = 95.0) -> dict[str, float]:
+    """:func:`pool_rows` for one 1-D analysis from the sums at τ̂² (same formulas, scalar arithmetic)."""
     if test not in TESTS:
         raise InputError("test", f"unknown test {test!r}", TESTS)
-    w = 1.0 / (v + tau2)
-    sw = float(w.sum())
-    mu = float(np.dot(w, y)) / sw
+    m, tau2 = fit.at, fit.tau2
+    sw = m[0][0]
+    mu = fit.ybar + m[0][1] / sw
     se = 1 / math.sqrt(sw)
-    alpha = 1 - level / 100
-    k = y.size
     df, s2 = math.nan, 1.0
     if test == "z":
-        crit = float(special.ndtri(1 - alpha / 2))
+        crit = _z_crit(level)
     else:
-        df = k - 1.0
-        crit = float(special.stdtrit(df, 1 - alpha / 2))
+        df = fit.cols.shape[1] - 1.0
+        crit = float(special.stdtrit(df, 1 - (1 - level / 100) / 2))
         if test in ("knha", "adhoc"):
-            r = y - mu
-            s2 = float(np.dot(w * r, r)) / df
+            s2 = tau2_single.q_stat(m) / df
             s2 = max(1.0, s2) if test == "adhoc" else s2
         se *= math.sqrt(s2)
     stat = mu / se
     pval = float(2 * special.ndtr(-abs(stat)) if test == "z" else 2 * special.stdtr(df, -abs(stat)))
     half_pi = crit * math.sqrt(se**2 + tau2)
     return {"estimate": mu, "se": se, "stat": stat, "pval": pval, "df": df, "ci_lb": mu - crit * se,
-            "ci_ub": mu + crit * se, "pi_lb": mu - half_pi, "pi_ub": mu + half_pi, "weights": 100 * w / sw}
+            "ci_ub": mu + crit * se, "pi_lb": mu - half_pi, "pi_ub": mu + half_pi, "weights": (100 / sw) * fit.w}
 
 
-def heterogeneity_single(y: np.ndarray, v: np.ndarray, tau2: float, random: bool) -> dict[str, float]:
-    """:func:`fixed.heterogeneity_rows` for one 1-D analysis (same formulas, scalar arithmetic)."""
-    w = 1.0 / v
-    sw = float(w.sum())
-    r = y - float(np.dot(w, y)) / sw
-    q = float(np.dot(w * r, r))
-    df = y.size - 1
+def heterogeneity_single(fit: tau2_single.SingleFit, random: bool) -> dict[str, float]:
+    """:func:`fixed.heterogeneity_rows` for one 1-D analysis from the sums at τ² = 0 (scalar arithmetic)."""
+    m, tau2 = fit.fe, fit.tau2
+    q = tau2_single.q_stat(m)
+    df = fit.cols.shape[1] - 1
     if df == 0:
         return {"q": q, "q_df": 0, "q_pval": math.nan, "vt": math.nan, "i2": math.nan, "h2": math.nan}
-    vt = df * sw / (sw**2 - float(np.dot(w, w)))
+    sw = m[0][0]
+    vt = df * sw / (sw**2 - m[1][0])
     if random:
         i2, h2 = 100 * tau2 / (vt + tau2), tau2 / vt + 1
     else:
@@ -117,11 +120,11 @@ def qprofile_ci(
     Solved exactly (safeguarded Newton on the monotone generalised Q), not with R's ``uniroot``
     tolerance; bounds are truncated at 0 (meta-analysis.md §3.6, §0.2).
     """
-    y, v = yi[None, :], vi[None, :]
+    cols = tau2_single.design(yi)[1]
     k = yi.size
     alpha = 1 - level / 100
     targets = (special.chdtri(k - 1, alpha / 2), special.chdtri(k - 1, 1 - alpha / 2))
-    lb, ub = (float(q_root(y, v, None, np.array([t]), threshold, 500)[0][0]) for t in targets)
+    lb, ub = (tau2_single.q_root(cols, vi, float(t), threshold, 500)[0] for t in targets)
     return lb, ub
 
 
@@ -154,19 +157,20 @@ def meta_analysis(
     v = np.asarray(vi, dtype=float)
     if y.ndim != 1 or y.shape != v.shape or y.size == 0:
         raise InputError("yi,vi", "need two one-dimensional arrays of the same, non-zero length")
-    if not math.isfinite(float(y.sum()) + float(v.sum())):
+    if not math.isfinite(float(np.add.reduce(y)) + float(np.add.reduce(v))):
         raise InputError("yi,vi", "contain missing or non-finite values", "finite numbers")
-    if v.min() < 0:
+    vmin = float(np.minimum.reduce(v))
+    if vmin < 0:
         raise InputError("vi", "a sampling variance is negative", "vi >= 0")
     random = method not in ("FE", "EE")
-    if not random and np.any(v <= 0):
+    if not random and vmin <= 0:
         raise InputError("vi", "inverse-variance weights need positive sampling variances", "vi > 0")
     if test != "z" and y.size < 2:
         raise InputError("k", f"test={test} needs at least 2 studies", "k >= 2")
-    fit = estimate_tau2_single(y, v, method, threshold=threshold)
-    tau2 = float(fit.tau2[0])
-    pooled = pool_single(y, v, tau2, test, level)
-    het = heterogeneity_single(y, v, tau2, random)
+    fit = tau2_single.fit(y, v, method, threshold=threshold)
+    tau2 = fit.tau2
+    pooled = pool_single(fit, test, level)
+    het = heterogeneity_single(fit, random)
     ci_lb = ci_ub = float("nan")
     i2_ci = h2_ci = (float("nan"), float("nan"))
     vt = het["vt"]
@@ -176,7 +180,7 @@ def meta_analysis(
         h2_ci = (ci_lb / vt + 1, ci_ub / vt + 1)
     heterogeneity = Heterogeneity(
         q=het["q"], q_df=het["q_df"], q_pval=het["q_pval"], i2=het["i2"], h2=het["h2"], vt=vt, tau2=tau2,
-        se_tau2=float(fit.se[0]),
+        se_tau2=fit.se,
         tau2_ci_lb=ci_lb, tau2_ci_ub=ci_ub, i2_ci=i2_ci, h2_ci=h2_ci,
     )
     return MetaResult(

@@ -22,8 +22,7 @@ from acupath.evidence import tau2_single
 
 TAU2_METHODS = ("FE", "EE", "DL", "HE", "SJ", "ML", "REML", "PM", "EB")
 ITERATIVE = ("ML", "REML", "PM", "EB")
-#: metafor's ``con$tol`` (.Machine$double.eps^0.25), used in its ll(τ²=0) check for ML/REML.
-LL0_TOL = np.finfo(float).eps ** 0.25
+LL0_TOL = tau2_single.LL0_TOL
 
 
 @dataclass(frozen=True)
@@ -109,8 +108,7 @@ def _loglik(y, v, mask, tau2, reml):
     logv = np.log(v + tau2[:, None])
     if mask is not None:
         logv = logv * mask
-    ll = -0.5 * logv.sum(axis=1) - 0.5 * np.einsum("ij,ij,ij->i", w, r, r)
-    return ll - 0.5 * np.log(sw) if reml else ll
+    return tau2_single.loglik(logv.sum(axis=1), np.einsum("ij,ij,ij->i", w, r, r), np.log(sw), reml)
 
 
 def _score(y, v, mask, tau2, method):
@@ -271,25 +269,5 @@ def estimate_tau2_single(y: np.ndarray, v: np.ndarray, method: str, *, threshold
                          maxiter: int = 200) -> Tau2Fit:
     """:func:`estimate_tau2` for one validated 1-D analysis via the scalar twin in :mod:`tau2_single`
     (same numbers, less overhead). Raises InputError as :func:`estimate_tau2` for k < 2 or vᵢ <= 0."""
-    iterations, converged = 0, True
-    if method in ("FE", "EE"):
-        return Tau2Fit(np.zeros(1), np.full(1, np.nan), 0, np.ones(1, dtype=bool))
-    if y.size < 2:
-        raise InputError("k", f"the {method} estimator needs at least 2 studies", "k >= 2")
-    if method != "HE" and v.min() <= 0:
-        raise InputError("vi", f"the {method} estimator needs positive sampling variances", "vi > 0")
-    if method in ("DL", "HE", "SJ"):
-        tau2, se = {"DL": tau2_single.dl, "HE": tau2_single.he, "SJ": tau2_single.sj}[method](y, v)
-    elif method in ("ML", "REML"):
-        tau2, iterations, converged = tau2_single.likelihood_root(y, v, method, threshold, maxiter)
-        yy, vv, t = y[None, :], v[None, :], np.array([tau2])
-        reml = method == "REML"
-        if _loglik(yy, vv, None, np.zeros(1), reml)[0] - _loglik(yy, vv, None, t, reml)[0] > LL0_TOL and tau2 > threshold:
-            tau2 = 0.0
-        w = 1 / (v + tau2)
-        se = float(np.sqrt(2 / np.dot(w, w))) if method == "ML" else float(np.sqrt(2 / _traces(w[None, :], np.array([w.sum()]))[1][0]))
-    else:
-        k = y.size
-        tau2, iterations, converged = tau2_single.q_root(y, v, k - 1.0, threshold, maxiter)
-        se = float(np.sqrt(2 * k**2 / (k - 1)) / np.sum(1 / (v + tau2)))
-    return Tau2Fit(np.array([tau2]), np.array([se]), iterations, np.array([converged]))
+    fit = tau2_single.fit(y, v, method, threshold=threshold, maxiter=maxiter)
+    return Tau2Fit(np.array([fit.tau2]), np.array([fit.se]), fit.iterations, np.array([fit.converged]))
