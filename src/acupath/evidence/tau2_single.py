@@ -13,7 +13,7 @@ per-call work than the row-vectorised solver at k = 10.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -167,8 +167,7 @@ def q_root(cols: np.ndarray, v: np.ndarray, target: float, threshold: float, max
     return x, maxiter, False
 
 
-@dataclass(frozen=True, slots=True)
-class SingleFit:
+class SingleFit(NamedTuple):
     """τ² of one analysis with its SE, iterations and convergence, plus what pooling reuses: ȳ and
     the rows of :func:`design`, the sums at τ² = 0 (``fe``) and w and the sums at τ̂² (``at``; for
     DL, HE, SJ, PM and EB only its first row, Σw c^b, which pooling needs)."""
