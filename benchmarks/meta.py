@@ -5,11 +5,14 @@ Run: ``make bench-meta`` (creates ``.venv-bench`` with benchmarks/requirements-m
 repeats) for REML and DL at k = 10, 100, 1,000 and 10,000, and for a batch of 10,000 independent
 meta-analyses of k = 20, with ratios (comparator time / acupath time; > 1 means acupath is faster).
 
-What one "fit" is, per library: acupath ``meta_analysis(y, v, method, tau2_ci=False)`` (estimate,
-SE, z, p, CI, PI, Q, I², H², τ² and its SE) or ``fit_batch``; PyMARE
-``Estimator().fit_dataset(Dataset(y, v)).summary().get_fe_stats()``; statsmodels
-``combine_effects(y, v, method_re=...)``. statsmodels has no REML: its row shows its default
-iterative estimator (Paule–Mandel, ``method_re="iterated"``), marked "PM*".
+What one "fit" is, per library: acupath ``meta_analysis(y, v, method, tau2_ci=False)`` (input
+validation, τ² and its SE, estimate, SE, z, p, CI, prediction interval, Q and its p, I², H², study
+weights and the result object; the Q-profile CI for τ², which no comparator computes here, is left
+out) or ``fit_batch``; PyMARE ``Estimator().fit_dataset(Dataset(y, v)).summary().get_fe_stats()``
+(τ², estimate, SE, z, p, CI); statsmodels ``combine_effects(y, v, method_re=...)`` (τ², fixed- and
+random-effects estimate and SE, Q, I², H², weights, the HKSJ scale; its CIs and p-values are computed
+later, on request). statsmodels has no REML: its row shows its default iterative estimator
+(Paule–Mandel, ``method_re="iterated"``), marked "PM*".
 """
 
 from __future__ import annotations
