@@ -10,13 +10,14 @@ validation, τ² and its SE, estimate, SE, z, p, CI, prediction interval, Q and 
 weights and the result object; the Q-profile CI for τ², which no comparator computes here, is left
 out) or ``fit_batch``; PyMARE ``Estimator().fit_dataset(Dataset(y, v)).summary().get_fe_stats()``
 (τ², estimate, SE, z, p, CI); statsmodels ``combine_effects(y, v, method_re=...)`` (τ², fixed- and
-random-effects estimate and SE, Q, I², H², weights, the HKSJ scale; its CIs and p-values are computed
-later, on request). statsmodels has no REML: its row shows its default iterative estimator
-(Paule–Mandel, ``method_re="iterated"``), marked "PM*".
+random-effects estimate and SE, Q, I², H², weights, the HKSJ scale; no CI or p-value is computed in
+the fit, its ``conf_int()`` does that on request). statsmodels has no REML: its row shows its
+default iterative estimator (Paule–Mandel, ``method_re="iterated"``), marked "PM*".
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -83,7 +84,9 @@ def main() -> None:
     rng = np.random.default_rng(20260101)
     others = comparators()
     names = ["PyMARE", "statsmodels"]
-    print(f"python {sys.version.split()[0]}, numpy {np.__version__}; ms per fit (best of 5); ratio = other/acupath")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"python {sys.version.split()[0]}, numpy {np.__version__}; load average {load}; "
+          "ms per fit (best of 5); ratio = other/acupath")
     header = f"{'case':<26}{'acupath':>10}" + "".join(f"{n:>13}{'ratio':>8}" for n in names)
     print(header)
     print("-" * len(header))
