@@ -27,7 +27,7 @@ async def record_session(
     # one that the loop itself would have to finish (threads of other routes finish without the loop).
     record = await in_service(state, lambda: sessions.record_session(uow, actor, plan_id,
                                                                      session.model_dump(mode="json"), kb))
-    return json_response(asdict(record), status_code=201)
+    return json_response(record, status_code=201)
 
 
 @router.get("/plans/{plan_id}/sessions", summary="A plan's sessions, one page at a time")
