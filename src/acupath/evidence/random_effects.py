@@ -3,7 +3,9 @@
 meta-analysis.md §3.4 (w* = 1/(v+τ̂²), knha: s² = Σw*(y−μ̂)²/(k−1), SE·s on t(k−1); "adhoc":
 s² = max(1, s²); "t": t(k−1) without rescaling), §3.5 (PI μ̂ ± c·sqrt(SE² + τ̂²), c = z or t(k−1) as
 the test) and §3.6 (Q-profile bounds solve Q_gen(τ²) = χ²_{k−1, 0.975} and χ²_{k−1, 0.025}).
-The single-analysis :func:`meta_analysis` is the batch engine run on one row, plus the extras.
+:func:`pool_rows` pools many rows at once; the single-analysis :func:`meta_analysis` runs the same
+formulas on the weighted sums of :mod:`tau2_single` (one set of sums at τ² = 0 serves Q, I², H² and DL;
+the sums at τ̂² serve the pooling), plus the extras.
 """
 
 from __future__ import annotations
