@@ -95,3 +95,33 @@ def test_a_batch_of_ten_thousand_reml_fits_converges():
     v = rng.uniform(0.01, 0.5, (10_000, 20))
     res = fit_batch(rng.normal(0.3, np.sqrt(v + 0.1)), v, "REML")
     assert res.converged.all() and np.all(res.tau2 >= 0)
+
+
+def _exact_q(y, v, tau2=0.0):
+    """Generalised Q in exact rational arithmetic on the given floats."""
+    from fractions import Fraction
+
+    w = [1 / (Fraction(float(x)) + Fraction(tau2)) for x in v]
+    ys = [Fraction(float(x)) for x in y]
+    mu = sum(a * b for a, b in zip(w, ys)) / sum(w)
+    return float(sum(a * (b - mu) ** 2 for a, b in zip(w, ys)))
+
+
+@pytest.mark.parametrize("offset", [0.0, -50.0, 1e3, 1e6])
+def test_single_fit_sums_stay_exact_for_effects_far_from_zero(offset):
+    """The single-fit path centres the studies before forming its weighted sums, so Q and the
+    Q-profile bounds keep full precision when the effects share a large offset."""
+    from scipy import special
+
+    rng = np.random.default_rng(5)
+    v = rng.uniform(0.001, 1.0, 10)
+    v[0] *= 1e3
+    y = offset + rng.normal(0, 1.0, 10)
+    res = meta_analysis(y, v, "REML")
+    h = res.heterogeneity
+    assert h.q == pytest.approx(_exact_q(y, v), rel=1e-13, abs=0)
+    # Q(τ²) at each bound hits its χ² quantile to rounding (uncentred sums lost ~1e-12 here)
+    lb_target, ub_target = special.chdtri(9, 0.025), special.chdtri(9, 0.975)
+    assert _exact_q(y, v, h.tau2_ci_ub) == pytest.approx(ub_target, rel=1e-13, abs=0)
+    if h.tau2_ci_lb > 0:
+        assert _exact_q(y, v, h.tau2_ci_lb) == pytest.approx(lb_target, rel=1e-13, abs=0)
