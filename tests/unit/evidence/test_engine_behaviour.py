@@ -103,8 +103,8 @@ def _exact_q(y, v, tau2=0.0):
 
     w = [1 / (Fraction(float(x)) + Fraction(tau2)) for x in v]
     ys = [Fraction(float(x)) for x in y]
-    mu = sum(a * b for a, b in zip(w, ys)) / sum(w)
-    return float(sum(a * (b - mu) ** 2 for a, b in zip(w, ys)))
+    mu = sum(a * b for a, b in zip(w, ys, strict=True)) / sum(w)
+    return float(sum(a * (b - mu) ** 2 for a, b in zip(w, ys, strict=True)))
 
 
 @pytest.mark.parametrize("offset", [0.0, -50.0, 1e3, 1e6])
