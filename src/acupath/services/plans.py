@@ -22,7 +22,7 @@ from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.intakes import store_screening
 from acupath.services.overrides import apply_overrides, parse_overrides
-from acupath.services.paging import check_page
+from acupath.services.paging import page_of_plan
 from acupath.services.patients import new_id
 from acupath.services.records import IntakeRecord, Page, PlanOverride, PlanRecord, PlanRevision, PlanStatus
 from acupath.services.records.clinical import ScreeningRecord
@@ -185,10 +185,4 @@ def plan_history(
 
     Raises ``PermissionDenied``, ``NotFound``, ``InputError`` (offset or limit out of range).
     """
-    with uow, audited(uow, actor, "plan.history", "plan", plan_id) as note:
-        require_clinical(actor)
-        check_page(offset, limit)
-        plan = found(uow.plans.get(actor.clinic_id, plan_id), "plan", plan_id)
-        note.patient_id = plan.patient_id
-        items, total = uow.plans.revisions_page(actor.clinic_id, plan_id, offset, limit)
-        return Page(items=items, total=total, offset=offset, limit=limit)
+    return page_of_plan(uow, actor, plan_id, "plan.history", lambda u: u.plans.revisions_page, offset, limit)

@@ -21,7 +21,7 @@ from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.electrodes import ElectrodePairInput, check_electrodes_needled, pair_outline
 from acupath.services.overrides import OverrideInput, apply_overrides
-from acupath.services.paging import check_page
+from acupath.services.paging import page_of_plan
 from acupath.services.patients import new_id
 from acupath.services.records import (
     AdverseEvent,
@@ -200,13 +200,7 @@ def list_sessions(
 
     Raises ``PermissionDenied``, ``NotFound``, ``InputError`` (offset or limit out of range).
     """
-    with uow, audited(uow, actor, "session.list", "plan", plan_id) as note:
-        require_clinical(actor)
-        check_page(offset, limit)
-        plan = found(uow.plans.get(actor.clinic_id, plan_id), "plan", plan_id)
-        note.patient_id = plan.patient_id
-        items, total = uow.sessions.page_for_plan(actor.clinic_id, plan_id, offset, limit)
-        return Page(items=items, total=total, offset=offset, limit=limit)
+    return page_of_plan(uow, actor, plan_id, "session.list", lambda u: u.sessions.page_for_plan, offset, limit)
 
 
 class AdverseEventInput(_Form):
