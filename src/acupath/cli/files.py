@@ -55,6 +55,21 @@ def read_text(path: Path) -> str:
         raise InputError(str(path), f"cannot be read ({exc.__class__.__name__})") from None
 
 
+def read_json(path: Path, what: str = "document") -> Any:
+    """Return the JSON document in ``path``.
+
+    Raises ``InputError`` naming the file when it cannot be read, or with the line for a syntax error.
+    """
+    return _parse_json(read_text(path), path, what)
+
+
+def _parse_json(text: str, path: Path, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), f"not valid JSON ({what}): {exc.msg} at line {exc.lineno}") from None
+
+
 def read_data(path: Path, what: str = "document") -> Any:
     """Return the document in ``path``: JSON when it ends in ``.json``, YAML otherwise.
 
@@ -62,10 +77,7 @@ def read_data(path: Path, what: str = "document") -> Any:
     """
     text = read_text(path)
     if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(str(path), f"not valid JSON ({what}): {exc.msg} at line {exc.lineno}") from None
+        return _parse_json(text, path, what)
     try:
         return yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:

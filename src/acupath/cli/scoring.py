@@ -7,7 +7,6 @@ output and renames it, so a bad row leaves no half-written output.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -17,7 +16,7 @@ import typer
 
 from acupath.assessment import display_number, score
 from acupath.assessment.bulk import score_csv
-from acupath.cli.files import read_text
+from acupath.cli.files import read_json
 from acupath.cli.output import emit_json
 from acupath.errors import InputError
 
@@ -27,11 +26,7 @@ def read_answers(path: Path) -> dict[str, Any]:
 
     Raises ``InputError`` naming the file when it is missing, unreadable, not JSON or not an object.
     """
-    text = read_text(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    data = read_json(path, "answers")
     if not isinstance(data, dict):
         raise InputError(str(path), "must hold one JSON object of item keys to answers",
                          '{"q1": 0, "q2": 1, ...}')
