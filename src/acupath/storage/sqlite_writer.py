@@ -11,33 +11,58 @@ timeout still orders the writers of different processes (``acupath serve`` with 
 from __future__ import annotations
 
 import threading
+import weakref
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _HELD = "acupath.write_lock"
 
 
+@dataclass(frozen=True)
+class _WriterLock:
+    lock: threading.Lock
+    wait_seconds: float
+
+
+#: The writer lock of each SQLite engine.
+_LOCKS: weakref.WeakKeyDictionary[Engine, _WriterLock] = weakref.WeakKeyDictionary()
+
+
+def hold_writer_lock(connection: Connection) -> None:
+    """Take the writer lock of ``connection``'s engine for its transaction, unless it holds it already.
+
+    Nothing for an engine without one (PostgreSQL). The lock goes back with the connection (see
+    ``serialise_writers``). A writer waits at most the engine's ``wait_seconds`` and then goes on to
+    SQLite, whose busy timeout then applies, so a unit of work opened inside another on one thread is
+    slowed down, never deadlocked.
+    """
+    writer = _LOCKS.get(connection.engine)
+    if writer is None:
+        return
+    info = connection.connection.info  # the pooled connection's record: lives as long as the DBAPI one
+    if not info.get(_HELD):
+        info[_HELD] = writer.lock.acquire(timeout=writer.wait_seconds)
+
+
 def serialise_writers(engine: Engine, wait_seconds: float) -> None:
     """Make the connections of ``engine`` take a per-engine lock before their first write.
 
-    The lock is taken just before the statement that opens a write transaction and given back when the
-    connection returns to the pool (after its commit or rollback). A writer waits at most
-    ``wait_seconds`` for it and then goes on to SQLite, whose busy timeout then applies as before, so a
-    unit of work opened inside another on one thread is slowed down, never deadlocked.
+    The lock is taken just before the statement that opens a write transaction (here for statements
+    run through SQLAlchemy, by ``storage.prepared`` for those it runs) and given back when the
+    connection returns to the pool (after its commit or rollback).
     """
-    lock = threading.Lock()
+    writer = _LOCKS[engine] = _WriterLock(threading.Lock(), wait_seconds)
 
-    def before_execute(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        info = connection.connection.info  # the pooled connection's record: lives as long as the DBAPI one
-        if info.get(_HELD) or not statement.lstrip()[:7].upper().startswith(_WRITES):
-            return
-        info[_HELD] = lock.acquire(timeout=wait_seconds)
+    def before_execute(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip()[:7].upper().startswith(_WRITES):
+            hold_writer_lock(connection)
 
     def release(_dbapi_connection: Any, record: Any, *_args: Any) -> None:
         if record.info.pop(_HELD, False):
-            lock.release()
+            writer.lock.release()
 
     event.listen(engine, "before_cursor_execute", before_execute)
     # Checkin follows the commit or rollback; a connection closed or invalidated mid-transaction never

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from acupath.errors import Conflict
+from acupath.storage.prepared import Prepared
 
 #: SQLSTATE of a unique violation on PostgreSQL.
 UNIQUE_VIOLATION = "23505"
 
 
-def is_duplicate(error: IntegrityError) -> bool:
-    """Return True when ``error`` is a unique-constraint violation (a duplicate), not a broken reference."""
-    original = error.orig
+def is_duplicate(error: Exception) -> bool:
+    """Return True when ``error`` is a unique-constraint violation (a duplicate), not a broken reference.
+
+    ``error`` is SQLAlchemy's ``IntegrityError`` or the driver's own (from ``storage.prepared``).
+    """
+    original = error.orig if isinstance(error, IntegrityError) else error
     if getattr(original, "sqlstate", None) == UNIQUE_VIOLATION:
         return True
     return str(original).startswith("UNIQUE constraint failed")  # SQLite's wording
@@ -41,15 +45,15 @@ class SqlRepository:
             # The unit of work rolls the whole transaction back; nothing of it is kept.
             raise Conflict(f"{what} conflicts with a stored record") from None
 
-    def insert(self, what: str, table: Any, values: dict[str, Any] | list[dict[str, Any]]) -> None:
-        """Insert one row (a dict) or many (a list of dicts) into ``table`` without the ORM.
+    def insert(self, what: str, statement: Prepared, values: dict[str, Any] | list[dict[str, Any]]) -> None:
+        """Insert one row (a dict) or many (a list of dicts) with the prepared INSERT ``statement``.
 
         Raises ``Conflict`` naming ``what`` for a duplicate; a broken reference propagates (see ``flush``).
         """
+        integrity_error = self.session.get_bind().dialect.loaded_dbapi.IntegrityError
         try:
-            # ``insert(table)`` with the values as parameters compiles once per table and set of columns.
-            self.session.execute(insert(table), values)
-        except IntegrityError as error:
+            statement.write(self.session, values)
+        except integrity_error as error:
             if not is_duplicate(error):
                 raise
             raise Conflict(f"{what} conflicts with a stored record") from None

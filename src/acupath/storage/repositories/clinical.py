@@ -43,9 +43,8 @@ class SqlScreeningRepository(SqlRepository, abstract.ScreeningRepository):
 
     def get(self, clinic_id: str, screening_id: str) -> ScreeningRecord | None:
         # Read by every session recorded (its safety check): a statement built once, no ORM object.
-        row = self.session.execute(statements.SCREENING,
-                                   {"clinic_id": clinic_id, "screening_id": screening_id}).one_or_none()
-        return ScreeningRecord(**row._mapping) if row is not None else None
+        row = statements.SCREENING.first(self.session, {"clinic_id": clinic_id, "screening_id": screening_id})
+        return ScreeningRecord(**dict(zip(statements.SCREENING.columns, row, strict=True))) if row else None
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[ScreeningRecord]:
         return self.of_patient(ScreeningRow, clinic_id, patient_id, ScreeningRow.screened_at, ScreeningRow.id)
@@ -66,11 +65,12 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
 
     def head(self, clinic_id: str, plan_id: str) -> PlanHead | None:
         # Five short columns: neither the plan document (JSON) nor the overrides (a second query).
-        row = self.session.execute(statements.PLAN_HEAD, {"clinic_id": clinic_id, "plan_id": plan_id}).one_or_none()
+        row = statements.PLAN_HEAD.first(self.session, {"clinic_id": clinic_id, "plan_id": plan_id})
         if row is None:
             return None
-        return PlanHead(id=plan_id, patient_id=row.patient_id, screening_id=row.screening_id,
-                        status=row.status, version=row.version)
+        patient_id, screening_id, status, version = row
+        return PlanHead(id=plan_id, patient_id=patient_id, screening_id=screening_id, status=status,
+                        version=version)
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[PlanRecord]:
         return self.of_patient(PlanRow, clinic_id, patient_id, PlanRow.created_at, PlanRow.id)
@@ -125,6 +125,5 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
 
     def summaries_for_patient(self, clinic_id: str, patient_id: str) -> list[ReassessmentSummary]:
         # The stored scores, not the answers: progress does not score them again.
-        rows = self.session.execute(statements.REASSESSMENT_SUMMARIES,
-                                    {"clinic_id": clinic_id, "patient_id": patient_id})
+        rows = statements.REASSESSMENT_SUMMARIES.rows(self.session, {"clinic_id": clinic_id, "patient_id": patient_id})
         return [ReassessmentSummary(plan_id=p, assessed_on=d, session_number=n, scores=s) for p, d, n, s in rows]

@@ -19,9 +19,9 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
         # Two plain INSERTs (the session, then its points in one executemany): the ORM's flush of a
         # session and a dozen point objects was the largest cost of recording one.
         what = f"session {session.number} of plan {session.plan_id}"
-        self.insert(what, SessionRow.__table__, SessionRow.values_of(session))
+        self.insert(what, statements.SESSION_INSERT, SessionRow.values_of(session))
         if session.points:
-            self.insert(what, SessionPointRow.__table__,
+            self.insert(what, statements.SESSION_POINTS_INSERT,
                         [{**SessionPointRow.values_of(p, i), "session_id": session.id}
                          for i, p in enumerate(session.points)])
 
@@ -45,15 +45,14 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
 
     def summaries(self, clinic_id: str, plan_id: str) -> list[SessionSummary]:
         # Four columns, no ORM objects and none of the needled points: progress reads nothing else.
-        rows = self.session.execute(statements.SESSION_SUMMARIES, {"clinic_id": clinic_id, "plan_id": plan_id})
+        rows = statements.SESSION_SUMMARIES.rows(self.session, {"clinic_id": clinic_id, "plan_id": plan_id})
         return [SessionSummary(number=n, session_date=d, pain_before=b, pain_after=a) for n, d, b, a in rows]
 
     def next_number(self, clinic_id: str, plan_id: str) -> int:
         # Answered from the unique (plan_id, number) index; a racing writer that takes the same number
         # first makes this insert a duplicate, which ``add`` turns into ``Conflict``.
-        highest = self.session.execute(statements.LAST_SESSION_NUMBER,
-                                       {"clinic_id": clinic_id, "plan_id": plan_id}).scalar_one()
-        return (highest or 0) + 1
+        row = statements.LAST_SESSION_NUMBER.first(self.session, {"clinic_id": clinic_id, "plan_id": plan_id})
+        return (row[0] if row is not None and row[0] is not None else 0) + 1
 
 
 class SqlAdverseEventRepository(SqlRepository, abstract.AdverseEventRepository):
@@ -77,8 +76,7 @@ class SqlAuditLog(SqlRepository, abstract.AuditLog):
     def add(self, entry: AuditEntry) -> None:
         # A plain INSERT in the unit of work's transaction: every request adds one, and the ORM's
         # unit-of-work bookkeeping for an object nobody reads again cost more than the insert itself.
-        result = self.session.execute(statements.AUDIT_INSERT, AuditRow.values_of(entry))
-        entry.id = result.inserted_primary_key[0]
+        (entry.id,) = statements.AUDIT_INSERT.rows(self.session, AuditRow.values_of(entry))[0]
 
     def list(
         self, clinic_id: str | None, *, patient_id: str | None = None, offset: int = 0, limit: int = 100
