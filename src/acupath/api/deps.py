@@ -1,16 +1,16 @@
-"""The dependencies every route declares, as ``Annotated`` aliases (``UowDep``, ``ActorDep``, ``KbDep``).
+"""What a route declares to be served: ``SignedInDep`` for a signed-in user, else ``PublicUowDep``.
 
-They are ``async def``: none waits on anything, and FastAPI would otherwise send each one to the
-thread pool and back, once per request. Only ``current_claims`` (for the few routes without a unit of
-work) is a plain ``def``, because it asks the database.
+A request acts for a signed-in user through one dependency, ``SignedInDep``: the bearer scheme itself
+(``SignedInBearer``, so OpenAPI shows the lock) checks the login token (``Authorization: Bearer`` or
+the session cookie; signature and expiry) and gives a ``SignedIn``: the ``Actor`` (the user's clinic,
+role and the client's address, which the services write into every audit entry), a unit of work armed
+with the token, and the knowledge base. One dependency rather than a graph of small ones, because
+FastAPI's cost per dependency was a fifth of a request's CPU time on the hottest routes.
 
-What a request may do is decided here once: the login token (``Authorization: Bearer`` or the
-session cookie) is checked (signature and expiry) and turned into an ``Actor`` carrying the user's
-clinic, role and the client's address, which the services write into every audit entry. Whether the
-token was revoked at logout (by any worker) is asked by the request's own unit of work, in its own
-transaction, as it opens (``AbstractUnitOfWork.token_id``): a route that takes ``UowDep`` gets a unit of
-work armed with the token; a route that does not takes ``ClaimsDep``, which asks in a unit of work of
-its own. ``tests/e2e/api/test_api_auth.py`` checks that every authenticated route does one or the other.
+Whether the token was revoked at logout (by any worker) is asked by the request's own unit of work,
+in its own transaction, as it opens (``AbstractUnitOfWork.token_id``); a route that opens no unit of
+work takes ``ClaimsDep``, which asks in a unit of work of its own. ``tests/e2e/api/test_api_auth.py``
+sends a revoked token to every authenticated route.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Annotated, TypeVar
 
 import anyio
 from fastapi import Depends, HTTPException, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 
 from acupath.api.tokens import InvalidToken, TokenClaims, TokenSigner
 from acupath.knowledge import KnowledgeBase
@@ -83,62 +83,8 @@ async def get_kb(state: StateDep) -> KnowledgeBase:
     return state.kb
 
 
-# auto_error=False: a missing header may still be a cookie login, and a refusal must be 401, not 403.
-_bearer = HTTPBearer(auto_error=False, description="The access token from POST /auth/login.")
-
-
 def _unauthorised(reason: str) -> HTTPException:
     return HTTPException(status_code=401, detail=reason, headers={"WWW-Authenticate": "Bearer"})
-
-
-async def signed_claims(
-    request: Request,
-    state: StateDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> TokenClaims:
-    """Return the claims of the request's genuine, unexpired login token (revocation is asked later).
-
-    Raises ``HTTPException`` 401 when there is no token, or it is forged or expired.
-    """
-    token = credentials.credentials if credentials is not None else request.cookies.get(SESSION_COOKIE)
-    if not token:
-        raise _unauthorised("log in first: no bearer token or session cookie")
-    try:
-        return state.signer.verify(token, datetime.now(UTC))
-    except InvalidToken as exc:
-        raise _unauthorised(str(exc)) from None
-
-
-SignedClaimsDep = Annotated[TokenClaims, Depends(signed_claims)]
-
-
-def current_claims(state: StateDep, claims: SignedClaimsDep) -> TokenClaims:
-    """Return the claims of a valid token not revoked at logout, asked in a unit of work of its own.
-
-    For routes that take no ``UowDep``. Raises ``HTTPException`` 401 as ``signed_claims``, or revoked.
-    """
-    if logouts.is_token_revoked(state.uow_factory(), claims.token_id):
-        raise _unauthorised("the token was revoked at logout; log in again")
-    return claims
-
-
-ClaimsDep = Annotated[TokenClaims, Depends(current_claims)]
-
-
-async def get_uow(state: StateDep, claims: SignedClaimsDep) -> AbstractUnitOfWork:
-    """Return a fresh unit of work for this request, which refuses the token if it was revoked.
-
-    The service opens and commits it; opening it asks first whether the token was revoked at logout
-    (``NotAuthenticated``, 401), in the same transaction as the work.
-    """
-    uow = state.uow_factory()
-    uow.token_id = claims.token_id
-    return uow
-
-
-async def get_public_uow(state: StateDep) -> AbstractUnitOfWork:
-    """Return a fresh unit of work for a route that needs no login (log in, health)."""
-    return state.uow_factory()
 
 
 def remote_address(request: Request) -> str:
@@ -146,13 +92,68 @@ def remote_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def current_actor(request: Request, claims: SignedClaimsDep) -> Actor:
-    """Return the signed-in user as the ``Actor`` services act for (with ``UowDep`` or ``ClaimsDep``)."""
-    return Actor(user_id=claims.user_id, clinic_id=claims.clinic_id, role=claims.role,  # type: ignore[arg-type]
-                 remote_address=remote_address(request))
+@dataclass(frozen=True)
+class SignedIn:
+    """A request of a signed-in user: who acts (``actor``, ``claims``), the unit of work, the knowledge.
+
+    ``uow`` is fresh for this request and armed with the token: opening it refuses a token revoked at
+    logout (``NotAuthenticated``, 401) in the same transaction as the work.
+    """
+
+    actor: Actor
+    claims: TokenClaims
+    uow: AbstractUnitOfWork
+    kb: KnowledgeBase
+    state: ApiState
 
 
-UowDep = Annotated[AbstractUnitOfWork, Depends(get_uow)]
+class SignedInBearer(HTTPBearer):
+    """The bearer scheme of the API, which also turns a genuine token into a ``SignedIn`` request."""
+
+    async def __call__(self, request: Request) -> SignedIn:  # type: ignore[override]
+        """Return the signed-in request of a genuine, unexpired token (revocation is asked as ``uow`` opens).
+
+        Raises ``HTTPException`` 401 when there is no token (header or cookie), or it is forged or expired.
+        """
+        credentials = await super().__call__(request)
+        token = credentials.credentials if credentials is not None else request.cookies.get(SESSION_COOKIE)
+        if not token:
+            raise _unauthorised("log in first: no bearer token or session cookie")
+        state: ApiState = request.app.state.acupath
+        try:
+            claims = state.signer.verify(token, datetime.now(UTC))
+        except InvalidToken as exc:
+            raise _unauthorised(str(exc)) from None
+        uow = state.uow_factory()
+        uow.token_id = claims.token_id
+        actor = Actor(user_id=claims.user_id, clinic_id=claims.clinic_id, role=claims.role,  # type: ignore[arg-type]
+                      remote_address=remote_address(request))
+        return SignedIn(actor=actor, claims=claims, uow=uow, kb=state.kb, state=state)
+
+
+# auto_error=False: a missing header may still be a cookie login, and a refusal must be 401, not 403.
+signed_in = SignedInBearer(auto_error=False, scheme_name="bearer",
+                           description="The access token from POST /auth/login.")
+SignedInDep = Annotated[SignedIn, Depends(signed_in)]
+
+
+def current_claims(signed: SignedInDep) -> TokenClaims:
+    """Return the claims of a valid token not revoked at logout, asked in a unit of work of its own.
+
+    For routes that open no unit of work. Raises ``HTTPException`` 401 as ``signed_in``, or revoked.
+    """
+    if logouts.is_token_revoked(signed.state.uow_factory(), signed.claims.token_id):
+        raise _unauthorised("the token was revoked at logout; log in again")
+    return signed.claims
+
+
+ClaimsDep = Annotated[TokenClaims, Depends(current_claims)]
+
+
+async def get_public_uow(state: StateDep) -> AbstractUnitOfWork:
+    """Return a fresh unit of work for a route that needs no login (log in, health)."""
+    return state.uow_factory()
+
+
 PublicUowDep = Annotated[AbstractUnitOfWork, Depends(get_public_uow)]
 KbDep = Annotated[KnowledgeBase, Depends(get_kb)]
-ActorDep = Annotated[Actor, Depends(current_actor)]

@@ -8,7 +8,7 @@ from api_world import PASSWORD, PERSONAS, SECRET, World, session_body
 from fastapi.routing import APIRoute
 
 from acupath.api.app import ROUTERS
-from acupath.api.deps import current_actor, current_claims, get_uow, signed_claims
+from acupath.api.deps import signed_in
 from acupath.api.tokens import TokenSigner
 
 
@@ -92,15 +92,32 @@ def _calls(dependant) -> set[object]:  # type: ignore[no-untyped-def]
     return found
 
 
-def test_every_authenticated_route_asks_whether_its_token_was_revoked() -> None:
-    # The token's signature is checked by ``signed_claims``; revocation by the route's unit of work as it
-    # opens (``get_uow``) or, for a route without one, by ``current_claims``. Any route that acts for
-    # a user must take one of the two, or a logged-out token would still work there.
+PUBLIC_ROUTES = {"/health", "/auth/login"}
+
+
+def test_every_route_but_login_and_health_acts_for_a_signed_in_user() -> None:
+    # ``signed_in`` checks the token's signature and expiry and arms the request's unit of work with it,
+    # so that opening the unit of work refuses a token revoked at logout.
     routes = [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
-    authenticated = [r for r in routes if {signed_claims, current_actor} & _calls(r.dependant)]
-    assert len(authenticated) > 20
-    unchecked = [r.path for r in authenticated if not {get_uow, current_claims} & _calls(r.dependant)]
-    assert unchecked == []
+    assert len(routes) > 20
+    unsigned = [r.path for r in routes if signed_in not in _calls(r.dependant) and r.path not in PUBLIC_ROUTES]
+    assert unsigned == []
+
+
+def test_a_revoked_token_is_refused_by_every_route_that_reads(world: World) -> None:
+    token = _login(world, "ada_admin").json()["access_token"]
+    world.client.cookies.clear()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert world.client.post("/auth/logout", headers=headers).status_code == 204
+    reads = [r for router in ROUTERS for r in router.routes
+             if isinstance(r, APIRoute) and "GET" in r.methods and r.path not in PUBLIC_ROUTES]
+    assert len(reads) > 10
+    for route in reads:
+        path = route.path
+        for name in ("patient_id", "plan_id", "intake_id"):
+            path = path.replace("{" + name + "}", world.ids[name.removesuffix("_id")])
+        refused = world.client.get(path, headers=headers)
+        assert refused.status_code == 401 and "revoked" in refused.json()["detail"], path
 
 
 def test_a_revoked_token_is_refused_by_the_hot_routes_too(world: World) -> None:

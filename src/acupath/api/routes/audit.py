@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from acupath.api.deps import ActorDep, UowDep
+from acupath.api.deps import SignedInDep
 from acupath.api.paging import PageDep, page_body
 from acupath.services import audit_log
 
@@ -17,8 +17,7 @@ router = APIRouter(prefix="/audit", tags=["accounts"])
 
 @router.get("", summary="Search the clinic's audit log, newest first (administrators)")
 def search_audit(
-    uow: UowDep,
-    actor: ActorDep,
+    signed: SignedInDep,
     page: PageDep,
     patient_id: Annotated[str | None, Query(max_length=64, description="Entries about this patient.")] = None,
     user_id: Annotated[str | None, Query(max_length=254, description="Entries of this user.")] = None,
@@ -27,6 +26,6 @@ def search_audit(
     until: Annotated[datetime | None, Query(description="Before this time (exclusive; UTC if no zone).")] = None,
 ) -> dict[str, Any]:
     """Return one page of the clinic's entries matching every filter given; 403 unless an admin."""
-    found = audit_log.search_audit(uow, actor, patient_id=patient_id, user_id=user_id, action=action, since=since,
-                                   until=until, offset=page.offset, limit=page.limit)
+    found = audit_log.search_audit(signed.uow, signed.actor, patient_id=patient_id, user_id=user_id, action=action,
+                                   since=since, until=until, offset=page.offset, limit=page.limit)
     return page_body(found, asdict)

@@ -8,16 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from acupath.api.deps import (
-    SESSION_COOKIE,
-    ActorDep,
-    ClaimsDep,
-    PublicUowDep,
-    SignedClaimsDep,
-    StateDep,
-    UowDep,
-    remote_address,
-)
+from acupath.api.deps import SESSION_COOKIE, ClaimsDep, PublicUowDep, SignedInDep, StateDep, remote_address
 from acupath.services import logouts, users
 from acupath.services.passwords import Argon2idHasher
 
@@ -55,19 +46,19 @@ def login(request: Request, response: Response, state: StateDep, uow: PublicUowD
 
 
 @router.post("/logout", status_code=204, summary="Log out: the token stops working at once")
-def logout(response: Response, state: StateDep, uow: UowDep, actor: ActorDep, claims: SignedClaimsDep) -> Response:
+def logout(signed: SignedInDep, response: Response) -> Response:
     """Revoke the token (bearer or cookie) for every worker and clear the cookie; 401 without a valid token.
 
     The unit of work refuses a token revoked already (401), as it opens.
     """
-    logouts.revoke_token(uow, actor, claims.token_id, claims.expires_at)
+    logouts.revoke_token(signed.uow, signed.actor, signed.claims.token_id, signed.claims.expires_at)
     response.status_code = 204
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, secure=state.secure_cookies,
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, secure=signed.state.secure_cookies,
                            samesite="strict")
     return response
 
 
 @router.get("/me", summary="Who is logged in")
-def me(actor: ActorDep, _claims: ClaimsDep) -> dict[str, Any]:
+def me(claims: ClaimsDep) -> dict[str, Any]:
     """Return the user id, clinic id and role of the token's user; 401 for a token revoked at logout."""
-    return {"user_id": actor.user_id, "clinic_id": actor.clinic_id, "role": actor.role.value}
+    return {"user_id": claims.user_id, "clinic_id": claims.clinic_id, "role": claims.role}

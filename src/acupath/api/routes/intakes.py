@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
-from acupath.api.deps import ActorDep, KbDep, UowDep
+from acupath.api.deps import SignedInDep
 from acupath.services import intakes
 
 router = APIRouter(tags=["intakes and screening"])
@@ -18,18 +18,18 @@ IntakeBody = Annotated[dict[str, Any], Body(
 
 
 @router.post("/patients/{patient_id}/intakes", status_code=201, summary="Record an intake")
-def record_intake(uow: UowDep, actor: ActorDep, kb: KbDep, patient_id: str, intake: IntakeBody) -> dict[str, Any]:
+def record_intake(signed: SignedInDep, patient_id: str, intake: IntakeBody) -> dict[str, Any]:
     """Return the stored intake with every questionnaire scored; 422 names the bad field."""
-    return asdict(intakes.record_intake(uow, actor, patient_id, intake, kb))
+    return asdict(intakes.record_intake(signed.uow, signed.actor, patient_id, intake, signed.kb))
 
 
 @router.get("/intakes/{intake_id}", summary="Read an intake and its scores")
-def get_intake(uow: UowDep, actor: ActorDep, intake_id: str) -> dict[str, Any]:
+def get_intake(signed: SignedInDep, intake_id: str) -> dict[str, Any]:
     """Return the intake; 404 for an id that is not the clinic's."""
-    return asdict(intakes.get_intake(uow, actor, intake_id))
+    return asdict(intakes.get_intake(signed.uow, signed.actor, intake_id))
 
 
 @router.post("/intakes/{intake_id}/screenings", status_code=201, summary="Screen an intake")
-def screen_intake(uow: UowDep, actor: ActorDep, kb: KbDep, intake_id: str) -> dict[str, Any]:
+def screen_intake(signed: SignedInDep, intake_id: str) -> dict[str, Any]:
     """Return the stored screening: red flags, contraindications, cautions and the status."""
-    return asdict(intakes.screen_intake(uow, actor, intake_id, kb))
+    return asdict(intakes.screen_intake(signed.uow, signed.actor, intake_id, signed.kb))

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from acupath.api.deps import ActorDep, UowDep
+from acupath.api.deps import SignedInDep
 from acupath.api.paging import PageDep, page_body
 from acupath.services import patients
 from acupath.services.patients import PatientDetails
@@ -33,30 +33,29 @@ class PatientChanges(BaseModel):
 
 @router.get("", summary="List and search the clinic's patients")
 def list_patients(
-    uow: UowDep,
-    actor: ActorDep,
+    signed: SignedInDep,
     page: PageDep,
     search: Annotated[str | None, Query(max_length=100, description="Part of a name, id or MRN.")] = None,
 ) -> dict[str, Any]:
     """Return one page of patients: ``items``, ``total``, ``offset``, ``limit``."""
-    found = patients.list_patients(uow, actor, search=search, offset=page.offset, limit=page.limit)
+    found = patients.list_patients(signed.uow, signed.actor, search=search, offset=page.offset, limit=page.limit)
     return page_body(found, Patient.to_dict)
 
 
 @router.post("", status_code=201, summary="Register a patient")
-def register_patient(uow: UowDep, actor: ActorDep, details: PatientDetails) -> dict[str, Any]:
+def register_patient(signed: SignedInDep, details: PatientDetails) -> dict[str, Any]:
     """Return the registered patient (version 1); 409 if the clinic already uses the MRN."""
-    return patients.register_patient(uow, actor, details.model_dump(mode="json")).to_dict()
+    return patients.register_patient(signed.uow, signed.actor, details.model_dump(mode="json")).to_dict()
 
 
 @router.get("/{patient_id}", summary="Read a patient's demographics")
-def get_patient(uow: UowDep, actor: ActorDep, patient_id: str) -> dict[str, Any]:
+def get_patient(signed: SignedInDep, patient_id: str) -> dict[str, Any]:
     """Return the patient; 404 for an id that is not the clinic's."""
-    return patients.get_patient(uow, actor, patient_id).to_dict()
+    return patients.get_patient(signed.uow, signed.actor, patient_id).to_dict()
 
 
 @router.patch("/{patient_id}", summary="Change a patient's demographics")
-def update_patient(uow: UowDep, actor: ActorDep, patient_id: str, changes: PatientChanges) -> dict[str, Any]:
+def update_patient(signed: SignedInDep, patient_id: str, changes: PatientChanges) -> dict[str, Any]:
     """Return the patient at its new version; 409 when ``version`` is stale (nothing is changed)."""
     fields = changes.model_dump(exclude_unset=True, exclude={"version"})
-    return patients.update_patient(uow, actor, patient_id, fields, changes.version).to_dict()
+    return patients.update_patient(signed.uow, signed.actor, patient_id, fields, changes.version).to_dict()

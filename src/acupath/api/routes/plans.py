@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from acupath.api.deps import ActorDep, KbDep, UowDep
+from acupath.api.deps import SignedInDep
 from acupath.api.paging import PageDep, page_body
 from acupath.services import plans
 from acupath.services.overrides import OverrideInput
@@ -38,28 +38,29 @@ class PlanAmendment(BaseModel):
 
 
 @router.post("/intakes/{intake_id}/plans", status_code=201, summary="Create a plan from an intake")
-def create_plan(uow: UowDep, actor: ActorDep, kb: KbDep, intake_id: str, body: NewPlan) -> dict[str, Any]:
+def create_plan(signed: SignedInDep, intake_id: str, body: NewPlan) -> dict[str, Any]:
     """Return the plan (version 1); 409 when a referral or exclusion stands without override."""
     overrides = [o.model_dump() for o in body.overrides]
-    return asdict(plans.create_plan(uow, actor, intake_id, kb, overrides=overrides))
+    return asdict(plans.create_plan(signed.uow, signed.actor, intake_id, signed.kb, overrides=overrides))
 
 
 @router.get("/plans/{plan_id}", summary="Read a plan with its overrides")
-def get_plan(uow: UowDep, actor: ActorDep, plan_id: str) -> dict[str, Any]:
+def get_plan(signed: SignedInDep, plan_id: str) -> dict[str, Any]:
     """Return the plan; 404 for an id that is not the clinic's."""
-    return asdict(plans.get_plan(uow, actor, plan_id))
+    return asdict(plans.get_plan(signed.uow, signed.actor, plan_id))
 
 
 @router.patch("/plans/{plan_id}", summary="Amend a plan (screening runs again)")
-def amend_plan(uow: UowDep, actor: ActorDep, kb: KbDep, plan_id: str, body: PlanAmendment) -> dict[str, Any]:
+def amend_plan(signed: SignedInDep, plan_id: str, body: PlanAmendment) -> dict[str, Any]:
     """Return the plan at its new version; 409 when ``version`` is stale or a finding blocks the plan."""
     return asdict(plans.amend_plan(
-        uow, actor, plan_id, kb, expected_version=body.version, plan=body.plan,
+        signed.uow, signed.actor, plan_id, signed.kb, expected_version=body.version, plan=body.plan,
         status=body.status.value if body.status else None,
         overrides=[o.model_dump() for o in body.overrides], note=body.note))
 
 
 @router.get("/plans/{plan_id}/revisions", summary="Every version of a plan, one page at a time")
-def plan_history(uow: UowDep, actor: ActorDep, plan_id: str, page: PageDep) -> dict[str, Any]:
+def plan_history(signed: SignedInDep, plan_id: str, page: PageDep) -> dict[str, Any]:
     """Return one page of the plan's revisions, oldest first: ``items``, ``total``, ``offset``, ``limit``."""
-    return page_body(plans.plan_history(uow, actor, plan_id, offset=page.offset, limit=page.limit), asdict)
+    found = plans.plan_history(signed.uow, signed.actor, plan_id, offset=page.offset, limit=page.limit)
+    return page_body(found, asdict)

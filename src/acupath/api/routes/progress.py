@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from acupath import outcomes
-from acupath.api.deps import ActorDep, KbDep, StateDep, UowDep, in_service
+from acupath.api.deps import SignedInDep, in_service
 from acupath.api.paging import PageDep, page_body
 from acupath.api.responses import json_body, json_response
 from acupath.services import patient_records, progress
@@ -19,26 +19,26 @@ router = APIRouter(tags=["follow-up"])
 
 
 @router.post("/patients/{patient_id}/reassessments", status_code=201, summary="Record a reassessment")
-def record_reassessment(
-    uow: UowDep, actor: ActorDep, kb: KbDep, patient_id: str, body: ReassessmentInput
-) -> dict[str, Any]:
+def record_reassessment(signed: SignedInDep, patient_id: str, body: ReassessmentInput) -> dict[str, Any]:
     """Return the stored reassessment with every questionnaire scored; 422 names the bad answer."""
-    return asdict(progress.record_reassessment(uow, actor, patient_id, body.model_dump(mode="json"), kb))
+    return asdict(progress.record_reassessment(signed.uow, signed.actor, patient_id, body.model_dump(mode="json"),
+                                               signed.kb))
 
 
 @router.get("/patients/{patient_id}/reassessments", summary="A patient's reassessments, one page at a time")
-def list_reassessments(uow: UowDep, actor: ActorDep, patient_id: str, page: PageDep) -> dict[str, Any]:
+def list_reassessments(signed: SignedInDep, patient_id: str, page: PageDep) -> dict[str, Any]:
     """Return one page of the patient's reassessments by date, with their scores; 403 for reception."""
-    return page_body(patient_records.list_reassessments(uow, actor, patient_id, offset=page.offset,
-                                                        limit=page.limit), asdict)
+    return page_body(patient_records.list_reassessments(signed.uow, signed.actor, patient_id,
+                                                        offset=page.offset, limit=page.limit), asdict)
 
 
 @router.get("/plans/{plan_id}/progress", summary="Progress under a plan", response_model=dict[str, Any])
-async def get_progress(uow: UowDep, actor: ActorDep, kb: KbDep, state: StateDep, plan_id: str) -> Response:
+async def get_progress(signed: SignedInDep, plan_id: str) -> Response:
     """Return the plan's progress: trajectories, responder status and alerts (``outcomes.evaluate``)."""
     # ``async def`` with every dependency async: on SQLite the whole request runs in the event loop
     # (``in_service``), without a hop to the thread pool and back.
-    report = await in_service(state, lambda: progress.get_progress(uow, actor, plan_id, kb))
+    report = await in_service(signed.state,
+                              lambda: progress.get_progress(signed.uow, signed.actor, plan_id, signed.kb))
     return json_response(None, body=_bodies.get(id(report), lambda: (report, json_body(report.to_dict())))[1])
 
 
@@ -49,6 +49,6 @@ _bodies: LruCache[int, tuple[outcomes.Progress, bytes]] = LruCache(capacity=256)
 
 
 @router.get("/patients/{patient_id}/schedule", summary="A patient's schedule (every role)")
-def get_schedule(uow: UowDep, actor: ActorDep, patient_id: str) -> list[dict[str, Any]]:
+def get_schedule(signed: SignedInDep, patient_id: str) -> list[dict[str, Any]]:
     """Return the patient's plans with their session numbers and dates; no clinical notes."""
-    return progress.get_schedule(uow, actor, patient_id)
+    return progress.get_schedule(signed.uow, signed.actor, patient_id)

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from acupath.api.deps import ActorDep, KbDep, StateDep, UowDep, in_service
+from acupath.api.deps import SignedInDep, in_service
 from acupath.api.paging import PageDep, page_body
 from acupath.api.responses import json_response
 from acupath.services import patient_records, sessions
@@ -18,32 +18,32 @@ router = APIRouter(tags=["sessions and adverse events"])
 
 @router.post("/plans/{plan_id}/sessions", status_code=201, summary="Record a session under a plan",
              response_model=dict[str, Any])
-async def record_session(
-    uow: UowDep, actor: ActorDep, kb: KbDep, state: StateDep, plan_id: str, session: SessionInput
-) -> Response:
+async def record_session(signed: SignedInDep, plan_id: str, session: SessionInput) -> Response:
     """Return the stored session; 409 when it needles what a finding excludes without an override."""
     # As ``get_progress`` (``in_service``). In the event loop the SQLite writer lock (storage.sqlite_writer)
     # is taken and given back within this one synchronous call, so a request in the loop never waits on
     # one that the loop itself would have to finish (threads of other routes finish without the loop).
-    record = await in_service(state, lambda: sessions.record_session(uow, actor, plan_id,
-                                                                     session.model_dump(mode="json"), kb))
+    record = await in_service(signed.state, lambda: sessions.record_session(
+        signed.uow, signed.actor, plan_id, session.model_dump(mode="json"), signed.kb))
     return json_response(record, status_code=201)
 
 
 @router.get("/plans/{plan_id}/sessions", summary="A plan's sessions, one page at a time")
-def list_sessions(uow: UowDep, actor: ActorDep, plan_id: str, page: PageDep) -> dict[str, Any]:
+def list_sessions(signed: SignedInDep, plan_id: str, page: PageDep) -> dict[str, Any]:
     """Return one page of the plan's sessions by number: ``items``, ``total``, ``offset``, ``limit``."""
-    return page_body(sessions.list_sessions(uow, actor, plan_id, offset=page.offset, limit=page.limit), asdict)
+    found = sessions.list_sessions(signed.uow, signed.actor, plan_id, offset=page.offset, limit=page.limit)
+    return page_body(found, asdict)
 
 
 @router.post("/patients/{patient_id}/adverse-events", status_code=201, summary="Record an adverse event")
-def record_adverse_event(uow: UowDep, actor: ActorDep, patient_id: str, event: AdverseEventInput) -> dict[str, Any]:
+def record_adverse_event(signed: SignedInDep, patient_id: str, event: AdverseEventInput) -> dict[str, Any]:
     """Return the stored adverse event; 404 when the patient or the session is not the clinic's."""
-    return asdict(sessions.record_adverse_event(uow, actor, patient_id, event.model_dump(mode="json")))
+    return asdict(sessions.record_adverse_event(signed.uow, signed.actor, patient_id,
+                                                event.model_dump(mode="json")))
 
 
 @router.get("/patients/{patient_id}/adverse-events", summary="A patient's adverse events, one page at a time")
-def list_adverse_events(uow: UowDep, actor: ActorDep, patient_id: str, page: PageDep) -> dict[str, Any]:
+def list_adverse_events(signed: SignedInDep, patient_id: str, page: PageDep) -> dict[str, Any]:
     """Return one page of the patient's adverse events, oldest first; 403 for reception."""
-    return page_body(patient_records.list_adverse_events(uow, actor, patient_id, offset=page.offset,
-                                                         limit=page.limit), asdict)
+    return page_body(patient_records.list_adverse_events(signed.uow, signed.actor, patient_id,
+                                                         offset=page.offset, limit=page.limit), asdict)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from acupath.api.deps import ActorDep, UowDep
+from acupath.api.deps import SignedInDep
 from acupath.api.paging import PageDep, page_body
 from acupath.api.routes.auth import HASHER
 from acupath.services import users
@@ -27,14 +27,15 @@ class NewUser(BaseModel):
 
 
 @router.post("", status_code=201, summary="Create an account (administrators)")
-def create_user(uow: UowDep, actor: ActorDep, body: NewUser) -> dict[str, Any]:
+def create_user(signed: SignedInDep, body: NewUser) -> dict[str, Any]:
     """Return the account without its password hash; 403 unless an admin, 409 if the email is taken."""
-    user = users.create_user(uow, actor, email=body.email, name=body.name, role=body.role,
+    user = users.create_user(signed.uow, signed.actor, email=body.email, name=body.name, role=body.role,
                              password=body.password, hasher=HASHER)
     return users.public_user(user)
 
 
 @router.get("", summary="The clinic's accounts, one page at a time (administrators)")
-def list_users(uow: UowDep, actor: ActorDep, page: PageDep) -> dict[str, Any]:
+def list_users(signed: SignedInDep, page: PageDep) -> dict[str, Any]:
     """Return one page of the clinic's accounts by email, without password hashes; 403 unless an admin."""
-    return page_body(users.list_users(uow, actor, offset=page.offset, limit=page.limit), users.public_user)
+    found = users.list_users(signed.uow, signed.actor, offset=page.offset, limit=page.limit)
+    return page_body(found, users.public_user)
