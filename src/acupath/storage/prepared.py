@@ -43,7 +43,7 @@ class _Compiled:
     keys: tuple[str, ...]  # the parameters' keys, in the order a positional driver takes them
     slots: tuple[str, ...]  # the parameters' names in the SQL (a driver that takes a mapping)
     binds: tuple[Processor, ...]  # one per key
-    results: tuple[Processor, ...]  # one per selected column
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # (index, processor) of the columns to convert
     positional: bool
     writes: bool
 
@@ -58,8 +58,14 @@ class _Compiled:
 
     def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
         """Return one driver row with every column converted as SQLAlchemy would."""
-        return tuple(value if proc is None or value is None else proc(value)
-                     for value, proc in zip(raw, self.results, strict=True))
+        if not self.converted:
+            return tuple(raw)
+        values = list(raw)
+        for index, proc in self.converted:
+            if values[index] is not None:
+                values[index] = proc(values[index])
+        return tuple(values)
+
 
 
 def _processor(type_: Any, dialect: Dialect, kind: str) -> Processor:
@@ -92,9 +98,9 @@ class Prepared:
                 keys=tuple(compiled.binds[name].key for name in names),
                 slots=names,
                 binds=tuple(_processor(compiled.binds[name].type, dialect, "bind") for name in names),
-                # The selected columns, or those an INSERT ... RETURNING gives back.
-                results=tuple(_processor(column.type, dialect, "result")
-                              for column in getattr(self.statement, "exported_columns", ())),
+                # The selected columns, or those an INSERT ... RETURNING gives back, that need converting.
+                converted=tuple((i, proc) for i, column in enumerate(getattr(self.statement, "exported_columns", ()))
+                                if (proc := _processor(column.type, dialect, "result")) is not None),
                 positional=bool(dialect.positional),
                 writes=bool(self.statement.is_dml),
             )

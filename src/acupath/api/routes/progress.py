@@ -18,20 +18,6 @@ from acupath.services.progress import ReassessmentInput
 router = APIRouter(tags=["follow-up"])
 
 
-@router.post("/patients/{patient_id}/reassessments", status_code=201, summary="Record a reassessment")
-def record_reassessment(signed: SignedInDep, patient_id: str, body: ReassessmentInput) -> dict[str, Any]:
-    """Return the stored reassessment with every questionnaire scored; 422 names the bad answer."""
-    return asdict(progress.record_reassessment(signed.uow, signed.actor, patient_id, body.model_dump(mode="json"),
-                                               signed.kb))
-
-
-@router.get("/patients/{patient_id}/reassessments", summary="A patient's reassessments, one page at a time")
-def list_reassessments(signed: SignedInDep, patient_id: str, page: PageDep) -> dict[str, Any]:
-    """Return one page of the patient's reassessments by date, with their scores; 403 for reception."""
-    return page_body(patient_records.list_reassessments(signed.uow, signed.actor, patient_id,
-                                                        offset=page.offset, limit=page.limit), asdict)
-
-
 @router.get("/plans/{plan_id}/progress", summary="Progress under a plan", response_model=dict[str, Any])
 async def get_progress(signed: SignedInDep, plan_id: str) -> Response:
     """Return the plan's progress: trajectories, responder status and alerts (``outcomes.evaluate``)."""
@@ -46,6 +32,20 @@ async def get_progress(signed: SignedInDep, plan_id: str) -> Response:
 #: (immutable) report while nothing it is computed from changed, so its JSON need not be written again.
 #: Each value holds its report, so no other object can take that ``id`` while the entry lives.
 _bodies: LruCache[int, tuple[outcomes.Progress, bytes]] = LruCache(capacity=256)
+
+
+@router.post("/patients/{patient_id}/reassessments", status_code=201, summary="Record a reassessment")
+def record_reassessment(signed: SignedInDep, patient_id: str, body: ReassessmentInput) -> dict[str, Any]:
+    """Return the stored reassessment with every questionnaire scored; 422 names the bad answer."""
+    return asdict(progress.record_reassessment(signed.uow, signed.actor, patient_id, body.model_dump(mode="json"),
+                                               signed.kb))
+
+
+@router.get("/patients/{patient_id}/reassessments", summary="A patient's reassessments, one page at a time")
+def list_reassessments(signed: SignedInDep, patient_id: str, page: PageDep) -> dict[str, Any]:
+    """Return one page of the patient's reassessments by date, with their scores; 403 for reception."""
+    return page_body(patient_records.list_reassessments(signed.uow, signed.actor, patient_id,
+                                                        offset=page.offset, limit=page.limit), asdict)
 
 
 @router.get("/patients/{patient_id}/schedule", summary="A patient's schedule (every role)")
