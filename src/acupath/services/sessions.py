@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from acupath import safety
 from acupath.errors import InputError, NotFound, SafetyBlock
 from acupath.knowledge import KnowledgeBase
+from acupath.safety.constraints import PlanConstraints
 from acupath.safety.findings import Override, Screening
 from acupath.services.access import found, found_of_patient, require_clinical
 from acupath.services.actor import Actor
@@ -23,6 +24,7 @@ from acupath.services.electrodes import ElectrodePairInput, check_electrodes_nee
 from acupath.services.overrides import OverrideInput, apply_overrides
 from acupath.services.paging import page_of_plan
 from acupath.services.patients import new_id
+from acupath.services.plan_cache import LruCache
 from acupath.services.records import (
     AdverseEvent,
     NeedlePoint,
@@ -139,10 +141,20 @@ def check_session_safety(screening: Screening, form: SessionInput, kb: Knowledge
     finding of the screening is an ``InputError``.
     """
     requested = [Override(finding=o.finding, reason=o.reason, by="session", on=day) for o in form.overrides]
-    problems = safety.violations(session_outline(form), apply_overrides(screening, requested), kb)
+    in_force = apply_overrides(screening, requested)
+    rules = _constraints.get((id(kb), kb.version, in_force),
+                             lambda: (kb, PlanConstraints.from_screening(in_force, kb)))[1]
+    problems = safety.violations(session_outline(form), in_force, kb, rules=rules)
     if problems:
         raise SafetyBlock("the session contradicts findings in force (override with a reason to proceed): "
                           + "; ".join(problems))
+
+
+#: The constraints of a screening with the session's overrides applied, by that screening's content
+#: (they are a function of it and the knowledge base alone): a clinic records many sessions under one
+#: plan, so one screening, and building them was a fifth of recording a session. The knowledge base is
+#: kept in the value, so its ``id`` in the key cannot be reused by another one.
+_constraints: LruCache[tuple[Any, ...], tuple[KnowledgeBase, PlanConstraints]] = LruCache(capacity=256)
 
 
 def record_session(

@@ -63,6 +63,19 @@ def test_needling_where_a_finding_excludes_is_allowed_with_an_override_reason(
     assert record.overrides == [override]
 
 
+def test_an_override_of_one_session_does_not_carry_to_the_next(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
+    # The screening's constraints are kept per screening and overrides: a session's own override
+    # must never be remembered for a later session under the same screening, in either order.
+    override = {"finding": "skin_lesion_regions", "reason": "lesion healed, checked today"}
+    lesion = [{"code": "ST35", "side": "left"}]
+    with pytest.raises(SafetyBlock, match="ST35"):
+        record_session(uow, people.dr_lee, knee_plan.id, session(points=lesion), kb)
+    record_session(uow, people.dr_lee, knee_plan.id, session(points=lesion, overrides=[override]), kb)
+    with pytest.raises(SafetyBlock, match="ST35"):
+        record_session(uow, people.dr_lee, knee_plan.id, session(points=lesion, session_date="2026-12-08"), kb)
+    assert len(uow.stored("sessions")) == 1
+
+
 def test_a_session_override_without_a_reason_is_refused(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
     with pytest.raises(InputError) as error:
         record_session(uow, people.dr_lee, knee_plan.id, session(

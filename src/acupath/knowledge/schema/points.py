@@ -157,6 +157,10 @@ class Point(Strict):
         return text + (f", {self.english}" if self.english else "")
 
 
+#: How many resolved point names ``PointsFile.find`` keeps (codes, aliases and their spellings).
+FOUND_KEPT = 10_000
+
+
 class PointsFile(Document):
     """The points.yaml document: meridian table, flag rules, legacy prefixes and every point."""
 
@@ -210,11 +214,26 @@ class PointsFile(Document):
             return f"{self.legacy_prefixes[match.group(1)]}{int(match.group(2))}"
         return None
 
+    @cached_property
+    def _found(self) -> dict[str, Point]:
+        # Texts already resolved (at most ``FOUND_KEPT``): recording a session names each needle two or
+        # three times over.
+        return {}
+
     def find(self, code_or_alias: str) -> Point:
         """Return the point named by a code, a legacy code, an alias or a unique pinyin name.
 
         Raises ``NotFound`` naming the text (and the candidates when a pinyin name is shared).
         """
+        known = self._found.get(code_or_alias)
+        if known is not None:
+            return known
+        point = self._resolve(code_or_alias)
+        if len(self._found) < FOUND_KEPT:
+            self._found[code_or_alias] = point
+        return point
+
+    def _resolve(self, code_or_alias: str) -> Point:
         key = normalise_code(code_or_alias)
         if not key:
             raise NotFound(f"point {code_or_alias!r}: empty code")
