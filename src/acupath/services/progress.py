@@ -89,7 +89,7 @@ def get_progress(uow: AbstractUnitOfWork, actor: Actor, plan_id: str, kb: Knowle
         # them): progress reports what was measured then, and does not score the answers again.
         session_rows = tuple((s.number, s.session_date, s.pain_before, s.pain_after) for s in sessions)
         reassessment_rows = tuple(
-            (r.assessed_on, _session_of(r, sessions), tuple((i, score.get("total")) for i, score in r.scores.items()))
+            (r.assessed_on, _session_of(r, sessions), r.totals)
             for r in reassessments)
         key = (id(kb), kb.version, actor.clinic_id, plan_id, head.version, session_rows, reassessment_rows)
         return _evaluated.get(key, lambda: _evaluate(plan, session_rows, reassessment_rows, kb))[1]

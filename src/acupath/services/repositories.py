@@ -25,7 +25,7 @@ from acupath.services.records import (
     SessionRecord,
     User,
 )
-from acupath.services.records.summaries import PlanHead, ReassessmentSummary, SessionSummary
+from acupath.services.records.summaries import PlanHead, ReassessmentSummary, SessionSummary, totals_of
 
 
 class ClinicRepository(abc.ABC):
@@ -229,7 +229,7 @@ class ReassessmentRepository(abc.ABC):
     def summaries_for_patient(self, clinic_id: str, patient_id: str) -> list[ReassessmentSummary]:
         """Return the patient's reassessments by date without their answers (stores do it faster)."""
         return [ReassessmentSummary(plan_id=r.plan_id, assessed_on=r.assessed_on,
-                                    session_number=r.session_number, scores=r.scores)
+                                    session_number=r.session_number, totals=totals_of(r.scores))
                 for r in self.list_for_patient(clinic_id, patient_id)]
 
 

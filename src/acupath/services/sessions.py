@@ -158,10 +158,12 @@ _constraints: LruCache[tuple[Any, ...], tuple[KnowledgeBase, PlanConstraints]] =
 
 
 def record_session(
-    uow: AbstractUnitOfWork, actor: Actor, plan_id: str, session: dict[str, Any], kb: KnowledgeBase
+    uow: AbstractUnitOfWork, actor: Actor, plan_id: str, session: dict[str, Any] | SessionInput, kb: KnowledgeBase
 ) -> SessionRecord:
     """Record a session delivered under the clinic's plan.
 
+    ``session`` is the record as JSON values, or a ``SessionInput`` the caller validated already (the
+    API's body; this service then names its points in place).
     Returns the stored record (numbered after the plan's last session unless ``number`` is given).
     Raises ``PermissionDenied`` (reception), ``NotFound``, ``InputError`` (bad field, unknown point, ended plan),
     ``SafetyBlock`` (an excluded point or modality without override), ``Conflict`` (number taken).
@@ -170,7 +172,7 @@ def record_session(
         require_clinical(actor)
         plan = found(uow.plans.head(actor.clinic_id, plan_id), "plan", plan_id)
         note.patient_id = plan.patient_id
-        form = parse(SessionInput, session)
+        form = session if isinstance(session, SessionInput) else parse(SessionInput, session)
         if plan.status != PlanStatus.ACTIVE.value:
             raise InputError("plan_id", f"the plan is {plan.status}; sessions need an active plan")
         screening = found(uow.screenings.get(actor.clinic_id, plan.screening_id), "screening", plan.screening_id)

@@ -23,8 +23,9 @@ async def record_session(signed: SignedInDep, plan_id: str, session: SessionInpu
     # As ``get_progress`` (``in_service``). In the event loop the SQLite writer lock (storage.sqlite_writer)
     # is taken and given back within this one synchronous call, so a request in the loop never waits on
     # one that the loop itself would have to finish (threads of other routes finish without the loop).
+    # The body is validated once, by FastAPI: the service takes the ``SessionInput`` as it is.
     record = await in_service(signed.state, lambda: sessions.record_session(
-        signed.uow, signed.actor, plan_id, session.model_dump(mode="json"), signed.kb))
+        signed.uow, signed.actor, plan_id, session, signed.kb))
     return json_response(record, status_code=201)
 
 

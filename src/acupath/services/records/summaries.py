@@ -35,9 +35,15 @@ class SessionSummary:
 
 @dataclass(frozen=True, kw_only=True)
 class ReassessmentSummary:
-    """A reassessment's date, plan, session and the scores stored when it was recorded."""
+    """A reassessment's date, plan, session and the total of each questionnaire as stored when recorded."""
 
     plan_id: str | None
     assessed_on: date
     session_number: int | None
-    scores: dict[str, dict[str, Any]]
+    #: (instrument id, total score or None) in the stored order; progress reads nothing else of a score.
+    totals: tuple[tuple[str, Any], ...]
+
+
+def totals_of(scores: dict[str, dict[str, Any]]) -> tuple[tuple[str, Any], ...]:
+    """Return each instrument's ``total`` of a reassessment's stored scores (None where it has none)."""
+    return tuple((instrument, score.get("total")) for instrument, score in scores.items())

@@ -10,6 +10,7 @@ from acupath.services.records import IntakeRecord, PlanRecord, PlanRevision, Rea
 from acupath.services.records.summaries import PlanHead, ReassessmentSummary
 from acupath.storage.repositories import statements
 from acupath.storage.repositories.base import SqlRepository
+from acupath.storage.repositories.documents import stored_totals
 from acupath.storage.tables import (
     IntakeRow,
     PlanOverrideRow,
@@ -126,4 +127,5 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
     def summaries_for_patient(self, clinic_id: str, patient_id: str) -> list[ReassessmentSummary]:
         # The stored scores, not the answers: progress does not score them again.
         rows = statements.REASSESSMENT_SUMMARIES.rows(self.session, {"clinic_id": clinic_id, "patient_id": patient_id})
-        return [ReassessmentSummary(plan_id=p, assessed_on=d, session_number=n, scores=s) for p, d, n, s in rows]
+        return [ReassessmentSummary(plan_id=p, assessed_on=d, session_number=n, totals=stored_totals(text))
+                for p, d, n, text in rows]

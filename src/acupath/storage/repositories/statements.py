@@ -10,7 +10,7 @@ they go.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Text, bindparam, cast, func, insert, select
 
 from acupath.storage.prepared import Prepared
 from acupath.storage.tables import (
@@ -47,9 +47,11 @@ SESSION_SUMMARIES = Prepared(select(
 LAST_SESSION_NUMBER = Prepared(select(func.max(_sessions.number)).where(
     _sessions.clinic_id == bindparam("clinic_id"), _sessions.plan_id == bindparam("plan_id")))
 
-#: A patient's reassessments by date, with their stored scores (``clinic_id``, ``patient_id``).
+#: A patient's reassessments by date, with their stored scores as JSON text (``clinic_id``, ``patient_id``):
+#: ``documents.stored_totals`` reads the totals of each distinct text once.
 REASSESSMENT_SUMMARIES = Prepared(select(
-    _reassessments.plan_id, _reassessments.assessed_on, _reassessments.session_number, _reassessments.scores
+    _reassessments.plan_id, _reassessments.assessed_on, _reassessments.session_number,
+    cast(_reassessments.scores, Text)
 ).where(_reassessments.clinic_id == bindparam("clinic_id"), _reassessments.patient_id == bindparam("patient_id")
         ).order_by(_reassessments.assessed_on, _reassessments.recorded_at))
 
