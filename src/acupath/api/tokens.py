@@ -16,6 +16,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+#: Genuine tokens whose claims a signer keeps (see ``TokenSigner.verify``); one per signed-in user.
+GENUINE_KEPT = 10_000
+
 
 class InvalidToken(Exception):
     """A token that is malformed, forged, expired or revoked (the API answers 401)."""
@@ -47,6 +50,7 @@ class TokenSigner:
         # Derive a key for this one purpose, so the secret key can sign other things without confusion.
         self._key = hashlib.sha256(b"acupath.api.tokens\x00" + secret_key.encode()).digest()
         self.lifetime = lifetime
+        self._genuine: dict[str, TokenClaims] = {}
 
     def _sign(self, payload: str) -> str:
         return _b64(hmac.new(self._key, payload.encode("ascii"), hashlib.sha256).digest())
@@ -62,6 +66,19 @@ class TokenSigner:
 
     def verify(self, token: str, now: datetime) -> TokenClaims:
         """Return the claims of a genuine, unexpired token. Raises ``InvalidToken`` otherwise."""
+        claims = self._genuine.get(token)
+        if claims is None:
+            claims = self._read(token)
+            if len(self._genuine) >= GENUINE_KEPT:  # a bound, not an LRU: tokens are re-checked after it
+                self._genuine.clear()
+            self._genuine[token] = claims
+        if claims.expires_at <= now:
+            raise InvalidToken("the token has expired; log in again")
+        return claims
+
+    def _read(self, token: str) -> TokenClaims:
+        # The signature and payload of a token string never change, so a genuine one is kept
+        # (``_genuine``): every request checks its token, and the HMAC and JSON were a twentieth of one.
         payload, _, signature = token.partition(".")
         if not payload or not signature or not hmac.compare_digest(signature, self._sign(payload)):
             raise InvalidToken("the token is not genuine")
@@ -72,6 +89,4 @@ class TokenSigner:
                                  expires_at=datetime.fromtimestamp(int(body["exp"]), UTC))
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidToken("the token is malformed") from exc
-        if claims.expires_at <= now:
-            raise InvalidToken("the token has expired; log in again")
         return claims

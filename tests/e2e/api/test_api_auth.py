@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from api_world import PASSWORD, PERSONAS, SECRET, World, session_body
 from fastapi.routing import APIRoute
 
 from acupath.api.app import ROUTERS
 from acupath.api.deps import signed_in
-from acupath.api.tokens import TokenSigner
+from acupath.api.tokens import InvalidToken, TokenSigner
 
 
 def _login(world: World, persona: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
@@ -133,3 +134,16 @@ def test_a_revoked_token_is_refused_by_the_hot_routes_too(world: World) -> None:
         refused = world.client.request(method, path, headers=headers, json=body if method == "POST" else None)
         assert refused.status_code == 401 and "revoked" in refused.json()["detail"], (method, path)
         assert refused.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_token_accepted_once_is_refused_after_it_expires_and_a_forgery_never_passes() -> None:
+    signer = TokenSigner(SECRET, timedelta(minutes=5))
+    issued = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    token, claims = signer.issue("u1", "c1", "clinician", issued)
+    assert signer.verify(token, issued + timedelta(minutes=1)) == claims  # now kept as genuine
+    with pytest.raises(InvalidToken, match="expired"):
+        signer.verify(token, issued + timedelta(minutes=5))
+    payload, _, signature = token.partition(".")
+    for _ in range(2):  # a refusal is never kept as an acceptance
+        with pytest.raises(InvalidToken, match="not genuine"):
+            signer.verify(f"{payload}.{signature[:-2]}AA", issued)
