@@ -8,6 +8,7 @@ uvicorn calls (``uvicorn --factory acupath.api.app:app_from_environment``).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -71,5 +72,13 @@ def create_app(
 
 
 def app_from_environment() -> FastAPI:
-    """Return ``create_app(Settings.from_env())``: what ``acupath serve`` runs under uvicorn."""
-    return create_app(Settings.from_env())
+    """Return ``create_app(Settings.from_env())``: what ``acupath serve`` runs under uvicorn.
+
+    The objects made at start-up (the knowledge base: some 100,000) live as long as the server, so
+    they are moved out of the garbage collector's sight (``gc.freeze``): a full collection walked them
+    all, stopping the event loop for about 70 ms, every few hundred requests.
+    """
+    app = create_app(Settings.from_env())
+    gc.collect()
+    gc.freeze()
+    return app

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from service_fakes import FakeUnitOfWork
 
+from acupath import safety
 from acupath.errors import Conflict, InputError, NotFound, SafetyBlock
+from acupath.safety.findings import Override
 from acupath.services import (
     amend_plan,
     create_plan,
@@ -16,6 +22,7 @@ from acupath.services import (
     record_reassessment,
     record_session,
 )
+from acupath.services.overrides import apply_overrides
 from example_records import example_intake
 from example_records import example_session as session
 
@@ -157,3 +164,34 @@ def test_the_schedule_shows_dates_without_clinical_notes(uow: FakeUnitOfWork, pe
     schedule = get_schedule(uow, people.rita, knee_plan.patient_id)
     assert schedule == [{"plan_id": knee_plan.id, "status": "active",
                          "sessions": [{"number": 1, "date": "2026-12-01"}]}]
+
+
+# Points around the left knee (under the skin lesion finding), elsewhere, and an ear point.
+_POINTS = ["ST35", "ST36", "SP9", "SP10", "GB34", "EX-LE4", "LI4", "BL23", "SJ5"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sessions=st.lists(st.tuples(
+    st.lists(st.tuples(st.sampled_from(_POINTS), st.sampled_from(["left", "right", "bilateral"])),
+             min_size=1, max_size=5, unique_by=lambda p: p[0]),
+    st.booleans()), min_size=1, max_size=6))
+def test_every_session_is_stored_exactly_when_a_fresh_safety_check_finds_nothing(
+    uow: FakeUnitOfWork, people, knee_plan, kb, sessions
+) -> None:
+    # The check keeps constraints and verdicts per screening and outline: whatever came before, each
+    # session must get the verdict a fresh ``safety.violations`` gives, never a remembered one.
+    screening = uow.screenings.get("harbour", knee_plan.screening_id).to_screening()
+    override = {"finding": "skin_lesion_regions", "reason": "lesion healed, checked today"}
+    for points, overridden in sessions:
+        body = session(points=[{"code": c, "side": s} for c, s in points], overrides=[override] if overridden else [])
+        in_force = apply_overrides(screening, [Override(finding=o["finding"], reason=o["reason"], by="session",
+                                                        on=date(2026, 12, 1)) for o in body["overrides"]])
+        fresh = safety.violations({"points": body["points"], "modality": "manual"}, in_force, kb)
+        before = len(uow.stored("sessions"))
+        try:
+            record_session(uow, people.dr_lee, knee_plan.id, body, kb)
+        except SafetyBlock:
+            assert fresh, points
+            assert len(uow.stored("sessions")) == before
+        else:
+            assert not fresh, (points, fresh)
