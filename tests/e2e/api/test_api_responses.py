@@ -39,3 +39,14 @@ def test_a_nested_dataclass_is_written_as_its_asdict() -> None:
     assert json.loads(json_body(tree)) == jsonable_encoder(asdict(tree))
     response = json_response(tree, status_code=201)
     assert response.status_code == 201 and json.loads(response.body) == json.loads(json_body(asdict(tree)))
+
+
+def test_sets_are_sorted_text_stays_utf8_and_other_objects_are_refused() -> None:
+    assert json_body({"codes": {"ST36", "LI4"}, "name": "Zúsānlǐ"}) == '{"codes":["LI4","ST36"],"name":"Zúsānlǐ"}'.encode()
+    assert json_body({"missing": float("nan")}) == b'{"missing":null}'  # JSON has no NaN
+    try:
+        json_body({"what": object()})
+    except TypeError as error:
+        assert "object" in str(error)
+    else:
+        raise AssertionError("an object JSON cannot hold was written")
