@@ -40,14 +40,14 @@ def test_a_prepared_select_gives_what_sqlalchemy_gives(engine: Engine, staff: St
     values = {"clinic_id": staff.clinic_id, **treated_plan}
     with fresh_uow(engine) as uow:
         wanted = [tuple(row) for row in uow.session.execute(prepared.statement, values)]
-        got = prepared.rows(uow.session, values)
+        got = prepared.rows(uow.connection, values)
     assert got == wanted and got and got[0] != (None,)
 
 
 def test_another_clinic_reads_nothing_through_a_prepared_statement(engine: Engine, staff: Staff,
                                                                    treated_plan: dict) -> None:
     with fresh_uow(engine) as uow:
-        assert statements.PLAN_HEAD.first(uow.session, {"clinic_id": staff.dr_outsider.clinic_id,
+        assert statements.PLAN_HEAD.first(uow.connection, {"clinic_id": staff.dr_outsider.clinic_id,
                                                         "plan_id": treated_plan["plan_id"]}) is None
 
 
@@ -77,8 +77,8 @@ def test_stored_dates_and_documents_convert_alike(engine: Engine, staff: Staff, 
     with fresh_uow(engine) as uow:
         for prepared in (query, sessions_query, findings):
             wanted = [tuple(row) for row in uow.session.execute(prepared.statement, treated_plan)]
-            got = prepared.rows(uow.session, treated_plan)
+            got = prepared.rows(uow.connection, treated_plan)
             assert got == wanted
             assert all(value is not None for row in got for value in row)
-        (day, at, scores), = query.rows(uow.session, treated_plan)
+        (day, at, scores), = query.rows(uow.connection, treated_plan)
         assert at.tzinfo is not None and isinstance(scores, dict) and day.year == 2026

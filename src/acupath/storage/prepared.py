@@ -13,8 +13,8 @@ ISO text and JSON as text on SQLite, a time zone added to stored UTC times, ...)
 reads back through the ORM unchanged and the other way round (``tests/integration`` checks both ways
 on SQLite and PostgreSQL).
 
-The statement runs on the session's own connection, inside the unit of work's transaction: the
-driver opens the transaction as SQLAlchemy's would (pysqlite's ``BEGIN IMMEDIATE`` before the first
+The statement runs on the unit of work's connection, inside its transaction: the driver opens the
+transaction as SQLAlchemy's would (pysqlite's ``BEGIN IMMEDIATE`` before the first
 write, psycopg's ``BEGIN`` before the first statement), and the unit of work commits or rolls it back.
 On SQLite a write first takes the engine's writer lock (``storage.sqlite_writer``), as a write through
 SQLAlchemy does.
@@ -26,8 +26,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 from acupath.storage.sqlite_writer import hold_writer_lock
@@ -76,9 +76,9 @@ def _processor(type_: Any, dialect: Dialect, kind: str) -> Processor:
 
 
 class Prepared:
-    """A Core statement run on the driver's cursor of a session's connection (see the module docstring).
+    """A Core statement run on the driver's cursor of a connection (see the module docstring).
 
-    ``Prepared(select(...).where(col == bindparam("name")))``; then ``rows(session, {"name": value})``.
+    ``Prepared(select(...).where(col == bindparam("name")))``; then ``rows(connection, {"name": value})``.
     An ``insert(table)`` is compiled for the columns its first parameters name (``write``).
     """
 
@@ -107,30 +107,29 @@ class Prepared:
             self._compiled[(dialect.name, keys)] = found
         return found
 
-    def _cursor(self, session: Session, values: Mapping[str, Any]) -> tuple[_Compiled, Any]:
-        connection = session.connection()  # joins (or begins) the unit of work's transaction
+    def _cursor(self, connection: Connection, values: Mapping[str, Any]) -> tuple[_Compiled, Any]:
         # An INSERT is compiled for the columns given; a SELECT's parameters are fixed by the statement.
         compiled = self._for(connection.dialect, tuple(values) if self.statement.is_dml else ())
         if compiled.writes:
             hold_writer_lock(connection)
         return compiled, connection.connection.driver_connection.cursor()
 
-    def rows(self, session: Session, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    def rows(self, connection: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Return every row the statement gives (a SELECT's, or an INSERT's RETURNING), converted.
 
         Raises the driver's own errors (``sqlite3.Error``, ``psycopg.Error``; its ``IntegrityError``
         for a duplicate or a broken reference) and ``KeyError`` for a parameter missing from ``values``.
         """
-        compiled, cursor = self._cursor(session, values)
+        compiled, cursor = self._cursor(connection, values)
         try:
             cursor.execute(compiled.sql, compiled.parameters(values))
             return [compiled.row(raw) for raw in cursor.fetchall()]
         finally:
             cursor.close()
 
-    def first(self, session: Session, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    def first(self, connection: Connection, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """Return the first row the statement gives, or None (see ``rows``)."""
-        compiled, cursor = self._cursor(session, values)
+        compiled, cursor = self._cursor(connection, values)
         try:
             cursor.execute(compiled.sql, compiled.parameters(values))
             raw = cursor.fetchone()
@@ -138,7 +137,7 @@ class Prepared:
         finally:
             cursor.close()
 
-    def write(self, session: Session, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
+    def write(self, connection: Connection, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
         """Run the INSERT, UPDATE or DELETE once with ``values``, or once per mapping of a list.
 
         Every mapping of a list names the same columns. Raises as ``rows``.
@@ -146,7 +145,7 @@ class Prepared:
         batch = [values] if isinstance(values, Mapping) else list(values)
         if not batch:
             return
-        compiled, cursor = self._cursor(session, batch[0])
+        compiled, cursor = self._cursor(connection, batch[0])
         try:
             if len(batch) == 1:
                 cursor.execute(compiled.sql, compiled.parameters(batch[0]))

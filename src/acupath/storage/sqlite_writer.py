@@ -47,12 +47,20 @@ def hold_writer_lock(connection: Connection) -> None:
         info[_HELD] = writer.lock.acquire(timeout=writer.wait_seconds)
 
 
+def release_writer_lock(connection: Connection) -> None:
+    """Give back the writer lock ``connection`` holds, if any (after its commit or rollback)."""
+    writer = _LOCKS.get(connection.engine)
+    if writer is not None and not connection.closed and connection.connection.info.pop(_HELD, False):
+        writer.lock.release()
+
+
 def serialise_writers(engine: Engine, wait_seconds: float) -> None:
     """Make the connections of ``engine`` take a per-engine lock before their first write.
 
     The lock is taken just before the statement that opens a write transaction (here for statements
-    run through SQLAlchemy, by ``storage.prepared`` for those it runs) and given back when the
-    connection returns to the pool (after its commit or rollback).
+    run through SQLAlchemy, by ``storage.prepared`` for those it runs) and given back after the commit
+    or rollback (``release_writer_lock``, by the unit of work) or when the connection returns to the
+    pool, whichever comes first.
     """
     writer = _LOCKS[engine] = _WriterLock(threading.Lock(), wait_seconds)
 

@@ -1,29 +1,39 @@
-"""The SQLAlchemy unit of work: one session, one transaction, committed only by ``commit()``."""
+"""The SQLAlchemy unit of work: one connection, one transaction, committed only by ``commit()``.
+
+The transaction lives on a SQLAlchemy ``Connection`` that the unit of work checks out of the pool when
+a repository first needs it. The statements of the hot paths run on it through ``storage.prepared``;
+an ORM ``Session`` is made only when a repository needs one, bound to that same connection and its
+transaction (``join_transaction_mode="rollback_only"``: the session never commits it, the unit of work
+does). Most requests (progress, recording a session, every audit entry) never make one: a session's
+own begin, connection and commit bookkeeping was a fifth of their time.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.storage import repositories as sql
 from acupath.storage.engine import make_engine, make_session_factory
+from acupath.storage.sqlite_writer import release_writer_lock
 
 
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
-    """A unit of work over a SQLAlchemy session; build one per use case (they are cheap).
+    """A unit of work over one pooled connection; build one per use case (they are cheap).
 
     ``SqlAlchemyUnitOfWork(session_factory)``; ``from_url`` makes the engine too (for scripts and tests;
     a server shares one engine and session factory between all its units of work). A unit of work
-    holds one session at a time: never share one between threads or concurrent requests.
+    holds one connection at a time: never share one between threads or concurrent requests.
     """
-
-    session: Session
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
+        self.engine: Engine = session_factory.kw["bind"]
+        self._connection: Connection | None = None
+        self._session: Session | None = None
 
     @classmethod
     def from_engine(cls, engine: Engine) -> SqlAlchemyUnitOfWork:
@@ -35,32 +45,74 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         """Return a unit of work on a new engine for ``url``. Raises ``InputError`` for a bad URL."""
         return cls.from_engine(make_engine(url, echo=echo))
 
+    @property
+    def connection(self) -> Connection:
+        """Return the connection of the unit of work, in a transaction (checked out and begun on first use)."""
+        if self._connection is None:
+            self._connection = self.engine.connect()
+        if not self._connection.in_transaction():
+            # Begun explicitly, so that ``commit`` reaches the driver: statements run by
+            # ``storage.prepared`` go past the connection's own autobegin.
+            self._connection.begin()
+        return self._connection
+
+    @property
+    def session(self) -> Session:
+        """Return the ORM session of the unit of work, made on first use on its connection and transaction."""
+        if self._session is None:
+            self._session = self.session_factory(bind=self.connection, join_transaction_mode="rollback_only")
+        return self._session
+
     def __enter__(self) -> SqlAlchemyUnitOfWork:
-        self.session = self.session_factory()
-        self.clinics = sql.SqlClinicRepository(self.session)
-        self.users = sql.SqlUserRepository(self.session)
-        self.patients = sql.SqlPatientRepository(self.session)
-        self.intakes = sql.SqlIntakeRepository(self.session)
-        self.screenings = sql.SqlScreeningRepository(self.session)
-        self.plans = sql.SqlPlanRepository(self.session)
-        self.sessions = sql.SqlSessionRepository(self.session)
-        self.adverse_events = sql.SqlAdverseEventRepository(self.session)
-        self.reassessments = sql.SqlReassessmentRepository(self.session)
-        self.audit = sql.SqlAuditLog(self.session)
-        self.revoked_tokens = sql.SqlTokenRevocations(self.session)
+        self.clinics = sql.SqlClinicRepository(self)
+        self.users = sql.SqlUserRepository(self)
+        self.patients = sql.SqlPatientRepository(self)
+        self.intakes = sql.SqlIntakeRepository(self)
+        self.screenings = sql.SqlScreeningRepository(self)
+        self.plans = sql.SqlPlanRepository(self)
+        self.sessions = sql.SqlSessionRepository(self)
+        self.adverse_events = sql.SqlAdverseEventRepository(self)
+        self.reassessments = sql.SqlReassessmentRepository(self)
+        self.audit = sql.SqlAuditLog(self)
+        self.revoked_tokens = sql.SqlTokenRevocations(self)
         try:
             super().__enter__()  # refuses a revoked token: then ``__exit__`` never runs, so close here
         except BaseException:
-            self.session.close()
+            self._close()
             raise
         return self
 
     def __exit__(self, *args: Any) -> None:
-        super().__exit__(*args)
-        self.session.close()
+        try:
+            super().__exit__(*args)
+        finally:
+            self._close()
 
     def commit(self) -> None:
-        self.session.commit()
+        if self._session is not None:
+            self._session.flush()  # the ORM's pending changes go into the transaction first
+            self._end_session()
+        if self._connection is not None and self._connection.in_transaction():
+            self._connection.commit()
+            release_writer_lock(self._connection)
 
     def rollback(self) -> None:
-        self.session.rollback()
+        if self._session is not None:
+            self._end_session()
+        if self._connection is not None and self._connection.in_transaction():
+            self._connection.rollback()
+            release_writer_lock(self._connection)
+
+    def _end_session(self) -> None:
+        # Records leave as plain dataclasses before a commit, so the session's objects are not needed
+        # after it; the next repository that needs a session gets a fresh one in the next transaction.
+        assert self._session is not None
+        self._session.close()
+        self._session = None
+
+    def _close(self) -> None:
+        if self._session is not None:
+            self._end_session()
+        if self._connection is not None:
+            self._connection.close()  # rolls back what was not committed and returns it to the pool
+            self._connection = None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,11 +26,31 @@ def is_duplicate(error: Exception) -> bool:
     return str(original).startswith("UNIQUE constraint failed")  # SQLite's wording
 
 
-class SqlRepository:
-    """A repository working in the unit of work's session; it flushes, and never commits."""
+class Transaction(Protocol):
+    """Where a repository works: the unit of work's connection, and its ORM session when one is needed."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    @property
+    def connection(self) -> Connection: ...
+
+    @property
+    def session(self) -> Session: ...
+
+
+class SqlRepository:
+    """A repository working in the unit of work's transaction; it flushes, and never commits."""
+
+    def __init__(self, transaction: Transaction) -> None:
+        self.transaction = transaction
+
+    @property
+    def session(self) -> Session:
+        """Return the unit of work's ORM session (made on first use)."""
+        return self.transaction.session
+
+    @property
+    def connection(self) -> Connection:
+        """Return the unit of work's connection, in its transaction."""
+        return self.transaction.connection
 
     def flush(self, what: str) -> None:
         """Send pending writes now, so a duplicate surfaces here. Raises ``Conflict`` naming ``what``.
@@ -50,9 +70,9 @@ class SqlRepository:
 
         Raises ``Conflict`` naming ``what`` for a duplicate; a broken reference propagates (see ``flush``).
         """
-        integrity_error = self.session.get_bind().dialect.loaded_dbapi.IntegrityError
+        integrity_error = self.connection.dialect.loaded_dbapi.IntegrityError
         try:
-            statement.write(self.session, values)
+            statement.write(self.connection, values)
         except integrity_error as error:
             if not is_duplicate(error):
                 raise

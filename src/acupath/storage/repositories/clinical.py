@@ -44,7 +44,7 @@ class SqlScreeningRepository(SqlRepository, abstract.ScreeningRepository):
 
     def get(self, clinic_id: str, screening_id: str) -> ScreeningRecord | None:
         # Read by every session recorded (its safety check): a statement built once, no ORM object.
-        row = statements.SCREENING.first(self.session, {"clinic_id": clinic_id, "screening_id": screening_id})
+        row = statements.SCREENING.first(self.connection, {"clinic_id": clinic_id, "screening_id": screening_id})
         return ScreeningRecord(**dict(zip(statements.SCREENING.columns, row, strict=True))) if row else None
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[ScreeningRecord]:
@@ -66,7 +66,7 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
 
     def head(self, clinic_id: str, plan_id: str) -> PlanHead | None:
         # Five short columns: neither the plan document (JSON) nor the overrides (a second query).
-        row = statements.PLAN_HEAD.first(self.session, {"clinic_id": clinic_id, "plan_id": plan_id})
+        row = statements.PLAN_HEAD.first(self.connection, {"clinic_id": clinic_id, "plan_id": plan_id})
         if row is None:
             return None
         patient_id, screening_id, status, version = row
@@ -126,6 +126,6 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
 
     def summaries_for_patient(self, clinic_id: str, patient_id: str) -> list[ReassessmentSummary]:
         # The stored scores, not the answers: progress does not score them again.
-        rows = statements.REASSESSMENT_SUMMARIES.rows(self.session, {"clinic_id": clinic_id, "patient_id": patient_id})
+        rows = statements.REASSESSMENT_SUMMARIES.rows(self.connection, {"clinic_id": clinic_id, "patient_id": patient_id})
         return [ReassessmentSummary(plan_id=p, assessed_on=d, session_number=n, totals=stored_totals(text))
                 for p, d, n, text in rows]

@@ -45,13 +45,13 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
 
     def summaries(self, clinic_id: str, plan_id: str) -> list[SessionSummary]:
         # Four columns, no ORM objects and none of the needled points: progress reads nothing else.
-        rows = statements.SESSION_SUMMARIES.rows(self.session, {"clinic_id": clinic_id, "plan_id": plan_id})
+        rows = statements.SESSION_SUMMARIES.rows(self.connection, {"clinic_id": clinic_id, "plan_id": plan_id})
         return [SessionSummary(number=n, session_date=d, pain_before=b, pain_after=a) for n, d, b, a in rows]
 
     def next_number(self, clinic_id: str, plan_id: str) -> int:
         # Answered from the unique (plan_id, number) index; a racing writer that takes the same number
         # first makes this insert a duplicate, which ``add`` turns into ``Conflict``.
-        row = statements.LAST_SESSION_NUMBER.first(self.session, {"clinic_id": clinic_id, "plan_id": plan_id})
+        row = statements.LAST_SESSION_NUMBER.first(self.connection, {"clinic_id": clinic_id, "plan_id": plan_id})
         return (row[0] if row is not None and row[0] is not None else 0) + 1
 
 
@@ -76,7 +76,7 @@ class SqlAuditLog(SqlRepository, abstract.AuditLog):
     def add(self, entry: AuditEntry) -> None:
         # A plain INSERT in the unit of work's transaction: every request adds one, and the ORM's
         # unit-of-work bookkeeping for an object nobody reads again cost more than the insert itself.
-        (entry.id,) = statements.AUDIT_INSERT.rows(self.session, AuditRow.values_of(entry))[0]
+        (entry.id,) = statements.AUDIT_INSERT.rows(self.connection, AuditRow.values_of(entry))[0]
 
     def list(
         self, clinic_id: str | None, *, patient_id: str | None = None, offset: int = 0, limit: int = 100

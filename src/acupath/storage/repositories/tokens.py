@@ -23,7 +23,7 @@ class SqlTokenRevocations(SqlRepository, abstract.TokenRevocations):
 
     def is_revoked(self, token_id: str) -> bool:
         # Every authenticated request asks: a statement built once (see ``statements``).
-        return statements.TOKEN_REVOKED.first(self.session, {"token_id": token_id}) is not None
+        return statements.TOKEN_REVOKED.first(self.connection, {"token_id": token_id}) is not None
 
     def purge(self, now: datetime) -> int:
         result = self.session.execute(delete(RevokedTokenRow).where(RevokedTokenRow.expires_at < now)
