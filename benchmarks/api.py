@@ -104,15 +104,15 @@ def _post_session(plan: dict[str, Any], number: int) -> tuple[str, str, dict[str
 def measure_app(label: str, url: str, args: argparse.Namespace) -> list[tuple[str, Measurement]]:
     """Serve the real app on ``url`` and measure GET progress and POST session record."""
     env = {"ACUPATH_DATABASE_URL": url, "ACUPATH_ENV": "test", "ACUPATH_SECRET_KEY": secrets.token_urlsafe(48)}
-    with uvicorn_server("acupath.api.app:app_from_environment", factory=True, env=env) as base:
-        token = httpx.post(base + "/auth/login", json=DEMO_LOGIN, timeout=30).json()["access_token"]
+    with uvicorn_server("acupath.api.app:app_from_environment", factory=True, env=env) as server:
+        token = httpx.post(server.base + "/auth/login", json=DEMO_LOGIN, timeout=30).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
-        read_id, write_plans = _pick_plans(base, headers)
+        read_id, write_plans = _pick_plans(server.base, headers)
         common = {"clients": args.clients, "total": args.requests, "max_seconds": args.seconds,
                   "headers": headers}
-        get = measure(f"{label} GET progress", base, lambda n: ("GET", f"/plans/{read_id}/progress", None),
+        get = measure(f"{label} GET progress", server, lambda n: ("GET", f"/plans/{read_id}/progress", None),
                       **common)
-        post = measure(f"{label} POST session", base,
+        post = measure(f"{label} POST session", server,
                        lambda n: _post_session(write_plans[n % len(write_plans)], 1000 + n), **common)
     return [("GET", get), ("POST", post)]
 
@@ -120,9 +120,9 @@ def measure_app(label: str, url: str, args: argparse.Namespace) -> list[tuple[st
 def measure_bare(args: argparse.Namespace) -> dict[str, Measurement]:
     """Measure the bare FastAPI endpoints (GET and POST)."""
     common = {"clients": args.clients, "total": args.requests, "max_seconds": args.seconds}
-    with uvicorn_server("benchmarks.bare_app:app") as base:
-        return {"GET": measure("bare GET", base, lambda n: ("GET", "/bare", None), **common),
-                "POST": measure("bare POST", base, lambda n: ("POST", "/bare", {"n": n, "points": ["BL23"]}),
+    with uvicorn_server("benchmarks.bare_app:app") as server:
+        return {"GET": measure("bare GET", server, lambda n: ("GET", "/bare", None), **common),
+                "POST": measure("bare POST", server, lambda n: ("POST", "/bare", {"n": n, "points": ["BL23"]}),
                                 **common)}
 
 
@@ -144,6 +144,14 @@ def report(bare: dict[str, Measurement], rows: list[tuple[str, Measurement]], ar
                      f"{m.p99_ms:>9.1f}{share:>8.0%}  {verdict}" + (f"  errors: {m.error_kinds}" if m.errors else ""))
     lines.append(f"target: p99 < {P99_TARGET_MS:.0f} ms and >= {RATIO_TARGET:.0%} of the bare endpoint's req/s "
                  "(GET rows against bare GET, POST rows against bare POST)")
+    lines.append("")
+    lines.append("CPU ms per request while the row ran (/proc; the machine column is every process and the kernel,")
+    lines.append(f"of {os.cpu_count()} CPUs: at full use it allows {os.cpu_count()} * 1000 / machine requests/s)")
+    lines.append(f"{'row':<26}{'server':>9}{'postgres':>10}{'load gen':>10}{'machine':>9}")
+    for _, m in [("GET", bare["GET"]), ("POST", bare["POST"]), *rows]:
+        cpu = m.cpu_ms or {}
+        lines.append(f"{m.name:<26}{cpu.get('server', 0):>9.2f}{cpu.get('postgresql', 0):>10.2f}"
+                     f"{cpu.get('load generator', 0):>10.2f}{cpu.get('machine', 0):>9.2f}")
     return "\n".join(lines)
 
 

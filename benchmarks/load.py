@@ -35,11 +35,57 @@ class Measurement:
     p50_ms: float
     p99_ms: float
     error_kinds: str = ""  # e.g. "500x3 timeout x1": what the failed requests got
+    #: CPU milliseconds per completed request, while the timed part ran: of the server process, of every
+    #: PostgreSQL process, of this load generator, and of the whole machine (every process and the kernel).
+    cpu_ms: dict[str, float] | None = None
 
     @property
     def per_second(self) -> float:
         """Return completed requests per second of wall time."""
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _database_pids() -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as comm:
+                    if comm.read().strip() == "postgres":
+                        pids.append(int(entry))
+            except OSError:
+                continue
+    return pids
+
+
+def _machine_busy_seconds() -> float:
+    with open("/proc/stat") as stat:
+        ticks = [int(x) for x in stat.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+
+
+def cpu_snapshot(server_pid: int | None) -> dict[str, float]:
+    """Return the CPU seconds used so far by the server, PostgreSQL, this process and the machine.
+
+    Reads /proc (Linux); on another system every figure is 0.
+    """
+    if not os.path.exists("/proc/stat"):
+        return {"server": 0.0, "postgresql": 0.0, "load generator": 0.0, "machine": 0.0}
+    return {"server": _cpu_seconds([server_pid]) if server_pid else 0.0,
+            "postgresql": _cpu_seconds(_database_pids()), "load generator": time.process_time(),
+            "machine": _machine_busy_seconds()}
 
 
 def free_port() -> int:
@@ -49,10 +95,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Served:
+    """A server under test: its base URL and the process id that serves it."""
+
+    base: str
+    pid: int
+
+
 @contextmanager
 def uvicorn_server(target: str, *, factory: bool = False, env: dict[str, str] | None = None,
-                   timeout: float = 30.0) -> Iterator[str]:
-    """Run ``uvicorn target`` on the loopback interface; yields its base URL and stops it on exit.
+                   timeout: float = 30.0) -> Iterator[Served]:
+    """Run ``uvicorn target`` (one worker, in the process started) on the loopback interface.
+
+    Yields the ``Served`` server and stops it on exit.
 
     Raises RuntimeError when the server does not answer within ``timeout`` seconds.
     """
@@ -75,7 +131,7 @@ def uvicorn_server(target: str, *, factory: bool = False, env: dict[str, str] | 
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"uvicorn {target} did not start in {timeout:.0f} s") from None
                 time.sleep(0.1)
-        yield base
+        yield Served(base, process.pid)
     finally:
         process.terminate()
         try:
@@ -166,22 +222,27 @@ async def _hammer(base: str, make_request: RequestFactory, *, clients: int, tota
     return latencies, errors, time.perf_counter() - started
 
 
-def measure(name: str, base: str, make_request: RequestFactory, *, clients: int = 16, total: int = 2000,
+def measure(name: str, server: Served, make_request: RequestFactory, *, clients: int = 16, total: int = 2000,
             warmup: int = 100, max_seconds: float = 20.0, headers: dict[str, str] | None = None
             ) -> Measurement:
-    """Drive ``clients`` concurrent clients against ``base``; returns the measurement of the timed part.
+    """Drive ``clients`` concurrent clients against ``server``; returns the measurement of the timed part.
 
     ``make_request(n)`` gives the n-th request as (method, path, JSON body or None). A warm-up of
     ``warmup`` requests runs first and is not counted (connection set-up, first queries).
     """
+    base = server.base
     headers = headers or {}
     asyncio.run(_hammer(base, make_request, clients=clients, total=warmup, max_seconds=max_seconds,
                         headers=headers))
+    before = cpu_snapshot(server.pid)
     latencies, errors, elapsed = asyncio.run(
         _hammer(base, lambda n: make_request(n + warmup), clients=clients, total=total,
                 max_seconds=max_seconds, headers=headers))
+    after = cpu_snapshot(server.pid)
+    done = max(1, len(latencies) - len(errors))
     latencies.sort()
     kinds = " ".join(f"{kind}x{errors.count(kind)}" for kind in sorted(set(errors)))
     return Measurement(name=name, requests=len(latencies) - len(errors), errors=len(errors), seconds=elapsed,
                        p50_ms=_percentile(latencies, 0.50), p99_ms=_percentile(latencies, 0.99),
-                       error_kinds=kinds)
+                       error_kinds=kinds,
+                       cpu_ms={key: 1000.0 * (after[key] - before[key]) / done for key in before})
