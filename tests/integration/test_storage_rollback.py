@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from acupath import services
 from acupath.errors import Conflict, SafetyBlock
-from acupath.services.records import Outcome, Patient
+from acupath.services.records import AuditEntry, Outcome, Patient
 from example_records import example_intake, example_session
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -69,3 +69,33 @@ def test_a_session_refused_by_the_database_leaves_no_points_behind(engine: Engin
         last = uow.audit.list(staff.clinic_id, patient_id=patient.id)[-1]
     assert [[p.code for p in s.points] for s in sessions] == [["ST35"]]
     assert (last.action, last.outcome) == ("session.record", Outcome.CONFLICT)
+
+
+def _audit_entry(staff: Staff, record_id: str) -> AuditEntry:
+    return AuditEntry(at=NOW, clinic_id=staff.clinic_id, user_id="u-mixed", action="patient.register",
+                      record_type="patient", record_id=record_id, remote_address="127.0.0.1", outcome=Outcome.OK)
+
+
+def test_orm_and_cursor_writes_of_one_unit_of_work_stand_or_fall_together(engine: Engine, staff: Staff) -> None:
+    # A patient goes in through the ORM session, its audit entry on the driver's cursor (storage.prepared):
+    # one transaction on one connection, so a rollback undoes both, and after a commit the same unit
+    # of work starts a new transaction that is again all or nothing.
+    kept = Patient(id="b" * 32, clinic_id=staff.clinic_id, given_name="Una", family_name="Kept",
+                   birth_date=datetime(1970, 1, 1).date(), sex="female", created_at=NOW, updated_at=NOW)
+    dropped = Patient(id="c" * 32, clinic_id=staff.clinic_id, given_name="Dan", family_name="Dropped",
+                      birth_date=datetime(1971, 1, 1).date(), sex="male", created_at=NOW, updated_at=NOW)
+    with fresh_uow(engine) as uow:
+        uow.patients.add(dropped)
+        uow.audit.add(_audit_entry(staff, dropped.id))
+        uow.rollback()
+        uow.patients.add(kept)
+        uow.audit.add(_audit_entry(staff, kept.id))
+        uow.commit()
+        uow.patients.add(dropped)
+        uow.audit.add(_audit_entry(staff, dropped.id))
+        # leaving without commit
+    with fresh_uow(engine) as uow:
+        assert uow.patients.get(staff.clinic_id, kept.id) == kept
+        assert uow.patients.get(staff.clinic_id, dropped.id) is None
+        ids = [e.record_id for e in uow.audit.list(staff.clinic_id) if e.user_id == "u-mixed"]
+    assert ids == [kept.id]
