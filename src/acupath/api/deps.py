@@ -33,10 +33,11 @@ from acupath.services.unit_of_work import AbstractUnitOfWork
 SESSION_COOKIE = "acupath_session"
 T = TypeVar("T")
 
-#: Threads that run the hot routes' services on PostgreSQL at once. Enough to overlap the commits
-#: (each waits about 2 ms for the WAL flush); more only make the threads queue for the GIL, which
-#: lengthened the tail: at 16 clients 4 or 8 threads served 440-450 progress reads/s, 40 (anyio's
-#: default) 320-330, 2 220.
+#: Threads that run the hot routes' services on PostgreSQL at once. Enough to overlap the waits for
+#: the server (7-9 round trips a request, 0.15-0.3 ms each on the benchmark machine, of which the
+#: commit's WAL flush is about 0.15 ms); more only make the threads queue for the GIL, which lengthened
+#: the tail: at 16 clients 4 or 8 threads served 440-450 progress reads/s, 40 (anyio's default)
+#: 320-330, 2 220.
 SERVICE_THREADS = 8
 
 
@@ -49,8 +50,8 @@ class ApiState:
     signer: TokenSigner
     secure_cookies: bool
     #: Run the hot routes' services in the event loop (SQLite: in process, commits do not wait for the
-    #: disk) rather than in the thread pool (PostgreSQL: a commit waits for the server's WAL flush, and
-    #: concurrent requests in threads share those flushes). See ``in_service``.
+    #: disk) rather than in the thread pool (PostgreSQL: every statement waits for the server, and
+    #: requests in threads wait at the same time). See ``in_service``.
     services_in_loop: bool = False
     service_threads: anyio.CapacityLimiter | None = None
 
@@ -61,7 +62,7 @@ async def in_service(state: ApiState, work: Callable[[], T]) -> T:
     For ``async def`` routes whose service is short: in the loop, requests are served one after another
     in arrival order without a hop to a thread and back (one worker's CPU is the limit either way);
     work that waits on a database server goes to at most ``SERVICE_THREADS`` threads, so the loop serves
-    others meanwhile and concurrent commits share the server's WAL flushes.
+    others meanwhile and the waits of concurrent requests overlap.
     """
     if state.services_in_loop:
         return work()
