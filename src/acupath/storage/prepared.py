@@ -67,7 +67,6 @@ class _Compiled:
         return tuple(values)
 
 
-
 def _processor(type_: Any, dialect: Dialect, kind: str) -> Processor:
     impl = type_.dialect_impl(dialect)
     if kind == "bind":
@@ -86,6 +85,8 @@ class Prepared:
         self.statement = statement
         #: The names of the columns each row holds, in order.
         self.columns = tuple(str(column.key) for column in getattr(statement, "exported_columns", ()))
+        # By dialect name and, for an INSERT, the columns given (filled on first use; a race between two
+        # threads compiles twice, and either result is the same).
         self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
 
     def _for(self, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled:
