@@ -42,8 +42,11 @@ run: setup
 	@echo "acupath: http://127.0.0.1:8000 (API docs: http://127.0.0.1:8000/docs); demo login lee@harbour.demo / acupath-demo-2026"
 	$(BIN)/acupath serve --db $(RUN_DB) --host 127.0.0.1 --port 8000
 
-bench: setup
-	$(BIN)/python -m benchmarks
+# Scoring, planning and the API in turn (the API needs PostgreSQL too); bench-meta has its own venv.
+bench: setup postgres
+	$(BIN)/python -m benchmarks.scoring
+	$(BIN)/python -m benchmarks.planning
+	$(BIN)/python -m benchmarks.api
 
 # Meta-analysis speed vs PyMARE and statsmodels, installed only in the separate .venv-bench.
 bench-meta:
