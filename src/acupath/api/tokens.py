@@ -16,6 +16,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from acupath.services.plan_cache import LruCache
+
 #: Genuine tokens whose claims a signer keeps (see ``TokenSigner.verify``); one per signed-in user.
 GENUINE_KEPT = 10_000
 
@@ -50,7 +52,7 @@ class TokenSigner:
         # Derive a key for this one purpose, so the secret key can sign other things without confusion.
         self._key = hashlib.sha256(b"acupath.api.tokens\x00" + secret_key.encode()).digest()
         self.lifetime = lifetime
-        self._genuine: dict[str, TokenClaims] = {}
+        self._genuine: LruCache[str, TokenClaims] = LruCache(capacity=GENUINE_KEPT)
 
     def _sign(self, payload: str) -> str:
         return _b64(hmac.new(self._key, payload.encode("ascii"), hashlib.sha256).digest())
@@ -66,12 +68,7 @@ class TokenSigner:
 
     def verify(self, token: str, now: datetime) -> TokenClaims:
         """Return the claims of a genuine, unexpired token. Raises ``InvalidToken`` otherwise."""
-        claims = self._genuine.get(token)
-        if claims is None:
-            claims = self._read(token)
-            if len(self._genuine) >= GENUINE_KEPT:  # a bound, not an LRU: tokens are re-checked after it
-                self._genuine.clear()
-            self._genuine[token] = claims
+        claims = self._genuine.get(token, lambda: self._read(token))  # a refusal raises and is not kept
         if claims.expires_at <= now:
             raise InvalidToken("the token has expired; log in again")
         return claims

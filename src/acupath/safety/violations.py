@@ -101,16 +101,14 @@ def _lines(label: str, reasons: Iterable[str]) -> list[str]:
     return [f"{label}: {reason}" for reason in reasons]
 
 
-def violations(plan: Any, screening: Screening, kb: Any, *, rules: PlanConstraints | None = None) -> list[str]:
+def violations(plan: Any, screening: Screening, kb: Any) -> list[str]:
     """Return every way ``plan`` contradicts the findings in force of ``screening`` or a standing rule.
 
     ``plan`` is a ``PlanOutline``, a plan object or its JSON mapping (see ``PlanOutline.from_plan``).
-    ``rules`` are ``PlanConstraints.from_screening(screening, kb)`` when the caller has them already.
     Returns an empty list when the plan honours the screening; never raises for an odd plan.
     """
     outline = PlanOutline.from_plan(plan)
-    if rules is None:
-        rules = PlanConstraints.from_screening(screening, kb)
+    rules = PlanConstraints.from_screening(screening, kb)
     found: list[str] = []
     if outline.points or outline.modalities or outline.ea_pairs:
         found += _lines("plan", rules.planning_allowed().reasons)

@@ -7,7 +7,6 @@ a region or using a modality that a finding in force excludes needs an override 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -16,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from acupath import safety
 from acupath.errors import InputError, NotFound, SafetyBlock
 from acupath.knowledge import KnowledgeBase
-from acupath.safety.constraints import PlanConstraints
 from acupath.safety.findings import Override, Screening
 from acupath.safety.violations import PlanOutline
 from acupath.services.access import found, found_of_patient, require_clinical
@@ -144,47 +142,20 @@ def check_session_safety(screening: Screening, form: SessionInput, kb: Knowledge
     """
     requested = [Override(finding=o.finding, reason=o.reason, by="session", on=day) for o in form.overrides]
     in_force = apply_overrides(screening, requested)
-    checked = _checked.get((id(kb), kb.version, in_force),
-                           lambda: _Checked(kb, in_force, PlanConstraints.from_screening(in_force, kb)))
-    problems = checked.violations(PlanOutline.from_plan(session_outline(form)))
+    outline = PlanOutline.from_plan(session_outline(form))
+    problems = _verdicts.get((id(kb), kb.version, in_force, outline),
+                             lambda: (kb, tuple(safety.violations(outline, in_force, kb))))[1]
     if problems:
         raise SafetyBlock("the session contradicts findings in force (override with a reason to proceed): "
                           + "; ".join(problems))
 
 
-#: How many session outlines' verdicts ``_Checked`` keeps per screening.
-VERDICTS_KEPT = 64
-
-
-@dataclass
-class _Checked:
-    """A screening's constraints, and the verdicts already given on session outlines under them.
-
-    Both are functions of the screening's content (with the session's overrides applied), the
-    knowledge base and the outline alone; the knowledge base is held here, so its ``id`` in the key of
-    ``_checked`` cannot be reused by another one.
-    """
-
-    kb: KnowledgeBase
-    screening: Screening
-    rules: PlanConstraints
-    verdicts: dict[PlanOutline, tuple[str, ...]] = field(default_factory=dict)
-
-    def violations(self, outline: PlanOutline) -> tuple[str, ...]:
-        """Return ``safety.violations`` of the outline under the screening (kept once given)."""
-        found = self.verdicts.get(outline)
-        if found is None:
-            found = tuple(safety.violations(outline, self.screening, self.kb, rules=self.rules))
-            if len(self.verdicts) >= VERDICTS_KEPT:
-                self.verdicts.clear()
-            self.verdicts[outline] = found
-        return found
-
-
-#: Checked screenings by content: a clinic records many sessions under one plan, so one screening, and
-#: mostly with the plan's own points; building the constraints and checking the points was a fifth of
-#: recording a session.
-_checked: LruCache[tuple[Any, ...], _Checked] = LruCache(capacity=256)
+#: Verdicts of ``safety.violations`` by the screening's content (with the session's overrides applied)
+#: and the session's outline, which with the knowledge base are all it reads: a clinic records many
+#: sessions under one plan, so one screening, mostly with the plan's own points, and checking them was
+#: a fifth of recording a session. The knowledge base is kept in the value, so its ``id`` in the key
+#: cannot be reused by another one.
+_verdicts: LruCache[tuple[Any, ...], tuple[KnowledgeBase, tuple[str, ...]]] = LruCache(capacity=1024)
 
 
 def record_session(

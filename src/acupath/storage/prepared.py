@@ -130,13 +130,8 @@ class Prepared:
 
     def first(self, connection: Connection, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """Return the first row the statement gives, or None (see ``rows``)."""
-        compiled, cursor = self._cursor(connection, values)
-        try:
-            cursor.execute(compiled.sql, compiled.parameters(values))
-            raw = cursor.fetchone()
-            return None if raw is None else compiled.row(raw)
-        finally:
-            cursor.close()
+        found = self.rows(connection, values)
+        return found[0] if found else None
 
     def write(self, connection: Connection, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
         """Run the INSERT, UPDATE or DELETE once with ``values``, or once per mapping of a list.

@@ -34,10 +34,10 @@ _LOCKS: weakref.WeakKeyDictionary[Engine, _WriterLock] = weakref.WeakKeyDictiona
 def hold_writer_lock(connection: Connection) -> None:
     """Take the writer lock of ``connection``'s engine for its transaction, unless it holds it already.
 
-    Nothing for an engine without one (PostgreSQL). The lock goes back with the connection (see
-    ``serialise_writers``). A writer waits at most the engine's ``wait_seconds`` and then goes on to
-    SQLite, whose busy timeout then applies, so a unit of work opened inside another on one thread is
-    slowed down, never deadlocked.
+    Nothing for an engine without one (PostgreSQL). The lock goes back after the commit or rollback, or
+    with the connection (see ``serialise_writers``). A writer waits at most the engine's
+    ``wait_seconds`` and then goes on to SQLite, whose busy timeout then applies, so a unit of work
+    opened inside another on one thread is slowed down, never deadlocked.
     """
     writer = _LOCKS.get(connection.engine)
     if writer is None:
@@ -47,11 +47,15 @@ def hold_writer_lock(connection: Connection) -> None:
         info[_HELD] = writer.lock.acquire(timeout=writer.wait_seconds)
 
 
+def _give_back(writer: _WriterLock | None, info: dict[Any, Any]) -> None:
+    if writer is not None and info.pop(_HELD, False):  # pop: a second release is a no-op
+        writer.lock.release()
+
+
 def release_writer_lock(connection: Connection) -> None:
     """Give back the writer lock ``connection`` holds, if any (after its commit or rollback)."""
-    writer = _LOCKS.get(connection.engine)
-    if writer is not None and not connection.closed and connection.connection.info.pop(_HELD, False):
-        writer.lock.release()
+    if not connection.closed:
+        _give_back(_LOCKS.get(connection.engine), connection.connection.info)
 
 
 def serialise_writers(engine: Engine, wait_seconds: float) -> None:
@@ -69,8 +73,7 @@ def serialise_writers(engine: Engine, wait_seconds: float) -> None:
             hold_writer_lock(connection)
 
     def release(_dbapi_connection: Any, record: Any, *_args: Any) -> None:
-        if record.info.pop(_HELD, False):
-            writer.lock.release()
+        _give_back(writer, record.info)
 
     event.listen(engine, "before_cursor_execute", before_execute)
     # Checkin follows the commit or rollback; a connection closed or invalidated mid-transaction never
