@@ -64,7 +64,11 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     # 16 concurrent requests each hold a connection for their whole unit of work; the pool is sized
     # so none waits for one. No pre-ping: it costs a round trip per request, and a connection the
     # server dropped fails the one request that meets it (the pool then replaces it).
-    return create_engine(parsed, echo=echo, pool_size=20, max_overflow=20, pool_recycle=3600)
+    # psycopg prepares no statement of its own (prepare_threshold None): the hot statements are
+    # prepared by ``storage.libpq``, and psycopg answers every rollback of a connection where it
+    # prepared something with DEALLOCATE ALL, which would drop those too.
+    return create_engine(parsed, echo=echo, pool_size=20, max_overflow=20, pool_recycle=3600,
+                         connect_args={"prepare_threshold": None})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,4 +1,4 @@
-"""Statements compiled once per database and run straight on the driver's cursor.
+"""Statements compiled once per database and run straight on the driver (libpq itself for PostgreSQL).
 
 The statements every API request runs (the logout check, a plan's head, progress's summaries, the
 audit entry, a session's rows) are SQLAlchemy Core statements over the tables, compiled here once for
@@ -13,9 +13,11 @@ ISO text and JSON as text on SQLite, a time zone added to stored UTC times, ...)
 reads back through the ORM unchanged and the other way round (``tests/integration`` checks both ways
 on SQLite and PostgreSQL).
 
-The statement runs on the unit of work's connection, inside its transaction: the driver opens the
-transaction as SQLAlchemy's would (pysqlite's ``BEGIN IMMEDIATE`` before the first
-write, psycopg's ``BEGIN`` before the first statement), and the unit of work commits or rolls it back.
+The statement runs on the unit of work's connection, inside its transaction: on SQLite on the driver's
+cursor, on PostgreSQL on libpq as a statement prepared on that connection (``storage.libpq``). The
+transaction opens as SQLAlchemy's would (pysqlite's ``BEGIN IMMEDIATE`` before the first write,
+psycopg's ``BEGIN`` before the first statement), and the unit of work commits or rolls it back. A list
+of rows to insert goes as multi-row INSERTs, one statement per ``ROWS_PER_INSERT`` rows.
 On SQLite a write first takes the engine's writer lock (``storage.sqlite_writer``), as a write through
 SQLAlchemy does.
 """
@@ -26,10 +28,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Executable
 
+from acupath.storage import libpq
 from acupath.storage.sqlite_writer import hold_writer_lock
 
 Processor = Callable[[Any], Any] | None
@@ -46,6 +49,7 @@ class _Compiled:
     converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # (index, processor) of the columns to convert
     positional: bool
     writes: bool
+    direct: bool  # run on libpq (``storage.libpq``) rather than on the driver's cursor
 
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         """Return ``values`` converted for the driver, as a sequence or a mapping as it expects.
@@ -74,8 +78,20 @@ def _processor(type_: Any, dialect: Dialect, kind: str) -> Processor:
     return impl.result_processor(dialect, None)  # type: ignore[no-any-return]
 
 
+#: Rows a multi-row INSERT takes at most: a longer list is written in chunks of this many, so a
+#: statement is compiled for at most this many row counts.
+ROWS_PER_INSERT = 32
+
+
+def _for_libpq(dialect: Dialect) -> Dialect:
+    # libpq takes ``$1``-style placeholders; the psycopg dialect compiles ``%(name)s`` for psycopg to
+    # rewrite on every execute. The same dialect class with SQLAlchemy's own ``numeric_dollar`` style
+    # compiles the SQL libpq takes (``storage.libpq``); types and their processors are the dialect's.
+    return type(dialect)(paramstyle="numeric_dollar")
+
+
 class Prepared:
-    """A Core statement run on the driver's cursor of a connection (see the module docstring).
+    """A Core statement run on the driver of a connection (see the module docstring).
 
     ``Prepared(select(...).where(col == bindparam("name")))``; then ``rows(connection, {"name": value})``.
     An ``insert(table)`` is compiled for the columns its first parameters name (``write``).
@@ -85,15 +101,27 @@ class Prepared:
         self.statement = statement
         #: The names of the columns each row holds, in order.
         self.columns = tuple(str(column.key) for column in getattr(statement, "exported_columns", ()))
-        # By dialect name and, for an INSERT, the columns given (filled on first use; a race between two
-        # threads compiles twice, and either result is the same).
-        self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
+        # By dialect name, columns given (an INSERT) and rows (a multi-row INSERT); filled on first use
+        # (a race between two threads compiles twice, and either result is the same).
+        self._compiled: dict[tuple[str, tuple[str, ...], int], _Compiled] = {}
 
-    def _for(self, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled:
-        found = self._compiled.get((dialect.name, keys))
+    def _statement_for(self, keys: tuple[str, ...], count: int) -> tuple[Executable, list[str] | None]:
+        if count == 1:
+            return self.statement, list(keys) or None
+        table = self.statement.table  # type: ignore[attr-defined]
+        return self.statement.values([  # type: ignore[attr-defined]
+            {key: bindparam(f"{key}__{row}", type_=table.c[key].type) for key in keys} for row in range(count)
+        ]), None
+
+    def _for(self, dialect: Dialect, keys: tuple[str, ...], count: int = 1) -> _Compiled:
+        found = self._compiled.get((dialect.name, keys, count))
         if found is None:
-            compiled = self.statement.compile(dialect=dialect, column_keys=list(keys) or None)
-            names = tuple(compiled.positiontup or ()) if dialect.positional else tuple(compiled.binds)
+            direct = dialect.driver == "psycopg"
+            statement, column_keys = self._statement_for(keys, count)
+            compiled = statement.compile(dialect=_for_libpq(dialect) if direct else dialect,
+                                         column_keys=column_keys)
+            positional = direct or bool(dialect.positional)
+            names = tuple(compiled.positiontup or ()) if positional else tuple(compiled.binds)
             found = _Compiled(
                 sql=compiled.string,
                 keys=tuple(compiled.binds[name].key for name in names),
@@ -102,18 +130,27 @@ class Prepared:
                 # The selected columns, or those an INSERT ... RETURNING gives back, that need converting.
                 converted=tuple((i, proc) for i, column in enumerate(getattr(self.statement, "exported_columns", ()))
                                 if (proc := _processor(column.type, dialect, "result")) is not None),
-                positional=bool(dialect.positional),
+                positional=positional,
                 writes=bool(self.statement.is_dml),
+                direct=direct,
             )
-            self._compiled[(dialect.name, keys)] = found
+            self._compiled[(dialect.name, keys, count)] = found
         return found
 
-    def _cursor(self, connection: Connection, values: Mapping[str, Any]) -> tuple[_Compiled, Any]:
-        # An INSERT is compiled for the columns given; a SELECT's parameters are fixed by the statement.
-        compiled = self._for(connection.dialect, tuple(values) if self.statement.is_dml else ())
+    def _run(self, connection: Connection, compiled: _Compiled, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         if compiled.writes:
             hold_writer_lock(connection)
-        return compiled, connection.connection.driver_connection.cursor()
+        parameters = compiled.parameters(values)
+        if compiled.direct:
+            raw = libpq.rows(connection, compiled.sql.encode(), parameters)  # type: ignore[arg-type]
+        else:
+            cursor = connection.connection.driver_connection.cursor()
+            try:
+                cursor.execute(compiled.sql, parameters)
+                raw = cursor.fetchall() if cursor.description is not None else []
+            finally:
+                cursor.close()
+        return [compiled.row(row) for row in raw]
 
     def rows(self, connection: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Return every row the statement gives (a SELECT's, or an INSERT's RETURNING), converted.
@@ -121,12 +158,9 @@ class Prepared:
         Raises the driver's own errors (``sqlite3.Error``, ``psycopg.Error``; its ``IntegrityError``
         for a duplicate or a broken reference) and ``KeyError`` for a parameter missing from ``values``.
         """
-        compiled, cursor = self._cursor(connection, values)
-        try:
-            cursor.execute(compiled.sql, compiled.parameters(values))
-            return [compiled.row(raw) for raw in cursor.fetchall()]
-        finally:
-            cursor.close()
+        # An INSERT is compiled for the columns given; a SELECT's parameters are fixed by the statement.
+        compiled = self._for(connection.dialect, tuple(values) if self.statement.is_dml else ())
+        return self._run(connection, compiled, values)
 
     def first(self, connection: Connection, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """Return the first row the statement gives, or None (see ``rows``)."""
@@ -134,18 +168,19 @@ class Prepared:
         return found[0] if found else None
 
     def write(self, connection: Connection, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
-        """Run the INSERT, UPDATE or DELETE once with ``values``, or once per mapping of a list.
+        """Run the statement once with ``values``; for an INSERT, a list inserts one row per mapping.
 
-        Every mapping of a list names the same columns. Raises as ``rows``.
+        A list is written as multi-row INSERTs of up to ``ROWS_PER_INSERT`` rows (one statement
+        instead of one per row); every mapping of a list names the same columns. Raises as ``rows``.
         """
-        batch = [values] if isinstance(values, Mapping) else list(values)
-        if not batch:
+        if isinstance(values, Mapping):
+            self.rows(connection, values)
             return
-        compiled, cursor = self._cursor(connection, batch[0])
-        try:
-            if len(batch) == 1:
-                cursor.execute(compiled.sql, compiled.parameters(batch[0]))
-            else:
-                cursor.executemany(compiled.sql, [compiled.parameters(v) for v in batch])
-        finally:
-            cursor.close()
+        batch = list(values)
+        keys = tuple(batch[0]) if batch else ()
+        for start in range(0, len(batch), ROWS_PER_INSERT):
+            chunk = batch[start:start + ROWS_PER_INSERT]
+            compiled = self._for(connection.dialect, keys, len(chunk))
+            flat = chunk[0] if len(chunk) == 1 else {
+                f"{key}__{row}": value for row, one in enumerate(chunk) for key, value in one.items()}
+            self._run(connection, compiled, flat)
