@@ -75,6 +75,9 @@ def audited(
     note = AuditNote(record_id=record_id, patient_id=patient_id)
     try:
         yield note
+        uow.audit.add(_entry(uow, actor, action, record_type, note, Outcome.OK, note.detail))
+        # A store may hold writes back until the commit, so a duplicate can surface here too.
+        uow.commit()
     except AcupathError as error:
         uow.rollback()
         uow.audit.add(_entry(uow, actor, action, record_type, note, outcome_of(error), str(error)))
@@ -87,5 +90,3 @@ def audited(
             uow.audit.add(_entry(uow, actor, action, record_type, note, Outcome.FAILED, type(error).__name__))
             uow.commit()
         raise
-    uow.audit.add(_entry(uow, actor, action, record_type, note, Outcome.OK, note.detail))
-    uow.commit()

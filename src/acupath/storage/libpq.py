@@ -21,6 +21,7 @@ in transaction mode (PgBouncer) cannot keep prepared statements either; connect 
 
 from __future__ import annotations
 
+import select
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,29 +71,133 @@ def _begin_command(driver: psycopg.Connection[Any]) -> bytes:
 
 def _checked(result: pq.abc.PGresult, driver: psycopg.Connection[Any]) -> pq.abc.PGresult:
     if result.status not in _SUCCEEDED:
-        raise psycopg.errors.error_from_result(result, encoding=driver.info.encoding)
+        raise _error(result, driver)
     return result
 
 
-def rows(connection: Connection, sql: bytes, values: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run ``sql`` (``$1``-style placeholders) with ``values`` and return its rows as psycopg loads them.
-
-    Opens the connection's transaction first, as psycopg would, unless it is in autocommit mode.
-    Raises psycopg's errors (``psycopg.IntegrityError`` for a duplicate or a broken reference,
-    ``psycopg.OperationalError`` for a lost connection).
-    """
-    state = _state(connection)
-    driver, transformer = state.driver, state.transformer
-    pgconn = driver.pgconn
-    params = transformer.dump_sequence(values, [PyFormat.AUTO] * len(values))
-    types = transformer.types or ()
-    if not driver.autocommit and pgconn.transaction_status == _IDLE:
-        _checked(pgconn.exec_(_begin_command(driver)), driver)
+def _name(state: _Prepared, sql: bytes, types: tuple[int, ...]) -> bytes:
     name = state.names.get((sql, types))
     if name is None:
         name = b"acupath_%d" % len(state.names)
-        _checked(pgconn.prepare(name, sql, types), driver)
+        _checked(state.driver.pgconn.prepare(name, sql, types), state.driver)
         state.names[(sql, types)] = name
-    result = _checked(pgconn.exec_prepared(name, params, transformer.formats), driver)
-    transformer.set_pgresult(result)
-    return transformer.load_rows(0, result.ntuples, tuple)
+    return name
+
+
+def _dumped(state: _Prepared, sql: bytes, values: Sequence[Any]) -> tuple[bytes, Sequence[Any], list[int]]:
+    # The statement's name (prepared for these values' types), the values as libpq takes them, formats.
+    transformer = state.transformer
+    params = transformer.dump_sequence(values, [PyFormat.AUTO] * len(values))
+    return _name(state, sql, transformer.types or ()), params, list(transformer.formats or ())
+
+
+def _default_transaction(driver: psycopg.Connection[Any]) -> bool:
+    # READ COMMITTED (PostgreSQL's default) as psycopg opens it: every statement sees what was
+    # committed before it, inside a transaction or not.
+    return (driver.isolation_level in (None, psycopg.IsolationLevel.READ_COMMITTED)
+            and driver.read_only is None and driver.deferrable is None)
+
+
+def rows(connection: Connection, sql: bytes, values: Sequence[Any], *, writes: bool) -> list[tuple[Any, ...]]:
+    """Run ``sql`` (``$1``-style placeholders) with ``values`` and return its rows as psycopg loads them.
+
+    A write opens the connection's transaction first, as psycopg would (unless in autocommit mode). A
+    read before the transaction's first write runs on its own, as on SQLite (pysqlite begins at the
+    first write too): at READ COMMITTED a statement sees the same committed rows inside a transaction
+    or outside, and the BEGIN's round trip is saved. At another isolation level every statement opens
+    the transaction. Raises psycopg's errors (``psycopg.IntegrityError`` for a duplicate or a broken
+    reference, ``psycopg.OperationalError`` for a lost connection).
+    """
+    state = _state(connection)
+    driver = state.driver
+    pgconn = driver.pgconn
+    name, params, formats = _dumped(state, sql, values)
+    if (not driver.autocommit and pgconn.transaction_status == _IDLE
+            and (writes or not _default_transaction(driver))):
+        _checked(pgconn.exec_(_begin_command(driver)), driver)
+    result = _checked(pgconn.exec_prepared(name, params, formats), driver)
+    state.transformer.set_pgresult(result)
+    return state.transformer.load_rows(0, result.ntuples, tuple)
+
+
+class FailedStatement(Exception):
+    """Statement ``index`` of a pipeline failed with ``error`` (psycopg's); none of the pipeline stays."""
+
+    def __init__(self, index: int, error: psycopg.Error) -> None:
+        super().__init__(f"statement {index}: {error}")
+        self.index = index
+        self.error = error
+
+
+def pipeline(connection: Connection, statements: Sequence[tuple[bytes, Sequence[Any]]], *,
+             commit: bool) -> list[list[tuple[Any, ...]]]:
+    """Run the writes ``statements`` in order in one round trip and return each one's rows (RETURNING).
+
+    With ``commit`` the transaction commits in the same round trip: when none is open, the writes
+    form the implicit transaction that ends at the pipeline's sync (PostgreSQL's extended protocol),
+    else a COMMIT follows them. Without it they join the transaction, which is opened if need be.
+    Either way they stay or go together. Raises ``FailedStatement`` for the first that failed
+    (the transaction is then rolled back or left aborted for the caller's rollback), or
+    ``psycopg.OperationalError`` for a lost connection.
+    """
+    state = _state(connection)
+    driver = state.driver
+    pgconn = driver.pgconn
+    prepared = [_dumped(state, sql, values) for sql, values in statements]
+    idle = pgconn.transaction_status == _IDLE and not driver.autocommit
+    implicit = commit and idle and _default_transaction(driver)
+    begin = idle and not implicit
+    end = commit and not implicit and not driver.autocommit
+    pgconn.enter_pipeline_mode()
+    try:
+        if begin:
+            pgconn.send_query_params(_begin_command(driver), None)
+        for name, params, formats in prepared:
+            pgconn.send_query_prepared(name, params, formats)
+        if end:
+            pgconn.send_query_params(b"COMMIT", None)
+        pgconn.pipeline_sync()
+        results = _until_sync(pgconn)
+        pgconn.exit_pipeline_mode()
+    except BaseException:
+        # Stopped half-way (a lost connection, an interrupt): the connection's state is unknown, so
+        # the pool throws it away instead of handing it to the next request.
+        connection.invalidate()
+        raise
+    results = results[1:] if begin else results
+    loaded: list[list[tuple[Any, ...]]] = []
+    for index, result in enumerate(results[:len(prepared)]):
+        if result.status not in _SUCCEEDED:
+            raise FailedStatement(index, _error(result, driver))
+        state.transformer.set_pgresult(result)
+        loaded.append(state.transformer.load_rows(0, result.ntuples, tuple))
+    for result in results[len(prepared):]:  # the BEGIN's and COMMIT's
+        _checked(result, driver)
+    return loaded
+
+
+def _error(result: pq.abc.PGresult, driver: psycopg.Connection[Any]) -> psycopg.Error:
+    if result.status == pq.ExecStatus.PIPELINE_ABORTED:  # skipped after an earlier statement failed
+        return psycopg.errors.PipelineAborted("pipeline aborted")
+    return psycopg.errors.error_from_result(result, encoding=driver.info.encoding)
+
+
+def _until_sync(pgconn: pq.abc.PGconn) -> list[pq.abc.PGresult]:
+    # Send everything, then collect one result per command up to the sync's. libpq's calls here
+    # never block (psycopg's connections are non-blocking); ``select`` waits for the socket without
+    # holding the GIL, so the server's other threads run meanwhile.
+    while pgconn.flush():
+        readable, _, _ = select.select([pgconn.socket], [pgconn.socket], [])
+        if readable:
+            pgconn.consume_input()
+    results: list[pq.abc.PGresult] = []
+    while True:
+        pgconn.consume_input()
+        while not pgconn.is_busy():
+            result = pgconn.get_result()
+            if result is None:  # the end of one command's results
+                continue
+            if result.status == pq.ExecStatus.PIPELINE_SYNC:
+                return results
+            results.append(result)
+        select.select([pgconn.socket], [], [])

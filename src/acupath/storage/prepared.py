@@ -137,12 +137,31 @@ class Prepared:
             self._compiled[(dialect.name, keys, count)] = found
         return found
 
+    def pieces(self, dialect: Dialect, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+               ) -> list[tuple[_Compiled, Mapping[str, Any]]]:
+        """Return the statements that run ``values`` on ``dialect``, each with its parameters.
+
+        One mapping is one statement; a list of rows to insert is one multi-row INSERT per
+        ``ROWS_PER_INSERT`` rows (every mapping of a list names the same columns).
+        """
+        if isinstance(values, Mapping):
+            # An INSERT is compiled for the columns given; a SELECT's parameters are fixed by the statement.
+            return [(self._for(dialect, tuple(values) if self.statement.is_dml else ()), values)]
+        batch = list(values)
+        keys = tuple(batch[0]) if batch else ()
+        chunks = [batch[start:start + ROWS_PER_INSERT] for start in range(0, len(batch), ROWS_PER_INSERT)]
+        return [(self._for(dialect, keys, len(chunk)),
+                 chunk[0] if len(chunk) == 1 else
+                 {f"{key}__{row}": value for row, one in enumerate(chunk) for key, value in one.items()})
+                for chunk in chunks]
+
     def _run(self, connection: Connection, compiled: _Compiled, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         if compiled.writes:
             hold_writer_lock(connection)
         parameters = compiled.parameters(values)
         if compiled.direct:
-            raw = libpq.rows(connection, compiled.sql.encode(), parameters)  # type: ignore[arg-type]
+            raw = libpq.rows(connection, compiled.sql.encode(), parameters,  # type: ignore[arg-type]
+                             writes=compiled.writes)
         else:
             cursor = connection.connection.driver_connection.cursor()
             try:
@@ -170,17 +189,63 @@ class Prepared:
     def write(self, connection: Connection, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
         """Run the statement once with ``values``; for an INSERT, a list inserts one row per mapping.
 
-        A list is written as multi-row INSERTs of up to ``ROWS_PER_INSERT`` rows (one statement
-        instead of one per row); every mapping of a list names the same columns. Raises as ``rows``.
+        Raises as ``rows``.
         """
-        if isinstance(values, Mapping):
-            self.rows(connection, values)
-            return
-        batch = list(values)
-        keys = tuple(batch[0]) if batch else ()
-        for start in range(0, len(batch), ROWS_PER_INSERT):
-            chunk = batch[start:start + ROWS_PER_INSERT]
-            compiled = self._for(connection.dialect, keys, len(chunk))
-            flat = chunk[0] if len(chunk) == 1 else {
-                f"{key}__{row}": value for row, one in enumerate(chunk) for key, value in one.items()}
-            self._run(connection, compiled, flat)
+        for compiled, parameters in self.pieces(connection.dialect, values):
+            self._run(connection, compiled, parameters)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A write the unit of work holds back until its next statement or its commit (``run_pending``).
+
+    ``what`` names the record written (for the ``Conflict`` a duplicate becomes); ``returned``, when
+    given, receives the rows its RETURNING gives back once it ran.
+    """
+
+    statement: Prepared
+    values: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+    what: str
+    returned: Callable[[list[tuple[Any, ...]]], None] | None = None
+
+
+class FailedWrite(Exception):
+    """``pending`` failed with ``error`` (the driver's); none of the writes run with it stayed."""
+
+    def __init__(self, pending: Pending, error: Exception) -> None:
+        super().__init__(f"{pending.what}: {error}")
+        self.pending = pending
+        self.error = error
+
+
+def run_pending(connection: Connection, pending: Sequence[Pending], *, commit: bool) -> None:
+    """Run ``pending`` in order on the connection's transaction, committing it too with ``commit``.
+
+    On PostgreSQL the writes (and the COMMIT) go in one round trip (``libpq.pipeline``) and stay or go
+    together; elsewhere they run one after another, and ``commit`` is left to the caller. Raises
+    ``FailedWrite`` naming the first write that failed.
+    """
+    pieces = [(write, compiled, parameters) for write in pending
+              for compiled, parameters in write.statement.pieces(connection.dialect, write.values)]
+    if pieces and all(compiled.direct for _, compiled, _ in pieces):
+        try:
+            results = libpq.pipeline(connection, [(compiled.sql.encode(), compiled.parameters(parameters))
+                                                  for _, compiled, parameters in pieces], commit=commit)
+        except libpq.FailedStatement as failed:
+            raise FailedWrite(pieces[failed.index][0], failed.error) from failed.error
+        _hand_back(pieces, [[compiled.row(row) for row in rows]
+                            for (_, compiled, _), rows in zip(pieces, results, strict=True)])
+        return
+    results = []
+    for write, compiled, parameters in pieces:
+        try:
+            results.append(write.statement._run(connection, compiled, parameters))
+        except connection.dialect.loaded_dbapi.Error as error:
+            raise FailedWrite(write, error) from error
+    _hand_back(pieces, results)
+
+
+def _hand_back(pieces: list[tuple[Pending, _Compiled, Mapping[str, Any]]], results: list[list[tuple[Any, ...]]]) -> None:
+    for (write, _, _), rows in zip(pieces, results, strict=True):
+        if write.returned is not None:
+            write.returned(rows)

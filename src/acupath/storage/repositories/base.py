@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from acupath.errors import Conflict
-from acupath.storage.prepared import Prepared
+from acupath.storage.prepared import Pending, Prepared
 
 #: SQLSTATE of a unique violation on PostgreSQL.
 UNIQUE_VIOLATION = "23505"
@@ -34,6 +34,8 @@ class Transaction(Protocol):
 
     @property
     def session(self) -> Session: ...
+
+    def write_later(self, pending: Pending) -> None: ...
 
 
 class SqlRepository:
@@ -68,15 +70,10 @@ class SqlRepository:
     def insert(self, what: str, statement: Prepared, values: dict[str, Any] | list[dict[str, Any]]) -> None:
         """Insert one row (a dict) or many (a list of dicts) with the prepared INSERT ``statement``.
 
-        Raises ``Conflict`` naming ``what`` for a duplicate; a broken reference propagates (see ``flush``).
+        The rows go at the unit of work's next statement or commit, which raises ``Conflict`` naming
+        ``what`` for a duplicate; a broken reference propagates (see ``flush``).
         """
-        integrity_error = self.connection.dialect.loaded_dbapi.IntegrityError
-        try:
-            statement.write(self.connection, values)
-        except integrity_error as error:
-            if not is_duplicate(error):
-                raise
-            raise Conflict(f"{what} conflicts with a stored record") from None
+        self.transaction.write_later(Pending(statement, values, what))
 
     def one(self, row_type: Any, clinic_id: str, record_id: str) -> Any:
         """Return the clinic's record of ``row_type`` with this id as a record, or None.

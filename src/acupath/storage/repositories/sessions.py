@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from acupath.services import repositories as abstract
 from acupath.services.records import AdverseEvent, AuditEntry, AuditQuery, SessionRecord
 from acupath.services.records.summaries import SessionSummary
+from acupath.storage.prepared import Pending
 from acupath.storage.repositories import statements
 from acupath.storage.repositories.base import SqlRepository
 from acupath.storage.tables import AdverseEventRow, AuditRow, SessionPointRow, SessionRow
@@ -16,8 +19,9 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
     """Session records in the database."""
 
     def add(self, session: SessionRecord) -> None:
-        # Two plain INSERTs (the session, then its points in one executemany): the ORM's flush of a
-        # session and a dozen point objects was the largest cost of recording one.
+        # Two plain INSERTs (the session, then its points as one multi-row INSERT), sent with the
+        # commit: the ORM's flush of a session and a dozen point objects was the largest cost of
+        # recording one.
         what = f"session {session.number} of plan {session.plan_id}"
         self.insert(what, statements.SESSION_INSERT, SessionRow.values_of(session))
         if session.points:
@@ -76,7 +80,12 @@ class SqlAuditLog(SqlRepository, abstract.AuditLog):
     def add(self, entry: AuditEntry) -> None:
         # A plain INSERT in the unit of work's transaction: every request adds one, and the ORM's
         # unit-of-work bookkeeping for an object nobody reads again cost more than the insert itself.
-        (entry.id,) = statements.AUDIT_INSERT.rows(self.connection, AuditRow.values_of(entry))[0]
+        # It goes with the commit (``write_later``), which gives the entry its id.
+        def numbered(rows: list[tuple[Any, ...]]) -> None:
+            (entry.id,) = rows[0]
+
+        self.transaction.write_later(Pending(statements.AUDIT_INSERT, AuditRow.values_of(entry),
+                                             f"audit entry {entry.action}", numbered))
 
     def list(
         self, clinic_id: str | None, *, patient_id: str | None = None, offset: int = 0, limit: int = 100

@@ -1,0 +1,151 @@
+"""Writes held back until the commit (``write_later``) stay or go together, and read back unchanged.
+
+On PostgreSQL they go with the COMMIT in one round trip (``storage.libpq.pipeline``), the statements
+prepared on the connection; on SQLite one after another. Either way a duplicate is ``Conflict`` and
+nothing of the unit of work stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from integration_support import Staff, drop_database, fresh_uow, new_database
+from sqlalchemy import Engine, func, select
+
+from acupath import services
+from acupath.errors import Conflict
+from acupath.services.records import AuditEntry, NeedlePoint, Outcome
+from acupath.storage import make_engine
+from acupath.storage.migrate import upgrade
+from acupath.storage.prepared import ROWS_PER_INSERT
+from acupath.storage.repositories import statements
+from acupath.storage.tables import AuditRow, SessionPointRow
+from example_records import example_intake, example_session
+
+NOW = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+
+
+def _entry(staff: Staff, user_id: str, record_id: str = "r1") -> AuditEntry:
+    return AuditEntry(at=NOW, clinic_id=staff.clinic_id, user_id=user_id, action="plan.read", record_type="plan",
+                      record_id=record_id, remote_address="127.0.0.1", outcome=Outcome.OK)
+
+
+def _audit_count(engine: Engine, user_id: str) -> int:
+    with engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.user_id == user_id))
+
+
+def test_held_writes_reach_the_database_only_with_the_commit(engine: Engine, staff: Staff) -> None:
+    first, second = _entry(staff, "u-held"), _entry(staff, "u-held", "r2")
+    with fresh_uow(engine) as uow:
+        uow.audit.add(first)
+        uow.audit.add(second)
+        assert first.id is None and _audit_count(engine, "u-held") == 0
+        uow.commit()
+    assert isinstance(first.id, int) and second.id == first.id + 1
+    assert _audit_count(engine, "u-held") == 2
+
+
+def test_a_read_after_a_held_write_sees_it(engine: Engine, staff: Staff) -> None:
+    entry = _entry(staff, "u-reads-own")
+    with fresh_uow(engine) as uow:
+        uow.audit.add(entry)
+        seen = [e.user_id for e in uow.audit.list(staff.clinic_id) if e.user_id == "u-reads-own"]
+        assert seen == ["u-reads-own"] and isinstance(entry.id, int)
+        # leaving without commit
+    assert _audit_count(engine, "u-reads-own") == 0
+
+
+def test_a_duplicate_among_held_writes_keeps_none_of_them(engine: Engine, staff: Staff, kb) -> None:
+    patient = services.register_patient(fresh_uow(engine), staff.rita, {
+        "given_name": "Eli", "family_name": "Moss", "birth_date": "1966-06-06", "sex": "male"})
+    intake = services.record_intake(fresh_uow(engine), staff.dr_lee, patient.id,
+                                    example_intake("knee_osteoarthritis"), kb)
+    plan = services.create_plan(fresh_uow(engine), staff.dr_lee, intake.id, kb)
+    kept = services.record_session(fresh_uow(engine), staff.dr_lee, plan.id, example_session(number=4), kb)
+    with pytest.raises(Conflict, match="session 4"), fresh_uow(engine) as uow:
+        uow.audit.add(_entry(staff, "u-duplicate"))
+        clash = kept.__class__(**{**kept.__dict__, "id": "d" * 32,
+                                  "points": [NeedlePoint(code="ST36", side="left")]})
+        uow.sessions.add(clash)
+        uow.audit.add(_entry(staff, "u-duplicate", "r2"))
+        uow.commit()
+    assert _audit_count(engine, "u-duplicate") == 0
+    with engine.connect() as connection:
+        points = connection.scalar(select(func.count()).select_from(SessionPointRow)
+                                   .where(SessionPointRow.session_id == "d" * 32))
+    assert points == 0
+
+
+def test_more_points_than_one_insert_takes_read_back_in_order(engine: Engine, staff: Staff, kb) -> None:
+    patient = services.register_patient(fresh_uow(engine), staff.rita, {
+        "given_name": "Ada", "family_name": "Lind", "birth_date": "1959-09-09", "sex": "female"})
+    intake = services.record_intake(fresh_uow(engine), staff.dr_lee, patient.id,
+                                    example_intake("knee_osteoarthritis"), kb)
+    plan = services.create_plan(fresh_uow(engine), staff.dr_lee, intake.id, kb)
+    codes = ["ST35", "ST36", "SP9", "SP10", "GB34", "LI4", "LR3", "BL40"]
+    needled = [{"code": codes[i % len(codes)], "side": ("left", "right")[i % 2], "depth": i / 10}
+               for i in range(2 * ROWS_PER_INSERT + 3)]
+    recorded = services.record_session(fresh_uow(engine), staff.dr_lee, plan.id,
+                                       example_session(points=needled), kb)
+    with fresh_uow(engine) as uow:
+        stored = uow.sessions.get(staff.clinic_id, recorded.id)
+    assert stored is not None and stored.points == recorded.points
+    assert [p.depth for p in stored.points] == [p["depth"] for p in needled]
+
+
+def test_an_insert_of_no_rows_writes_nothing(engine: Engine) -> None:
+    with fresh_uow(engine) as uow:
+        assert statements.SESSION_POINTS_INSERT.pieces(uow.connection.dialect, []) == []
+
+
+@pytest.fixture(scope="module")
+def postgres_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """An engine on a new, migrated PostgreSQL database (for what only PostgreSQL does)."""
+    url = new_database("postgresql", tmp_path_factory.mktemp("postgres"))
+    try:
+        upgrade(url)
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+    finally:
+        drop_database(url)
+
+
+@pytest.mark.postgres
+def test_postgresql_statements_survive_a_rollback_after_orm_work(postgres_engine: Engine) -> None:
+    # psycopg answers a rollback with DEALLOCATE ALL once it prepared statements of its own; the
+    # engine turns that off, or the statements prepared by storage.libpq would vanish with it.
+    with fresh_uow(postgres_engine) as uow:
+        for _ in range(10):  # more than psycopg's default threshold of 5
+            uow.audit.list("no-clinic")
+            statements.TOKEN_REVOKED.first(uow.connection, {"token_id": "none"})
+        uow.rollback()
+        assert statements.TOKEN_REVOKED.first(uow.connection, {"token_id": "none"}) is None
+
+
+@pytest.mark.postgres
+def test_a_read_opens_the_transaction_at_the_isolation_level_asked(postgres_engine: Engine) -> None:
+    with postgres_engine.connect() as connection:
+        serializable = connection.execution_options(isolation_level="SERIALIZABLE")
+        serializable.begin()
+        statements.TOKEN_REVOKED.first(serializable, {"token_id": "none"})
+        level = serializable.exec_driver_sql("SHOW transaction_isolation").scalar()
+        serializable.rollback()
+    assert level == "serializable"
+
+
+@pytest.mark.postgres
+def test_a_read_before_the_first_write_opens_no_transaction(postgres_engine: Engine) -> None:
+    # At READ COMMITTED it would see the same rows inside one; the BEGIN's round trip is saved, as
+    # pysqlite saves it on SQLite. The first write opens it.
+    with fresh_uow(postgres_engine) as uow:
+        statements.TOKEN_REVOKED.first(uow.connection, {"token_id": "none"})
+        driver = uow.connection.connection.driver_connection
+        assert driver.info.transaction_status.name == "IDLE"
+        uow.audit.add(AuditEntry(at=NOW, clinic_id=None, user_id="u-open", action="login", record_type="user",
+                                 record_id=None, remote_address="127.0.0.1", outcome=Outcome.OK))
+        statements.TOKEN_REVOKED.first(uow.connection, {"token_id": "none"})
+        assert driver.info.transaction_status.name == "INTRANS"
