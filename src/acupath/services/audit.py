@@ -12,13 +12,22 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from acupath.errors import AcupathError, Conflict, InputError, NotFound, PermissionDenied, SafetyBlock
+from acupath.errors import (
+    AcupathError,
+    Conflict,
+    InputError,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    SafetyBlock,
+)
 from acupath.services.actor import Actor
 from acupath.services.records import AuditEntry, Outcome
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
 _OUTCOMES: tuple[tuple[type[AcupathError], Outcome], ...] = (
     (PermissionDenied, Outcome.DENIED),
+    (NotAuthenticated, Outcome.DENIED),  # a login token revoked at logout
     (NotFound, Outcome.NOT_FOUND),
     (Conflict, Outcome.CONFLICT),
     (SafetyBlock, Outcome.BLOCKED),

@@ -79,12 +79,11 @@ def get_progress(uow: AbstractUnitOfWork, actor: Actor, plan_id: str, kb: Knowle
     """
     with uow, audited(uow, actor, "progress.read", "plan", plan_id) as note:
         require_clinical(actor)
-        head = found(uow.plans.head(actor.clinic_id, plan_id), "plan", plan_id)
+        course = found(uow.plan_course(actor.clinic_id, plan_id), "plan", plan_id)
+        head, sessions = course.head, course.sessions
         note.patient_id = head.patient_id
         plan = _parsed_plan(uow, actor.clinic_id, head)
-        sessions = uow.sessions.summaries(actor.clinic_id, plan_id)
-        reassessments = [r for r in uow.reassessments.summaries_for_patient(actor.clinic_id, head.patient_id)
-                         if r.plan_id in (None, plan_id)]
+        reassessments = [r for r in course.reassessments if r.plan_id in (None, plan_id)]
         # The scores stored when each reassessment was recorded (with the knowledge version that made
         # them): progress reports what was measured then, and does not score the answers again.
         session_rows = tuple((s.number, s.session_date, s.pain_before, s.pain_after) for s in sessions)

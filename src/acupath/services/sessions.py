@@ -171,12 +171,13 @@ def record_session(
     """
     with uow, audited(uow, actor, "session.record", "session") as note:
         require_clinical(actor)
-        plan = found(uow.plans.head(actor.clinic_id, plan_id), "plan", plan_id)
+        at_session = found(uow.plan_at_session(actor.clinic_id, plan_id), "plan", plan_id)
+        plan = at_session.head
         note.patient_id = plan.patient_id
         form = session if isinstance(session, SessionInput) else parse(SessionInput, session)
         if plan.status != PlanStatus.ACTIVE.value:
             raise InputError("plan_id", f"the plan is {plan.status}; sessions need an active plan")
-        screening = found(uow.screenings.get(actor.clinic_id, plan.screening_id), "screening", plan.screening_id)
+        screening = found(at_session.screening, "screening", plan.screening_id)
         name_points(form, kb)
         check_session_safety(screening.to_screening(), form, kb, form.session_date)
         record = SessionRecord(
@@ -184,7 +185,7 @@ def record_session(
             clinic_id=actor.clinic_id,
             patient_id=plan.patient_id,
             plan_id=plan.id,
-            number=form.number or uow.sessions.next_number(actor.clinic_id, plan_id),
+            number=form.number or at_session.next_number,
             session_date=form.session_date,
             practitioner_id=actor.user_id,
             style=form.style,

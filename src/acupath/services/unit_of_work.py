@@ -19,6 +19,7 @@ from typing import Any
 
 from acupath.errors import NotAuthenticated
 from acupath.services import repositories as repo
+from acupath.services.records.summaries import PlanAtSession, PlanCourse
 
 
 def utc_now() -> datetime:
@@ -57,6 +58,28 @@ class AbstractUnitOfWork(abc.ABC):
         """Raise ``NotAuthenticated`` if ``token_id`` was revoked at logout; nothing when it is unset."""
         if self.token_id is not None and self.revoked_tokens.is_revoked(self.token_id):
             raise NotAuthenticated("the token was revoked at logout; log in again")
+
+    def plan_course(self, clinic_id: str, plan_id: str) -> PlanCourse | None:
+        """Return the clinic's plan with its sessions and its patient's reassessments, or None (no such plan).
+
+        A store may read the three at once (the SQL unit of work does, in one round trip).
+        """
+        head = self.plans.head(clinic_id, plan_id)
+        if head is None:
+            return None
+        return PlanCourse(head=head, sessions=self.sessions.summaries(clinic_id, plan_id),
+                          reassessments=self.reassessments.summaries_for_patient(clinic_id, head.patient_id))
+
+    def plan_at_session(self, clinic_id: str, plan_id: str) -> PlanAtSession | None:
+        """Return the clinic's plan with its screening and next session number, or None (no such plan).
+
+        A store may read the three at once (the SQL unit of work does, in one round trip).
+        """
+        head = self.plans.head(clinic_id, plan_id)
+        if head is None:
+            return None
+        return PlanAtSession(head=head, screening=self.screenings.get(clinic_id, head.screening_id),
+                             next_number=self.sessions.next_number(clinic_id, plan_id))
 
     def __exit__(self, *args: Any) -> None:
         # Anything not committed is undone; rolling back after a commit is harmless.

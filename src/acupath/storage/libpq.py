@@ -130,22 +130,24 @@ class FailedStatement(Exception):
 
 
 def pipeline(connection: Connection, statements: Sequence[tuple[bytes, Sequence[Any]]], *,
-             commit: bool) -> list[list[tuple[Any, ...]]]:
-    """Run the writes ``statements`` in order in one round trip and return each one's rows (RETURNING).
+             writes: bool = True, commit: bool = False) -> list[list[tuple[Any, ...]]]:
+    """Run ``statements`` in order in one round trip and return each one's rows.
 
-    With ``commit`` the transaction commits in the same round trip: when none is open, the writes
-    form the implicit transaction that ends at the pipeline's sync (PostgreSQL's extended protocol),
-    else a COMMIT follows them. Without it they join the transaction, which is opened if need be.
-    Either way they stay or go together. Raises ``FailedStatement`` for the first that failed
-    (the transaction is then rolled back or left aborted for the caller's rollback), or
-    ``psycopg.OperationalError`` for a lost connection.
+    Writes (``writes``) join the connection's transaction, opened if need be, and with ``commit`` the
+    transaction commits in the same round trip: when none was open, the writes form the implicit
+    transaction that ends at the pipeline's sync (PostgreSQL's extended protocol), else a COMMIT
+    follows them. Either way they stay or go together. Reads alone open no transaction at READ
+    COMMITTED (see ``rows``). Raises ``FailedStatement`` for the first that failed (the transaction
+    is then rolled back, or left aborted for the caller's rollback), or ``psycopg.OperationalError``
+    for a lost connection.
     """
     state = _state(connection)
     driver = state.driver
     pgconn = driver.pgconn
     prepared = [_dumped(state, sql, values) for sql, values in statements]
     idle = pgconn.transaction_status == _IDLE and not driver.autocommit
-    implicit = commit and idle and _default_transaction(driver)
+    default = _default_transaction(driver)
+    implicit = idle and default and (commit or not writes)
     begin = idle and not implicit
     end = commit and not implicit and not driver.autocommit
     pgconn.enter_pipeline_mode()

@@ -218,6 +218,24 @@ class FailedWrite(Exception):
         self.error = error
 
 
+def read_together(connection: Connection, reads: Sequence[tuple[Prepared, Mapping[str, Any]]]
+                  ) -> list[list[tuple[Any, ...]]]:
+    """Return the rows of each SELECT of ``reads`` (statement and values), converted, in order.
+
+    On PostgreSQL they go in one round trip (``libpq.pipeline``); elsewhere one after another.
+    Raises as ``Prepared.rows``.
+    """
+    pieces = [(statement, *statement.pieces(connection.dialect, values)[0]) for statement, values in reads]
+    if pieces and all(compiled.direct for _, compiled, _ in pieces):
+        try:
+            results = libpq.pipeline(connection, [(compiled.sql.encode(), compiled.parameters(values))
+                                                  for _, compiled, values in pieces], writes=False)
+        except libpq.FailedStatement as failed:
+            raise failed.error from None
+        return [[compiled.row(row) for row in rows] for (_, compiled, _), rows in zip(pieces, results, strict=True)]
+    return [statement._run(connection, compiled, values) for statement, compiled, values in pieces]
+
+
 def run_pending(connection: Connection, pending: Sequence[Pending], *, commit: bool) -> None:
     """Run ``pending`` in order on the connection's transaction, committing it too with ``commit``.
 
@@ -230,7 +248,7 @@ def run_pending(connection: Connection, pending: Sequence[Pending], *, commit: b
     if pieces and all(compiled.direct for _, compiled, _ in pieces):
         try:
             results = libpq.pipeline(connection, [(compiled.sql.encode(), compiled.parameters(parameters))
-                                                  for _, compiled, parameters in pieces], commit=commit)
+                                                  for _, compiled, parameters in pieces], writes=True, commit=commit)
         except libpq.FailedStatement as failed:
             raise FailedWrite(pieces[failed.index][0], failed.error) from failed.error
         _hand_back(pieces, [[compiled.row(row) for row in rows]

@@ -14,17 +14,21 @@ the COMMIT in one round trip. A duplicate among them becomes ``Conflict`` there,
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from acupath.errors import Conflict
+from acupath.errors import Conflict, NotAuthenticated
+from acupath.services.records.summaries import PlanAtSession, PlanCourse
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.storage import repositories as sql
 from acupath.storage.engine import make_engine, make_session_factory
-from acupath.storage.prepared import FailedWrite, Pending, run_pending
+from acupath.storage.prepared import FailedWrite, Pending, Prepared, read_together, run_pending
+from acupath.storage.repositories import summaries
 from acupath.storage.repositories.base import is_duplicate
+from acupath.storage.repositories.statements import TOKEN_REVOKED
 from acupath.storage.sqlite_writer import release_writer_lock
 
 
@@ -42,6 +46,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self._connection: Connection | None = None
         self._session: Session | None = None
         self._pending: list[Pending] = []
+        self._token_to_check: str | None = None
 
     @classmethod
     def from_engine(cls, engine: Engine) -> SqlAlchemyUnitOfWork:
@@ -57,12 +62,51 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def connection(self) -> Connection:
         """Return the connection of the unit of work, in a transaction, with the writes held back run.
 
-        Checked out and begun on first use. Raises ``Conflict`` when a held-back write is a duplicate.
+        Checked out and begun on first use; the login token is checked first if it was not yet.
+        Raises ``NotAuthenticated`` for a token revoked at logout, ``Conflict`` when a held-back write
+        is a duplicate.
+        """
+        connection = self._begun()
+        if self._token_to_check is not None:
+            self._check_token(connection, [])
+        if self._pending:
+            self._run_pending(connection, commit=False)
+        return connection
+
+    def refuse_revoked_token(self) -> None:
+        """Ask whether ``token_id`` was revoked with the unit of work's first statement, not on its own.
+
+        ``read_together`` sends the question in the same round trip as its reads, and nothing they
+        read is returned before the answer; any other statement, and the commit, ask it first.
+        """
+        self._token_to_check = self.token_id
+
+    def read_together(self, reads: Sequence[tuple[Prepared, Mapping[str, Any]]]) -> list[list[tuple[Any, ...]]]:
+        """Return the rows of each prepared SELECT of ``reads`` (with its values), in one round trip if it can.
+
+        Raises ``NotAuthenticated`` (the token was revoked at logout: nothing read is returned) and
+        ``Conflict`` as ``connection``.
         """
         connection = self._begun()
         if self._pending:
             self._run_pending(connection, commit=False)
-        return connection
+        if self._token_to_check is not None:
+            return self._check_token(connection, reads)
+        return read_together(connection, reads)
+
+    def _check_token(self, connection: Connection,
+                     reads: Sequence[tuple[Prepared, Mapping[str, Any]]]) -> list[list[tuple[Any, ...]]]:
+        token_id, self._token_to_check = self._token_to_check, None
+        revoked, *results = read_together(connection, [(TOKEN_REVOKED, {"token_id": token_id}), *reads])
+        if revoked:
+            raise NotAuthenticated("the token was revoked at logout; log in again")
+        return results
+
+    def plan_course(self, clinic_id: str, plan_id: str) -> PlanCourse | None:
+        return summaries.plan_course(self, clinic_id, plan_id)
+
+    def plan_at_session(self, clinic_id: str, plan_id: str) -> PlanAtSession | None:
+        return summaries.plan_at_session(self, clinic_id, plan_id)
 
     def _begun(self) -> Connection:
         if self._connection is None:
@@ -124,6 +168,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             self._close()
 
     def commit(self) -> None:
+        if self._token_to_check is not None:
+            self._check_token(self._begun(), [])
         if self._session is not None:
             self._session.flush()  # the ORM's pending changes go into the transaction first
             self._end_session()

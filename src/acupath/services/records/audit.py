@@ -11,7 +11,7 @@ class Outcome(StrEnum):
     """How an audited attempt ended."""
 
     OK = "ok"
-    DENIED = "denied"  # role may not do this (403)
+    DENIED = "denied"  # role may not do this (403), or the login token was revoked (401)
     NOT_FOUND = "not_found"  # no such record in the actor's clinic (404)
     CONFLICT = "conflict"  # stale version or duplicate (409)
     BLOCKED = "blocked"  # safety finding in force (409)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from acupath.services.records.clinical import ScreeningRecord
+
 
 @dataclass(frozen=True, kw_only=True)
 class PlanHead:
@@ -42,6 +44,28 @@ class ReassessmentSummary:
     session_number: int | None
     #: (instrument id, total score or None) in the stored order; progress reads nothing else of a score.
     totals: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanCourse:
+    """What progress reads of a plan: its head, its sessions by number, every reassessment of its patient.
+
+    The reassessments are the patient's, by date, whatever plan they name (progress keeps those of
+    this plan and those tied to none).
+    """
+
+    head: PlanHead
+    sessions: list[SessionSummary]
+    reassessments: list[ReassessmentSummary]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanAtSession:
+    """What recording a session under a plan reads: the plan's head, its screening, its next session number."""
+
+    head: PlanHead
+    screening: ScreeningRecord | None
+    next_number: int
 
 
 def totals_of(scores: dict[str, dict[str, Any]]) -> tuple[tuple[str, Any], ...]:

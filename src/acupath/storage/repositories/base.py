@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, func, select
@@ -36,6 +37,8 @@ class Transaction(Protocol):
     def session(self) -> Session: ...
 
     def write_later(self, pending: Pending) -> None: ...
+
+    def read_together(self, reads: Sequence[tuple[Prepared, Mapping[str, Any]]]) -> list[list[tuple[Any, ...]]]: ...
 
 
 class SqlRepository:

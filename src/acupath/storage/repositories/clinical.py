@@ -8,9 +8,8 @@ from acupath.errors import Conflict
 from acupath.services import repositories as abstract
 from acupath.services.records import IntakeRecord, PlanRecord, PlanRevision, Reassessment, ScreeningRecord
 from acupath.services.records.summaries import PlanHead, ReassessmentSummary
-from acupath.storage.repositories import statements
+from acupath.storage.repositories import statements, summaries
 from acupath.storage.repositories.base import SqlRepository
-from acupath.storage.repositories.documents import stored_totals
 from acupath.storage.tables import (
     IntakeRow,
     PlanOverrideRow,
@@ -44,8 +43,8 @@ class SqlScreeningRepository(SqlRepository, abstract.ScreeningRepository):
 
     def get(self, clinic_id: str, screening_id: str) -> ScreeningRecord | None:
         # Read by every session recorded (its safety check): a statement built once, no ORM object.
-        row = statements.SCREENING.first(self.connection, {"clinic_id": clinic_id, "screening_id": screening_id})
-        return ScreeningRecord(**dict(zip(statements.SCREENING.columns, row, strict=True))) if row else None
+        return summaries.screening(
+            statements.SCREENING.rows(self.connection, {"clinic_id": clinic_id, "screening_id": screening_id}))
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[ScreeningRecord]:
         return self.of_patient(ScreeningRow, clinic_id, patient_id, ScreeningRow.screened_at, ScreeningRow.id)
@@ -66,12 +65,8 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
 
     def head(self, clinic_id: str, plan_id: str) -> PlanHead | None:
         # Five short columns: neither the plan document (JSON) nor the overrides (a second query).
-        row = statements.PLAN_HEAD.first(self.connection, {"clinic_id": clinic_id, "plan_id": plan_id})
-        if row is None:
-            return None
-        patient_id, screening_id, status, version = row
-        return PlanHead(id=plan_id, patient_id=patient_id, screening_id=screening_id, status=status,
-                        version=version)
+        return summaries.plan_head(
+            plan_id, statements.PLAN_HEAD.rows(self.connection, {"clinic_id": clinic_id, "plan_id": plan_id}))
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[PlanRecord]:
         return self.of_patient(PlanRow, clinic_id, patient_id, PlanRow.created_at, PlanRow.id)
@@ -126,6 +121,5 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
 
     def summaries_for_patient(self, clinic_id: str, patient_id: str) -> list[ReassessmentSummary]:
         # The stored scores, not the answers: progress does not score them again.
-        rows = statements.REASSESSMENT_SUMMARIES.rows(self.connection, {"clinic_id": clinic_id, "patient_id": patient_id})
-        return [ReassessmentSummary(plan_id=p, assessed_on=d, session_number=n, totals=stored_totals(text))
-                for p, d, n, text in rows]
+        return summaries.reassessment_summaries(
+            statements.REASSESSMENT_SUMMARIES.rows(self.connection, {"clinic_id": clinic_id, "patient_id": patient_id}))

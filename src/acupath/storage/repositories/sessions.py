@@ -10,7 +10,7 @@ from acupath.services import repositories as abstract
 from acupath.services.records import AdverseEvent, AuditEntry, AuditQuery, SessionRecord
 from acupath.services.records.summaries import SessionSummary
 from acupath.storage.prepared import Pending
-from acupath.storage.repositories import statements
+from acupath.storage.repositories import statements, summaries
 from acupath.storage.repositories.base import SqlRepository
 from acupath.storage.tables import AdverseEventRow, AuditRow, SessionPointRow, SessionRow
 
@@ -49,14 +49,14 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
 
     def summaries(self, clinic_id: str, plan_id: str) -> list[SessionSummary]:
         # Four columns, no ORM objects and none of the needled points: progress reads nothing else.
-        rows = statements.SESSION_SUMMARIES.rows(self.connection, {"clinic_id": clinic_id, "plan_id": plan_id})
-        return [SessionSummary(number=n, session_date=d, pain_before=b, pain_after=a) for n, d, b, a in rows]
+        return summaries.session_summaries(
+            statements.SESSION_SUMMARIES.rows(self.connection, {"clinic_id": clinic_id, "plan_id": plan_id}))
 
     def next_number(self, clinic_id: str, plan_id: str) -> int:
         # Answered from the unique (plan_id, number) index; a racing writer that takes the same number
         # first makes this insert a duplicate, which ``add`` turns into ``Conflict``.
-        row = statements.LAST_SESSION_NUMBER.first(self.connection, {"clinic_id": clinic_id, "plan_id": plan_id})
-        return (row[0] if row is not None and row[0] is not None else 0) + 1
+        return summaries.next_session_number(
+            statements.LAST_SESSION_NUMBER.rows(self.connection, {"clinic_id": clinic_id, "plan_id": plan_id}))
 
 
 class SqlAdverseEventRepository(SqlRepository, abstract.AdverseEventRepository):

@@ -10,6 +10,8 @@ they go.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Text, bindparam, cast, func, insert, select
 
 from acupath.storage.prepared import Prepared
@@ -47,13 +49,31 @@ SESSION_SUMMARIES = Prepared(select(
 LAST_SESSION_NUMBER = Prepared(select(func.max(_sessions.number)).where(
     _sessions.clinic_id == bindparam("clinic_id"), _sessions.plan_id == bindparam("plan_id")))
 
+#: The patient of a plan, as a value inside another statement (``clinic_id``, ``plan_id``).
+_PATIENT_OF_PLAN = select(_plans.patient_id).where(
+    _plans.id == bindparam("plan_id"), _plans.clinic_id == bindparam("clinic_id")).scalar_subquery()
+
+
+def _reassessment_summaries(patient: Any) -> Prepared:
+    return Prepared(select(
+        _reassessments.plan_id, _reassessments.assessed_on, _reassessments.session_number,
+        cast(_reassessments.scores, Text)
+    ).where(_reassessments.clinic_id == bindparam("clinic_id"), _reassessments.patient_id == patient
+            ).order_by(_reassessments.assessed_on, _reassessments.recorded_at))
+
+
 #: A patient's reassessments by date, with their stored scores as JSON text (``clinic_id``, ``patient_id``):
 #: ``documents.stored_totals`` reads the totals of each distinct text once.
-REASSESSMENT_SUMMARIES = Prepared(select(
-    _reassessments.plan_id, _reassessments.assessed_on, _reassessments.session_number,
-    cast(_reassessments.scores, Text)
-).where(_reassessments.clinic_id == bindparam("clinic_id"), _reassessments.patient_id == bindparam("patient_id")
-        ).order_by(_reassessments.assessed_on, _reassessments.recorded_at))
+REASSESSMENT_SUMMARIES = _reassessment_summaries(bindparam("patient_id"))
+
+#: The same, of the patient of a plan (``clinic_id``, ``plan_id``): read together with the plan's head.
+REASSESSMENT_SUMMARIES_OF_PLAN = _reassessment_summaries(_PATIENT_OF_PLAN)
+
+#: The screening of a plan, every column (``clinic_id``, ``plan_id``): read together with the plan's head.
+SCREENING_OF_PLAN = Prepared(select(ScreeningRow.__table__).where(
+    ScreeningRow.__table__.c.id == select(_plans.screening_id).where(
+        _plans.id == bindparam("plan_id"), _plans.clinic_id == bindparam("clinic_id")).scalar_subquery(),
+    ScreeningRow.__table__.c.clinic_id == bindparam("clinic_id")))
 
 #: Whether a token id was revoked (``token_id``).
 TOKEN_REVOKED = Prepared(select(_revoked.token_id).where(_revoked.token_id == bindparam("token_id")))

@@ -1,4 +1,6 @@
-"""Writes held back until the commit (``write_later``) stay or go together, and read back unchanged.
+"""Fewer round trips, same records: held-back writes, reads together, the login token asked with them.
+
+Writes held back until the commit (``write_later``) stay or go together, and read back unchanged.
 
 On PostgreSQL they go with the COMMIT in one round trip (``storage.libpq.pipeline``), the statements
 prepared on the connection; on SQLite one after another. Either way a duplicate is ``Conflict`` and
@@ -8,15 +10,16 @@ nothing of the unit of work stays.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from integration_support import Staff, drop_database, fresh_uow, new_database
 from sqlalchemy import Engine, func, select
 
 from acupath import services
-from acupath.errors import Conflict
-from acupath.services.records import AuditEntry, NeedlePoint, Outcome
+from acupath.errors import Conflict, NotAuthenticated
+from acupath.services.records import AuditEntry, NeedlePoint, Outcome, RevokedToken
+from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.storage import make_engine
 from acupath.storage.migrate import upgrade
 from acupath.storage.prepared import ROWS_PER_INSERT
@@ -149,3 +152,50 @@ def test_a_read_before_the_first_write_opens_no_transaction(postgres_engine: Eng
                                  record_id=None, remote_address="127.0.0.1", outcome=Outcome.OK))
         statements.TOKEN_REVOKED.first(uow.connection, {"token_id": "none"})
         assert driver.info.transaction_status.name == "INTRANS"
+
+
+def test_reads_together_give_what_each_read_alone_gives(engine: Engine, staff: Staff, kb) -> None:
+    patient = services.register_patient(fresh_uow(engine), staff.rita, {
+        "given_name": "Ivo", "family_name": "Sand", "birth_date": "1970-07-07", "sex": "male"})
+    intake = services.record_intake(fresh_uow(engine), staff.dr_lee, patient.id,
+                                    example_intake("knee_osteoarthritis"), kb)
+    plan = services.create_plan(fresh_uow(engine), staff.dr_lee, intake.id, kb)
+    for day in ("2026-12-01", "2026-12-08"):
+        services.record_session(fresh_uow(engine), staff.dr_lee, plan.id, example_session(session_date=day), kb)
+    instrument, answers = next(iter(example_intake("chronic_low_back_pain")["questionnaires"].items()))
+    services.record_reassessment(fresh_uow(engine), staff.dr_lee, patient.id, {
+        "assessed_on": "2026-12-10", "answers": {instrument: answers}}, kb)
+    with fresh_uow(engine) as uow:
+        together = (uow.plan_course(staff.clinic_id, plan.id), uow.plan_at_session(staff.clinic_id, plan.id))
+        # The abstract unit of work's own answers: each view read alone through the repositories.
+        alone = (AbstractUnitOfWork.plan_course(uow, staff.clinic_id, plan.id),
+                 AbstractUnitOfWork.plan_at_session(uow, staff.clinic_id, plan.id))
+        elsewhere = uow.plan_course(staff.dr_outsider.clinic_id, plan.id)
+    assert together == alone
+    course, at_session = together
+    assert [s.number for s in course.sessions] == [1, 2] and len(course.reassessments) == 1
+    assert at_session.next_number == 3 and at_session.screening is not None
+    assert elsewhere is None
+
+
+def test_a_revoked_token_reads_nothing_and_its_attempt_is_audited(engine: Engine, staff: Staff, kb) -> None:
+    patient = services.register_patient(fresh_uow(engine), staff.rita, {
+        "given_name": "Noa", "family_name": "Wren", "birth_date": "1980-08-08", "sex": "female"})
+    intake = services.record_intake(fresh_uow(engine), staff.dr_lee, patient.id,
+                                    example_intake("knee_osteoarthritis"), kb)
+    plan = services.create_plan(fresh_uow(engine), staff.dr_lee, intake.id, kb)
+    with fresh_uow(engine) as uow:
+        uow.revoked_tokens.add(RevokedToken(token_id="t-gone", user_id="lee", revoked_at=NOW,
+                                            expires_at=NOW + timedelta(hours=1)))
+        uow.commit()
+    for use_case in (lambda uow: services.get_progress(uow, staff.dr_lee, plan.id, kb),
+                     lambda uow: services.record_session(uow, staff.dr_lee, plan.id, example_session(), kb)):
+        uow = fresh_uow(engine)
+        uow.token_id = "t-gone"
+        with pytest.raises(NotAuthenticated):
+            use_case(uow)
+    with fresh_uow(engine) as uow:
+        sessions = uow.sessions.list_for_plan(staff.clinic_id, plan.id)
+        refused = [e for e in uow.audit.list(staff.clinic_id, patient_id=None) if e.action in
+                   ("progress.read", "session.record") and e.outcome is Outcome.DENIED]
+    assert sessions == [] and len(refused) == 2
