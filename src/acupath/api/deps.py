@@ -29,16 +29,15 @@ from acupath.knowledge import KnowledgeBase
 from acupath.services import logouts
 from acupath.services.actor import Actor
 from acupath.services.unit_of_work import AbstractUnitOfWork
+from acupath.storage.cooperative import run_cooperatively
 
 SESSION_COOKIE = "acupath_session"
 T = TypeVar("T")
 
-#: Threads that run the hot routes' services on PostgreSQL at once. Enough to overlap the waits for
-#: the server (7-9 round trips a request, 0.15-0.3 ms each on the benchmark machine, of which the
-#: commit's WAL flush is about 0.15 ms); more only make the threads queue for the GIL, which lengthened
-#: the tail: at 16 clients 4 or 8 threads served 440-450 progress reads/s, 40 (anyio's default)
-#: 320-330, 2 220.
-SERVICE_THREADS = 8
+#: Requests whose services run at once on PostgreSQL (each suspended while the server answers, see
+#: ``in_service``). Each holds a pooled connection meanwhile: below the pool's size (``storage.engine``),
+#: so that none waits for a connection in the event loop.
+SERVICES_AT_ONCE = 16
 
 
 @dataclass
@@ -49,26 +48,28 @@ class ApiState:
     kb: KnowledgeBase
     signer: TokenSigner
     secure_cookies: bool
-    #: Run the hot routes' services in the event loop (SQLite: in process, commits do not wait for the
-    #: disk) rather than in the thread pool (PostgreSQL: every statement waits for the server, and
-    #: requests in threads wait at the same time). See ``in_service``.
+    #: Run the hot routes' services straight in the event loop (SQLite: in process, commits do not
+    #: wait for the disk) rather than as cooperative greenlets (PostgreSQL: every round trip waits for
+    #: the server, and the loop serves other requests meanwhile). See ``in_service``.
     services_in_loop: bool = False
-    service_threads: anyio.CapacityLimiter | None = None
+    services_at_once: anyio.CapacityLimiter | None = None
 
 
 async def in_service(state: ApiState, work: Callable[[], T]) -> T:
-    """Return ``work()``, run in the event loop or in the thread pool as ``state.services_in_loop`` says.
+    """Return ``work()``, run in the event loop, straight or cooperatively as ``state.services_in_loop`` says.
 
-    For ``async def`` routes whose service is short: in the loop, requests are served one after another
-    in arrival order without a hop to a thread and back (one worker's CPU is the limit either way);
-    work that waits on a database server goes to at most ``SERVICE_THREADS`` threads, so the loop serves
-    others meanwhile and the waits of concurrent requests overlap.
+    For ``async def`` routes whose service is short. Straight, requests are served one after another
+    in arrival order. Cooperatively (``storage.cooperative``), the work is suspended whenever it waits
+    for the database server, and the loop serves other requests meanwhile; at most ``SERVICES_AT_ONCE``
+    at once. A thread pool did the same at a hand-off of the GIL per round trip, which was a third of
+    the server's CPU per request on PostgreSQL.
     """
     if state.services_in_loop:
         return work()
-    if state.service_threads is None:  # made on first use: it belongs to the running event loop
-        state.service_threads = anyio.CapacityLimiter(SERVICE_THREADS)
-    return await anyio.to_thread.run_sync(work, limiter=state.service_threads)
+    if state.services_at_once is None:  # made on first use: it belongs to the running event loop
+        state.services_at_once = anyio.CapacityLimiter(SERVICES_AT_ONCE)
+    async with state.services_at_once:
+        return await run_cooperatively(work)
 
 
 async def get_state(request: Request) -> ApiState:

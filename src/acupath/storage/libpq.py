@@ -21,7 +21,6 @@ in transaction mode (PgBouncer) cannot keep prepared statements either; connect 
 
 from __future__ import annotations
 
-import select
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +29,8 @@ import psycopg
 from psycopg import pq
 from psycopg.adapt import PyFormat, Transformer
 from sqlalchemy import Connection
+
+from acupath.storage.cooperative import wait_for_socket
 
 _KEPT = "acupath.libpq"
 _SUCCEEDED = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK)
@@ -75,20 +76,10 @@ def _checked(result: pq.abc.PGresult, driver: psycopg.Connection[Any]) -> pq.abc
     return result
 
 
-def _name(state: _Prepared, sql: bytes, types: tuple[int, ...]) -> bytes:
-    name = state.names.get((sql, types))
-    if name is None:
-        name = b"acupath_%d" % len(state.names)
-        _checked(state.driver.pgconn.prepare(name, sql, types), state.driver)
-        state.names[(sql, types)] = name
-    return name
-
-
-def _dumped(state: _Prepared, sql: bytes, values: Sequence[Any]) -> tuple[bytes, Sequence[Any], list[int]]:
-    # The statement's name (prepared for these values' types), the values as libpq takes them, formats.
-    transformer = state.transformer
-    params = transformer.dump_sequence(values, [PyFormat.AUTO] * len(values))
-    return _name(state, sql, transformer.types or ()), params, list(transformer.formats or ())
+def _error(result: pq.abc.PGresult, driver: psycopg.Connection[Any]) -> psycopg.Error:
+    if result.status == pq.ExecStatus.PIPELINE_ABORTED:  # skipped after an earlier statement failed
+        return psycopg.errors.PipelineAborted("pipeline aborted")
+    return psycopg.errors.error_from_result(result, encoding=driver.info.encoding)
 
 
 def _default_transaction(driver: psycopg.Connection[Any]) -> bool:
@@ -101,23 +92,17 @@ def _default_transaction(driver: psycopg.Connection[Any]) -> bool:
 def rows(connection: Connection, sql: bytes, values: Sequence[Any], *, writes: bool) -> list[tuple[Any, ...]]:
     """Run ``sql`` (``$1``-style placeholders) with ``values`` and return its rows as psycopg loads them.
 
-    A write opens the connection's transaction first, as psycopg would (unless in autocommit mode). A
-    read before the transaction's first write runs on its own, as on SQLite (pysqlite begins at the
-    first write too): at READ COMMITTED a statement sees the same committed rows inside a transaction
-    or outside, and the BEGIN's round trip is saved. At another isolation level every statement opens
-    the transaction. Raises psycopg's errors (``psycopg.IntegrityError`` for a duplicate or a broken
-    reference, ``psycopg.OperationalError`` for a lost connection).
+    A write joins the connection's transaction, opened first as psycopg would (unless in autocommit
+    mode), in the same round trip. A read before the transaction's first write runs on its own, as
+    on SQLite (pysqlite begins at the first write too): at READ COMMITTED a statement sees the same
+    committed rows inside a transaction or outside, and the BEGIN is saved. At another isolation level
+    every statement opens the transaction. Raises psycopg's errors (``psycopg.IntegrityError`` for a
+    duplicate or a broken reference, ``psycopg.OperationalError`` for a lost connection).
     """
-    state = _state(connection)
-    driver = state.driver
-    pgconn = driver.pgconn
-    name, params, formats = _dumped(state, sql, values)
-    if (not driver.autocommit and pgconn.transaction_status == _IDLE
-            and (writes or not _default_transaction(driver))):
-        _checked(pgconn.exec_(_begin_command(driver)), driver)
-    result = _checked(pgconn.exec_prepared(name, params, formats), driver)
-    state.transformer.set_pgresult(result)
-    return state.transformer.load_rows(0, result.ntuples, tuple)
+    try:
+        return pipeline(connection, [(sql, values)], writes=writes)[0]
+    except FailedStatement as failed:
+        raise failed.error from None
 
 
 class FailedStatement(Exception):
@@ -137,27 +122,37 @@ def pipeline(connection: Connection, statements: Sequence[tuple[bytes, Sequence[
     transaction commits in the same round trip: when none was open, the writes form the implicit
     transaction that ends at the pipeline's sync (PostgreSQL's extended protocol), else a COMMIT
     follows them. Either way they stay or go together. Reads alone open no transaction at READ
-    COMMITTED (see ``rows``). Raises ``FailedStatement`` for the first that failed (the transaction
-    is then rolled back, or left aborted for the caller's rollback), or ``psycopg.OperationalError``
-    for a lost connection.
+    COMMITTED (see ``rows``). A statement new to the connection is prepared in the same round trip.
+    Raises ``FailedStatement`` for the first that failed (the transaction is then rolled back, or left
+    aborted for the caller's rollback), or ``psycopg.OperationalError`` for a lost connection.
     """
     state = _state(connection)
     driver = state.driver
     pgconn = driver.pgconn
-    prepared = [_dumped(state, sql, values) for sql, values in statements]
+    transformer = state.transformer
     idle = pgconn.transaction_status == _IDLE and not driver.autocommit
-    default = _default_transaction(driver)
-    implicit = idle and default and (commit or not writes)
-    begin = idle and not implicit
-    end = commit and not implicit and not driver.autocommit
+    implicit = idle and _default_transaction(driver) and (commit or not writes)
+    # Every command sent gives one result: (what it was, the statement's index or the name it prepares).
+    sent: list[tuple[str, Any]] = []
     pgconn.enter_pipeline_mode()
     try:
-        if begin:
+        if idle and not implicit:
             pgconn.send_query_params(_begin_command(driver), None)
-        for name, params, formats in prepared:
-            pgconn.send_query_prepared(name, params, formats)
-        if end:
+            sent.append(("begin", None))
+        naming: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
+        for index, (sql, values) in enumerate(statements):
+            params = transformer.dump_sequence(values, [PyFormat.AUTO] * len(values))
+            key = (sql, tuple(transformer.types or ()))
+            name = state.names.get(key) or naming.get(key)
+            if name is None:
+                name = naming[key] = b"acupath_%d" % (len(state.names) + len(naming))
+                pgconn.send_prepare(name, sql, key[1])
+                sent.append(("prepare", key))
+            pgconn.send_query_prepared(name, params, list(transformer.formats or ()))
+            sent.append(("statement", index))
+        if commit and not implicit and not driver.autocommit:
             pgconn.send_query_params(b"COMMIT", None)
+            sent.append(("commit", None))
         pgconn.pipeline_sync()
         results = _until_sync(pgconn)
         pgconn.exit_pipeline_mode()
@@ -166,32 +161,30 @@ def pipeline(connection: Connection, statements: Sequence[tuple[bytes, Sequence[
         # the pool throws it away instead of handing it to the next request.
         connection.invalidate()
         raise
-    results = results[1:] if begin else results
     loaded: list[list[tuple[Any, ...]]] = []
-    for index, result in enumerate(results[:len(prepared)]):
+    failed: FailedStatement | None = None
+    for (kind, what), result in zip(sent, results, strict=True):
         if result.status not in _SUCCEEDED:
-            raise FailedStatement(index, _error(result, driver))
-        state.transformer.set_pgresult(result)
-        loaded.append(state.transformer.load_rows(0, result.ntuples, tuple))
-    for result in results[len(prepared):]:  # the BEGIN's and COMMIT's
-        _checked(result, driver)
+            # A failed BEGIN, PREPARE or COMMIT is charged to the statement it was sent for.
+            index = what if kind == "statement" else min(len(loaded), len(statements) - 1)
+            failed = failed or FailedStatement(index, _error(result, driver))
+        elif kind == "prepare":
+            state.names[what] = naming[what]
+        elif kind == "statement":
+            transformer.set_pgresult(result)
+            loaded.append(transformer.load_rows(0, result.ntuples, tuple))
+    if failed is not None:
+        raise failed
     return loaded
-
-
-def _error(result: pq.abc.PGresult, driver: psycopg.Connection[Any]) -> psycopg.Error:
-    if result.status == pq.ExecStatus.PIPELINE_ABORTED:  # skipped after an earlier statement failed
-        return psycopg.errors.PipelineAborted("pipeline aborted")
-    return psycopg.errors.error_from_result(result, encoding=driver.info.encoding)
 
 
 def _until_sync(pgconn: pq.abc.PGconn) -> list[pq.abc.PGresult]:
     # Send everything, then collect one result per command up to the sync's. libpq's calls here
-    # never block (psycopg's connections are non-blocking); ``select`` waits for the socket without
-    # holding the GIL, so the server's other threads run meanwhile.
+    # never block (psycopg's connections are non-blocking): the waits for the socket are
+    # ``cooperative.wait_for_socket``'s, which let the event loop or other threads run meanwhile.
     while pgconn.flush():
-        readable, _, _ = select.select([pgconn.socket], [pgconn.socket], [])
-        if readable:
-            pgconn.consume_input()
+        wait_for_socket(pgconn.socket, write=True)
+        pgconn.consume_input()
     results: list[pq.abc.PGresult] = []
     while True:
         pgconn.consume_input()
@@ -202,4 +195,4 @@ def _until_sync(pgconn: pq.abc.PGconn) -> list[pq.abc.PGresult]:
             if result.status == pq.ExecStatus.PIPELINE_SYNC:
                 return results
             results.append(result)
-        select.select([pgconn.socket], [], [])
+        wait_for_socket(pgconn.socket)
