@@ -142,12 +142,23 @@ def check_session_safety(screening: Screening, form: SessionInput, kb: Knowledge
     """
     requested = [Override(finding=o.finding, reason=o.reason, by="session", on=day) for o in form.overrides]
     in_force = apply_overrides(screening, requested)
-    outline = PlanOutline.from_plan(session_outline(form))
-    problems = _verdicts.get((id(kb), kb.version, in_force, outline),
-                             lambda: (kb, tuple(safety.violations(outline, in_force, kb))))[1]
+    outline = session_outline(form)
+    problems = _verdicts.get(
+        (id(kb), kb.version, in_force, _frozen(outline)),
+        lambda: (kb, tuple(safety.violations(PlanOutline.from_plan(outline), in_force, kb))))[1]
     if problems:
         raise SafetyBlock("the session contradicts findings in force (override with a reason to proceed): "
                           + "; ".join(problems))
+
+
+def _frozen(value: Any) -> Any:
+    # The session's outline as a key: mappings and lists become tuples, nothing is left out. Building
+    # the ``PlanOutline`` itself cost four times as much, and is needed only when the verdict is not kept.
+    if isinstance(value, dict):
+        return tuple((key, _frozen(item)) for key, item in sorted(value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    return value
 
 
 #: Verdicts of ``safety.violations`` by the screening's content (with the session's overrides applied)

@@ -16,6 +16,7 @@ use cases (progress, recording a session) make none of those calls.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import select
 from collections.abc import Callable
 from typing import TypeVar
@@ -54,6 +55,7 @@ async def run_cooperatively(work: Callable[[], T]) -> T:
     """
     loop = asyncio.get_running_loop()
     runner = _Cooperative(work)
+    runner.gr_context = contextvars.copy_context()  # the work sees the request's context variables
     asked = runner.switch()
     while not runner.dead:
         fileno, write = asked

@@ -88,7 +88,8 @@ class SessionRow(Base):
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     clinic_id: Mapped[str] = mapped_column(ForeignKey("clinics.id"))
     patient_id: Mapped[str] = mapped_column(Id)
-    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    # Looked up through the unique (plan_id, number) index, which also gives a plan's sessions in order.
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"))
     number: Mapped[int] = mapped_column(Integer)
     session_date: Mapped[date] = mapped_column(Date)
     practitioner_id: Mapped[str] = mapped_column(Author)
