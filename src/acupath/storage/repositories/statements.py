@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, func, insert, select
+from sqlalchemy import Text, and_, bindparam, cast, func, insert, select
 
 from acupath.storage.prepared import Prepared
 from acupath.storage.tables import (
@@ -69,11 +69,19 @@ REASSESSMENT_SUMMARIES = _reassessment_summaries(bindparam("patient_id"))
 #: The same, of the patient of a plan (``clinic_id``, ``plan_id``): read together with the plan's head.
 REASSESSMENT_SUMMARIES_OF_PLAN = _reassessment_summaries(_PATIENT_OF_PLAN)
 
-#: The screening of a plan, every column (``clinic_id``, ``plan_id``): read together with the plan's head.
-SCREENING_OF_PLAN = Prepared(select(ScreeningRow.__table__).where(
-    ScreeningRow.__table__.c.id == select(_plans.screening_id).where(
-        _plans.id == bindparam("plan_id"), _plans.clinic_id == bindparam("clinic_id")).scalar_subquery(),
-    ScreeningRow.__table__.c.clinic_id == bindparam("clinic_id")))
+_screenings = ScreeningRow.__table__.c
+#: What recording a session reads of a plan, in one row (``clinic_id``, ``plan_id``): the head's four
+#: columns, every column of its screening (``screening_<name>``; NULL if it is missing) and the number
+#: of its last session (NULL before the first).
+PLAN_AT_SESSION = Prepared(
+    select(_plans.patient_id, _plans.screening_id, _plans.status, _plans.version,
+           *[column.label(f"screening_{column.key}") for column in _screenings],
+           select(func.max(_sessions.number)).where(
+               _sessions.plan_id == _plans.id, _sessions.clinic_id == _plans.clinic_id
+           ).scalar_subquery().label("last_number"))
+    .select_from(PlanRow.__table__.outerjoin(ScreeningRow.__table__, and_(
+        _screenings.id == _plans.screening_id, _screenings.clinic_id == _plans.clinic_id)))
+    .where(_plans.id == bindparam("plan_id"), _plans.clinic_id == bindparam("clinic_id")))
 
 #: Whether a token id was revoked (``token_id``).
 TOKEN_REVOKED = Prepared(select(_revoked.token_id).where(_revoked.token_id == bindparam("token_id")))

@@ -27,9 +27,11 @@ Row = tuple[Any, ...]
 
 def plan_head(plan_id: str, rows: Sequence[Row]) -> PlanHead | None:
     """Return the head of the plan from ``PLAN_HEAD``'s rows, or None when there are none."""
-    if not rows:
-        return None
-    patient_id, screening_id, status, version = rows[0]
+    return _head(plan_id, rows[0]) if rows else None
+
+
+def _head(plan_id: str, row: Row) -> PlanHead:
+    patient_id, screening_id, status, version = row[:4]
     return PlanHead(id=plan_id, patient_id=patient_id, screening_id=screening_id, status=status, version=version)
 
 
@@ -69,12 +71,12 @@ def plan_course(transaction: Transaction, clinic_id: str, plan_id: str) -> PlanC
 
 
 def plan_at_session(transaction: Transaction, clinic_id: str, plan_id: str) -> PlanAtSession | None:
-    """Return the clinic's plan with its screening and next session number, read together; or None."""
-    where = {"clinic_id": clinic_id, "plan_id": plan_id}
-    heads, screenings, last = transaction.read_together([
-        (statements.PLAN_HEAD, where), (statements.SCREENING_OF_PLAN, where),
-        (statements.LAST_SESSION_NUMBER, where)])
-    head = plan_head(plan_id, heads)
-    if head is None:
+    """Return the clinic's plan with its screening and next session number, read in one statement; or None."""
+    (rows,) = transaction.read_together([(statements.PLAN_AT_SESSION, {"clinic_id": clinic_id, "plan_id": plan_id})])
+    if not rows:
         return None
-    return PlanAtSession(head=head, screening=screening(screenings), next_number=next_session_number(last))
+    row = rows[0]
+    screening_of = row[4:-1]  # NULLs when the plan's screening is missing
+    return PlanAtSession(head=_head(plan_id, row),
+                         screening=screening([screening_of]) if screening_of[0] is not None else None,
+                         next_number=next_session_number([row[-1:]]))
