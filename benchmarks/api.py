@@ -1,32 +1,38 @@
 """API throughput and latency: GET progress and POST session record at 16 concurrent clients.
 
-``.venv/bin/python -m benchmarks.api [--requests N] [--clients C] [--seconds S]``
+``.venv/bin/python -m benchmarks.api [--rounds R] [--requests N] [--clients C] [--seconds S] [--only DB]``
 
-For SQLite and then PostgreSQL: a fresh database is migrated and loaded with the demo clinic (18
-patients, months of sessions and reassessments, through the real services), uvicorn serves the real
-app on 127.0.0.1 in its own process (one worker, as ``acupath serve`` runs it), and C clients send N
-requests each way (bounded by S seconds per row). A bare FastAPI app (``benchmarks.bare_app``) is
-measured in the same run, before and after, and the faster of the two is the baseline, so that a
-noisy machine cannot flatter the ratio. Target: p99 under 50 ms and at least 30 % of the bare
-endpoint's requests per second.
+For SQLite and PostgreSQL: a fresh database is migrated and loaded with the demo clinic (18
+patients, months of sessions and reassessments, through the real services), and uvicorn serves the
+real app on 127.0.0.1 in its own process (one worker, as ``acupath serve`` runs it); a bare FastAPI
+app (``benchmarks.bare_app``) is served the same way. The measurements are paired: each of R rounds
+measures the bare GET and then each database's GET progress; then each of R rounds the bare POST and
+then each database's POST session (C clients, N requests each, at most S seconds). Every row's share
+of the bare endpoint thus compares two measurements taken seconds apart on a machine whose speed
+drifts. A row's
+verdict is on the median of its rounds; every round is printed. Target: p99 under 50 ms and at least
+30 % of the bare endpoint's requests per second.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import os
 import secrets
+import statistics
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from benchmarks.load import Measurement, measure, uvicorn_server
+from benchmarks.load import Measurement, RequestFactory, measure, uvicorn_server
 
 POSTGRES_ADMIN_URL = os.environ.get("ACUPATH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DEMO_LOGIN = {"email": "lee@harbour.demo", "password": "acupath-demo-2026"}
@@ -61,7 +67,7 @@ def load_demo(url: str) -> None:
     from acupath.cli.demo import build_demo
     from acupath.knowledge import load_knowledge
     from acupath.storage import SqlAlchemyUnitOfWork, make_engine, make_session_factory
-    from acupath.storage.migrate import upgrade
+    from acupath.storage.migrate import analyze, upgrade
 
     upgrade(url)
     engine = make_engine(url)
@@ -69,6 +75,7 @@ def load_demo(url: str) -> None:
     build_demo(lambda: SqlAlchemyUnitOfWork(sessions), load_knowledge(), seed=7, today=date(2027, 3, 1),
                per_condition=3)
     engine.dispose()
+    analyze(url)  # as ``acupath demo`` does after loading
 
 
 def _pick_plans(base: str, headers: dict[str, str]) -> tuple[str, list[dict[str, Any]]]:
@@ -101,79 +108,139 @@ def _post_session(plan: dict[str, Any], number: int) -> tuple[str, str, dict[str
     return "POST", f"/plans/{plan['id']}/sessions", _session_body(plan, number)
 
 
-def measure_app(label: str, url: str, args: argparse.Namespace) -> list[tuple[str, Measurement]]:
-    """Serve the real app on ``url`` and measure GET progress and POST session record."""
+@dataclass
+class Served:
+    """An app under test: its name, server, login header, the plan read and the plans written to."""
+
+    label: str
+    server: Any
+    headers: dict[str, str]
+    read_id: str
+    write_plans: list[dict[str, Any]]
+    #: Session numbers are unique per plan: every POST of every round takes the next one.
+    numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
+
+    def request(self, method: str) -> RequestFactory:
+        """Return the request factory of ``method`` (GET progress or POST session) for this app."""
+        if method == "GET":
+            return lambda n: ("GET", f"/plans/{self.read_id}/progress", None)
+        return lambda n: _post_session(self.write_plans[n % len(self.write_plans)], next(self.numbers))
+
+
+def serve_app(stack: contextlib.ExitStack, label: str, url: str) -> Served:
+    """Serve the real app on ``url`` until ``stack`` closes; log in and pick the plans to use."""
     env = {"ACUPATH_DATABASE_URL": url, "ACUPATH_ENV": "test", "ACUPATH_SECRET_KEY": secrets.token_urlsafe(48)}
-    with uvicorn_server("acupath.api.app:app_from_environment", factory=True, env=env) as server:
-        token = httpx.post(server.base + "/auth/login", json=DEMO_LOGIN, timeout=30).json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
-        read_id, write_plans = _pick_plans(server.base, headers)
-        common = {"clients": args.clients, "total": args.requests, "max_seconds": args.seconds,
-                  "headers": headers}
-        get = measure(f"{label} GET progress", server, lambda n: ("GET", f"/plans/{read_id}/progress", None),
-                      **common)
-        post = measure(f"{label} POST session", server,
-                       lambda n: _post_session(write_plans[n % len(write_plans)], 1000 + n), **common)
-    return [("GET", get), ("POST", post)]
+    server = stack.enter_context(uvicorn_server("acupath.api.app:app_from_environment", factory=True, env=env))
+    token = httpx.post(server.base + "/auth/login", json=DEMO_LOGIN, timeout=30).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    read_id, write_plans = _pick_plans(server.base, headers)
+    return Served(label, server, headers, read_id, write_plans)
 
 
-def measure_bare(args: argparse.Namespace) -> dict[str, Measurement]:
-    """Measure the bare FastAPI endpoints (GET and POST)."""
+BARE_REQUESTS: dict[str, RequestFactory] = {
+    "GET": lambda n: ("GET", "/bare", None),
+    "POST": lambda n: ("POST", "/bare", {"n": n, "points": ["BL23"]}),
+}
+ROW_NAMES = {"GET": "GET progress", "POST": "POST session"}
+
+
+@dataclass
+class Row:
+    """One row of the table: its measurements, round by round, and the bare ones paired with them."""
+
+    name: str
+    method: str
+    rounds: list[tuple[Measurement, Measurement]] = field(default_factory=list)  # (row, bare)
+
+    def shares(self) -> list[float]:
+        """Return the row's requests per second as a share of the paired bare endpoint's, by round."""
+        return [m.per_second / bare.per_second if bare.per_second else 0.0 for m, bare in self.rounds]
+
+    def median(self, value: Callable[[Measurement], float]) -> float:
+        """Return the median over the rounds of ``value`` of the row's measurement."""
+        return statistics.median(value(m) for m, _ in self.rounds)
+
+    def met(self) -> bool:
+        """Return whether the median round meets the target (and no request failed)."""
+        return (self.median(lambda m: m.p99_ms) < P99_TARGET_MS and statistics.median(self.shares()) >= RATIO_TARGET
+                and not any(m.errors for m, _ in self.rounds))
+
+
+def run_rounds(bare: Any, apps: list[Served], args: argparse.Namespace) -> list[Row]:
+    """Measure every row ``args.rounds`` times, each app right after the bare endpoint of its method."""
     common = {"clients": args.clients, "total": args.requests, "max_seconds": args.seconds}
-    with uvicorn_server("benchmarks.bare_app:app") as server:
-        return {"GET": measure("bare GET", server, lambda n: ("GET", "/bare", None), **common),
-                "POST": measure("bare POST", server, lambda n: ("POST", "/bare", {"n": n, "points": ["BL23"]}),
-                                **common)}
+    labels = ["bare", *(app.label for app in apps)]
+    rows = {(label, method): Row(f"bare {method}" if label == "bare" else f"{label} {ROW_NAMES[method]}", method)
+            for method in ("GET", "POST") for label in labels}
+    # Every GET round before the first POST: a burst of thousands of recorded sessions leaves
+    # PostgreSQL work to do afterwards (autovacuum, the WAL), which would otherwise land on the reads.
+    for method in ("GET", "POST"):
+        for _ in range(args.rounds):
+            baseline = measure(f"bare {method}", bare, BARE_REQUESTS[method], **common)
+            rows[("bare", method)].rounds.append((baseline, baseline))
+            for app in apps:
+                measured = measure(f"{app.label} {method}", app.server, app.request(method), headers=app.headers,
+                                   **common)
+                rows[(app.label, method)].rounds.append((measured, baseline))
+    # The bare rows first, then GET before POST, each database in the order measured.
+    return [rows[key] for key in sorted(rows, key=lambda key: (key[0] != "bare", key[1], labels.index(key[0])))]
 
 
-def _faster(a: Measurement, b: Measurement) -> Measurement:
-    return a if a.per_second >= b.per_second else b
-
-
-def report(bare: dict[str, Measurement], rows: list[tuple[str, Measurement]], args: argparse.Namespace) -> str:
-    """Return the results table, with each row's share of the bare throughput and the verdict."""
-    lines = [f"acupath API benchmark: {args.clients} concurrent clients, up to {args.requests} requests "
-             f"or {args.seconds:.0f} s per row, uvicorn (1 worker) on 127.0.0.1, {os.cpu_count()} CPUs",
-             f"{'row':<26}{'requests':>9}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of bare':>9}  target"]
-    for method, m in [("GET", bare["GET"]), ("POST", bare["POST"]), *rows]:
-        share = m.per_second / bare[method].per_second if bare[method].per_second else 0.0
-        is_bare = m.name.startswith("bare")
-        verdict = "" if is_bare else ("met" if m.p99_ms < P99_TARGET_MS and share >= RATIO_TARGET
-                                      and not m.errors else "MISSED")
-        lines.append(f"{m.name:<26}{m.requests:>9}{m.errors:>8}{m.per_second:>9.0f}{m.p50_ms:>9.1f}"
-                     f"{m.p99_ms:>9.1f}{share:>8.0%}  {verdict}" + (f"  errors: {m.error_kinds}" if m.errors else ""))
+def report(rows: list[Row], args: argparse.Namespace) -> str:
+    """Return the table: each row's medians and verdict, then its rounds, then CPU per request."""
+    lines = [f"acupath API benchmark: {args.rounds} paired rounds, {args.clients} concurrent clients, "
+             f"{args.requests} requests or {args.seconds:.0f} s per measurement, uvicorn (1 worker) on "
+             f"127.0.0.1, {os.cpu_count()} CPUs",
+             "medians over the rounds; 'of bare' pairs each round with the bare endpoint measured just before it",
+             f"{'row':<26}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'of bare':>9}{'errors':>8}  target"]
+    for row in rows:
+        bare = row.name.startswith("bare")
+        errors = sum(m.errors for m, _ in row.rounds)
+        verdict = "" if bare else ("met" if row.met() else "MISSED")
+        kinds = " ".join(m.error_kinds for m, _ in row.rounds if m.error_kinds)
+        lines.append(f"{row.name:<26}{row.median(lambda m: m.per_second):>8.0f}{row.median(lambda m: m.p50_ms):>8.1f}"
+                     f"{row.median(lambda m: m.p99_ms):>8.1f}{statistics.median(row.shares()):>8.0%}{errors:>8}  "
+                     f"{verdict}" + (f"  errors: {kinds}" if kinds else ""))
     lines.append(f"target: p99 < {P99_TARGET_MS:.0f} ms and >= {RATIO_TARGET:.0%} of the bare endpoint's req/s "
                  "(GET rows against bare GET, POST rows against bare POST)")
-    lines.append("")
-    lines.append("CPU ms per request while the row ran (/proc; the machine column is every process and the kernel,")
-    lines.append(f"of {os.cpu_count()} CPUs: at full use it allows {os.cpu_count()} * 1000 / machine requests/s)")
-    lines.append(f"{'row':<26}{'server':>9}{'postgres':>10}{'load gen':>10}{'machine':>9}")
-    for _, m in [("GET", bare["GET"]), ("POST", bare["POST"]), *rows]:
-        cpu = m.cpu_ms or {}
-        lines.append(f"{m.name:<26}{cpu.get('server', 0):>9.2f}{cpu.get('postgresql', 0):>10.2f}"
-                     f"{cpu.get('load generator', 0):>10.2f}{cpu.get('machine', 0):>9.2f}")
+    lines += ["", "round by round: req/s (p99 ms, share of the paired bare endpoint)"]
+    for row in rows:
+        cells = [f"{m.per_second:.0f} ({m.p99_ms:.0f}" + ("" if row.name.startswith("bare") else f", {share:.0%}") + ")"
+                 for (m, _), share in zip(row.rounds, row.shares(), strict=True)]
+        lines.append(f"{row.name:<26}" + "  ".join(cells))
+    lines += ["", "CPU ms per request while the row ran, median of the rounds (/proc; the machine column is every",
+              f"process and the kernel, of {os.cpu_count()} CPUs: at full use it allows {os.cpu_count()} * 1000 / "
+              "machine requests/s)",
+              f"{'row':<26}{'server':>9}{'postgres':>10}{'load gen':>10}{'machine':>9}"]
+    keys = (("server", 9), ("postgresql", 10), ("load generator", 10), ("machine", 9))
+    for row in rows:
+        lines.append(f"{row.name:<26}" + "".join(
+            f"{row.median(lambda m, k=key: (m.cpu_ms or {}).get(k, 0.0)):>{width}.2f}" for key, width in keys))
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.api", description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=3000, help="requests per row (default 3000)")
+    parser.add_argument("--rounds", type=int, default=5, help="paired rounds (default 5)")
+    parser.add_argument("--requests", type=int, default=3000, help="requests per measurement (default 3000)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
-    parser.add_argument("--seconds", type=float, default=30.0, help="time limit per row (default 30)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="time limit per measurement (default 30)")
     parser.add_argument("--only", choices=("sqlite", "postgresql"), help="measure one database only")
     args = parser.parse_args(argv)
-    before = measure_bare(args)
-    rows: list[tuple[str, Measurement]] = []
-    for label, database in (("sqlite", sqlite_database), ("postgresql", postgres_database)):
-        if args.only and args.only != label:
-            continue
-        with database() as url:
+    if args.rounds < 1 or args.requests < 1 or args.clients < 1:
+        parser.error("--rounds, --requests and --clients must be at least 1")
+    with contextlib.ExitStack() as stack:
+        bare = stack.enter_context(uvicorn_server("benchmarks.bare_app:app"))
+        apps = []
+        for label, database in (("sqlite", sqlite_database), ("postgresql", postgres_database)):
+            if args.only and args.only != label:
+                continue
+            url = stack.enter_context(database())
             load_demo(url)
-            rows += measure_app(label, url, args)
-    after = measure_bare(args)
-    bare = {method: _faster(before[method], after[method]) for method in ("GET", "POST")}
-    print(report(bare, rows, args))
+            apps.append(serve_app(stack, label, url))
+        rows = run_rounds(bare, apps, args)
+    print(report(rows, args))
 
 
 if __name__ == "__main__":

@@ -88,6 +88,24 @@ def cpu_snapshot(server_pid: int | None) -> dict[str, float]:
             "machine": _machine_busy_seconds()}
 
 
+def settle(*, quiet_share: float = 0.05, window: float = 0.5, limit: float = 60.0) -> float:
+    """Wait until PostgreSQL is quiet: its processes use under ``quiet_share`` of one CPU over ``window`` s.
+
+    Writes leave PostgreSQL work for later (autovacuum of the grown tables, flushing the WAL); without
+    this, that work would land on whatever is measured next. Returns the seconds waited (at most
+    ``limit``). Without /proc it returns at once.
+    """
+    if not os.path.exists("/proc/stat"):
+        return 0.0
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        before = _cpu_seconds(_database_pids())
+        time.sleep(window)
+        if _cpu_seconds(_database_pids()) - before < quiet_share * window:
+            break
+    return time.monotonic() - started
+
+
 def free_port() -> int:
     """Return a TCP port on the loopback interface that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -227,11 +245,13 @@ def measure(name: str, server: Served, make_request: RequestFactory, *, clients:
             ) -> Measurement:
     """Drive ``clients`` concurrent clients against ``server``; returns the measurement of the timed part.
 
-    ``make_request(n)`` gives the n-th request as (method, path, JSON body or None). A warm-up of
-    ``warmup`` requests runs first and is not counted (connection set-up, first queries).
+    ``make_request(n)`` gives the n-th request as (method, path, JSON body or None). It starts once
+    PostgreSQL is quiet (``settle``); a warm-up of ``warmup`` requests runs first and is not counted
+    (connection set-up, first queries).
     """
     base = server.base
     headers = headers or {}
+    settle()
     asyncio.run(_hammer(base, make_request, clients=clients, total=warmup, max_seconds=max_seconds,
                         headers=headers))
     before = cpu_snapshot(server.pid)

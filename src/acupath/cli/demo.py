@@ -137,6 +137,9 @@ def demo(
         typer.echo(f"demo clinic already loaded; log in as {STAFF[0][0]} / {DEMO_PASSWORD}")
         return
     summary = build_demo(uow_factory, load_knowledge(), seed=seed, today=day, per_condition=per_condition)
+    from acupath.storage.migrate import analyze
+
+    analyze(settings.database_url)  # thousands of rows went in at once: the planner's statistics lag
     emit_json(summary)
     typer.echo(f"demo login: {STAFF[0][0]} / {DEMO_PASSWORD} (reception: {STAFF[2][0]}, admin: {STAFF[3][0]})")
 

@@ -76,9 +76,11 @@ _screenings = ScreeningRow.__table__.c
 PLAN_AT_SESSION = Prepared(
     select(_plans.patient_id, _plans.screening_id, _plans.status, _plans.version,
            *[column.label(f"screening_{column.key}") for column in _screenings],
-           select(func.max(_sessions.number)).where(
-               _sessions.plan_id == _plans.id, _sessions.clinic_id == _plans.clinic_id
-           ).scalar_subquery().label("last_number"))
+           # By the plan alone (its sessions are its clinic's; the plan row is matched by clinic): the
+           # unique (plan_id, number) index then answers from its last entry whatever the statistics
+           # say, where with the clinic too a planner with stale statistics read every session of it.
+           select(func.max(_sessions.number)).where(_sessions.plan_id == _plans.id)
+           .scalar_subquery().label("last_number"))
     .select_from(PlanRow.__table__.outerjoin(ScreeningRow.__table__, and_(
         _screenings.id == _plans.screening_id, _screenings.clinic_id == _plans.clinic_id)))
     .where(_plans.id == bindparam("plan_id"), _plans.clinic_id == bindparam("clinic_id")))

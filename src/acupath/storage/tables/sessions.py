@@ -48,7 +48,7 @@ class SessionPointRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("session_records.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    code: Mapped[str] = mapped_column(String(32), index=True)
+    code: Mapped[str] = mapped_column(String(32))  # not indexed: see migration 0003
     side: Mapped[str] = mapped_column(String(16))
     depth: Mapped[float | None] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(16))
