@@ -199,3 +199,36 @@ def test_a_revoked_token_reads_nothing_and_its_attempt_is_audited(engine: Engine
         refused = [e for e in uow.audit.list(staff.clinic_id, patient_id=None) if e.action in
                    ("progress.read", "session.record") and e.outcome is Outcome.DENIED]
     assert sessions == [] and len(refused) == 2
+
+
+@pytest.mark.postgres
+def test_progress_and_a_recorded_session_take_two_round_trips_each(postgres_engine: Engine, kb,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # The reads of a use case and the login-token check go in one pipeline, the writes with the
+    # COMMIT in another (storage.libpq); a statement added on these paths shows up here.
+    from acupath.services import Actor
+    from acupath.storage import libpq
+
+    uow = fresh_uow(postgres_engine)
+    clinic = services.create_clinic(uow, "Round Trip Clinic")
+    lee = Actor("lee", clinic.id, "clinician", "10.0.0.1")
+    patient = services.register_patient(fresh_uow(postgres_engine), lee, {
+        "given_name": "Rue", "family_name": "Trip", "birth_date": "1972-02-02", "sex": "female"})
+    intake = services.record_intake(fresh_uow(postgres_engine), lee, patient.id,
+                                    example_intake("knee_osteoarthritis"), kb)
+    plan = services.create_plan(fresh_uow(postgres_engine), lee, intake.id, kb)
+    trips: list[int] = []
+    pipeline = libpq.pipeline
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        trips.append(len(args[1]))
+        return pipeline(*args, **kwargs)
+
+    monkeypatch.setattr(libpq, "pipeline", counted)
+    for use_case in (lambda u: services.record_session(u, lee, plan.id, example_session(), kb),
+                     lambda u: services.get_progress(u, lee, plan.id, kb)):
+        trips.clear()
+        signed_in = fresh_uow(postgres_engine)
+        signed_in.token_id = "t-live"
+        use_case(signed_in)
+        assert len(trips) == 2, trips
