@@ -5,11 +5,11 @@
 For SQLite and PostgreSQL: a fresh database is migrated and loaded with the demo clinic (18
 patients, months of sessions and reassessments, through the real services), and uvicorn serves the
 real app on 127.0.0.1 in its own process (one worker, as ``acupath serve`` runs it); a bare FastAPI
-app (``benchmarks.bare_app``) is served the same way. The measurements are paired: each of R rounds
-measures the bare GET and then each database's GET progress; then each of R rounds the bare POST and
-then each database's POST session (C clients, N requests each, at most S seconds). Every row's share
-of the bare endpoint thus compares two measurements taken seconds apart on a machine whose speed
-drifts. A row's
+app (``benchmarks.bare_app``) is served the same way. The measurements are paired: in each of R rounds
+every database's GET progress is measured right after a bare GET; then, in R more rounds, every
+database's POST session right after a bare POST (C clients, N requests each, at most S seconds). Every
+row's share of the bare endpoint thus compares two measurements taken seconds apart on a machine whose
+speed drifts; each starts on a quiet machine (``load.settle``). A row's
 verdict is on the median of its rounds; every round is printed. Target: p99 under 50 ms and at least
 30 % of the bare endpoint's requests per second.
 """
@@ -167,18 +167,19 @@ class Row:
 
 
 def run_rounds(bare: Any, apps: list[Served], args: argparse.Namespace) -> list[Row]:
-    """Measure every row ``args.rounds`` times, each app right after the bare endpoint of its method."""
+    """Measure every row ``args.rounds`` times, each app right after a bare measurement of its method."""
     common = {"clients": args.clients, "total": args.requests, "max_seconds": args.seconds}
     labels = ["bare", *(app.label for app in apps)]
     rows = {(label, method): Row(f"bare {method}" if label == "bare" else f"{label} {ROW_NAMES[method]}", method)
             for method in ("GET", "POST") for label in labels}
     # Every GET round before the first POST: a burst of thousands of recorded sessions leaves
     # PostgreSQL work to do afterwards (autovacuum, the WAL), which would otherwise land on the reads.
+    # Each app's measurement is paired with a bare one taken just before it.
     for method in ("GET", "POST"):
         for _ in range(args.rounds):
-            baseline = measure(f"bare {method}", bare, BARE_REQUESTS[method], **common)
-            rows[("bare", method)].rounds.append((baseline, baseline))
             for app in apps:
+                baseline = measure(f"bare {method}", bare, BARE_REQUESTS[method], **common)
+                rows[("bare", method)].rounds.append((baseline, baseline))
                 measured = measure(f"{app.label} {method}", app.server, app.request(method), headers=app.headers,
                                    **common)
                 rows[(app.label, method)].rounds.append((measured, baseline))
