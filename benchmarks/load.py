@@ -96,7 +96,7 @@ def _machine_working_seconds() -> float:
     return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]) / os.sysconf("SC_CLK_TCK")
 
 
-def settle(*, quiet_share: float = 0.1, window: float = 0.5, limit: float = 60.0) -> float:
+def settle(*, quiet_share: float = 0.1, window: float = 0.5, limit: float = 10.0) -> float:
     """Wait for a quiet machine: dirty pages written out, then under ``quiet_share`` of one CPU busy.
 
     The previous measurement leaves work behind that would land on whatever is measured next:

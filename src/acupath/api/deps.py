@@ -15,12 +15,12 @@ sends a revoked token to every authenticated route.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
-import anyio
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPBearer
 
@@ -52,7 +52,7 @@ class ApiState:
     #: wait for the disk) rather than as cooperative greenlets (PostgreSQL: every round trip waits for
     #: the server, and the loop serves other requests meanwhile). See ``in_service``.
     services_in_loop: bool = False
-    services_at_once: anyio.CapacityLimiter | None = None
+    services_at_once: asyncio.Semaphore | None = None
 
 
 async def in_service(state: ApiState, work: Callable[[], T]) -> T:
@@ -67,7 +67,9 @@ async def in_service(state: ApiState, work: Callable[[], T]) -> T:
     if state.services_in_loop:
         return work()
     if state.services_at_once is None:  # made on first use: it belongs to the running event loop
-        state.services_at_once = anyio.CapacityLimiter(SERVICES_AT_ONCE)
+        # asyncio's semaphore, which passes at once while free; anyio's limiter yields to the loop on
+        # every acquire, a loop cycle per request (``run_cooperatively`` is asyncio's too).
+        state.services_at_once = asyncio.Semaphore(SERVICES_AT_ONCE)
     async with state.services_at_once:
         return await run_cooperatively(work)
 
