@@ -7,9 +7,10 @@ role and the client's address, which the services write into every audit entry),
 with the token, and the knowledge base. One dependency rather than a graph of small ones, because
 FastAPI's cost per dependency was a fifth of a request's CPU time on the hottest routes.
 
-Whether the token was revoked at logout (by any worker) is asked by the request's own unit of work,
-in its own transaction, as it opens (``AbstractUnitOfWork.token_id``); a route that opens no unit of
-work takes ``ClaimsDep``, which asks in a unit of work of its own. ``tests/e2e/api/test_api_auth.py``
+Whether the token was revoked at logout (by any worker) is asked by the request's own unit of work
+before anything it reads reaches the service (``AbstractUnitOfWork.token_id``; the SQL unit of work
+asks in the same round trip as its first reads); a route that opens no unit of work takes
+``ClaimsDep``, which asks in a unit of work of its own. ``tests/e2e/api/test_api_auth.py``
 sends a revoked token to every authenticated route.
 """
 
@@ -100,8 +101,8 @@ def remote_address(request: Request) -> str:
 class SignedIn:
     """A request of a signed-in user: who acts (``actor``, ``claims``), the unit of work, the knowledge.
 
-    ``uow`` is fresh for this request and armed with the token: opening it refuses a token revoked at
-    logout (``NotAuthenticated``, 401) in the same transaction as the work.
+    ``uow`` is fresh for this request and armed with the token: it refuses a token revoked at logout
+    (``NotAuthenticated``, 401) before the work reads or writes anything.
     """
 
     actor: Actor

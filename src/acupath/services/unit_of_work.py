@@ -46,8 +46,9 @@ class AbstractUnitOfWork(abc.ABC):
     clock: Callable[[], datetime] = staticmethod(utc_now)
 
     #: The id of the login token the work is done for (the API sets it per request). Entering the unit
-    #: of work first asks, in its own transaction, whether that token was revoked at logout (by any
-    #: worker), so a request needs no separate unit of work to check its token.
+    #: of work asks (``refuse_revoked_token``) whether that token was revoked at logout (by any worker),
+    #: so a request needs no separate unit of work to check its token. A store may ask with its first
+    #: statement instead, as long as nothing read reaches the service before the answer.
     token_id: str | None = None
 
     def __enter__(self) -> AbstractUnitOfWork:
