@@ -70,9 +70,15 @@ def _database_pids() -> list[int]:
     return pids
 
 
-def _machine_busy_seconds() -> float:
+def _machine_ticks() -> list[int]:
+    # The whole machine's CPU time so far by kind (user, nice, system, idle, iowait, irq, softirq,
+    # steal, ...), in clock ticks.
     with open("/proc/stat") as stat:
-        ticks = [int(x) for x in stat.readline().split()[1:]]
+        return [int(x) for x in stat.readline().split()[1:]]
+
+
+def _machine_busy_seconds() -> float:
+    ticks = _machine_ticks()
     return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
 
 
@@ -91,8 +97,7 @@ def cpu_snapshot(server_pid: int | None) -> dict[str, float]:
 def _machine_working_seconds() -> float:
     # User, nice, system, irq and softirq time: this machine's own work, not what a hypervisor lends
     # to other guests (steal), which no waiting here makes go away.
-    with open("/proc/stat") as stat:
-        ticks = [int(x) for x in stat.readline().split()[1:]]
+    ticks = _machine_ticks()
     return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]) / os.sysconf("SC_CLK_TCK")
 
 

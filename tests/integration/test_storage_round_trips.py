@@ -18,9 +18,10 @@ from sqlalchemy import Engine, func, select
 
 from acupath import services
 from acupath.errors import Conflict, NotAuthenticated
-from acupath.services.records import AuditEntry, NeedlePoint, Outcome, RevokedToken
+from acupath.services import Actor
+from acupath.services.records import AuditEntry, NeedlePoint, Outcome, PlanRecord, RevokedToken
 from acupath.services.unit_of_work import AbstractUnitOfWork
-from acupath.storage import make_engine
+from acupath.storage import libpq, make_engine
 from acupath.storage.migrate import upgrade
 from acupath.storage.prepared import ROWS_PER_INSERT
 from acupath.storage.repositories import statements
@@ -33,6 +34,15 @@ NOW = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
 def _entry(staff: Staff, user_id: str, record_id: str = "r1") -> AuditEntry:
     return AuditEntry(at=NOW, clinic_id=staff.clinic_id, user_id=user_id, action="plan.read", record_type="plan",
                       record_id=record_id, remote_address="127.0.0.1", outcome=Outcome.OK)
+
+
+def _knee_plan(engine: Engine, registrar: Actor, clinician: Actor, kb, person: tuple[str, str, str, str]) -> PlanRecord:
+    """Return the plan made for a new patient (given and family name, birth date, sex) with knee OA."""
+    given, family, born, sex = person
+    patient = services.register_patient(fresh_uow(engine), registrar, {
+        "given_name": given, "family_name": family, "birth_date": born, "sex": sex})
+    intake = services.record_intake(fresh_uow(engine), clinician, patient.id, example_intake("knee_osteoarthritis"), kb)
+    return services.create_plan(fresh_uow(engine), clinician, intake.id, kb)
 
 
 def _audit_count(engine: Engine, user_id: str) -> int:
@@ -62,11 +72,7 @@ def test_a_read_after_a_held_write_sees_it(engine: Engine, staff: Staff) -> None
 
 
 def test_a_duplicate_among_held_writes_keeps_none_of_them(engine: Engine, staff: Staff, kb) -> None:
-    patient = services.register_patient(fresh_uow(engine), staff.rita, {
-        "given_name": "Eli", "family_name": "Moss", "birth_date": "1966-06-06", "sex": "male"})
-    intake = services.record_intake(fresh_uow(engine), staff.dr_lee, patient.id,
-                                    example_intake("knee_osteoarthritis"), kb)
-    plan = services.create_plan(fresh_uow(engine), staff.dr_lee, intake.id, kb)
+    plan = _knee_plan(engine, staff.rita, staff.dr_lee, kb, ("Eli", "Moss", "1966-06-06", "male"))
     kept = services.record_session(fresh_uow(engine), staff.dr_lee, plan.id, example_session(number=4), kb)
     with pytest.raises(Conflict, match="session 4"), fresh_uow(engine) as uow:
         uow.audit.add(_entry(staff, "u-duplicate"))
@@ -83,11 +89,7 @@ def test_a_duplicate_among_held_writes_keeps_none_of_them(engine: Engine, staff:
 
 
 def test_more_points_than_one_insert_takes_read_back_in_order(engine: Engine, staff: Staff, kb) -> None:
-    patient = services.register_patient(fresh_uow(engine), staff.rita, {
-        "given_name": "Ada", "family_name": "Lind", "birth_date": "1959-09-09", "sex": "female"})
-    intake = services.record_intake(fresh_uow(engine), staff.dr_lee, patient.id,
-                                    example_intake("knee_osteoarthritis"), kb)
-    plan = services.create_plan(fresh_uow(engine), staff.dr_lee, intake.id, kb)
+    plan = _knee_plan(engine, staff.rita, staff.dr_lee, kb, ("Ada", "Lind", "1959-09-09", "female"))
     codes = ["ST35", "ST36", "SP9", "SP10", "GB34", "LI4", "LR3", "BL40"]
     needled = [{"code": codes[i % len(codes)], "side": ("left", "right")[i % 2], "depth": i / 10}
                for i in range(2 * ROWS_PER_INSERT + 3)]
@@ -155,15 +157,11 @@ def test_a_read_before_the_first_write_opens_no_transaction(postgres_engine: Eng
 
 
 def test_reads_together_give_what_each_read_alone_gives(engine: Engine, staff: Staff, kb) -> None:
-    patient = services.register_patient(fresh_uow(engine), staff.rita, {
-        "given_name": "Ivo", "family_name": "Sand", "birth_date": "1970-07-07", "sex": "male"})
-    intake = services.record_intake(fresh_uow(engine), staff.dr_lee, patient.id,
-                                    example_intake("knee_osteoarthritis"), kb)
-    plan = services.create_plan(fresh_uow(engine), staff.dr_lee, intake.id, kb)
+    plan = _knee_plan(engine, staff.rita, staff.dr_lee, kb, ("Ivo", "Sand", "1970-07-07", "male"))
     for day in ("2026-12-01", "2026-12-08"):
         services.record_session(fresh_uow(engine), staff.dr_lee, plan.id, example_session(session_date=day), kb)
     instrument, answers = next(iter(example_intake("chronic_low_back_pain")["questionnaires"].items()))
-    services.record_reassessment(fresh_uow(engine), staff.dr_lee, patient.id, {
+    services.record_reassessment(fresh_uow(engine), staff.dr_lee, plan.patient_id, {
         "assessed_on": "2026-12-10", "answers": {instrument: answers}}, kb)
     with fresh_uow(engine) as uow:
         together = (uow.plan_course(staff.clinic_id, plan.id), uow.plan_at_session(staff.clinic_id, plan.id))
@@ -179,11 +177,7 @@ def test_reads_together_give_what_each_read_alone_gives(engine: Engine, staff: S
 
 
 def test_a_revoked_token_reads_nothing_and_its_attempt_is_audited(engine: Engine, staff: Staff, kb) -> None:
-    patient = services.register_patient(fresh_uow(engine), staff.rita, {
-        "given_name": "Noa", "family_name": "Wren", "birth_date": "1980-08-08", "sex": "female"})
-    intake = services.record_intake(fresh_uow(engine), staff.dr_lee, patient.id,
-                                    example_intake("knee_osteoarthritis"), kb)
-    plan = services.create_plan(fresh_uow(engine), staff.dr_lee, intake.id, kb)
+    plan = _knee_plan(engine, staff.rita, staff.dr_lee, kb, ("Noa", "Wren", "1980-08-08", "female"))
     with fresh_uow(engine) as uow:
         uow.revoked_tokens.add(RevokedToken(token_id="t-gone", user_id="lee", revoked_at=NOW,
                                             expires_at=NOW + timedelta(hours=1)))
@@ -206,17 +200,10 @@ def test_progress_and_a_recorded_session_take_two_round_trips_each(postgres_engi
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     # The reads of a use case and the login-token check go in one pipeline, the writes with the
     # COMMIT in another (storage.libpq); a statement added on these paths shows up here.
-    from acupath.services import Actor
-    from acupath.storage import libpq
-
     uow = fresh_uow(postgres_engine)
     clinic = services.create_clinic(uow, "Round Trip Clinic")
     lee = Actor("lee", clinic.id, "clinician", "10.0.0.1")
-    patient = services.register_patient(fresh_uow(postgres_engine), lee, {
-        "given_name": "Rue", "family_name": "Trip", "birth_date": "1972-02-02", "sex": "female"})
-    intake = services.record_intake(fresh_uow(postgres_engine), lee, patient.id,
-                                    example_intake("knee_osteoarthritis"), kb)
-    plan = services.create_plan(fresh_uow(postgres_engine), lee, intake.id, kb)
+    plan = _knee_plan(postgres_engine, lee, lee, kb, ("Rue", "Trip", "1972-02-02", "female"))
     trips: list[int] = []
     pipeline = libpq.pipeline
 

@@ -39,10 +39,12 @@ def wait_for_socket(fileno: int, *, write: bool = False) -> None:
     current = greenlet.getcurrent()
     if isinstance(current, _Cooperative):
         current.parent.switch((fileno, write))
-    elif write:
-        select.select([], [fileno], [])
     else:
-        select.select([fileno], [], [])
+        _select(fileno, write)
+
+
+def _select(fileno: int, write: bool) -> None:
+    select.select([], [fileno], []) if write else select.select([fileno], [], [])
 
 
 async def run_cooperatively(work: Callable[[], T]) -> T:
@@ -78,7 +80,7 @@ async def run_cooperatively(work: Callable[[], T]) -> T:
 
 def _finish(runner: _Cooperative, fileno: int, write: bool) -> None:
     while not runner.dead:
-        select.select([], [fileno], []) if write else select.select([fileno], [], [])
+        _select(fileno, write)
         asked = runner.switch()
         if not runner.dead:
             fileno, write = asked

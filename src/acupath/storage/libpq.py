@@ -1,16 +1,17 @@
-"""PostgreSQL statements run on libpq itself: prepared once per connection, then one C call each.
+"""PostgreSQL statements run on libpq itself, a batch of them in one pipeline: one round trip each.
 
 psycopg's cursor wraps every ``execute`` in Python generators (transaction start, the prepared-statement
 cache, the wait loop, a fresh cursor and transformer); on the benchmark machine that was about 65 µs
-of CPU per statement against about 25 µs for libpq's own ``PQexecPrepared`` with psycopg's transformer
-converting the values (``pq`` and ``adapt.Transformer`` are psycopg's public, documented lower layer).
-A progress read runs five statements and a recorded session seven, so this is a third of their CPU.
+of CPU per statement against about 25 µs for libpq's own calls with psycopg's transformer converting
+the values (``pq`` and ``adapt.Transformer`` are psycopg's public, documented lower layer). Sending a
+use case's reads, or its writes with the COMMIT, as one pipeline takes a progress read or a recorded
+session from seven or nine round trips to two.
 
 Values are dumped and rows loaded by psycopg's own adapters, exactly as its cursor would (the tests in
 ``tests/integration/test_storage_prepared.py`` read them back through the ORM). The transaction is
 begun as psycopg begins it, with the connection's isolation level and access mode, so psycopg's own
-``commit`` and ``rollback`` (which ask libpq for the transaction's state) end it as usual. libpq
-releases the GIL while it waits for the server, so other threads run meanwhile.
+``commit`` and ``rollback`` (which ask libpq for the transaction's state) end it as usual. The waits
+for the server are ``cooperative.wait_for_socket``'s: other threads, or the event loop, run meanwhile.
 
 A statement is prepared on a connection once for the types of its values (``PREPARE`` is not undone
 by a rollback); a connection replaced by the pool starts with nothing prepared. Nothing may run
@@ -70,12 +71,6 @@ def _begin_command(driver: psycopg.Connection[Any]) -> bytes:
     return b" ".join(parts)
 
 
-def _checked(result: pq.abc.PGresult, driver: psycopg.Connection[Any]) -> pq.abc.PGresult:
-    if result.status not in _SUCCEEDED:
-        raise _error(result, driver)
-    return result
-
-
 def _error(result: pq.abc.PGresult, driver: psycopg.Connection[Any]) -> psycopg.Error:
     if result.status == pq.ExecStatus.PIPELINE_ABORTED:  # skipped after an earlier statement failed
         return psycopg.errors.PipelineAborted("pipeline aborted")
@@ -106,9 +101,9 @@ def rows(connection: Connection, sql: bytes, values: Sequence[Any], *, writes: b
 
 
 class FailedStatement(Exception):
-    """Statement ``index`` of a pipeline failed with ``error`` (psycopg's); none of the pipeline stays."""
+    """Statement ``index`` of a batch failed with ``error`` (the driver's); none of a pipeline stays."""
 
-    def __init__(self, index: int, error: psycopg.Error) -> None:
+    def __init__(self, index: int, error: Exception) -> None:
         super().__init__(f"statement {index}: {error}")
         self.index = index
         self.error = error

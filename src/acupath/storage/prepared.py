@@ -94,7 +94,7 @@ class Prepared:
     """A Core statement run on the driver of a connection (see the module docstring).
 
     ``Prepared(select(...).where(col == bindparam("name")))``; then ``rows(connection, {"name": value})``.
-    An ``insert(table)`` is compiled for the columns its first parameters name (``write``).
+    An ``insert(table)`` is compiled for the columns its first parameters name (``pieces``).
     """
 
     def __init__(self, statement: Executable) -> None:
@@ -186,14 +186,6 @@ class Prepared:
         found = self.rows(connection, values)
         return found[0] if found else None
 
-    def write(self, connection: Connection, values: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
-        """Run the statement once with ``values``; for an INSERT, a list inserts one row per mapping.
-
-        Raises as ``rows``.
-        """
-        for compiled, parameters in self.pieces(connection.dialect, values):
-            self._run(connection, compiled, parameters)
-
 
 @dataclass(frozen=True)
 class Pending:
@@ -218,6 +210,26 @@ class FailedWrite(Exception):
         self.error = error
 
 
+Piece = tuple[Prepared, _Compiled, Mapping[str, Any]]  # a statement, as compiled, with its parameters
+
+
+def _run_all(connection: Connection, pieces: Sequence[Piece], *, writes: bool, commit: bool = False
+             ) -> list[list[tuple[Any, ...]]]:
+    # PostgreSQL: one round trip (``libpq.pipeline``); elsewhere one statement after another, and a
+    # commit is left to the caller. Raises ``libpq.FailedStatement`` naming the first piece that failed.
+    if pieces and all(compiled.direct for _, compiled, _ in pieces):
+        results = libpq.pipeline(connection, [(compiled.sql.encode(), compiled.parameters(values))
+                                              for _, compiled, values in pieces], writes=writes, commit=commit)
+        return [[compiled.row(row) for row in rows] for (_, compiled, _), rows in zip(pieces, results, strict=True)]
+    results = []
+    for index, (statement, compiled, values) in enumerate(pieces):
+        try:
+            results.append(statement._run(connection, compiled, values))
+        except connection.dialect.loaded_dbapi.Error as error:
+            raise libpq.FailedStatement(index, error) from error
+    return results
+
+
 def read_together(connection: Connection, reads: Sequence[tuple[Prepared, Mapping[str, Any]]]
                   ) -> list[list[tuple[Any, ...]]]:
     """Return the rows of each SELECT of ``reads`` (statement and values), converted, in order.
@@ -225,15 +237,11 @@ def read_together(connection: Connection, reads: Sequence[tuple[Prepared, Mappin
     On PostgreSQL they go in one round trip (``libpq.pipeline``); elsewhere one after another.
     Raises as ``Prepared.rows``.
     """
-    pieces = [(statement, *statement.pieces(connection.dialect, values)[0]) for statement, values in reads]
-    if pieces and all(compiled.direct for _, compiled, _ in pieces):
-        try:
-            results = libpq.pipeline(connection, [(compiled.sql.encode(), compiled.parameters(values))
-                                                  for _, compiled, values in pieces], writes=False)
-        except libpq.FailedStatement as failed:
-            raise failed.error from None
-        return [[compiled.row(row) for row in rows] for (_, compiled, _), rows in zip(pieces, results, strict=True)]
-    return [statement._run(connection, compiled, values) for statement, compiled, values in pieces]
+    try:
+        return _run_all(connection, [(statement, *statement.pieces(connection.dialect, values)[0])
+                                     for statement, values in reads], writes=False)
+    except libpq.FailedStatement as failed:
+        raise failed.error from None
 
 
 def run_pending(connection: Connection, pending: Sequence[Pending], *, commit: bool) -> None:
@@ -243,27 +251,16 @@ def run_pending(connection: Connection, pending: Sequence[Pending], *, commit: b
     together; elsewhere they run one after another, and ``commit`` is left to the caller. Raises
     ``FailedWrite`` naming the first write that failed.
     """
-    pieces = [(write, compiled, parameters) for write in pending
-              for compiled, parameters in write.statement.pieces(connection.dialect, write.values)]
-    if pieces and all(compiled.direct for _, compiled, _ in pieces):
-        try:
-            results = libpq.pipeline(connection, [(compiled.sql.encode(), compiled.parameters(parameters))
-                                                  for _, compiled, parameters in pieces], writes=True, commit=commit)
-        except libpq.FailedStatement as failed:
-            raise FailedWrite(pieces[failed.index][0], failed.error) from failed.error
-        _hand_back(pieces, [[compiled.row(row) for row in rows]
-                            for (_, compiled, _), rows in zip(pieces, results, strict=True)])
-        return
-    results = []
-    for write, compiled, parameters in pieces:
-        try:
-            results.append(write.statement._run(connection, compiled, parameters))
-        except connection.dialect.loaded_dbapi.Error as error:
-            raise FailedWrite(write, error) from error
-    _hand_back(pieces, results)
-
-
-def _hand_back(pieces: list[tuple[Pending, _Compiled, Mapping[str, Any]]], results: list[list[tuple[Any, ...]]]) -> None:
-    for (write, _, _), rows in zip(pieces, results, strict=True):
+    pieces: list[Piece] = []
+    owners: list[Pending] = []  # the write each piece belongs to (a long list of rows is several)
+    for write in pending:
+        for compiled, parameters in write.statement.pieces(connection.dialect, write.values):
+            pieces.append((write.statement, compiled, parameters))
+            owners.append(write)
+    try:
+        results = _run_all(connection, pieces, writes=True, commit=commit)
+    except libpq.FailedStatement as failed:
+        raise FailedWrite(owners[failed.index], failed.error) from failed.error
+    for write, rows in zip(owners, results, strict=True):
         if write.returned is not None:
             write.returned(rows)

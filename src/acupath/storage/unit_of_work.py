@@ -20,14 +20,14 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from acupath.errors import Conflict, NotAuthenticated
+from acupath.errors import NotAuthenticated
 from acupath.services.records.summaries import PlanAtSession, PlanCourse
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.storage import repositories as sql
 from acupath.storage.engine import make_engine, make_session_factory
 from acupath.storage.prepared import FailedWrite, Pending, Prepared, read_together, run_pending
 from acupath.storage.repositories import summaries
-from acupath.storage.repositories.base import is_duplicate
+from acupath.storage.repositories.base import refused
 from acupath.storage.repositories.statements import TOKEN_REVOKED
 from acupath.storage.sqlite_writer import release_writer_lock
 
@@ -62,16 +62,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def connection(self) -> Connection:
         """Return the connection of the unit of work, in a transaction, with the writes held back run.
 
-        Checked out and begun on first use; the login token is checked first if it was not yet.
-        Raises ``NotAuthenticated`` for a token revoked at logout, ``Conflict`` when a held-back write
-        is a duplicate.
+        Checked out and begun on first use; the login token is asked about if it was not yet (as by
+        ``read_together`` with nothing else to read). Raises ``NotAuthenticated`` for a token revoked at
+        logout, ``Conflict`` when a held-back write is a duplicate.
         """
-        connection = self._begun()
-        if self._token_to_check is not None:
-            self._check_token(connection, [])
-        if self._pending:
-            self._run_pending(connection, commit=False)
-        return connection
+        self.read_together([])
+        return self._begun()
 
     def refuse_revoked_token(self) -> None:
         """Ask whether ``token_id`` was revoked with the unit of work's first statement, not on its own.
@@ -126,10 +122,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         try:
             run_pending(connection, pending, commit=commit)
         except FailedWrite as failed:
-            if not is_duplicate(failed.error):
-                raise failed.error from None
             # The unit of work rolls the whole transaction back; nothing of it is kept.
-            raise Conflict(f"{failed.pending.what} conflicts with a stored record") from None
+            raise refused(failed.error, failed.pending.what) from None
 
     @property
     def session(self) -> Session:

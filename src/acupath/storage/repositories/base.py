@@ -27,6 +27,14 @@ def is_duplicate(error: Exception) -> bool:
     return str(original).startswith("UNIQUE constraint failed")  # SQLite's wording
 
 
+def refused(error: Exception, what: str) -> Exception:
+    """Return what to raise for ``error`` met writing ``what``: ``Conflict`` for a duplicate, else ``error``.
+
+    A broken reference is a fault, not a user's conflict, so it goes on as it is.
+    """
+    return Conflict(f"{what} conflicts with a stored record") if is_duplicate(error) else error
+
+
 class Transaction(Protocol):
     """Where a repository works: the unit of work's connection, and its ORM session when one is needed."""
 
@@ -65,10 +73,8 @@ class SqlRepository:
         try:
             self.session.flush()
         except IntegrityError as error:
-            if not is_duplicate(error):
-                raise
             # The unit of work rolls the whole transaction back; nothing of it is kept.
-            raise Conflict(f"{what} conflicts with a stored record") from None
+            raise refused(error, what) from None
 
     def insert(self, what: str, statement: Prepared, values: dict[str, Any] | list[dict[str, Any]]) -> None:
         """Insert one row (a dict) or many (a list of dicts) with the prepared INSERT ``statement``.

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from acupath.errors import Conflict
 from acupath.services import repositories as abstract
 from acupath.services.records import Clinic, Patient, User
-from acupath.storage.repositories.base import SqlRepository, is_duplicate
+from acupath.storage.repositories.base import SqlRepository, refused
 from acupath.storage.tables import ClinicRow, PatientRow, UserRow
 from acupath.storage.tables.patients import DEMOGRAPHICS
 
@@ -92,9 +92,7 @@ class SqlPatientRepository(SqlRepository, abstract.PatientRepository):
         try:
             result = self.session.execute(statement)
         except IntegrityError as error:
-            if not is_duplicate(error):
-                raise
-            raise Conflict(f"patient (MRN {patient.mrn}) conflicts with a stored record") from None
+            raise refused(error, f"patient (MRN {patient.mrn})") from None
         if result.rowcount != 1:
             raise Conflict(f"patient {patient.id} was changed by someone else since version {expected_version}: "
                            "reload it and try again")
