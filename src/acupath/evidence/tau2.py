@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from acupath.errors import InputError
-from acupath.evidence import tau2_single
+from acupath.evidence import tau2_global, tau2_single
 
 TAU2_METHODS = ("FE", "EE", "DL", "HE", "SJ", "ML", "REML", "PM", "EB")
 ITERATIVE = ("ML", "REML", "PM", "EB")
@@ -101,16 +101,6 @@ def _sj(y, v, mask, k):
     return tau2, se
 
 
-def _loglik(y, v, mask, tau2, reml):
-    w = _weights(v, tau2, mask)
-    sw = w.sum(axis=1)
-    r = y - _mean(y, w, sw)[:, None]
-    logv = np.log(v + tau2[:, None])
-    if mask is not None:
-        logv = logv * mask
-    return tau2_single.loglik(logv.sum(axis=1), np.einsum("ij,ij,ij->i", w, r, r), np.log(sw), reml)
-
-
 def _score(y, v, mask, tau2, method):
     """Twice the ML/REML score, the Newton curvature 2y'PPPy − i and the Fisher information i."""
     w = _weights(v, tau2, mask)
@@ -165,12 +155,10 @@ def _fisher_scoring(y, v, mask, k, method, threshold, maxiter):
         lo[idx], hi[idx] = lo_a, hi_a
         tau2[idx] = new
         active[idx] = ~(at_boundary | (np.abs(new - t) < threshold))
-    tau2 = np.maximum(tau2, 0.0)
-    # metafor's check: if ll(τ²=0) beats ll(τ̂²) the algorithm was stuck, so τ² = 0.
-    zero = np.zeros_like(tau2)
-    reml = method == "REML"
-    stuck = (_loglik(y, v, mask, zero, reml) - _loglik(y, v, mask, tau2, reml) > LL0_TOL) & (tau2 > threshold)
-    tau2 = np.where(stuck, 0.0, tau2)
+    # The path may stop at a lower peak (or at τ² = 0 below a higher interior one): compare it with τ² = 0
+    # and every other peak a score scan finds (tau2_global), which also covers metafor's ll(τ²=0) check.
+    tau2, moved = tau2_global.global_max(y, v, mask, np.maximum(tau2, 0.0), method, threshold, maxiter)
+    active &= ~moved
     w = _weights(v, tau2, mask)
     sw = w.sum(axis=1)
     se = np.sqrt(2 / np.einsum("ij,ij->i", w, w)) if method == "ML" else np.sqrt(2 / _traces(w, sw)[1])

@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from acupath.errors import InputError
+from acupath.evidence import tau2_global
 
 #: metafor's ``con$tol`` (.Machine$double.eps^0.25), used in its ll(τ²=0) check for ML/REML.
 LL0_TOL = float(np.finfo(float).eps ** 0.25)
@@ -118,12 +119,6 @@ def _score(m: Sums, method: str) -> tuple[float, float, float]:
     return ypy2 - target, 2 * ypy3 - info, info
 
 
-def loglik(sum_log_v: float, q: float, log_sw: float, reml: bool) -> float:
-    """(Restricted) log-likelihood without constants: −½Σlog(v+τ²) − ½Σwr² [− ½ log Σw]."""
-    ll = -0.5 * sum_log_v - 0.5 * q
-    return ll - 0.5 * log_sw if reml else ll
-
-
 def likelihood_root(cols: np.ndarray, v: np.ndarray, method: str, threshold: float,
                     maxiter: int) -> tuple[float, int, bool]:
     """ML/REML τ²: bracketed Newton from max(0, τ²_HE), as ``tau2._fisher_scoring`` for one row."""
@@ -211,12 +206,12 @@ def fit(y: np.ndarray, v: np.ndarray, method: str, *, threshold: float = 1e-10, 
         tau2, se = sj(y, v)
     elif method in ("ML", "REML"):
         tau2, iterations, converged = likelihood_root(cols, v, method, threshold, maxiter)
-        reml = method == "REML"
+        # the global maximum over [0, ∞): τ² = 0 and every peak of a score scan against the path's answer
+        best, moved = tau2_global.global_max(y, v[None, :], None, np.array([tau2]), method, threshold, maxiter,
+                                             cols=cols.T[None, :, :])
+        if moved[0]:
+            tau2, converged = float(best[0]), True
         w, at = sums(cols, v, tau2)
-        if tau2 > threshold and (loglik(float(np.log(v).sum()), q_stat(fe), math.log(fe[0][0]), reml)
-                                 - loglik(float(np.log(v + tau2).sum()), q_stat(at), math.log(at[0][0]), reml)
-                                 > LL0_TOL):
-            tau2 = 0.0  # metafor's check: ll(τ²=0) beats ll(τ̂²), so the algorithm was stuck
     elif method in ("PM", "EB"):
         tau2, iterations, converged = q_root(cols, v, k - 1.0, threshold, maxiter)
     if tau2 == 0.0:
