@@ -45,7 +45,7 @@ def test_markdown_plan_has_a_session_table():
 def test_referral_intake_prints_the_referral():
     result = runner.invoke(build_app(), ["plan", str(ROOT / "examples/intakes/safety_cauda_equina.yaml")])
     assert result.exit_code == 0
-    assert "REFER - NO ACUPUNCTURE PLAN" in result.output and "lbp_cauda_equina" in result.output
+    assert "REFER - NO ACUPUNCTURE PLAN" in result.output and "systemic_cauda_equina_or_myelopathy" in result.output
 
 
 def test_progress_reads_a_saved_plan_and_records(tmp_path):

@@ -21,9 +21,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize(("example", "status", "code"), [
-    ("safety_cauda_equina", "urgent_referral", "lbp_cauda_equina"),
-    ("safety_malignancy", "referral", "lbp_malignancy"),
-    ("safety_referral_overridden", "proceed_with_cautions", "lbp_malignancy"),
+    ("safety_cauda_equina", "urgent_referral", "systemic_cauda_equina_or_myelopathy"),
+    ("safety_malignancy", "referral", "systemic_malignancy"),
+    ("safety_referral_overridden", "proceed_with_cautions", "systemic_malignancy"),
     ("safety_pregnancy_20_weeks", "proceed_with_cautions", "pregnancy_points_and_regions"),
     ("safety_pacemaker", "proceed_with_cautions", "ea_implanted_device"),
     ("safety_anticoagulant", "proceed_with_cautions", "bleeding_risk_caution"),
@@ -32,6 +32,11 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     ("safety_skin_lesion_left_knee", "proceed_with_cautions", "skin_lesion_regions"),
     ("safety_phq9_item9", "urgent_referral", "phq9_self_harm"),
     ("safety_migraine_thunderclap", "urgent_referral", "headache_thunderclap"),
+    ("safety_neck_red_flags", "urgent_referral", "headache_papilloedema"),
+    ("safety_neck_red_flag_overridden", "proceed", "neck_myelopathy"),
+    ("safety_upper_back_red_flags", "referral", "upper_back_thoracic_malignancy"),
+    ("safety_knee_red_flags", "urgent_referral", "knee_septic_arthritis"),
+    ("safety_widespread_red_flags", "referral", "widespread_pain_systemic_disease"),
 ])
 def test_each_safety_example_screens_to_its_status(capsys, example, status, code) -> None:
     exit_code, out, err = run(capsys, "screen", str(EXAMPLES / f"{example}.yaml"), "--json", "--on", ON)
@@ -46,7 +51,7 @@ def test_json_has_status_findings_and_knowledge_version(capsys) -> None:
     data = json.loads(out)
     assert {"status", "findings", "knowledge_version"} <= set(data)
     assert data["knowledge_version"].startswith("kb-")
-    finding = next(f for f in data["findings"] if f["code"] == "lbp_malignancy")
+    finding = next(f for f in data["findings"] if f["code"] == "systemic_malignancy")
     assert {"code", "kind", "severity", "action", "message", "citations", "affects", "override"} <= set(finding)
     assert finding["override"]["by"] == "Dr Lee"
 
@@ -105,9 +110,9 @@ def test_an_unknown_key_is_named(capsys, tmp_path) -> None:
 def test_an_override_of_an_unfound_finding_exits_2_naming_it(capsys, tmp_path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text((EXAMPLES / "safety_pacemaker.yaml").read_text(encoding="utf-8")
-                    + 'overrides: [{finding: lbp_malignancy, reason: "cleared", by: "Dr Lee"}]\n', encoding="utf-8")
+                    + 'overrides: [{finding: systemic_malignancy, reason: "cleared", by: "Dr Lee"}]\n', encoding="utf-8")
     err = one_line_error(capsys, "screen", str(path))
-    assert "overrides[0].finding" in err and "lbp_malignancy" in err
+    assert "overrides[0].finding" in err and "systemic_malignancy" in err
 
 
 def test_a_bad_screening_day_exits_2(capsys) -> None:

@@ -95,7 +95,16 @@ class History(_Strict):
 
 
 class RedFlagAnswers(_Strict):
-    """Answers to the red-flag questions for back pain and headache (all default to false)."""
+    """Answers to the red-flag questions (all default to false); safety.yaml says which rule reads each.
+
+    Asked of every patient: the spinal and systemic questions (saddle anaesthesia ... fever,
+    ``gait_disturbance``, ``inflammatory_morning_stiffness``: long morning stiffness that eases with
+    movement, ``pulsatile_abdominal_mass``) and the headache questions (thunderclap ... Valsalva).
+    By condition: neck (``hand_clumsiness``; ``bilateral_arm_symptoms``: numbness, tingling or weakness
+    in both arms; ``brainstem_symptoms``: new dizziness, double vision, slurred speech, difficulty
+    swallowing or drop attacks), knee (``hot_swollen_joint``; ``unable_to_bear_weight``;
+    ``calf_swelling``: a swollen, tender calf).
+    """
 
     saddle_anaesthesia: Answer = False
     bladder_or_bowel_dysfunction: Answer = False
@@ -109,6 +118,15 @@ class RedFlagAnswers(_Strict):
     headache_pattern_change: Answer = False
     positional_headache: Answer = False
     valsalva_triggered: Answer = False
+    gait_disturbance: Answer = False
+    inflammatory_morning_stiffness: Answer = False
+    pulsatile_abdominal_mass: Answer = False
+    hand_clumsiness: Answer = False
+    bilateral_arm_symptoms: Answer = False
+    brainstem_symptoms: Answer = False
+    hot_swollen_joint: Answer = False
+    unable_to_bear_weight: Answer = False
+    calf_swelling: Answer = False
 
 
 class Safety(_Strict):
@@ -145,10 +163,14 @@ class Schedule(_Strict):
 
 
 class OverrideRequest(_Strict):
-    """A clinician's override of a screening finding, with the reason that is stored and shown."""
+    """A clinician's override of a screening finding, with the reason that is stored and shown.
+
+    Whether the reason, ``by`` and ``on`` are good enough for the finding is decided at screening
+    (``acupath.safety.overrides``: never "ok"-style; an urgent finding needs ``by`` and ``on``).
+    """
 
     finding: str = Field(min_length=1)
-    reason: str = Field(min_length=3)
+    reason: str = Field(min_length=1)
     by: str = Field(min_length=1)
     on: date | None = None
 

@@ -46,8 +46,10 @@ def _findings(doc: _Doc, plan: Plan) -> None:
     doc.heading("Screening findings")
     if not plan.findings:
         doc.line("No findings.")
+    cleared_on = {o.finding: f" on {o.on.isoformat()}" for o in plan.overrides if o.on}
     for f in plan.findings:
-        state = f" - OVERRIDDEN by {f.overridden_by}: {f.override_reason}" if f.overridden_by else ""
+        on = cleared_on.get(f.code, "")
+        state = f" - OVERRIDDEN by {f.overridden_by}{on}: {f.override_reason}" if f.overridden_by else ""
         doc.bullet(f"[{f.severity}] {f.code} ({f.kind}, {f.action}){state}")
         doc.bullet(f.message, 1)
     doc.heading("Overrides applied")

@@ -65,9 +65,27 @@ def affects_of(spec: AffectsSpec, facts: Facts | None, kb: Any) -> Affects:
     )
 
 
+def unanswered_safety_items(facts: Facts, kb: Any) -> str:
+    """Return the unanswered safety items of the intake's questionnaires as text for a finding.
+
+    E.g. ``phq9 q9 "Thoughts that you would be better off dead, ..."``; an instrument the knowledge base
+    does not describe is named alone.
+    """
+    named = []
+    for instrument in facts.unanswered_safety_instruments():
+        doc = getattr(kb, "instruments", {}).get(instrument)
+        answers = facts.intake.questionnaires.get(instrument, {})
+        items = [item for item in doc.items if item.safety_item is not None and answers.get(item.key) is None] \
+            if doc is not None else []
+        named += [f'{instrument} {item.key} "{item.text}"' for item in items] or [instrument]
+    return "; ".join(named)
+
+
 def _finding(rule: Rule, facts: Facts, kb: Any) -> Finding:
     affects = affects_of(rule.affects, facts, kb)
     message = rule.message.replace("{regions}", ", ".join(sorted(affects.regions)))
+    if "{safety_items}" in message:
+        message = message.replace("{safety_items}", unanswered_safety_items(facts, kb))
     note = rule.note
     if rule.disagreement is not None:
         chosen = f"Sources disagree; acupath: {rule.disagreement.chosen}."

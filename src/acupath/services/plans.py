@@ -2,8 +2,9 @@
 
 Screening runs again on every create and every amendment. A plan is refused (``SafetyBlock``) while a
 referral finding stands, or while the plan holds a point, region or modality that a finding in force
-excludes; a clinician may override a finding (never an urgent referral) with a written reason, and the
-override is stored with its author and shown with the plan.
+excludes; a clinician may override a finding with a written reason (``acupath.safety.overrides``: never
+"ok"-style; an urgent finding needs a longer one), and the override is stored with its author and date
+and shown with the plan.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from acupath.services.access import found, require_clinical
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.intakes import store_screening
-from acupath.services.overrides import apply_overrides, parse_overrides
+from acupath.services.overrides import apply_overrides, parse_overrides, requested_overrides
 from acupath.services.paging import page_of_plan
 from acupath.services.patients import new_id
 from acupath.services.records import IntakeRecord, Page, PlanOverride, PlanRecord, PlanRevision, PlanStatus
@@ -52,10 +53,9 @@ def _screen(
     kept: Iterable[Override] = (),
 ) -> tuple[Any, Screening, ScreeningRecord]:
     # Screen the intake afresh, apply the clinician's overrides, store the screening that the plan uses.
-    requested = [Override(finding=o.finding, reason=o.reason, by=actor.user_id, on=day)
-                 for o in parse_overrides(overrides)]
+    requested = requested_overrides(parse_overrides(overrides), actor.user_id, day)
     intake = parse_intake(record.answers)
-    screening = apply_overrides(safety.screen(intake, kb, day), requested, kept)
+    screening = apply_overrides(safety.screen(intake, kb, day), requested, kept, day=day)
     return intake, screening, store_screening(uow, actor, record, screening)
 
 
@@ -79,7 +79,7 @@ def create_plan(
     """Screen the intake again and build a plan from it; ``overrides`` are ``{finding, reason}``.
 
     Returns the stored plan (version 1). Raises ``PermissionDenied`` (reception), ``NotFound``,
-    ``InputError`` (an override without a reason, naming no finding, or of an urgent referral),
+    ``InputError`` (an override naming no finding, or whose reason the override rule refuses),
     ``SafetyBlock`` (a referral or an exclusion in force).
     """
     with uow, audited(uow, actor, "plan.create", "plan") as note:

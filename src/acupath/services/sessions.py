@@ -15,13 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from acupath import safety
 from acupath.errors import InputError, NotFound, SafetyBlock
 from acupath.knowledge import KnowledgeBase
-from acupath.safety.findings import Override, Screening
+from acupath.safety.findings import Screening
 from acupath.safety.violations import PlanOutline
 from acupath.services.access import found, found_of_patient, require_clinical
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.electrodes import ElectrodePairInput, check_electrodes_needled, pair_outline
-from acupath.services.overrides import OverrideInput, apply_overrides
+from acupath.services.overrides import OverrideInput, apply_overrides, requested_overrides
 from acupath.services.paging import page_of_plan
 from acupath.services.patients import new_id
 from acupath.services.plan_cache import LruCache
@@ -134,14 +134,16 @@ def _standard_code(kb: KnowledgeBase, code: str, where: str) -> str:
         raise InputError(where, str(exc), kb.points.suggest(code) or None) from None
 
 
-def check_session_safety(screening: Screening, form: SessionInput, kb: KnowledgeBase, day: date) -> None:
+def check_session_safety(
+    screening: Screening, form: SessionInput, kb: KnowledgeBase, day: date, by: str = "session"
+) -> None:
     """Raise ``SafetyBlock`` if the session uses what a finding in force excludes.
 
-    The session's own overrides (finding and reason) apply on top of the plan's; an override naming no
-    finding of the screening is an ``InputError``.
+    The session's own overrides (finding and reason, made by ``by`` on ``day``) apply on top of the
+    plan's; an override naming no finding of the screening, or refused by the override rule
+    (``acupath.safety.overrides``), is an ``InputError``.
     """
-    requested = [Override(finding=o.finding, reason=o.reason, by="session", on=day) for o in form.overrides]
-    in_force = apply_overrides(screening, requested)
+    in_force = apply_overrides(screening, requested_overrides(form.overrides, by, day), day=day)
     outline = session_outline(form)
     problems = _verdicts.get(
         (id(kb), kb.version, in_force, _frozen(outline)),
@@ -190,7 +192,7 @@ def record_session(
             raise InputError("plan_id", f"the plan is {plan.status}; sessions need an active plan")
         screening = found(at_session.screening, "screening", plan.screening_id)
         name_points(form, kb)
-        check_session_safety(screening.to_screening(), form, kb, form.session_date)
+        check_session_safety(screening.to_screening(), form, kb, form.session_date, actor.user_id)
         record = SessionRecord(
             id=new_id(),
             clinic_id=actor.clinic_id,

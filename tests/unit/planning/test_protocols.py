@@ -156,7 +156,7 @@ def test_referral_plan_has_findings_and_no_points_or_sessions(kb):
     plan, _ = _plan(kb, red_flag_answers={"saddle_anaesthesia": True})
     assert plan.status == "urgent_referral" and plan.is_referral
     assert plan.points == () and plan.sessions == ()
-    assert plan.referral and plan.referral[0].startswith("lbp_cauda_equina")
+    assert plan.referral and plan.referral[0].startswith("systemic_cauda_equina_or_myelopathy")
 
 
 def test_unknown_pattern_is_an_input_error_naming_the_patterns(kb):

@@ -42,7 +42,7 @@ def test_ea_never_crosses_the_chest(kb) -> None:
     assert not rules.ea_pair_allowed(("LU1", "left"), ("LI4", "left"))  # over the chest
     assert not rules.ea_pair_allowed(("BL13", "left"), ("BL13", "right"))  # across the thorax
     assert rules.ea_pair_allowed(("LI4", "left"), ("LI11", "left"))  # within one arm
-    assert rules.ea_pair_allowed(("ST36", "left"), ("ST36", "right"))  # legs: not the chest
+    assert not rules.ea_pair_allowed(("ST36", "left"), ("ST36", "right"))  # leg to leg: left to right
 
 
 def test_an_unsided_bilateral_pair_is_judged_at_its_worst(kb) -> None:
@@ -156,7 +156,7 @@ def test_violations_lists_each_contradiction_and_nothing_for_a_clean_plan(kb) ->
 def test_violations_of_a_plan_built_despite_a_referral(kb) -> None:
     result = screen(build_intake(history={"cancer": True}), kb=kb)
     found = violations(PlanOutline(points=(("ST36", "left"),)), result, kb)
-    assert found == ["plan: lbp_malignancy: referral finding in force"]
+    assert found == ["plan: systemic_malignancy: referral finding in force"]
 
 
 def test_needled_body_points_break_needle_phobia_but_ear_seeds_do_not(kb) -> None:

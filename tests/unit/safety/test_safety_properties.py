@@ -19,6 +19,8 @@ from strategies import intake_data, intakes
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 BACK = ("chronic_low_back_pain", "upper_back_pain")
+#: A reason the override rule accepts for any finding, urgent ones included (with by and on).
+CLEARED = "Medical assessment on 2026-11-30 excluded the cause; letter on file"
 
 
 def expected_status(actions: set[Action]) -> ScreeningStatus:
@@ -35,15 +37,33 @@ def expected_status(actions: set[Action]) -> ScreeningStatus:
 def independent_codes(intake: Intake) -> set[str]:
     """A hand-written oracle for the rules whose trigger is a plain intake field (no scoring, no dates)."""
     r, h, s = intake.red_flag_answers, intake.history, intake.safety
-    back, migraine = intake.condition in BACK, intake.condition == "migraine"
+    back, neck = intake.condition in BACK, intake.condition == "neck_pain"
+    knee = intake.condition == "knee_osteoarthritis"
     must = {
-        "lbp_cauda_equina": back and (r.saddle_anaesthesia or r.bladder_or_bowel_dysfunction
-                                      or r.progressive_neurological_deficit),
-        "lbp_malignancy": back and (h.cancer or r.unexplained_weight_loss or r.night_pain_unrelieved_by_position),
-        "lbp_infection": back and (r.fever or h.iv_drug_use or h.immunosuppression),
-        "lbp_fracture": back and (h.recent_trauma or h.osteoporosis or h.long_term_steroids),
-        "headache_thunderclap": migraine and r.thunderclap_onset,
-        "headache_papilloedema": migraine and r.papilloedema,
+        # systemic red flags: every condition
+        "systemic_cauda_equina_or_myelopathy": (r.saddle_anaesthesia or r.bladder_or_bowel_dysfunction
+                                                or r.progressive_neurological_deficit or r.gait_disturbance),
+        "systemic_malignancy": h.cancer or r.unexplained_weight_loss or r.night_pain_unrelieved_by_position,
+        "systemic_infection": r.fever or h.iv_drug_use,
+        "systemic_fracture": h.recent_trauma,
+        "systemic_inflammatory_disease": r.inflammatory_morning_stiffness,
+        "systemic_vascular": r.pulsatile_abdominal_mass,
+        "headache_thunderclap": r.thunderclap_onset,
+        "headache_papilloedema": r.papilloedema,
+        # each condition's own
+        "back_infection_risk": back and h.immunosuppression,
+        "back_fracture_risk": back and (h.osteoporosis or h.long_term_steroids),
+        "neck_myelopathy": neck and (r.hand_clumsiness or r.bilateral_arm_symptoms),
+        "neck_artery_dissection": neck and r.brainstem_symptoms,
+        "neck_trauma": neck and h.recent_trauma,
+        "knee_septic_arthritis": knee and (r.hot_swollen_joint or r.fever),
+        "knee_fracture": knee and r.unable_to_bear_weight,
+        "knee_calf_dvt": knee and r.calf_swelling,
+        "upper_back_thoracic_malignancy": intake.condition == "upper_back_pain"
+        and (h.cancer or r.night_pain_unrelieved_by_position),
+        "widespread_pain_systemic_disease": (intake.condition == "fibromyalgia" or intake.pain.widespread)
+        and (r.fever or r.unexplained_weight_loss or h.cancer or r.inflammatory_morning_stiffness),
+        "headache_late_onset": intake.condition in ("migraine", "neck_pain") and r.headache_onset_after_50,
         "pregnancy_points_and_regions": intake.patient.pregnancy.pregnant,
         "ea_implanted_device": s.implanted_electronic_device,
         "ea_poorly_controlled_epilepsy": s.epilepsy == "poorly_controlled",
@@ -82,7 +102,7 @@ def test_overrides_mark_findings_but_never_remove_them(kb: Any, data: dict[str, 
     before = screen(parse_intake(data), kb=kb)
     codes = [f.code for f in before.findings]
     chosen = choice.draw(st.lists(st.sampled_from(codes), unique=True) if codes else st.just([]))
-    data["overrides"] = [{"finding": c, "reason": "documented clinical reason", "by": "Dr Lee"} for c in chosen]
+    data["overrides"] = [{"finding": c, "reason": CLEARED, "by": "Dr Lee", "on": "2026-11-30"} for c in chosen]
     after = screen(parse_intake(data), kb=kb)
     assert [f.code for f in after.findings] == codes
     assert {f.code for f in after.findings if not f.in_force} == set(chosen)
@@ -96,7 +116,7 @@ def test_no_plan_contradicts_a_finding_in_force(kb: Any, data: dict[str, Any], c
     # override a random subset (the property must hold with and without overrides)
     codes = [f.code for f in screen(parse_intake(data), kb=kb).findings]
     chosen = choice.draw(st.lists(st.sampled_from(codes), unique=True) if codes else st.just([]))
-    data["overrides"] = [{"finding": c, "reason": "documented clinical reason", "by": "Dr Lee"} for c in chosen]
+    data["overrides"] = [{"finding": c, "reason": CLEARED, "by": "Dr Lee", "on": "2026-11-30"} for c in chosen]
     intake = parse_intake(data)
     result = screen(intake, kb=kb)
     plan = build.build_plan(intake, result, kb)

@@ -49,6 +49,9 @@ TRIGGERS: list[tuple[str, dict[str, Any], ScreeningStatus]] = [
     ("phq9_self_harm", {"condition": "neck_pain", "questionnaires": {"phq9": {
         "q1": 0, "q2": 0, "q3": 1, "q4": 1, "q5": 0, "q6": 0, "q7": 0, "q8": 0, "q9": 1}}},
      ScreeningStatus.URGENT_REFERRAL),
+    ("safety_item_unanswered", {"condition": "neck_pain", "questionnaires": {"phq9": {
+        "q1": 0, "q2": 0, "q3": 1, "q4": 1, "q5": 0, "q6": 0, "q7": 0, "q8": 0}}},
+     ScreeningStatus.REFERRAL),
     ("pregnancy_points_and_regions", {"condition": "neck_pain", "patient": {
         "id": "p", "birth_date": "1992-01-01", "sex": "female", "pregnancy": {"pregnant": True, "weeks": 20}}},
      ScreeningStatus.PROCEED_WITH_CAUTIONS),

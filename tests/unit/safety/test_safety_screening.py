@@ -11,13 +11,13 @@ from acupath.safety import screen
 from acupath.safety.findings import ScreeningStatus
 from strategies import build_intake
 
-CLEARANCE = {"finding": "lbp_malignancy", "reason": "cleared by GP on 2026-11-20", "by": "Dr Lee"}
+CLEARANCE = {"finding": "systemic_malignancy", "reason": "cleared by GP on 2026-11-20", "by": "Dr Lee"}
 
 
 def test_an_overridden_referral_stays_listed_and_lets_planning_proceed(kb) -> None:
     result = screen(build_intake(history={"cancer": True}, overrides=[CLEARANCE]), kb=kb)
     (finding,) = result.findings
-    assert finding.code == "lbp_malignancy"
+    assert finding.code == "systemic_malignancy"
     assert not finding.in_force
     assert finding.override is not None and finding.override.by == "Dr Lee"
     assert result.status == ScreeningStatus.PROCEED
@@ -28,21 +28,23 @@ def test_overriding_one_referral_leaves_another_in_force(kb) -> None:
     intake = build_intake(history={"cancer": True, "osteoporosis": True}, overrides=[CLEARANCE])
     result = screen(intake, kb=kb)
     assert result.status == ScreeningStatus.REFERRAL
-    assert [f.code for f in result.in_force()] == ["lbp_fracture"]
+    assert [f.code for f in result.in_force()] == ["back_fracture_risk"]
 
 
 def test_an_urgent_referral_may_be_overridden_with_a_reason_and_is_still_shown(kb) -> None:
-    override = {"finding": "lbp_cauda_equina", "reason": "seen in ED today, MRI normal", "by": "Dr Lee"}
+    override = {"finding": "systemic_cauda_equina_or_myelopathy", "reason": "seen in ED today, MRI normal",
+                "by": "Dr Lee", "on": "2026-11-30"}
     result = screen(build_intake(red_flag_answers={"saddle_anaesthesia": True}, overrides=[override]), kb=kb)
     assert result.status == ScreeningStatus.PROCEED
-    assert result.findings[0].code == "lbp_cauda_equina" and result.findings[0].override is not None
+    assert result.findings[0].code == "systemic_cauda_equina_or_myelopathy"
+    assert result.findings[0].override is not None
 
 
 def test_an_override_of_a_code_not_found_names_it(kb) -> None:
     with pytest.raises(InputError) as error:
-        screen(build_intake(overrides=[{**CLEARANCE, "finding": "lbp_malignancyy"}]), kb=kb)
+        screen(build_intake(overrides=[{**CLEARANCE, "finding": "systemic_malignancyy"}]), kb=kb)
     assert error.value.field == "overrides[0].finding"
-    assert "lbp_malignancyy" in str(error.value)
+    assert "systemic_malignancyy" in str(error.value)
 
 
 def test_findings_are_listed_worst_action_first(kb) -> None:

@@ -48,7 +48,7 @@ def test_a_plan_starts_at_version_one_with_its_screening(uow: FakeUnitOfWork, pe
 
 def test_an_unoverridden_referral_blocks_planning_and_keeps_nothing(uow: FakeUnitOfWork, people, patient, kb) -> None:
     intake = _intake(uow, people, patient, kb, "safety_malignancy")
-    with pytest.raises(SafetyBlock, match="lbp_malignancy"):
+    with pytest.raises(SafetyBlock, match="systemic_malignancy"):
         create_plan(uow, people.dr_lee, intake.id, kb)
     assert uow.stored("plans") == [] and uow.stored("screenings") == []
     assert uow.audit_entries()[-1].outcome is Outcome.BLOCKED
@@ -59,18 +59,18 @@ def test_a_referral_overridden_with_a_reason_lets_planning_proceed_and_stores_th
 ) -> None:
     intake = _intake(uow, people, patient, kb, "safety_malignancy")
     reason = "MRI and oncology review clear (letter 2026-11-20)"
-    plan = create_plan(uow, people.dr_lee, intake.id, kb, overrides=[{"finding": "lbp_malignancy", "reason": reason}])
+    plan = create_plan(uow, people.dr_lee, intake.id, kb, overrides=[{"finding": "systemic_malignancy", "reason": reason}])
     [override] = plan.overrides
     assert (override.finding, override.reason, override.author, override.plan_version) == (
-        "lbp_malignancy", reason, "lee", 1)
-    assert "lbp_malignancy" in {o["finding"] for o in plan.plan["overrides"]}
+        "systemic_malignancy", reason, "lee", 1)
+    assert "systemic_malignancy" in {o["finding"] for o in plan.plan["overrides"]}
 
 
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_an_override_without_a_reason_is_refused(uow: FakeUnitOfWork, people, patient, kb, reason) -> None:
     intake = _intake(uow, people, patient, kb, "safety_malignancy")
     with pytest.raises(InputError) as error:
-        create_plan(uow, people.dr_lee, intake.id, kb, overrides=[{"finding": "lbp_malignancy", "reason": reason}])
+        create_plan(uow, people.dr_lee, intake.id, kb, overrides=[{"finding": "systemic_malignancy", "reason": reason}])
     assert error.value.field == "overrides[0].reason"
 
 
@@ -82,10 +82,10 @@ def test_an_urgent_referral_blocks_the_plan_until_overridden_with_a_reason(
         create_plan(uow, people.dr_lee, intake.id, kb)
     reason = "Emergency MRI 2026-11-20 excluded cauda equina compression (ED letter)"
     plan = create_plan(uow, people.dr_lee, intake.id, kb,
-                       overrides=[{"finding": "lbp_cauda_equina", "reason": reason}])
+                       overrides=[{"finding": "systemic_cauda_equina_or_myelopathy", "reason": reason}])
     shown = {o["finding"]: o for o in plan.plan["overrides"]}
-    assert shown["lbp_cauda_equina"]["reason"] == reason
-    assert "lbp_cauda_equina" in {f["code"] for f in plan.plan["findings"]}
+    assert shown["systemic_cauda_equina_or_myelopathy"]["reason"] == reason
+    assert "systemic_cauda_equina_or_myelopathy" in {f["code"] for f in plan.plan["findings"]}
 
 
 def test_an_override_naming_no_finding_is_refused(uow: FakeUnitOfWork, people, patient, kb) -> None:
