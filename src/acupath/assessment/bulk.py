@@ -18,7 +18,7 @@ from acupath.assessment.items import ItemRule
 from acupath.assessment.scoring import Score, Scorer, display_number, scorer_for
 from acupath.errors import ValueNotAllowed
 from acupath.knowledge import KnowledgeBase
-from acupath.knowledge.schema.instruments import Threshold
+from acupath.knowledge.schema.instruments import SAFETY_ITEM_FLAG, Threshold
 
 _VECTOR_METHODS = {"sum", "mean", "percent_of_answered_max", "mean_rescaled", "sum_of_scales"}
 
@@ -194,8 +194,15 @@ def _band_and_flags(scorer: Scorer, results: dict[str, np.ndarray], points: dict
         value = points[key]
         hit = ~np.isnan(value) & _within(flag, value)
         code |= hit.astype(np.int64) << bit
-    flag_names = [";".join(f.id for bit, (f, _) in enumerate(scorer.flags) if combo >> bit & 1)
-                  for combo in range(1 << len(scorer.flags))]
+    # the last bit: an unanswered safety item, listed after the item flags as Scorer.flags_for does
+    names = [f.id for f, _ in scorer.flags] + ([SAFETY_ITEM_FLAG] if scorer.safety_items else [])
+    if scorer.safety_items:
+        unanswered = np.zeros(nrows, dtype=bool)
+        for key in scorer.safety_items:
+            unanswered |= np.isnan(points[key])
+        code |= unanswered.astype(np.int64) << len(scorer.flags)
+    flag_names = [";".join(name for bit, name in enumerate(names) if combo >> bit & 1)
+                  for combo in range(1 << len(names))]
     return (band_index % len(band_names), band_names), (code, flag_names)
 
 

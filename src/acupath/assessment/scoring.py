@@ -15,7 +15,7 @@ from acupath.assessment.items import ItemRule, compile_item
 from acupath.assessment.scales import ScaleRule, compile_scale
 from acupath.errors import InputError, UnknownInstrument, UnknownItem
 from acupath.knowledge import KnowledgeBase, load_knowledge
-from acupath.knowledge.schema.instruments import Band, InstrumentFile
+from acupath.knowledge.schema.instruments import SAFETY_ITEM_FLAG, Band, InstrumentFile
 
 
 def display_number(value: float | None) -> float | int | None:
@@ -35,7 +35,9 @@ class Score:
 
     ``total`` is None when the instrument has no total or it cannot be computed; ``subscales`` maps each
     other scale to its value or None; ``valid`` is False when any scale could not be computed and
-    ``reason`` then says which and why.
+    ``reason`` then says which and why. ``missing_safety_items`` names the unanswered items marked
+    ``safety_item`` (PHQ-9 item 9); when there is any, ``flags`` ends with ``safety_item_unanswered``
+    even though the missing-data rule may still prorate the total.
     """
 
     instrument: str
@@ -48,6 +50,7 @@ class Score:
     valid: bool
     reason: str | None = None
     answered: int = field(default=0, compare=False)
+    missing_safety_items: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the score as JSON-ready data (numbers rounded for display)."""
@@ -58,6 +61,7 @@ class Score:
             "subscales": {key: display_number(value) for key, value in self.subscales.items()},
             "band": self.band,
             "flags": list(self.flags),
+            "missing_safety_items": list(self.missing_safety_items),
             "valid": self.valid,
             "reason": self.reason,
             "knowledge_version": self.knowledge_version,
@@ -75,6 +79,7 @@ class Scorer:
         self.subscale_ids = tuple(s.id for s in doc.scales if s.id != doc.total)
         self.defaults = {key: rule.missing_as for key, rule in self.items.items() if rule.missing_as is not None}
         self.flags = tuple((flag, flag.item) for flag in doc.flags)
+        self.safety_items = doc.safety_items()
         self.bands: tuple[tuple[Band, str], ...] = tuple((b, b.scale or doc.total or "") for b in doc.bands)
         self.allowed_items = ", ".join(self.items)
 
@@ -106,13 +111,16 @@ class Scorer:
                 return {"id": band.id, "label": band.label}
         return None
 
-    def flags_for(self, points: Mapping[str, float]) -> tuple[str, ...]:
-        """Return the ids of the flags raised by the answered items."""
+    def flags_for(self, points: Mapping[str, float], missing_safety: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """Return the ids of the flags raised by the answered items, then ``safety_item_unanswered``
+        when ``missing_safety`` names any unanswered safety item."""
         raised = []
         for flag, key in self.flags:
             value = points.get(key)
             if value is not None and flag.matches(value):
                 raised.append(flag.id)
+        if missing_safety:
+            raised.append(SAFETY_ITEM_FLAG)
         return tuple(raised)
 
     def score(self, answers: Mapping[str, Any]) -> Score:
@@ -126,6 +134,8 @@ class Scorer:
             if reason:
                 reasons.append(reason)
         total_id = self.doc.total
+        # A safety item is never prorated away (PHQ-9 item 9, instruments.md §11): name it instead.
+        missing_safety = tuple(key for key in self.safety_items if key not in points)
         return Score(
             instrument=self.doc.id,
             version=self.doc.version,
@@ -133,10 +143,11 @@ class Scorer:
             total=results[total_id] if total_id else None,
             subscales={key: results[key] for key in self.subscale_ids},
             band=self.band_for(results),
-            flags=self.flags_for(points),
+            flags=self.flags_for(points, missing_safety),
             valid=not reasons,
             reason="; ".join(reasons) if reasons else None,
             answered=len(raw),
+            missing_safety_items=missing_safety,
         )
 
 

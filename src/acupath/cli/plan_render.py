@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from acupath.planning.plan import Plan
+from acupath.planning.schedule import moved_note
 
 
 class _Doc:
@@ -65,7 +66,7 @@ def _points(doc: _Doc, plan: Plan) -> None:
     rows = []
     for p in plan.points:
         extra = " +warm needle" if p.warm_needle else ""
-        rows.append([p.code, p.side, p.role, str(p.needles), p.technique + extra, p.rationale])
+        rows.append([p.code, p.side, p.role, str(p.needles), p.technique + extra, p.rationale + _cites(p.evidence_claims)])
     if plan.ashi:
         rows.append(["ashi", ", ".join(plan.ashi.sites) or "pain site", "ashi", str(plan.ashi.needles),
                      plan.ashi.technique, plan.ashi.rationale])
@@ -79,6 +80,26 @@ def _points(doc: _Doc, plan: Plan) -> None:
         doc.heading("Points left out", 3)
         for o in plan.omitted_points:
             doc.bullet(f"{o.code} ({o.side}): {o.reason}")
+    if plan.dropped_points:
+        doc.heading("Points dropped for the needle budget", 3)
+        for o in plan.dropped_points:
+            doc.bullet(f"{o.code} ({o.side}): dropped, {o.reason}")
+    if plan.retention:
+        doc.heading("Needle retention", 3)
+        for r in plan.retention:
+            doc.bullet(f"{r.minutes[0]}-{r.minutes[1]} min ({r.source}; {r.status}){_cites((r.evidence_claim,))}")
+
+
+def _cites(ids: tuple[str, ...] | list[str]) -> str:
+    """Return the evidence ids a line rests on, as `` [evidence: a, b]`` (empty when none)."""
+    return f" [evidence: {', '.join(ids)}]" if ids else ""
+
+
+def _evidence(doc: _Doc, plan: Plan) -> None:
+    doc.heading("Evidence (evidence.yaml: unverified claims marked, contradicted ones by their correction)")
+    for e in plan.evidence:
+        source = f" ({e.source})" if e.source else ""
+        doc.bullet(f"{e.id} [{e.status}]: {e.text}{source}")
 
 
 def _modality(doc: _Doc, plan: Plan) -> None:
@@ -121,10 +142,16 @@ def _schedule(doc: _Doc, plan: Plan) -> None:
           (", ".join(s.reassess) + (f" ({s.checkpoint})" if s.checkpoint else "")) if s.reassess else ""]
          for s in plan.sessions],
     )
+    moved = [note for note in map(moved_note, plan.sessions) if note]
+    if moved:
+        doc.heading("Moved for closures", 3)
+        for note in moved:
+            doc.bullet(note)
     doc.heading("Checkpoints")
     for c in plan.checkpoints:
         when = c.date.isoformat() if c.date else "not scheduled"
-        doc.bullet(f"session {c.session} ({when}) {c.id}: expect {c.expect} If not: {c.if_not}")
+        doc.bullet(f"session {c.session} ({when}) {c.id}: expect {c.expect} If not: {c.if_not}"
+                   + _cites(c.evidence_claims))
 
 
 def _coverage(doc: _Doc, plan: Plan) -> None:
@@ -181,5 +208,7 @@ def render_plan(plan: Plan, markdown: bool = False) -> str:
     if plan.guidelines:
         doc.heading("Guideline positions (sources disagree where shown)")
         for g in plan.guidelines:
-            doc.bullet(f"{g['guideline']}: {g['position']} - {g['summary']}")
+            doc.bullet(f"{g['guideline']}: {g['position']} - {g['summary']}" + _cites(g.get("evidence_claims", ())))
+    if plan.evidence:
+        _evidence(doc, plan)
     return doc.text()

@@ -51,6 +51,8 @@ def score_command(
         typer.echo(f"  {key}: {'not scored' if value is None else display_number(value)}")
     if data["flags"]:
         typer.echo(f"  flags: {', '.join(data['flags'])}")
+    if data["missing_safety_items"]:
+        typer.echo(f"  safety item not answered: {', '.join(data['missing_safety_items'])} (ask before treatment)")
     typer.echo("  valid" if data["valid"] else f"  not valid: {data['reason']}")
     typer.echo(f"  knowledge {data['knowledge_version']}")
 

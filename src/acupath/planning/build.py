@@ -7,9 +7,13 @@ argument. Every safety decision is asked of ``PlanConstraints`` (one piece of co
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from acupath.assessment.intake import Intake
+from acupath.assessment.medications import MME_KEY
+from acupath.planning.claims import statements
 from acupath.planning.components import select_components
 from acupath.planning.constraints import constraints_for
 from acupath.planning.coverage import mark_sessions
@@ -21,6 +25,7 @@ from acupath.planning.plan import (
     PlannedCheckpoint,
     PlannedPoint,
     PlanOverride,
+    RetentionRange,
     Session,
 )
 from acupath.planning.points import (
@@ -31,9 +36,11 @@ from acupath.planning.points import (
     merge,
     place,
     place_ashi,
+    place_auricular,
 )
 from acupath.planning.protocol import compiled, protocol_for
-from acupath.planning.schedule import lay_out
+from acupath.planning.recall import recall_days_of, spaced
+from acupath.planning.schedule import schedule_sessions
 from acupath.safety.findings import Screening
 
 
@@ -90,9 +97,12 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
     programme = compiled(kb).programme
     constraints = constraints_for(screening, kb)
     scores = score_intake(intake, kb) if scores is None else scores
-    components, adjunct_ids, trigger_instruments = select_components(programme.components, scores)
+    components, adjunct_ids, trigger_instruments = select_components(programme.components, scores, intake.medications)
 
     candidates = [Candidate(p, "protocol") for p in protocol.points]
+    if intake.pain.acute_exacerbation and protocol.condition == protocol.source.id:
+        # Seed 003's acute-flare point is for acute lumbar pain: the protocol's own condition, no variant.
+        candidates += [Candidate(p, "acute_exacerbation") for p in protocol.source.acute_exacerbation_points]
     if pattern is not None:
         candidates += [Candidate(p, f"pattern:{pattern.id}") for p in pattern.points]
     for adjunct_id in adjunct_ids:
@@ -113,8 +123,9 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
     if modality.heat == "warm_needle":
         points, heat_warnings = mark_warm_needle(points, constraints)
         warnings.extend(heat_warnings)
-    if technique != "needle":
-        points += _auricular(programme, constraints)
+    ear, ear_refused = _ear_points(programme, adjunct_ids, technique, constraints)
+    points += ear
+    omitted += ear_refused
 
     needles = sum(p.needles for p in points) + ashi_needles
     if needles < programme.min_needles:
@@ -124,9 +135,7 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
             f"{programme.max_needles}: {why}"
         )
 
-    sessions, phases, schedule_warnings = lay_out(
-        protocol.phases, intake.schedule.start, intake.schedule.clinic_days, programme.min_gap_days
-    )
+    sessions, phases, schedule_warnings = schedule_sessions(protocol.phases, intake, programme)
     warnings.extend(schedule_warnings)
     course = sum(p.sessions for p in phases if p.id != "consolidation")
     if course < protocol.minimum_sessions:
@@ -134,13 +143,17 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
             f"{course} sessions before consolidation; the protocol asks for at least {protocol.minimum_sessions}"
         )
     instruments = tuple(dict.fromkeys(protocol.reassessment_instruments + trigger_instruments))
+    evidence = _evidence(protocol, programme, points, electro, kb.evidence)
     statuses, coverage = mark_sessions(sessions, intake, kb.coverage, findings)
-    sessions, checkpoints = _dated(sessions, protocol, instruments, statuses)
+    recall = recall_days_of(kb, instruments)
+    sessions, checkpoints = _dated(sessions, protocol, instruments, statuses, recall, intake.schedule.start)
     return Plan(
         status=PLANNED,
         points=tuple(points),
         ashi=ashi,
-        omitted_points=tuple(omitted + dropped),
+        omitted_points=tuple(omitted),
+        dropped_points=tuple(dropped),
+        retention=_retention(programme, evidence),
         needles_per_session=needles,
         modality=modality,
         electroacupuncture=electro,
@@ -152,51 +165,114 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
         guidelines=tuple(g.model_dump(mode="json") for g in protocol.source.guidelines),
         baseline=_baseline(intake, scores),
         warnings=tuple(warnings),
+        evidence=evidence,
         **base,
     )
 
 
+def _evidence(
+    protocol: Any, programme: Any, points: list[PlannedPoint], electro: Any, evidence: Any
+) -> tuple[Any, ...]:
+    """Return the evidence statements of everything the plan prints (condition, points, EA settings
+    when used, checkpoints, guideline positions, needle retention), each generated from evidence.yaml."""
+    source = protocol.source
+    ids = list(source.evidence_claims)
+    for point in points:
+        ids.extend(point.evidence_claims)
+    if electro is not None:
+        ids.extend(source.electroacupuncture.evidence_claims)
+    for group in (protocol.checkpoints, source.guidelines):
+        for entry in group:
+            ids.extend(entry.evidence_claims)
+    ids.extend(r.evidence_claim for r in programme.source.needle_retention)
+    return statements(evidence, ids)
+
+
+def _retention(programme: Any, evidence: tuple[Any, ...]) -> tuple[RetentionRange, ...]:
+    """Return every source's needle-retention range (seeds 002 and 003), with the evidence status of
+    its claim taken from the plan's evidence statements."""
+    status = {e.id: e.status for e in evidence}
+    return tuple(
+        RetentionRange(
+            minutes=r.minutes, source=r.source, evidence_claim=r.evidence_claim, status=status[r.evidence_claim],
+        )
+        for r in programme.source.needle_retention
+    )
+
+
 def _baseline(intake: Intake, scores: Mapping[str, Any]) -> dict[str, float]:
-    """Return the baseline totals progress is measured against (intake pain NRS and valid scores)."""
+    """Return the baseline totals progress is measured against (intake pain NRS and valid scores).
+
+    With a medication list it also holds ``opioid_mme_per_day`` (0 when no opioid is listed), the
+    baseline of the opioid-sparing outcome.
+    """
     baseline: dict[str, float] = {"nrs": float(intake.pain.nrs)}
     for name, result in scores.items():
         total = getattr(result, "total", None)
         if total is not None and getattr(result, "valid", True):
             baseline[name] = float(total)
+    mme = intake.opioid_mme_per_day()
+    if mme is not None:
+        baseline[MME_KEY] = mme
+    # The headache diary's baseline month (``acupath.outcomes.diary``), when the intake gives it.
+    for key in ("headache_days", "migraine_days"):
+        days = getattr(intake.pain, f"{key}_per_month")
+        if days is not None:
+            baseline[key] = float(days)
     return baseline
 
 
-def _auricular(programme: Any, constraints: Any) -> list[PlannedPoint]:
-    found = []
-    for code in programme.source.auricular_set:
-        if constraints.point_allowed(code, None) and constraints.modality_allowed("auricular"):
-            found.append(
-                PlannedPoint(
-                    code=code, role="adjunct", side="bilateral", needles=0,
-                    rationale="Auricular seeds between sessions when body needling is withheld (seeds 002, 004).",
-                    evidence=programme.source.auricular_citations, source="auricular", technique="ear_seed",
-                )
-            )
-    return found
+def _ear_points(
+    programme: Any, adjunct_ids: tuple[str, ...], technique: str, constraints: Any
+) -> tuple[list[PlannedPoint], list[Any]]:
+    """Return the ear-seed points the plan places and those the constraints refuse.
+
+    A component that adds a point set with ear points (sleep: auricular Shenmen, seed 004) gets them;
+    when body needling is withheld the programme's auricular set is used (seeds 002, 004).
+    """
+    placed: list[PlannedPoint] = []
+    refused: list[Any] = []
+    for adjunct_id in adjunct_ids:
+        adjunct = programme.adjuncts[adjunct_id]
+        found, gone = place_auricular(
+            adjunct.auricular, f"adjunct:{adjunct_id}",
+            f"Ear seeds between sessions, added with the {adjunct.title.lower()} (seed 004).",
+            adjunct.citations, constraints,
+        )
+        placed += found
+        refused += gone
+    if technique != "needle":
+        have = {p.code for p in placed}
+        found, gone = place_auricular(
+            [c for c in programme.source.auricular_set if c not in have], "auricular",
+            "Auricular seeds between sessions when body needling is withheld (seeds 002, 004).",
+            programme.source.auricular_citations, constraints,
+        )
+        placed += found
+        refused += gone
+    return placed, refused
 
 
 _DATED: dict[tuple[Any, ...], tuple[Any, tuple[Session, ...], tuple[PlannedCheckpoint, ...]]] = {}
 
 
 def _dated(
-    laid_out: tuple[Session, ...], protocol: Any, instruments: tuple[str, ...], statuses: tuple[str, ...]
+    laid_out: tuple[Session, ...], protocol: Any, instruments: tuple[str, ...], statuses: tuple[str, ...],
+    recall: tuple[int, ...], start: date,
 ) -> tuple[tuple[Session, ...], tuple[PlannedCheckpoint, ...]]:
     """Return the sessions with reassessments and coverage marked, and the checkpoints (remembered).
 
+    Each reassessment gives only the instruments whose recall period has passed (``planning.recall``).
     ``laid_out`` comes from the cached ``lay_out``; the entry keeps it alive so that its id stays unique.
     """
-    key = (id(laid_out), protocol.variant_source, instruments, statuses)
+    key = (id(laid_out), protocol.variant_source, instruments, statuses, recall, start)
     hit = _DATED.get(key)
     if hit is not None and hit[0] is laid_out:
         return hit[1], hit[2]
     at, checkpoints = _reassessments(laid_out, protocol)
+    due = spaced(((s.number, s.date) for s in laid_out if s.number in at), instruments, recall, start)
     sessions = tuple(
-        Session(s.number, s.date, s.phase, instruments if s.number in at else (), at.get(s.number), status)
+        replace(s, reassess=due.get(s.number, ()), checkpoint=at.get(s.number), coverage=status)
         for s, status in zip(laid_out, statuses, strict=True)
     )
     if len(_DATED) > 4096:
@@ -221,7 +297,7 @@ def _reassessments(
         checkpoints.append(
             PlannedCheckpoint(
                 id=checkpoint.id, session=checkpoint.session, date=when, expect=checkpoint.expect,
-                if_not=checkpoint.if_not, citations=checkpoint.citations,
+                if_not=checkpoint.if_not, citations=checkpoint.citations, evidence_claims=checkpoint.evidence_claims,
             )
         )
     return at, tuple(checkpoints)

@@ -42,7 +42,8 @@ class PlannedPoint:
     """One point of the plan: ``side`` is left, right, bilateral or midline; ``needles`` its count.
 
     ``technique`` is ``needle`` or ``acupressure`` / ``ear_seed`` when needling is withheld.
-    ``cautions`` are depth and angle cautions from the safety constraints.
+    ``cautions`` are depth and angle cautions from the safety constraints. ``evidence`` holds citation
+    keys; ``evidence_claims`` the evidence.yaml ids whose statements the plan prints (``Plan.evidence``).
     """
 
     code: str
@@ -55,6 +56,7 @@ class PlannedPoint:
     source: str = "protocol"
     technique: str = "needle"
     warm_needle: bool = False
+    evidence_claims: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ class AshiPlan:
 
 @dataclass(frozen=True)
 class OmittedPoint:
-    """A protocol point left out, and why (a finding's code, or the needle budget)."""
+    """A point left out, and why: a finding's code (``Plan.omitted_points``) or the needle budget
+    (``Plan.dropped_points``)."""
 
     code: str
     side: str
@@ -130,7 +133,11 @@ class PlannedPhase:
 
 @dataclass(frozen=True)
 class Session:
-    """One dated session: ``reassess`` names the instruments to give at it (empty when none)."""
+    """One dated session: ``reassess`` names the instruments to give at it (empty when none).
+
+    ``moved_from`` is the day it would have fallen on when that day was a closure, and ``closure`` the
+    closure's reason ("" when none was given); both None when the session was not moved.
+    """
 
     number: int
     date: date
@@ -138,6 +145,8 @@ class Session:
     reassess: tuple[str, ...] = ()
     checkpoint: str | None = None
     coverage: str = "self_pay"
+    moved_from: date | None = None
+    closure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,7 @@ class PlannedCheckpoint:
     expect: str
     if_not: str
     citations: tuple[str, ...] = ()
+    evidence_claims: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,31 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class EvidenceStatement:
+    """One evidence sentence of the plan, generated from an evidence.yaml entry (never free text).
+
+    ``text`` is the claim as the seed states it when ``status`` is verified, the claim with
+    "(unverified)" when unverified, and only the correction when contradicted (the original figure is
+    never carried). ``source`` is the citation key of the study (of the correction when contradicted).
+    """
+
+    id: str
+    status: str
+    text: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class RetentionRange:
+    """How long needles stay in, as one source gives it (seeds 002 and 003 differ: both are kept)."""
+
+    minutes: tuple[int, int]
+    source: str
+    evidence_claim: str
+    status: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """A complete plan, or a referral (``status`` urgent_referral/referral, no points or sessions)."""
 
@@ -183,6 +218,8 @@ class Plan:
     points: tuple[PlannedPoint, ...] = ()
     ashi: AshiPlan | None = None
     omitted_points: tuple[OmittedPoint, ...] = ()
+    dropped_points: tuple[OmittedPoint, ...] = ()
+    retention: tuple[RetentionRange, ...] = ()
     needles_per_session: int = 0
     modality: Modality | None = None
     electroacupuncture: ElectroSettings | None = None
@@ -195,6 +232,7 @@ class Plan:
     baseline: dict[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     referral: tuple[str, ...] = ()
+    evidence: tuple[EvidenceStatement, ...] = ()
 
     @property
     def is_referral(self) -> bool:

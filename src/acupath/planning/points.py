@@ -4,7 +4,9 @@ Every safety decision is asked of the safety constraints (``acupath.safety.const
 point may be needled on a side, and its depth and angle cautions. Needles are counted per side
 (bilateral points count twice). Over the budget (10-20 needles, seed 003) the lowest-priority adjunct
 points go first, then the lowest-priority protocol points; points of priority 1-2 are never dropped
-for the budget. Under the minimum because findings removed points, the plan says so.
+for the budget, and every dropped point is named in the plan (``Plan.dropped_points``). Under the
+minimum because findings removed points, the plan says so. Ear points (auricular Shenmen) are placed
+by ``place_auricular`` through the same constraints; they hold seeds, not needles.
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def place(
                 omitted.append(OmittedPoint(point.code, side or "midline", "; ".join(verdict.reasons)))
         if not allowed:
             continue
-        needles = len(allowed) if technique == "needle" else 0
+        needles = len(allowed) * point.needles_per_side if technique == "needle" else 0
         planned.append(
             (
                 PlannedPoint(
@@ -102,6 +104,7 @@ def place(
                     cautions=tuple(constraints.point_cautions(point.code)),
                     source=candidate.source,
                     technique=technique,
+                    evidence_claims=point.evidence_claims,
                 ),
                 point.priority,
             )
@@ -155,7 +158,7 @@ def mark_warm_needle(
         if p.role != "local" and local_only:
             marked.append(p)
             continue
-        verdict = constraints.warm_needle_allowed_at(p.code)
+        verdict = constraints.warm_needle_allowed_at(p.code, p.side)
         if verdict:
             marked.append(replace(p, warm_needle=True))
         else:
@@ -189,3 +192,28 @@ def place_ashi(
         ),
         None,
     )
+
+
+def place_auricular(
+    codes: Iterable[str], source: str, rationale: str, evidence: tuple[str, ...], constraints: Any
+) -> tuple[list[PlannedPoint], list[OmittedPoint]]:
+    """Return ear-seed points for ``codes`` that the constraints allow, and those they refuse, with why.
+
+    An ear point is placed when the point itself and the auricular modality are both allowed.
+    """
+    placed: list[PlannedPoint] = []
+    refused: list[OmittedPoint] = []
+    for code in codes:
+        point = constraints.point_allowed(code, None)
+        modality = constraints.modality_allowed("auricular")
+        if point and modality:
+            placed.append(
+                PlannedPoint(
+                    code=code, role="adjunct", side="bilateral", needles=0, rationale=rationale,
+                    evidence=evidence, source=source, technique="ear_seed",
+                )
+            )
+        else:
+            reasons = tuple(point.reasons) + tuple(modality.reasons)
+            refused.append(OmittedPoint(code, "bilateral", "; ".join(reasons)))
+    return placed, refused

@@ -13,6 +13,7 @@ from typing import Any
 
 from acupath.assessment.intake import Intake
 from acupath.errors import KnowledgeError
+from acupath.knowledge.schema.instruments import SAFETY_ITEM_FLAG
 from acupath.knowledge.schema.safety import When
 
 #: Scores one questionnaire of the intake and returns the flags it raised (``self_harm_risk`` ...).
@@ -50,6 +51,10 @@ class Facts:
             self._flags[instrument] = frozenset() if answers is None else self.scorer(instrument, answers)
         return self._flags[instrument]
 
+    def unanswered_safety_instruments(self) -> tuple[str, ...]:
+        """Return the intake's instruments whose score flagged an unanswered safety item, in intake order."""
+        return tuple(name for name in self.intake.questionnaires if SAFETY_ITEM_FLAG in self.flags(name))
+
     def age(self) -> int:
         """Return the patient's age in whole years on the screening day."""
         return self.intake.age_on(self.today)
@@ -79,6 +84,7 @@ _OPERATORS: dict[str, Callable[[Facts, Any], bool]] = {
     "onset_age_over": lambda facts, years: facts.onset_age() > years,
     "condition_in": lambda facts, names: facts.intake.condition in names,
     "score_flag": lambda facts, op: op.flag in facts.flags(op.instrument),
+    "safety_item_unanswered": lambda facts, _: bool(facts.unanswered_safety_instruments()),
 }
 
 

@@ -132,8 +132,8 @@ def test_self_harm_flag_on_any_positive_item_9() -> None:
     assert score("phq9", base | {"q9": 0}).flags == ()
     for value in (1, 2, 3):
         assert score("phq9", base | {"q9": value}).flags == ("self_harm_risk",)
-    # even when item 9 is the only answer missing the flag is absent, not guessed
-    assert score("phq9", base).flags == ()
+    # when item 9 is the only answer missing the self-harm flag is not guessed, but the blank is flagged
+    assert score("phq9", base).flags == ("safety_item_unanswered",)
 
 
 @pytest.mark.parametrize("instrument", ["nrs", "vas", "bpi_sf", "pcs", "isi", "psqi", "odi", "ndi", "phq9",
@@ -158,8 +158,8 @@ def test_start_back_band_rule() -> None:
 def test_score_records_versions() -> None:
     result = score("gad7", {f"q{i}": 0 for i in range(1, 8)})
     data = result.to_dict()
-    assert list(data) == ["instrument", "version", "total", "subscales", "band", "flags", "valid", "reason",
-                          "knowledge_version"]
+    assert list(data) == ["instrument", "version", "total", "subscales", "band", "flags", "missing_safety_items",
+                          "valid", "reason", "knowledge_version"]
     assert data["version"] == scorer_for("gad7").doc.version
     assert data["knowledge_version"].startswith("kb-")
 

@@ -39,6 +39,8 @@ def test_condition_file_examples_hold(kb, condition_example):
     assert violations(plan, screening, kb) == []
     if "points" in expect:
         assert [p.code for p in plan.points] == expect["points"]
+    if "dropped" in expect:
+        assert [o.code for o in plan.dropped_points] == expect["dropped"]
     if "modality" in expect:
         assert plan.modality.primary == expect["modality"]
     if "electrode_pairs" in expect:
@@ -90,15 +92,18 @@ def test_warm_needle_is_never_marked_on_a_moxibustion_caution_point_and_the_plan
 
 def test_a_point_dropped_for_the_budget_names_the_whole_budget_and_the_ashi_share(kb):
     plan, _ = _plan(kb, condition="fibromyalgia", pain={"widespread": True, "sites": ["upper_back"]})
-    dropped = [o.reason for o in plan.omitted_points if "budget" in o.reason]
+    dropped = [o.reason for o in plan.dropped_points]
     assert dropped and all(r == "needle budget (20 per session, 2 of them ashi)" for r in dropped)
+    assert not any("budget" in o.reason for o in plan.omitted_points)
     assert plan.needles_per_session <= 20
 
 
-def test_fibromyalgia_uses_ea_st36_li4_on_each_side_and_2_per_week_for_12_weeks(kb):
+def test_fibromyalgia_pairs_each_seed_ea_point_on_its_own_limb_and_2_per_week_for_12_weeks(kb):
     plan, _ = _plan(kb, condition="fibromyalgia", pain={"widespread": True, "sites": []})
     assert plan.electroacupuncture.frequency_hz == "2/100"
-    assert set(plan.electroacupuncture.pairs) == {("ST36", "LI4", "left"), ("ST36", "LI4", "right")}
+    # seed 001's ST36-LI4 (leg to arm, across the trunk) is corrected to one limb per circuit (issue 10)
+    assert set(plan.electroacupuncture.pairs) == {("ST36", "SP6", "left"), ("ST36", "SP6", "right"),
+                                                  ("LI4", "HT7", "left"), ("LI4", "HT7", "right")}
     early = [s for s in plan.sessions if s.date < date(2027, 2, 23)]  # first 12 weeks from 2026-12-01
     assert len(early) == 24
 
@@ -140,7 +145,7 @@ def test_components_record_their_triggers(kb):
     assert by_id["pharmacology_review"].prescriber_review
     assert "depression_care" not in by_id
     sources = {p.source for p in plan.points}
-    assert "adjunct:sleep" in sources or any("budget" in o.reason for o in plan.omitted_points)
+    assert "adjunct:sleep" in sources or plan.dropped_points
     assert plan.needles_per_session <= 20
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from acupath.knowledge.schema.document import Document, Strict
+from acupath.knowledge.schema.regions import Region
 
 Role = Literal["local", "distal", "pattern", "ashi", "adjunct"]
 SideRule = Literal["bilateral", "affected_side", "midline", "single"]
@@ -23,7 +24,10 @@ class ProtocolPoint(Strict):
     """One point of a protocol.
 
     ``priority`` orders points when the needle budget is exceeded (1 = keep longest). ``side`` says how
-    many needles the point takes: bilateral 2, midline or single 1, affected_side 1 per affected side.
+    many sides the point is needled on: bilateral 2, midline or single 1, affected_side 1 per affected
+    side; ``needles_per_side`` is 2 for a point that is a pair of needles on each side (Yaotongdian).
+    ``evidence`` holds citation keys; ``evidence_claims`` the evidence.yaml ids of the claims the plan
+    prints for the point (the rationale itself states no figure).
     """
 
     code: str
@@ -32,6 +36,8 @@ class ProtocolPoint(Strict):
     priority: int = Field(ge=1, le=9)
     rationale: str
     evidence: tuple[str, ...] = Field(min_length=1)
+    evidence_claims: tuple[str, ...] = ()
+    needles_per_side: int = Field(default=1, ge=1, le=2)
 
 
 class AshiPoints(Strict):
@@ -64,6 +70,10 @@ class Variant(Strict):
     title: str
     local_points: tuple[ProtocolPoint, ...]
     electrode_pairs: tuple[tuple[str, str], ...] = ()
+    #: The variant's body regions and, when they differ from the protocol's, its reassessment
+    #: instruments (an instrument made for another region, such as the ODI, does not fit).
+    regions: tuple[Region, ...] = ()
+    reassessment_instruments: tuple[str, ...] | None = None
     citations: tuple[str, ...] = Field(min_length=1)
 
 
@@ -78,6 +88,8 @@ class Electroacupuncture(Strict):
     electrode_pairs: tuple[tuple[str, str], ...]
     note: str | None = None
     citations: tuple[str, ...] = Field(min_length=1)
+    #: evidence.yaml ids of the claims behind the settings (e.g. the intensity range and its correction).
+    evidence_claims: tuple[str, ...] = ()
 
 
 class Phase(Strict):
@@ -111,15 +123,31 @@ class Checkpoint(Strict):
     expect: str
     if_not: str
     citations: tuple[str, ...] = Field(min_length=1)
+    evidence_claims: tuple[str, ...] = ()
 
 
 class GuidelinePosition(Strict):
-    """What one guideline says about acupuncture for this condition (sources may disagree)."""
+    """What one guideline says about acupuncture for this condition (sources may disagree).
+
+    ``summary`` names the recommendation without figures or grades; the plan prints the guideline's
+    own wording from the evidence.yaml entries named in ``evidence_claims``.
+    """
 
     guideline: str
     position: Literal["recommended", "conditional", "weak_for", "against", "not_addressed"]
     summary: str
     citations: tuple[str, ...] = Field(min_length=1)
+    evidence_claims: tuple[str, ...] = Field(min_length=1)
+
+
+class DiaryResponder(Strict):
+    """Who responds by headache diary: at least ``reduction_percent`` fewer ``measure`` days a month
+    than at baseline (migraine: >= 50 % fewer migraine days, Linde 2016)."""
+
+    measure: Literal["migraine_days", "headache_days"]
+    reduction_percent: float = Field(gt=0, le=100)
+    citations: tuple[str, ...] = Field(min_length=1)
+    note: str | None = None
 
 
 class ConditionFile(Document):
@@ -134,11 +162,19 @@ class ConditionFile(Document):
     minimum_sessions: int = Field(ge=1)
     checkpoints: tuple[Checkpoint, ...]
     reassessment_instruments: tuple[str, ...]
+    #: The body regions the condition is treated at; empty for widespread pain (fibromyalgia).
+    regions: tuple[Region, ...] = ()
+    #: The responder definition of a headache diary (``acupath progress``); None when not kept.
+    diary_responder: DiaryResponder | None = None
     guidelines: tuple[GuidelinePosition, ...] = ()
+    #: Points added when the intake says ``pain.acute_exacerbation`` (seed 003: Yaotongdian).
+    acute_exacerbation_points: tuple[ProtocolPoint, ...] = ()
+    #: evidence.yaml ids of the claims about this condition that every plan for it prints.
+    evidence_claims: tuple[str, ...] = ()
 
     def all_points(self) -> tuple[ProtocolPoint, ...]:
-        """Return every point the file names (protocol, patterns, variants)."""
-        found = list(self.points)
+        """Return every point the file names (protocol, acute-flare points, patterns, variants)."""
+        found = list(self.points) + list(self.acute_exacerbation_points)
         for pattern in self.patterns:
             found.extend(pattern.points)
         for variant in self.variants:
@@ -156,7 +192,33 @@ class ConditionFile(Document):
             for entry in group:
                 keys.update(entry.citations)
         keys.update(self.electroacupuncture.citations)
+        if self.diary_responder is not None:
+            keys.update(self.diary_responder.citations)
         return keys
+
+    def evidence_ids(self) -> set[str]:
+        """Return every evidence.yaml id the file names (file, points, EA, checkpoints, guidelines)."""
+        ids = set(self.evidence_claims) | set(self.electroacupuncture.evidence_claims)
+        for point in self.all_points():
+            ids.update(point.evidence_claims)
+        for group in (self.checkpoints, self.guidelines):
+            for entry in group:
+                ids.update(entry.evidence_claims)
+        return ids
+
+    def free_text(self) -> list[tuple[str, str]]:
+        """Return (where, text) for every free-text field a plan prints, for the claim check."""
+        texts: list[tuple[str, str]] = [(f"points.{p.code}.rationale", p.rationale) for p in self.all_points()]
+        if self.ashi:
+            texts.append(("ashi.rationale", self.ashi.rationale))
+        texts += [(f"patterns.{p.id}.signs", p.signs) for p in self.patterns]
+        texts += [(f"checkpoints.{c.id}.expect", c.expect) for c in self.checkpoints]
+        texts += [(f"checkpoints.{c.id}.if_not", c.if_not) for c in self.checkpoints]
+        texts += [(f"guidelines.{g.guideline}.summary", g.summary) for g in self.guidelines]
+        texts += [(f"phases.{p.id}.note", p.note) for p in self.phases if p.note]
+        if self.electroacupuncture.note:
+            texts.append(("electroacupuncture.note", self.electroacupuncture.note))
+        return texts
 
     def point_codes(self) -> set[str]:
         """Return every point code named, including electrode pairs."""

@@ -9,6 +9,10 @@ seed attributes it to (``source``), the numbers (measure, effect, CI, p, n) and 
   right figure or text, its source, and a note.
 
 ``studies`` holds per-study data for pooled re-analysis where it is known (none of the seeds give it).
+
+Plans print evidence only from these entries (issue 10 item 6): condition and programme files name
+entries by id (``evidence_claims``), and ``quantitative_claims`` finds the free-text claims that the
+integrity check refuses in those files.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from acupath.knowledge.schema.document import Document, Strict
 
 Measure = Literal[
     "MD", "SMD", "OR", "RR", "HR", "percent", "percent_change", "NNT", "count", "ratio", "money", "sessions",
-    "parameter",
+    "parameter", "ranking", "recommendation", "qualitative",
 ]
 EvidenceStatus = Literal["verified", "unverified", "contradicted"]
 Design = Literal[
@@ -39,6 +43,28 @@ Design = Literal[
     "expert_opinion",
     "unattributed",
 ]
+
+
+# Free text that states a figure or a strength of evidence: a percentage, an effect statistic (MD, SMD,
+# OR, RR, HR, NNT, CI) with its number, a p value, a count of people or trials, an n-fold change, an
+# effect size, a quality-of-evidence grade or "clinically meaningful". Such a sentence belongs in
+# evidence.yaml with its verification status, not in a rationale or a summary.
+_CLAIM_PATTERNS = (
+    re.compile(r"\d+(?:\.\d+)?\s*%"),
+    re.compile(r"\b(?:MD|SMD|OR|RR|HR|NNT|CI)\b\s*(?:=|:|of|about|approximately|~)?\s*[-\u2212]?\d"),
+    re.compile(r"\bp\s*[<=>]\s*0?\.\d"),
+    re.compile(r"\b\d[\d,]*\s+(?:patients|participants|people|adults|trials|RCTs|studies)\b", re.IGNORECASE),
+    re.compile(r"\b\d+(?:\.\d+)?-fold\b", re.IGNORECASE),
+    re.compile(r"\beffect sizes?\b", re.IGNORECASE),
+    re.compile(r"\b(?:very low|low|moderate|high)[- ]quality evidence\b", re.IGNORECASE),
+    re.compile(r"\bclinically (?:meaningful|important|significant)\b", re.IGNORECASE),
+    re.compile(r"\bmost powerful\b", re.IGNORECASE),
+)
+
+
+def quantitative_claims(text: str) -> list[str]:
+    """Return the fragments of ``text`` that state a figure or a strength of evidence (empty when none)."""
+    return [m.group(0) for pattern in _CLAIM_PATTERNS for m in pattern.finditer(text)]
 
 
 class Correction(Strict):
@@ -85,7 +111,7 @@ class EvidenceEntry(Strict):
 
     id: str
     claim: str
-    seed: str
+    seed: str | None = None
     source: str | None = None
     design: Design
     n_studies: int | None = None
@@ -146,6 +172,10 @@ class EvidenceFile(Document):
                 return entry
         raise NotFound(f"unknown evidence entry {entry_id!r}")
 
+    def ids(self) -> set[str]:
+        """Return every entry id."""
+        return {entry.id for entry in self.entries}
+
     def by_status(self, status: str) -> tuple[EvidenceEntry, ...]:
         """Return the entries whose verification status is ``status``."""
         return tuple(e for e in self.entries if e.status == status)
@@ -154,7 +184,8 @@ class EvidenceFile(Document):
         """Return the header citations plus every seed, source and correction source cited."""
         keys = set(self.citations)
         for entry in self.entries:
-            keys.add(entry.seed)
+            if entry.seed:
+                keys.add(entry.seed)
             if entry.source:
                 keys.add(entry.source)
             if entry.corrected is not None:

@@ -5,6 +5,8 @@ The scoring rule is a list of ``scales`` drawn from a small fixed vocabulary of 
 flags) are ordered lists matched first-to-last with ``upto`` (value <= upto) and ``at_least``
 (value >= at_least); an entry with neither matches everything (the "otherwise" entry).
 Where sources disagree the file records the chosen value and the alternatives (``disagreements``).
+An item marked ``safety_item`` (PHQ-9 item 9) is never prorated away: when it is unanswered the score
+raises the ``SAFETY_ITEM_FLAG`` flag and names the item, whatever the missing-data rule allows.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ Confidence = Literal["high", "convention", "policy"]
 #: sum_of_scales           sum of other scales, valid only if all are (PSQI global, FIQR, WOMAC)
 #: sleep_efficiency        hours asleep / time in bed x 100 from two clock items (PSQI C4)
 Method = Literal["sum", "mean", "percent_of_answered_max", "mean_rescaled", "sum_of_scales", "sleep_efficiency"]
+
+#: The flag a score raises when an item marked ``safety_item`` is unanswered (reserved: no instrument
+#: file may define a flag with this id). Screening turns it into a finding (safety.yaml).
+SAFETY_ITEM_FLAG = "safety_item_unanswered"
 
 
 class Threshold(Strict):
@@ -66,6 +72,13 @@ class NumberRange(Strict):
     unit: str | None = None
 
 
+class SafetyItem(Strict):
+    """Why an item must be answered before treatment, and the source that says so."""
+
+    reason: str = Field(min_length=10)
+    citation: str
+
+
 class Item(Strict):
     """One question. ``kind`` says how it is answered: a printed option, a number, or a clock time."""
 
@@ -79,6 +92,8 @@ class Item(Strict):
     missing_as: float | None = None  # a missing answer counts as this score (RMDQ unticked, PSQI Q5j)
     cuts: tuple[Cut, ...] = ()  # recode the raw number into the item score (PSQI Q2)
     loinc: str | None = None
+    #: Set on an item that must be asked before treatment (PHQ-9 item 9): never prorated away.
+    safety_item: SafetyItem | None = None
 
     @model_validator(mode="after")
     def _answer_shape(self) -> Item:
@@ -86,6 +101,8 @@ class Item(Strict):
             raise ValueError(f"item {self.key}: a choice item needs 'options'")
         if self.kind == "number" and self.range is None:
             raise ValueError(f"item {self.key}: a number item needs 'range'")
+        if self.safety_item is not None and self.missing_as is not None:
+            raise ValueError(f"item {self.key}: a safety item cannot count a missing answer as a score")
         return self
 
 
@@ -249,7 +266,13 @@ class InstrumentFile(Document):
         for flag in self.flags:
             if flag.item not in keys:
                 raise ValueError(f"flag {flag.id}: unknown item {flag.item!r}")
+            if flag.id == SAFETY_ITEM_FLAG:
+                raise ValueError(f"flag {flag.id}: reserved for unanswered safety items")
         return self
+
+    def safety_items(self) -> tuple[str, ...]:
+        """Return the keys of the items marked ``safety_item``, in file order."""
+        return tuple(item.key for item in self.items if item.safety_item is not None)
 
     def cited_keys(self) -> set[str]:
         """Return the header citations plus every source named by licence, bands, MCID and alternatives."""
@@ -257,6 +280,7 @@ class InstrumentFile(Document):
         keys.update(m.source for m in self.mcid)
         keys.update(a.source for d in self.disagreements for a in d.alternatives)
         keys.update(f.citation for f in self.flags if f.citation)
+        keys.update(i.safety_item.citation for i in self.items if i.safety_item is not None)
         for extra in (self.bands_source, self.licence.source, self.loinc.source if self.loinc else None,
                       self.change_categories.source if self.change_categories else None):
             if extra:

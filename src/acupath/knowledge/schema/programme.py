@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from acupath.knowledge.schema.conditions import ProtocolPoint
 from acupath.knowledge.schema.document import Document, Strict
+from acupath.knowledge.schema.medications import DrugClass
 
 Operator = Literal[">=", ">", "<=", "<", "==", "band_in", "flag"]
 
@@ -22,6 +23,8 @@ class Trigger(Strict):
     ``flag`` holds when the score raised ``flag`` (e.g. PHQ-9 ``self_harm_risk``), whatever the total.
 
     ``always`` triggers hold for every plan (e.g. graded walking in the relief phase).
+    ``medication_classes`` holds when the intake's medication list names a drug of one of these classes;
+    ``medications_not_recorded`` holds when the intake has no medication list at all.
     """
 
     instrument: str | None = None
@@ -30,6 +33,8 @@ class Trigger(Strict):
     bands: tuple[str, ...] = ()
     flag: str | None = None
     always: bool = False
+    medication_classes: tuple[DrugClass, ...] = ()
+    medications_not_recorded: bool = False
     citations: tuple[str, ...] = Field(min_length=1)
 
 
@@ -78,21 +83,75 @@ class Spacing(Strict):
     citations: tuple[str, ...] = Field(min_length=1)
 
 
+class PregnancyTerm(Strict):
+    """No session is scheduled once a pregnant patient may have reached ``weeks`` of gestation."""
+
+    weeks: int = Field(ge=20, le=45)
+    reason: str = Field(min_length=10)
+    citations: tuple[str, ...] = Field(min_length=1)
+    note: str | None = None
+
+
+class RetentionRange(Strict):
+    """How long needles stay in, as one source gives it; ``evidence_claim`` names its evidence.yaml entry."""
+
+    minutes: tuple[int, int]
+    source: str
+    evidence_claim: str
+
+
 class ProgrammeFile(Document):
     """The programme.yaml document."""
 
     needle_budget: NeedleBudget
     spacing: Spacing
+    pregnancy_term: PregnancyTerm
     auricular_set: tuple[str, ...]
     auricular_citations: tuple[str, ...] = Field(min_length=1)
     adjunct_sets: tuple[AdjunctSet, ...]
     components: tuple[Component, ...]
+    #: Needle retention per session, every source's range kept (seeds 002 and 003 differ).
+    needle_retention: tuple[RetentionRange, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _auricular_promises_kept(self) -> ProgrammeFile:
+        # A component whose instructions promise ear points must add a point set that places them:
+        # otherwise the plan would say "auricular seeds at Shenmen" and hold no ear point.
+        sets = {a.id: a for a in self.adjunct_sets}
+        for component in self.components:
+            text = component.instructions.lower()
+            if "auricular" not in text and " ear " not in f" {text} ":
+                continue
+            added = sets.get(component.adds_points or "")
+            if added is None or not added.auricular:
+                raise ValueError(
+                    f"component {component.id!r} promises auricular points: it must add a point set "
+                    "with 'auricular' points"
+                )
+        return self
+
+    def evidence_ids(self) -> set[str]:
+        """Return every evidence.yaml id the programme names (retention, adjunct points)."""
+        ids = {r.evidence_claim for r in self.needle_retention}
+        for adjunct in self.adjunct_sets:
+            for point in adjunct.points:
+                ids.update(point.evidence_claims)
+        return ids
+
+    def free_text(self) -> list[tuple[str, str]]:
+        """Return (where, text) for every free-text field a plan prints, for the claim check."""
+        texts = [(f"components.{c.id}.instructions", c.instructions) for c in self.components]
+        for adjunct in self.adjunct_sets:
+            texts += [(f"adjunct_sets.{adjunct.id}.{p.code}.rationale", p.rationale) for p in adjunct.points]
+        return texts
 
     def cited_keys(self) -> set[str]:
         """Return every citation key in the programme."""
         keys = set(self.citations) | set(self.auricular_citations)
         keys.update(self.needle_budget.citations)
         keys.update(self.spacing.citations)
+        keys.update(r.source for r in self.needle_retention)
+        keys.update(self.pregnancy_term.citations)
         for adjunct in self.adjunct_sets:
             keys.update(adjunct.citations)
             for point in adjunct.points:

@@ -20,6 +20,7 @@ Condition operators (exactly one key per condition)::
     onset_age_over: 50          age when the pain began (today minus pain.duration_weeks) is above it
     condition_in: [migraine]    the intake's condition is one of these
     score_flag: {instrument: phq9, flag: self_harm_risk}   scoring the questionnaire raised the flag
+    safety_item_unanswered: true   a questionnaire of the intake left an item marked safety_item blank
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ _FIELD_PATH = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 _POINT_CODE = re.compile(r"^[A-Z]{2,3}\d{1,2}$|^EX-[A-Z]{1,3}\d{1,2}$")
 _OPERATORS = (
     "all", "any", "not_", "always", "field_true", "field_equals", "field_in", "field_nonempty",
-    "age_over", "onset_age_over", "condition_in", "score_flag",
+    "age_over", "onset_age_over", "condition_in", "score_flag", "safety_item_unanswered",
 )
 
 
@@ -97,6 +98,7 @@ class When(Strict):
     onset_age_over: int | None = Field(default=None, ge=0, le=130)
     condition_in: tuple[str, ...] | None = None
     score_flag: ScoreFlag | None = None
+    safety_item_unanswered: Literal[True] | None = None
 
     @field_validator("field_true", "field_nonempty")
     @classmethod
