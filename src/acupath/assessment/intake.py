@@ -6,7 +6,7 @@ field. ``acupath intake --schema`` prints the JSON Schema (``Intake.model_json_s
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import (
@@ -15,10 +15,12 @@ from pydantic import (
     Field,
     StrictBool,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from acupath.assessment.medications import MAX_MEDICATIONS, Medication, classes_of, opioid_mme_per_day
 from acupath.errors import InputError
 from acupath.knowledge.schema.regions import split_side
 from acupath.validation import input_error
@@ -74,6 +76,9 @@ class Pain(_Strict):
     widespread: Answer = False
     acute_exacerbation: Answer = False
     related_to_surgery: Answer = False
+    #: Headache diary baseline (migraine): days with any headache, and with migraine, in the last month.
+    headache_days_per_month: int | None = Field(default=None, ge=0, le=31)
+    migraine_days_per_month: int | None = Field(default=None, ge=0, le=31)
 
     @field_validator("sites")
     @classmethod
@@ -81,6 +86,14 @@ class Pain(_Strict):
         for site in sites:
             split_side(site)
         return sites
+
+    @field_validator("migraine_days_per_month")
+    @classmethod
+    def _migraine_days_are_headache_days(cls, value: int | None, info: ValidationInfo) -> int | None:
+        headache = info.data.get("headache_days_per_month")
+        if value is not None and headache is not None and value > headache:
+            raise ValueError(f"{value} is more than headache_days_per_month ({headache}): a migraine day is a headache day")
+        return value
 
 
 class History(_Strict):
@@ -130,7 +143,13 @@ class RedFlagAnswers(_Strict):
 
 
 class Safety(_Strict):
-    """Facts that make points, regions or modalities unsafe."""
+    """Facts that make points, regions or modalities unsafe.
+
+    ``*_at`` and ``tumour_sites`` are body regions (``left_knee``, ``lower_back``): skin lesions and metal
+    implants keep needles and heat away, sensory loss keeps heat away (at the region and the regions
+    next to it), a known tumour keeps needles and electroacupuncture away. ``movement_disorder`` is
+    ``none``, ``controlled`` or ``uncontrolled`` (seed 003).
+    """
 
     anticoagulant: Answer = False
     bleeding_disorder: Literal["none", "mild", "severe"] = "none"
@@ -138,9 +157,12 @@ class Safety(_Strict):
     epilepsy: Literal["none", "controlled", "poorly_controlled"] = "none"
     skin_lesions_at: tuple[str, ...] = ()
     metal_implants_at: tuple[str, ...] = ()
+    sensory_loss_at: tuple[str, ...] = ()
+    tumour_sites: tuple[str, ...] = ()
+    movement_disorder: Literal["none", "controlled", "uncontrolled"] = "none"
     needle_phobia: Answer = False
 
-    @field_validator("skin_lesions_at", "metal_implants_at")
+    @field_validator("skin_lesions_at", "metal_implants_at", "sensory_loss_at", "tumour_sites")
     @classmethod
     def _regions(cls, regions: tuple[str, ...]) -> tuple[str, ...]:
         for region in regions:
@@ -148,11 +170,77 @@ class Safety(_Strict):
         return regions
 
 
+#: The longest closure one entry may give (a year of leave), and the most entries a schedule takes.
+MAX_CLOSURE_DAYS = 366
+MAX_CLOSURES = 200
+
+
+def _strict_date(value: object) -> date:
+    """Return ``value`` as a date: a date (not a date-time) or a ``YYYY-MM-DD`` string; else ValueError."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return date.fromisoformat(value)  # ValueError names an impossible day (2026-02-30)
+    raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}")
+
+
+class Closure(_Strict):
+    """Days the clinic is closed (a public holiday, leave): ``from`` to ``to`` inclusive, and why.
+
+    Written as a bare date (``2026-12-25``) or as ``{from, to, reason}``; ``to`` defaults to ``from``.
+    """
+
+    first: date = Field(alias="from")
+    last: date | None = Field(default=None, alias="to")
+    reason: str | None = Field(default=None, min_length=1, max_length=80)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_date(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return value
+        if isinstance(value, date | str):
+            return {"from": value}
+        raise ValueError("a closure is a date YYYY-MM-DD or a mapping {from, to, reason}")
+
+    @field_validator("first", "last", mode="before")
+    @classmethod
+    def _dates(cls, value: object) -> object:
+        return None if value is None else _strict_date(value)
+
+    @field_validator("last")
+    @classmethod
+    def _not_before_first(cls, value: date | None, info: ValidationInfo) -> date | None:
+        first = info.data.get("first")
+        if value is not None and first is not None:
+            if value < first:
+                raise ValueError(f"{value.isoformat()} is before from ({first.isoformat()})")
+            if (value - first).days >= MAX_CLOSURE_DAYS:
+                raise ValueError(f"a closure spans at most {MAX_CLOSURE_DAYS} days")
+        return value
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+    @property
+    def span(self) -> tuple[date, date, str | None]:
+        """Return ``(first day, last day, reason)`` of the closure."""
+        return self.first, self.last or self.first, self.reason
+
+
 class Schedule(_Strict):
-    """When treatment starts and on which weekdays the clinic sees the patient."""
+    """When treatment starts, on which weekdays the clinic sees the patient, and when it is closed.
+
+    ``closures`` lists public holidays and leave; no session is placed on one (``planning.schedule``).
+    """
 
     start: date
     clinic_days: tuple[Weekday, ...] = Field(min_length=1)
+    closures: tuple[Closure, ...] = Field(default=(), max_length=MAX_CLOSURES)
 
     @field_validator("clinic_days")
     @classmethod
@@ -186,7 +274,8 @@ class Intake(_Strict):
     """Everything screening and planning need about one patient at one point in time.
 
     ``questionnaires`` maps an instrument id (``odi``, ``pcs``, ``phq9`` ...) to its answers; they are
-    scored by ``acupath.assessment`` when screened or planned.
+    scored by ``acupath.assessment`` when screened or planned. ``medications`` is the medication list
+    (``acupath.assessment.medications``): None when it was not recorded, empty when the patient takes none.
     """
 
     patient: Patient
@@ -200,11 +289,20 @@ class Intake(_Strict):
     payer: Payer = "self_pay"
     schedule: Schedule
     overrides: tuple[OverrideRequest, ...] = ()
+    medications: tuple[Medication, ...] | None = Field(default=None, max_length=MAX_MEDICATIONS)
 
     def age_on(self, day: date) -> int:
         """Return the patient's age in whole years on ``day``."""
         born = self.patient.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def medication_classes(self) -> frozenset[str]:
+        """Return the drug classes of the medications listed (empty when none or not recorded)."""
+        return classes_of(self.medications)
+
+    def opioid_mme_per_day(self) -> float | None:
+        """Return the listed opioids' total MME per day (0.0 with none listed, None when not recorded)."""
+        return opioid_mme_per_day(self.medications)
 
 
 def parse_intake(data: object) -> Intake:

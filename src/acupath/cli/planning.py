@@ -19,7 +19,8 @@ from acupath.cli.output import emit_json
 from acupath.cli.plan_render import render_plan
 from acupath.errors import InputError
 from acupath.knowledge import load_knowledge
-from acupath.outcomes import Progress, evaluate, parse_records
+from acupath.outcomes import HeadacheDays, Progress, evaluate, parse_diary, parse_records
+from acupath.outcomes.opioids import describe as describe_opioids
 from acupath.planning import Plan, build_plan
 from acupath.safety import screen
 
@@ -79,7 +80,32 @@ def render_progress(progress: Progress) -> str:
     if progress.pain:
         lines.append("Pain NRS by session (before/after): " + ", ".join(
             f"{n}: {'-' if b is None else b}/{'-' if a is None else a}" for n, b, a in progress.pain))
+    if progress.opioids is not None:
+        lines.append(describe_opioids(progress.opioids))
+    if progress.headache_days is not None:
+        lines.extend(_diary_lines(progress.headache_days))
     return "\n".join(lines)
+
+
+def _diary_lines(diary: HeadacheDays) -> list[str]:
+    """Return the headache diary as text: the baseline, then each month's days and its reduction."""
+    def days(value: float | None) -> str:
+        return "-" if value is None else f"{value:g}"
+
+    measure = diary.measure.replace("_", " ")
+    lines = [
+        f"Headache diary: baseline {days(diary.baseline_headache_days)} headache days, "
+        f"{days(diary.baseline_migraine_days)} migraine days a month ({diary.baseline_from}); responder: "
+        f">= {diary.reduction_percent_needed:g}% fewer {measure} ({', '.join(diary.citations)})"
+    ]
+    for m in diary.months:
+        pct = "baseline 0: no percent" if m.reduction_percent is None else f"{-m.reduction_percent:+.0f}% {measure}"
+        status = {True: "responder", False: "not responding", None: "not judged"}[m.responder]
+        lines.append(f"  - month from {m.month_start.isoformat()}: {m.headache_days} headache days, "
+                     f"{m.migraine_days} migraine days ({pct}): {status}")
+    if not diary.months:
+        lines.append("  - no diary month since the plan started")
+    return lines
 
 
 def progress_command(
@@ -91,8 +117,9 @@ def progress_command(
     plan = read_plan(plan_file)
     if plan.is_referral:
         raise InputError(str(plan_file), f"the plan is a referral ({plan.status}); there is no progress to follow")
-    sessions, reassessments = parse_records(read_data(records_file, "records"))
-    result = evaluate(plan, sessions, reassessments, kb=load_knowledge())
+    records = read_data(records_file, "records")
+    sessions, reassessments = parse_records(records)
+    result = evaluate(plan, sessions, reassessments, kb=load_knowledge(), diary=parse_diary(records))
     if as_json:
         emit_json(result.to_dict())
     else:

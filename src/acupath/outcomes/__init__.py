@@ -1,10 +1,12 @@
 """Progress of one patient: responder status by instrument at each checkpoint, and alerts.
 
 ``evaluate(plan, session_records, reassessments, kb=None)`` returns a ``Progress``; ``parse_records``
-reads the RECORDS format (see ``acupath.outcomes.records``).
+reads the RECORDS format (see ``acupath.outcomes.records``) and ``parse_diary`` its headache diary.
 """
 
+from acupath.outcomes.diary import HeadacheDays
 from acupath.outcomes.progress import Alert, CheckpointStatus, Progress, evaluate
-from acupath.outcomes.records import Reassessment, SessionRecord, parse_records
+from acupath.outcomes.records import DiaryMonth, Reassessment, SessionRecord, parse_diary, parse_records
 
-__all__ = ["Alert", "CheckpointStatus", "Progress", "Reassessment", "SessionRecord", "evaluate", "parse_records"]
+__all__ = ["Alert", "CheckpointStatus", "DiaryMonth", "HeadacheDays", "Progress", "Reassessment", "SessionRecord",
+           "evaluate", "parse_diary", "parse_records"]

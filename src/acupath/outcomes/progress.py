@@ -20,7 +20,9 @@ from typing import Any, Protocol
 
 from acupath.assessment import classify_change, score
 from acupath.errors import InputError
-from acupath.outcomes.records import Reassessment, SessionRecord
+from acupath.outcomes.diary import HeadacheDays, headache_days
+from acupath.outcomes.opioids import OpioidUse, opioid_use
+from acupath.outcomes.records import DiaryMonth, Reassessment, SessionRecord
 
 
 class PlanLike(Protocol):
@@ -84,11 +86,16 @@ class Progress:
     checkpoints: tuple[CheckpointStatus, ...]
     alerts: tuple[Alert, ...]
     knowledge_version: str
+    #: The opioid-sparing outcome (``acupath.outcomes.opioids``); None when no MME was ever recorded.
+    opioids: OpioidUse | None = None
+    headache_days: HeadacheDays | None = None  # migraine: the headache diary against baseline
 
     def to_dict(self) -> dict[str, Any]:
         """Return progress as JSON-ready data (dates as ISO strings)."""
         data: dict[str, Any] = _plain(self)
         data["last_session_date"] = self.last_session_date.isoformat() if self.last_session_date else None
+        for month in (data["headache_days"] or {}).get("months", ()):
+            month["month_start"] = month["month_start"].isoformat()
         return data
 
 
@@ -160,11 +167,12 @@ def _status(cid: str, session: int, given: int, changes: tuple[InstrumentChange,
 
 def evaluate(
     plan: PlanLike, session_records: tuple[SessionRecord, ...], reassessments: tuple[Reassessment, ...],
-    kb: Any = None,
+    kb: Any = None, diary: tuple[DiaryMonth, ...] = (),
 ) -> Progress:
-    """Return the patient's ``Progress`` against ``plan``.
+    """Return the patient's ``Progress`` against ``plan``; ``diary`` is the headache diary (migraine).
 
-    Raises ``InputError`` (from scoring) when reassessment answers cannot be scored, naming the item.
+    Raises ``InputError`` (from scoring) when reassessment answers cannot be scored, naming the item,
+    and on ``headache_diary`` when the plan's condition keeps no diary or it has no baseline.
     """
     if kb is None:
         from acupath.knowledge import load_knowledge
@@ -184,6 +192,8 @@ def evaluate(
         pain=tuple((r.number, r.pain_nrs_before, r.pain_nrs_after) for r in session_records),
         latest=latest, checkpoints=statuses, alerts=alerts,
         knowledge_version=getattr(plan, "knowledge_version", kb.version),
+        opioids=opioid_use(plan.baseline, reassessments),
+        headache_days=headache_days(plan, diary, kb),
     )
 
 

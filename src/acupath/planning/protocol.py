@@ -115,6 +115,7 @@ def _compile(kb: Any) -> Compiled:
                 points=variant.local_points + local,
                 pairs=variant.electrode_pairs or condition_file.electroacupuncture.electrode_pairs,
                 variant_source=f"{condition_file.id}:{variant.condition}",
+                instruments=variant.reassessment_instruments,
             )
     source: ProgrammeFile = kb.programme
     programme = Programme(
@@ -134,6 +135,7 @@ def _protocol(
     points: tuple[ProtocolPoint, ...] | None = None,
     pairs: tuple[tuple[str, str], ...] | None = None,
     variant_source: str | None = None,
+    instruments: tuple[str, ...] | None = None,
 ) -> Protocol:
     return Protocol(
         condition=condition or source.id,
@@ -146,6 +148,6 @@ def _protocol(
         phases=source.phases,
         checkpoints=source.checkpoints,
         minimum_sessions=source.minimum_sessions,
-        reassessment_instruments=source.reassessment_instruments,
+        reassessment_instruments=instruments if instruments is not None else source.reassessment_instruments,
         variant_source=variant_source or source.id,
     )

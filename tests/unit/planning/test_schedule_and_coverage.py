@@ -36,7 +36,10 @@ def test_reassessment_sessions_name_the_instruments(kb):
     plan = _plan(kb, questionnaires={"isi": {f"q{i}": 3 for i in range(1, 8)}})
     marked = {s.number: s for s in plan.sessions if s.reassess}
     assert 6 in marked and 8 in marked
-    assert marked[8].reassess[:3] == ("nrs", "odi", "pcs") and "isi" in marked[8].reassess
+    assert marked[8].reassess[:3] == ("nrs", "odi", "pcs")
+    # The ISI asks about the last 2 weeks: given at session 6, it is not given again 7 days later.
+    assert "isi" in marked[6].reassess and "isi" not in marked[8].reassess
+    assert (marked[8].date - marked[6].date).days < 14
     assert marked[8].checkpoint == "reassess_diagnosis"
     checkpoint = next(c for c in plan.checkpoints if c.id == "reassess_diagnosis")
     assert checkpoint.date == marked[8].date

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from acupath.knowledge.schema.document import Document, Strict
+from acupath.knowledge.schema.regions import Region
 
 Confidence = Literal["high", "convention", "policy"]
 
@@ -223,6 +224,11 @@ class InstrumentFile(Document):
 
     name: str
     recall: str | None = None
+    #: The recall period in days: the scheduler gives the instrument again only once it has passed.
+    recall_days: int | None = Field(default=None, ge=0, le=366)
+    #: The body regions the instrument was made for (ODI: lower back); empty when it fits any region.
+    #: A condition may name it for reassessment only when one of its regions is here (integrity check).
+    regions: tuple[Region, ...] = ()
     direction: Literal["higher_is_worse", "higher_is_better"] = "higher_is_worse"
     licence: Licence
     option_sets: dict[str, tuple[ResponseOption, ...]] = Field(default_factory=dict)
