@@ -1,7 +1,8 @@
 """Multimodal components (seed 004): which ones a patient gets, and the trigger that added each.
 
 Triggers are data (programme.yaml) with a fixed vocabulary of operators; a score is anything with a
-``total`` and a ``band`` (``acupath.assessment.Score``).
+``total`` and a ``band`` (``acupath.assessment.Score``); medications are the intake's medication list
+(``acupath.assessment.medications.Medication``), None when it was not recorded.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from acupath.assessment.medications import Medication
 from acupath.knowledge.schema.programme import Component, Trigger
 from acupath.planning.plan import PlannedComponent
 
@@ -22,10 +24,28 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 }
 
 
-def trigger_holds(trigger: Trigger, scores: Mapping[str, Any]) -> str | None:
-    """Return a description of why ``trigger`` holds for ``scores`` (e.g. ``pcs 34 >= 30``), else None."""
+def _medication_reason(trigger: Trigger, medications: tuple[Medication, ...] | None) -> str | None:
+    """Return why a medication trigger holds (``opioid listed: oxycodone 30 MME/day``), else None."""
+    if trigger.medications_not_recorded:
+        return "medication list not recorded" if medications is None else None
+    listed = [m for m in medications or () if m.drug_class in trigger.medication_classes]
+    if not listed:
+        return None
+    named = ", ".join(m.name + (f" {_number(m.opioid.mme_per_day)} MME/day" if m.opioid else "") for m in listed)
+    return f"{'/'.join(dict.fromkeys(m.drug_class for m in listed))} listed: {named}"
+
+
+def trigger_holds(
+    trigger: Trigger, scores: Mapping[str, Any], medications: tuple[Medication, ...] | None = None
+) -> str | None:
+    """Return a description of why ``trigger`` holds (e.g. ``pcs 34 >= 30``), else None.
+
+    ``medications`` is the intake's medication list, None when it was not recorded.
+    """
     if trigger.always:
         return "every plan"
+    if trigger.medication_classes or trigger.medications_not_recorded:
+        return _medication_reason(trigger, medications)
     if trigger.instrument is None:
         return None
     score = scores.get(trigger.instrument)
@@ -49,17 +69,18 @@ def trigger_holds(trigger: Trigger, scores: Mapping[str, Any]) -> str | None:
 
 
 def select_components(
-    components: tuple[Component, ...], scores: Mapping[str, Any]
+    components: tuple[Component, ...], scores: Mapping[str, Any], medications: tuple[Medication, ...] | None = None
 ) -> tuple[tuple[PlannedComponent, ...], tuple[str, ...], tuple[str, ...]]:
     """Return the components whose triggers hold, the adjunct point sets they add, the instruments used.
 
-    A component with several triggers records every one that holds.
+    ``medications`` is the intake's medication list (None: not recorded). A component with several
+    triggers records every one that holds.
     """
     chosen: list[PlannedComponent] = []
     adjuncts: list[str] = []
     instruments: list[str] = []
     for component in components:
-        reasons = [r for r in (trigger_holds(t, scores) for t in component.any_of) if r]
+        reasons = [r for r in (trigger_holds(t, scores, medications) for t in component.any_of) if r]
         if not reasons:
             continue
         for trigger in component.any_of:

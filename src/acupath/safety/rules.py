@@ -71,6 +71,12 @@ def _field_true(facts: Facts, path: str) -> bool:
     return value
 
 
+def _below(value: Any, limit: int) -> bool:
+    # An unset number (None: not recorded) is not below anything; rules that must treat "not recorded"
+    # as the worst case say so with ``not: {field_nonempty: ...}``.
+    return isinstance(value, int) and not isinstance(value, bool) and value < limit
+
+
 _OPERATORS: dict[str, Callable[[Facts, Any], bool]] = {
     "all": lambda facts, conds: all(holds(c, facts) for c in conds),
     "any": lambda facts, conds: any(holds(c, facts) for c in conds),
@@ -80,11 +86,13 @@ _OPERATORS: dict[str, Callable[[Facts, Any], bool]] = {
     "field_equals": lambda facts, op: facts.value(op.field) == op.value,
     "field_in": lambda facts, op: facts.value(op.field) in op.values,
     "field_nonempty": lambda facts, path: bool(facts.value(path)),
+    "field_below": lambda facts, op: _below(facts.value(op.field), op.value),
     "age_over": lambda facts, years: facts.age() > years,
     "onset_age_over": lambda facts, years: facts.onset_age() > years,
     "condition_in": lambda facts, names: facts.intake.condition in names,
     "score_flag": lambda facts, op: op.flag in facts.flags(op.instrument),
     "safety_item_unanswered": lambda facts, _: bool(facts.unanswered_safety_instruments()),
+    "medication_class_in": lambda facts, classes: bool(facts.intake.medication_classes() & set(classes)),
 }
 
 

@@ -57,6 +57,10 @@ def affects_of(spec: AffectsSpec, facts: Facts | None, kb: Any) -> Affects:
     techniques |= {f"ea_at_point:{code}" for code in ea_points}
     if spec.ea_over_regions:
         techniques |= {f"ea_over_region:{region}" for region in regions}
+    heat = list(spec.heat_regions)
+    if spec.heat_regions_from is not None and facts is not None:
+        heat.extend(facts.value(spec.heat_regions_from))
+    techniques |= {f"heat_near_region:{region}" for region in heat}
     return Affects(
         points=frozenset(spec.points) | flagged_points(kb, spec.points_flagged),
         regions=frozenset(regions),
@@ -83,7 +87,8 @@ def unanswered_safety_items(facts: Facts, kb: Any) -> str:
 
 def _finding(rule: Rule, facts: Facts, kb: Any) -> Finding:
     affects = affects_of(rule.affects, facts, kb)
-    message = rule.message.replace("{regions}", ", ".join(sorted(affects.regions)))
+    heat = sorted(t.split(":", 1)[1] for t in affects.techniques if t.startswith("heat_near_region:"))
+    message = rule.message.replace("{regions}", ", ".join(sorted(affects.regions) or heat))
     if "{safety_items}" in message:
         message = message.replace("{safety_items}", unanswered_safety_items(facts, kb))
     note = rule.note
@@ -130,7 +135,8 @@ def screen(
 
     Returns the ``Screening``: every finding whose condition holds, worst action first, overrides
     attached, and the status of the findings in force. Raises ``InputError`` for an override naming a
-    code that was not found, or for questionnaire answers that cannot be scored.
+    code that was not found or refused by ``overrides.override_problems`` (an "ok"-style reason; an
+    urgent finding without ``by`` or ``on``), or for questionnaire answers that cannot be scored.
     """
     if kb is None:
         from acupath.knowledge import load_knowledge
@@ -141,4 +147,4 @@ def screen(
     findings.sort(key=lambda f: ACTION_RANK[f.action])
     found = Screening(findings=tuple(findings), status=status_of(findings), knowledge_version=kb.version)
     requested = [Override(finding=o.finding, reason=o.reason, by=o.by, on=o.on) for o in intake.overrides]
-    return apply_overrides(found, requested)
+    return apply_overrides(found, requested, day=facts.today)

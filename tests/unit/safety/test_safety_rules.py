@@ -12,30 +12,64 @@ from strategies import build_intake
 
 # (rule code, intake sections that trigger it, the status it alone yields)
 TRIGGERS: list[tuple[str, dict[str, Any], ScreeningStatus]] = [
-    ("lbp_cauda_equina", {"red_flag_answers": {"saddle_anaesthesia": True}}, ScreeningStatus.URGENT_REFERRAL),
-    ("lbp_cauda_equina", {"red_flag_answers": {"bladder_or_bowel_dysfunction": True}},
+    ("systemic_cauda_equina_or_myelopathy", {"red_flag_answers": {"saddle_anaesthesia": True}},
      ScreeningStatus.URGENT_REFERRAL),
-    ("lbp_cauda_equina", {"condition": "upper_back_pain",
-                          "red_flag_answers": {"progressive_neurological_deficit": True}},
+    ("systemic_cauda_equina_or_myelopathy", {"red_flag_answers": {"bladder_or_bowel_dysfunction": True}},
      ScreeningStatus.URGENT_REFERRAL),
-    ("lbp_malignancy", {"history": {"cancer": True}}, ScreeningStatus.REFERRAL),
-    ("lbp_malignancy", {"red_flag_answers": {"unexplained_weight_loss": True}}, ScreeningStatus.REFERRAL),
-    ("lbp_malignancy", {"red_flag_answers": {"night_pain_unrelieved_by_position": True}}, ScreeningStatus.REFERRAL),
+    ("systemic_cauda_equina_or_myelopathy", {"condition": "upper_back_pain",
+                                             "red_flag_answers": {"progressive_neurological_deficit": True}},
+     ScreeningStatus.URGENT_REFERRAL),
+    ("systemic_cauda_equina_or_myelopathy", {"condition": "knee_osteoarthritis",
+                                             "red_flag_answers": {"gait_disturbance": True}},
+     ScreeningStatus.URGENT_REFERRAL),
+    ("systemic_malignancy", {"history": {"cancer": True}}, ScreeningStatus.REFERRAL),
+    ("systemic_malignancy", {"red_flag_answers": {"unexplained_weight_loss": True}}, ScreeningStatus.REFERRAL),
+    ("systemic_malignancy", {"red_flag_answers": {"night_pain_unrelieved_by_position": True}},
+     ScreeningStatus.REFERRAL),
     ("lbp_onset_after_50", {"patient": {"id": "p", "birth_date": "1960-01-01", "sex": "male"}},
      ScreeningStatus.PROCEED_WITH_CAUTIONS),
-    ("lbp_infection", {"red_flag_answers": {"fever": True}}, ScreeningStatus.REFERRAL),
-    ("lbp_infection", {"history": {"iv_drug_use": True}}, ScreeningStatus.REFERRAL),
-    ("lbp_fracture", {"history": {"recent_trauma": True}}, ScreeningStatus.REFERRAL),
-    ("lbp_fracture", {"history": {"osteoporosis": True}}, ScreeningStatus.REFERRAL),
-    ("lbp_fracture", {"history": {"long_term_steroids": True}}, ScreeningStatus.REFERRAL),
+    ("systemic_infection", {"red_flag_answers": {"fever": True}}, ScreeningStatus.REFERRAL),
+    ("systemic_infection", {"history": {"iv_drug_use": True}}, ScreeningStatus.REFERRAL),
+    ("systemic_fracture", {"history": {"recent_trauma": True}}, ScreeningStatus.REFERRAL),
+    ("systemic_inflammatory_disease", {"condition": "migraine",
+                                       "red_flag_answers": {"inflammatory_morning_stiffness": True}},
+     ScreeningStatus.REFERRAL),
+    ("systemic_vascular", {"red_flag_answers": {"pulsatile_abdominal_mass": True}}, ScreeningStatus.REFERRAL),
+    ("back_infection_risk", {"history": {"immunosuppression": True}}, ScreeningStatus.REFERRAL),
+    ("back_fracture_risk", {"history": {"osteoporosis": True}}, ScreeningStatus.REFERRAL),
+    ("back_fracture_risk", {"condition": "upper_back_pain", "history": {"long_term_steroids": True}},
+     ScreeningStatus.REFERRAL),
+    ("upper_back_thoracic_malignancy", {"condition": "upper_back_pain", "history": {"cancer": True}},
+     ScreeningStatus.REFERRAL),
+    ("neck_myelopathy", {"condition": "neck_pain", "red_flag_answers": {"hand_clumsiness": True}},
+     ScreeningStatus.URGENT_REFERRAL),
+    ("neck_myelopathy", {"condition": "neck_pain", "red_flag_answers": {"bilateral_arm_symptoms": True}},
+     ScreeningStatus.URGENT_REFERRAL),
+    ("neck_artery_dissection", {"condition": "neck_pain", "red_flag_answers": {"brainstem_symptoms": True}},
+     ScreeningStatus.URGENT_REFERRAL),
+    ("neck_trauma", {"condition": "neck_pain", "history": {"recent_trauma": True}}, ScreeningStatus.REFERRAL),
+    ("knee_septic_arthritis", {"condition": "knee_osteoarthritis", "red_flag_answers": {"hot_swollen_joint": True}},
+     ScreeningStatus.URGENT_REFERRAL),
+    ("knee_fracture", {"condition": "knee_osteoarthritis", "red_flag_answers": {"unable_to_bear_weight": True}},
+     ScreeningStatus.REFERRAL),
+    ("knee_calf_dvt", {"condition": "knee_osteoarthritis", "red_flag_answers": {"calf_swelling": True}},
+     ScreeningStatus.URGENT_REFERRAL),
+    ("widespread_pain_systemic_disease", {"condition": "fibromyalgia",
+                                          "red_flag_answers": {"inflammatory_morning_stiffness": True}},
+     ScreeningStatus.REFERRAL),
+    ("widespread_pain_systemic_disease", {"pain": {"duration_weeks": 30, "nrs": 6, "widespread": True},
+                                          "history": {"cancer": True}}, ScreeningStatus.REFERRAL),
     ("headache_thunderclap", {"condition": "migraine", "red_flag_answers": {"thunderclap_onset": True}},
      ScreeningStatus.URGENT_REFERRAL),
     ("headache_papilloedema", {"condition": "migraine", "red_flag_answers": {"papilloedema": True}},
      ScreeningStatus.URGENT_REFERRAL),
     ("headache_systemic", {"condition": "migraine", "red_flag_answers": {"fever": True}}, ScreeningStatus.REFERRAL),
     ("headache_systemic", {"condition": "migraine", "history": {"cancer": True}}, ScreeningStatus.REFERRAL),
+    # a progressive deficit is also the systemic cord / cauda equina emergency, so the status is urgent
     ("headache_neurological", {"condition": "migraine",
                                "red_flag_answers": {"progressive_neurological_deficit": True}},
+     ScreeningStatus.URGENT_REFERRAL),
+    ("headache_late_onset", {"condition": "neck_pain", "red_flag_answers": {"headache_onset_after_50": True}},
      ScreeningStatus.REFERRAL),
     ("headache_late_onset", {"condition": "migraine", "red_flag_answers": {"headache_onset_after_50": True}},
      ScreeningStatus.REFERRAL),
@@ -63,11 +97,26 @@ TRIGGERS: list[tuple[str, dict[str, Any], ScreeningStatus]] = [
      ScreeningStatus.PROCEED_WITH_CAUTIONS),
     ("bleeding_risk_caution", {"safety": {"anticoagulant": True}}, ScreeningStatus.PROCEED_WITH_CAUTIONS),
     ("bleeding_risk_caution", {"safety": {"bleeding_disorder": "mild"}}, ScreeningStatus.PROCEED_WITH_CAUTIONS),
+    ("bleeding_risk_caution", {"medications": [{"name": "warfarin", "class": "anticoagulant"}]},
+     ScreeningStatus.PROCEED_WITH_CAUTIONS),
     ("severe_bleeding_disorder", {"safety": {"bleeding_disorder": "severe"}}, ScreeningStatus.PROCEED_WITH_CAUTIONS),
     ("skin_lesion_regions", {"safety": {"skin_lesions_at": ["left_knee"]}}, ScreeningStatus.PROCEED_WITH_CAUTIONS),
     ("metal_implant_regions", {"safety": {"metal_implants_at": ["right_hip"]}},
      ScreeningStatus.PROCEED_WITH_CAUTIONS),
     ("needle_phobia", {"safety": {"needle_phobia": True}}, ScreeningStatus.PROCEED_WITH_CAUTIONS),
+    ("ea_controlled_epilepsy", {"safety": {"epilepsy": "controlled"}}, ScreeningStatus.PROCEED_WITH_CAUTIONS),
+    ("pregnancy_first_trimester", {"condition": "neck_pain", "patient": {
+        "id": "p", "birth_date": "1992-01-01", "sex": "female", "pregnancy": {"pregnant": True, "weeks": 12}}},
+     ScreeningStatus.PROCEED_WITH_CAUTIONS),
+    ("pregnancy_first_trimester", {"condition": "neck_pain", "patient": {
+        "id": "p", "birth_date": "1992-01-01", "sex": "female", "pregnancy": {"pregnant": True}}},
+     ScreeningStatus.PROCEED_WITH_CAUTIONS),
+    ("sensory_loss_heat", {"safety": {"sensory_loss_at": ["left_knee"]}}, ScreeningStatus.PROCEED_WITH_CAUTIONS),
+    ("tumour_site_regions", {"safety": {"tumour_sites": ["right_thigh"]}}, ScreeningStatus.PROCEED_WITH_CAUTIONS),
+    ("movement_disorder_uncontrolled", {"safety": {"movement_disorder": "uncontrolled"}},
+     ScreeningStatus.PROCEED_WITH_CAUTIONS),
+    ("movement_disorder_controlled", {"safety": {"movement_disorder": "controlled"}},
+     ScreeningStatus.PROCEED_WITH_CAUTIONS),
     ("immunosuppression_asepsis", {"condition": "neck_pain", "history": {"immunosuppression": True}},
      ScreeningStatus.PROCEED_WITH_CAUTIONS),
 ]
@@ -96,20 +145,24 @@ def test_a_plain_intake_finds_nothing_and_proceeds(kb) -> None:
     assert result.knowledge_version == kb.version
 
 
-def test_back_pain_red_flags_do_not_fire_for_migraine(kb) -> None:
-    intake = build_intake(condition="migraine", red_flag_answers={"saddle_anaesthesia": True},
-                          history={"osteoporosis": True})
-    assert not {c for c in codes(intake, kb) if c.startswith("lbp_")}
+def test_spinal_risk_factors_are_not_red_flags_for_migraine(kb) -> None:
+    intake = build_intake(condition="migraine", history={"osteoporosis": True, "long_term_steroids": True})
+    assert not {c for c in codes(intake, kb) if "fracture" in c}
 
 
-def test_headache_red_flags_do_not_fire_for_back_pain(kb) -> None:
-    intake = build_intake(red_flag_answers={"thunderclap_onset": True, "papilloedema": True})
+def test_referral_headache_flags_do_not_fire_for_back_pain_but_the_urgent_ones_do(kb) -> None:
+    intake = build_intake(red_flag_answers={"headache_onset_after_50": True, "positional_headache": True})
     assert not {c for c in codes(intake, kb) if c.startswith("headache_")}
+    urgent = build_intake(red_flag_answers={"thunderclap_onset": True, "papilloedema": True})
+    assert {"headache_thunderclap", "headache_papilloedema"} <= codes(urgent, kb)
 
 
 def test_immunosuppression_is_a_caution_everywhere_and_an_infection_flag_in_back_pain(kb) -> None:
     intake = build_intake(history={"immunosuppression": True})
-    assert {"immunosuppression_asepsis", "lbp_infection"} <= codes(intake, kb)
+    assert {"immunosuppression_asepsis", "back_infection_risk"} <= codes(intake, kb)
+    knee = screen(build_intake(condition="knee_osteoarthritis", history={"immunosuppression": True}), kb=kb)
+    assert {f.code for f in knee.findings} == {"immunosuppression_asepsis"}
+    assert knee.status == ScreeningStatus.PROCEED_WITH_CAUTIONS
 
 
 def test_a_pregnant_migraine_patient_is_a_systemic_headache_red_flag(kb) -> None:

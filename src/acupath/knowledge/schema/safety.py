@@ -16,11 +16,13 @@ Condition operators (exactly one key per condition)::
     field_equals: {field: safety.bleeding_disorder, value: severe}
     field_in: {field: safety.epilepsy, values: [poorly_controlled]}
     field_nonempty: safety.skin_lesions_at
+    field_below: {field: patient.pregnancy.weeks, value: 13}   the number field is set and below value
     age_over: 50                age in whole years on the screening day is above the value
     onset_age_over: 50          age when the pain began (today minus pain.duration_weeks) is above it
     condition_in: [migraine]    the intake's condition is one of these
     score_flag: {instrument: phq9, flag: self_harm_risk}   scoring the questionnaire raised the flag
     safety_item_unanswered: true   a questionnaire of the intake left an item marked safety_item blank
+    medication_class_in: [anticoagulant]   the intake's medication list has a drug of one of these classes
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from acupath.knowledge.schema.document import Document, Strict
+from acupath.knowledge.schema.medications import DrugClass
 from acupath.knowledge.schema.regions import Region
 
 Modality = Literal["manual", "electro", "auricular", "warm_needle", "heat", "acupressure"]
@@ -42,8 +45,8 @@ _TECHNIQUE = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELD_PATH = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 _POINT_CODE = re.compile(r"^[A-Z]{2,3}\d{1,2}$|^EX-[A-Z]{1,3}\d{1,2}$")
 _OPERATORS = (
-    "all", "any", "not_", "always", "field_true", "field_equals", "field_in", "field_nonempty",
-    "age_over", "onset_age_over", "condition_in", "score_flag", "safety_item_unanswered",
+    "all", "any", "not_", "always", "field_true", "field_equals", "field_in", "field_nonempty", "field_below",
+    "age_over", "onset_age_over", "condition_in", "score_flag", "safety_item_unanswered", "medication_class_in",
 )
 
 
@@ -76,6 +79,12 @@ class FieldValues(_OnField):
     values: tuple[str | int | bool, ...] = Field(min_length=1)
 
 
+class FieldBelow(_OnField):
+    """Operand of ``field_below``: a whole-number intake field and the value it must be below."""
+
+    value: int
+
+
 class ScoreFlag(Strict):
     """Operand of ``score_flag``: an instrument id and a flag its score may raise."""
 
@@ -94,11 +103,13 @@ class When(Strict):
     field_equals: FieldValue | None = None
     field_in: FieldValues | None = None
     field_nonempty: str | None = None
+    field_below: FieldBelow | None = None
     age_over: int | None = Field(default=None, ge=0, le=130)
     onset_age_over: int | None = Field(default=None, ge=0, le=130)
     condition_in: tuple[str, ...] | None = None
     score_flag: ScoreFlag | None = None
     safety_item_unanswered: Literal[True] | None = None
+    medication_class_in: tuple[DrugClass, ...] | None = Field(default=None, min_length=1)
 
     @field_validator("field_true", "field_nonempty")
     @classmethod
@@ -130,6 +141,8 @@ class AffectsSpec(Strict):
     ``ea_over_region:<region>`` for every region, so that no electrode pair runs over or across it;
     ``ea_regions`` adds that technique for regions whose points stay allowed (EA is kept off them only);
     ``ea_points`` and ``ea_points_flagged`` add ``ea_at_point:<code>``: no electrode on those points.
+    ``heat_regions`` and ``heat_regions_from`` (an intake field of regions) add ``heat_near_region:<region>``:
+    no warm needle, moxibustion or heat lamp at that region or at a region next to it (``EaGeometry.joins``).
     """
 
     points: tuple[str, ...] = ()
@@ -140,6 +153,8 @@ class AffectsSpec(Strict):
     ea_regions: tuple[Region, ...] = ()
     ea_points: tuple[str, ...] = ()
     ea_points_flagged: tuple[str, ...] = ()
+    heat_regions: tuple[Region, ...] = ()
+    heat_regions_from: str | None = None
     modalities: tuple[Modality, ...] = ()
     techniques: tuple[str, ...] = ()
 
@@ -159,7 +174,7 @@ class AffectsSpec(Strict):
                 raise ValueError(f"technique must be lower_snake_case, got {name!r}")
         return names
 
-    @field_validator("regions_from")
+    @field_validator("regions_from", "heat_regions_from")
     @classmethod
     def _from(cls, value: str | None) -> str | None:
         return None if value is None else _field_path(value)
@@ -212,23 +227,66 @@ class StandingRule(Strict):
 
 
 class EaGeometry(Strict):
-    """Which regions an electrode pair's current runs over or across.
+    """The layout of the body as safety reasons over it: electrode pairs and what lies next to what.
 
-    A pair touching a ``chest_regions`` point, or joining left and right where either point lies in
+    ``limbs`` (ordered from the trunk outwards) and ``trunk_segments`` are the groups an electrode pair
+    must stay within: one limb on one side, or one trunk segment on one side (its midline points belong
+    to either half). A region in no group (head, neck, perineum) takes no electrode pair. A pair touching
+    a ``chest_regions`` point, or joining left and right where either point lies in
     ``upper_body_regions``, or joining a midline ``thorax_regions`` point to an ``upper_limb_regions``
     point, crosses the chest. A left-right pair of ``lower_body_regions`` points crosses
-    ``pelvic_crossing_regions``. On one side, a pair along a ``limb_chains`` chain crosses the regions
-    between its two points.
+    ``pelvic_crossing_regions``. On one side, a pair along a limb crosses the regions between its points.
+    Regions are next to each other when they follow each other in a limb or are listed in ``joins``.
     """
 
+    limbs: dict[str, tuple[Region, ...]] = Field(min_length=1)
+    trunk_segments: dict[str, tuple[Region, ...]] = Field(min_length=1)
+    joins: tuple[tuple[Region, Region], ...] = ()
     chest_regions: tuple[Region, ...]
     thorax_regions: tuple[Region, ...]
     upper_body_regions: tuple[Region, ...]
     upper_limb_regions: tuple[Region, ...]
     lower_body_regions: tuple[Region, ...]
     pelvic_crossing_regions: tuple[Region, ...]
-    limb_chains: tuple[tuple[Region, ...], ...]
     citations: tuple[str, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _groups_apart(self) -> EaGeometry:
+        seen: dict[str, str] = {}
+        for name, regions in (*self.limbs.items(), *self.trunk_segments.items()):
+            for region in regions:
+                if region in seen:
+                    raise ValueError(f"region {region!r} is in both {seen[region]!r} and {name!r}")
+                seen[region] = name
+        return self
+
+    @property
+    def limb_chains(self) -> tuple[tuple[str, ...], ...]:
+        """Return each limb's regions in order from the trunk outwards."""
+        return tuple(self.limbs.values())
+
+    def group_of(self, region: str) -> tuple[str, bool] | None:
+        """Return ``(name, is_limb)`` of the limb or trunk segment holding ``region``; None when in none."""
+        for name, regions in self.limbs.items():
+            if region in regions:
+                return name, True
+        for name, regions in self.trunk_segments.items():
+            if region in regions:
+                return name, False
+        return None
+
+    def next_to(self, region: str) -> frozenset[str]:
+        """Return the regions next to ``region`` (neighbours along a limb, and ``joins``), without itself."""
+        found: set[str] = set()
+        for chain in self.limb_chains:
+            if region in chain:
+                i = chain.index(region)
+                found.update(chain[max(i - 1, 0): i + 2])
+        for a, b in self.joins:
+            if region in (a, b):
+                found.update((a, b))
+        found.discard(region)
+        return frozenset(found)
 
 
 class SafetyFile(Document):

@@ -1,0 +1,113 @@
+"""The medication list of an intake or a reassessment: name, drug class, dose, and an opioid's MME per day.
+
+Written in an intake (and in a reassessment of the RECORDS file) as::
+
+    medications:
+      - {name: apixaban, class: anticoagulant, dose: 5 mg twice daily}
+      - {name: oxycodone, class: opioid, dose: 10 mg twice daily, opioid: {mme_per_day: 30}}
+
+``class`` comes from a fixed vocabulary (``knowledge.schema.medications.DrugClass``); an opioid must
+give ``opioid.mme_per_day`` (oral morphine milligram equivalents per day, as the prescriber or the
+clinic's conversion table gives them: acupath converts nothing) and no other class may. What reads the list: screening (an
+anticoagulant raises the bleeding caution, safety.yaml), planning (an opioid adds the pharmacology
+review, programme.yaml; the baseline carries the MME per day) and progress (the opioid-sparing outcome).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from acupath.errors import InputError
+from acupath.knowledge.schema.medications import DrugClass
+from acupath.validation import input_error
+
+#: The key of a plan's baseline (and of progress) that holds the opioids' total MME per day.
+MME_KEY = "opioid_mme_per_day"
+
+#: Input guard against a unit slip (micrograms typed as MME), not a clinical threshold.
+MAX_MME_PER_DAY = 10000
+
+
+class _Strict(BaseModel):
+    # stored intakes are dumped and read back: dump "class" as written, never the attribute name
+    model_config = ConfigDict(extra="forbid", frozen=True, serialize_by_alias=True)
+
+
+class OpioidDose(_Strict):
+    """An opioid's daily dose as oral morphine milligram equivalents (MME) per day."""
+
+    mme_per_day: StrictFloat = Field(ge=0, le=MAX_MME_PER_DAY, allow_inf_nan=False)
+
+
+class Medication(_Strict):
+    """One medication the patient takes: what it is, its class, the dose as written, the MME if an opioid."""
+
+    name: str = Field(min_length=1, max_length=100)
+    drug_class: DrugClass = Field(alias="class")
+    dose: str | None = Field(default=None, min_length=1, max_length=100)
+    opioid: OpioidDose | None = Field(default=None, validate_default=True)
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("opioid")
+    @classmethod
+    def _opioid_only_for_opioids(cls, value: OpioidDose | None, info: ValidationInfo) -> OpioidDose | None:
+        drug_class = info.data.get("drug_class")
+        if drug_class == "opioid" and value is None:
+            raise ValueError("an opioid needs opioid.mme_per_day (oral morphine milligram equivalents a day)")
+        if drug_class is not None and drug_class != "opioid" and value is not None:
+            raise ValueError(f"only allowed when class is opioid (class is {drug_class})")
+        return value
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the medication as written in an intake (``class``, and ``opioid`` only for an opioid)."""
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
+def classes_of(medications: Iterable[Medication] | None) -> frozenset[str]:
+    """Return the drug classes of ``medications`` (empty when none are listed or the list is missing)."""
+    return frozenset(m.drug_class for m in medications or ())
+
+
+def opioid_mme_per_day(medications: Iterable[Medication] | None) -> float | None:
+    """Return the total MME per day of the opioids listed: 0.0 when a list has none, None without a list."""
+    if medications is None:
+        return None
+    return float(sum(m.opioid.mme_per_day for m in medications if m.opioid is not None))
+
+
+#: At most this many medications in one list (an input guard).
+MAX_MEDICATIONS = 100
+_LIST = TypeAdapter(tuple[Medication, ...])
+
+
+def parse_medications(data: object, field: str) -> tuple[Medication, ...]:
+    """Validate ``data`` (a list read from YAML or JSON) as a medication list.
+
+    Returns the medications. Raises ``InputError`` naming ``<field>[i].<key>`` (for example
+    ``medications[1].opioid``) and what is allowed.
+    """
+    if not isinstance(data, list | tuple):
+        raise InputError(field, "must be a list of medications", "[{name, class, dose, opioid: {mme_per_day}}]")
+    if len(data) > MAX_MEDICATIONS:
+        raise InputError(field, f"lists {len(data)} medications", f"at most {MAX_MEDICATIONS}")
+    try:
+        return _LIST.validate_python(data)
+    except ValidationError as exc:
+        raise input_error(exc, prefix=field) from None
