@@ -278,7 +278,8 @@ def run_analysis(
         payload["forest"] = str(forest_plot(pooled, forest))
     if funnel:
         filled = (trim.filled_yi, trim.filled_vi) if trim is not None else None
-        payload["funnel"] = str(funnel_plot(pooled, funnel, filled=filled))
+        adjusted = trim.model.estimate if trim is not None else None
+        payload["funnel"] = str(funnel_plot(pooled, funnel, filled=filled, adjusted=adjusted))
     if as_json:
         emit_json(payload)
     else:

@@ -14,8 +14,6 @@ import math
 from pathlib import Path
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.patches import Polygon
 
 from acupath.errors import InputError
 from acupath.evidence.results import MetaResult
@@ -55,6 +53,9 @@ def forest_plot(result: MetaResult, path: str | Path, *, title: str | None = Non
     Raises:
         InputError: unsupported output format.
     """
+    from matplotlib.figure import Figure  # imported here: the tables of meta analyze need no matplotlib
+    from matplotlib.patches import Polygon
+
     out = output_path(path)
     ratio = result.measure in RATIO_MEASURES or (result.method == "PETO")
     k = result.yi.size
