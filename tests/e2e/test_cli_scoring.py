@@ -103,7 +103,7 @@ def test_score_file_bad_row_writes_nothing(tmp_path, capsys) -> None:
     target.write_text("previous content\n")
     code, _, err = run(capsys, "score-file", "gad7", str(source), str(target))
     assert code == 2 and err.count("\n") == 1
-    assert f"{source}: row 2, column q4: answer '5' is not allowed" in err
+    assert f"{source}: row 3, column q4: answer '5' is not allowed" in err
     assert target.read_text() == "previous content\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]  # no temporary file left
 

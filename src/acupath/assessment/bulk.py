@@ -87,7 +87,7 @@ def score_rows(scorer: Scorer, header: Header, body: bytes) -> list[str]:
     Raises ``InputError`` subclasses naming the row and column of the first bad cell.
     """
     lines = []
-    for number, cells in enumerate(parse_rows(body, header), start=1):
+    for number, cells in enumerate(parse_rows(body, header), start=2):  # header = row 1 (spreadsheet)
         result = _score_row(scorer, header, number, cells)
         id_cell = [quote(cells[header.id_index])] if header.id_index is not None else []
         lines.append(",".join(id_cell + score_cells(scorer, result)))
@@ -118,7 +118,7 @@ def _item_points(scorer: Scorer, header: Header, values: np.ndarray, table_cell)
         row, column = divmod(int(np.argmax(bad_any.ravel())), bad_any.shape[1])
         key = header.items[column]
         text = table_cell(row, header.columns.index(key))
-        raise ValueNotAllowed(f"row {row + 1}, column {key}", f"answer {text!r} is not allowed",
+        raise ValueNotAllowed(f"row {row + 2}, column {key}", f"answer {text!r} is not allowed",
                               scorer.items[key].allowed)
     for key, rule in scorer.items.items():
         if key not in points:

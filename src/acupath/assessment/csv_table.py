@@ -98,7 +98,7 @@ def _first_bad_row(buf: np.ndarray, sep_at: np.ndarray, header: Header) -> Input
     line_ends = np.flatnonzero(buf == 10)
     cells_per_row = np.diff(np.searchsorted(sep_at, line_ends), prepend=-1)
     bad = int(np.argmax(cells_per_row != ncols))
-    return InputError(f"row {bad + 1}", f"has {int(cells_per_row[bad])} cells, the header has {ncols}",
+    return InputError(f"row {bad + 2}", f"has {int(cells_per_row[bad])} cells, the header has {ncols}",
                       ", ".join(header.columns))
 
 
@@ -182,11 +182,11 @@ def parse_rows(body: bytes, header: Header) -> list[list[str]]:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        row = body[: exc.start].count(b"\n") + 1
+        row = body[: exc.start].count(b"\n") + 2  # the line as a spreadsheet numbers it (header = 1)
         raise InputError(f"row {row}", "not UTF-8 text") from None
     # a blank line is one blank cell (a one-item file); blank lines at the end are not rows (as parse_fast)
     rows = [row or [""] for row in csv.reader(io.StringIO(text.rstrip("\n")))]
-    for number, row in enumerate(rows, start=1):
+    for number, row in enumerate(rows, start=2):  # header = row 1, as a spreadsheet shows it
         if len(row) != len(header.columns):
             raise InputError(f"row {number}", f"has {len(row)} cells, the header has {len(header.columns)}",
                              ", ".join(header.columns))

@@ -55,9 +55,9 @@ def test_one_character_cells_take_the_strided_path_and_agree(instrument) -> None
 
 
 def test_one_character_layout_reports_bad_cells() -> None:
-    with pytest.raises(ValueNotAllowed, match=r"row 2, column q3: answer 'x'"):
+    with pytest.raises(ValueNotAllowed, match=r"row 3, column q3: answer 'x'"):
         score_csv("gad7", b"q1,q2,q3,q4,q5,q6,q7\n1,1,1,1,1,1,1\n1,1,x,1,1,1,1\n")
-    with pytest.raises(ValueNotAllowed, match=r"row 1, column q1: answer '9'"):
+    with pytest.raises(ValueNotAllowed, match=r"row 2, column q1: answer '9'"):
         score_csv("gad7", b"q1,q2,q3,q4,q5,q6,q7\n9,1,1,1,1,1,1\n")
 
 
@@ -96,18 +96,26 @@ class TestBadInput:
         data = b"id,q1,q2,q3,q4,q5,q6,q7\na,1,1,1,1,1,1,1\nb,1,1,1,1,x,1,1\nc,9,1,1,1,1,1,1\n"
         with pytest.raises(ValueNotAllowed) as err:
             score_csv("gad7", data, vectorise=vectorise)
-        assert err.value.field == "row 2, column q5"
+        assert err.value.field == "row 3, column q5"
         assert "'x'" in err.value.problem and "3 (nearly every day)" in err.value.allowed
 
     @pytest.mark.parametrize("cell", ["4", "-1", "1.0", "99999999999", " 1"])
     def test_not_allowed_cells(self, cell) -> None:
         data = f"q1,q2,q3,q4,q5,q6,q7\n1,1,1,1,1,1,{cell}\n".encode()
-        with pytest.raises(ValueNotAllowed, match=r"row 1, column q7"):
+        with pytest.raises(ValueNotAllowed, match=r"row 2, column q7"):
             score_csv("gad7", data)
 
     def test_wrong_number_of_cells(self) -> None:
-        with pytest.raises(InputError, match=r"row 2: has 6 cells, the header has 7"):
+        with pytest.raises(InputError, match=r"row 3: has 6 cells, the header has 7"):
             score_csv("gad7", b"q1,q2,q3,q4,q5,q6,q7\n1,1,1,1,1,1,1\n1,1,1,1,1,1\n")
+
+    @pytest.mark.parametrize("vectorise", [None, False])
+    def test_rows_are_numbered_as_a_spreadsheet_shows_them(self, vectorise) -> None:
+        """Header = row 1, so the first data row is row 2 (as `meta analyze` numbers it)."""
+        with pytest.raises(InputError, match=r"^row 2(,|:)"):
+            score_csv("gad7", b"q1,q2,q3,q4,q5,q6,q7\n1,1,1,1,\xff,1,1\n", vectorise=vectorise)
+        with pytest.raises(InputError, match=r"^row 2: has 6 cells"):
+            score_csv("gad7", b"q1,q2,q3,q4,q5,q6,q7\n1,1,1,1,1,1\n", vectorise=vectorise)
 
     def test_unknown_column(self) -> None:
         with pytest.raises(UnknownItem, match="q8"):
