@@ -86,6 +86,9 @@ def intake_data(draw: st.DrawFn, phq9: bool = True) -> dict[str, Any]:
     safety["epilepsy"] = draw(st.sampled_from(["none", "none", "controlled", "poorly_controlled"]))
     safety["skin_lesions_at"] = draw(st.lists(_sided_regions, max_size=2, unique=True))
     safety["metal_implants_at"] = draw(st.lists(_sided_regions, max_size=2, unique=True))
+    safety["sensory_loss_at"] = draw(st.lists(_sided_regions, max_size=2, unique=True))
+    safety["tumour_sites"] = draw(st.lists(_sided_regions, max_size=1, unique=True))
+    safety["movement_disorder"] = draw(st.sampled_from(["none", "none", "controlled", "uncontrolled"]))
     data["safety"] = safety
     if phq9 and draw(st.booleans()):
         data["questionnaires"] = {"phq9": {f"q{i}": draw(st.integers(0, 3)) for i in range(1, 10)}}

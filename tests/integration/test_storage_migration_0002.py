@@ -24,9 +24,10 @@ def test_downgrade_keeps_bare_pairs_and_upgrade_gives_them_their_needles_sides(e
         "given_name": "Ann", "family_name": "Old", "birth_date": "1955-08-08", "sex": "female"})
     intake = services.record_intake(uow, lee, patient.id, example_intake("chronic_low_back_pain"), kb)
     plan = services.create_plan(uow, lee, intake.id, kb)
-    points = [{"code": "BL23", "side": "left"}, {"code": "BL25", "side": "left"}, {"code": "BL40", "side": "bilateral"}]
+    points = [{"code": "BL23", "side": "left"}, {"code": "BL25", "side": "left"}, {"code": "BL40", "side": "bilateral"},
+              {"code": "BL57", "side": "right"}]
     electro = {"kind": "electro", "frequency_hz": 2, "intensity_ma": 3, "minutes": 20,
-               "electrode_pairs": [["BL23", "BL25", "left"], ["BL40:left", "BL40:right"]]}
+               "electrode_pairs": [["BL23", "BL25", "left"], ["BL40:right", "BL57:right"]]}
     session = services.record_session(uow, lee, plan.id, example_session(points=points, stimulation=electro), kb)
     engine.dispose()
 
@@ -37,7 +38,7 @@ def test_downgrade_keeps_bare_pairs_and_upgrade_gives_them_their_needles_sides(e
             stored = connection.execute(text("SELECT ea_electrode_pairs FROM session_records")).scalar_one()
     finally:
         engine.dispose()
-    assert (json.loads(stored) if isinstance(stored, str) else stored) == [["BL23", "BL25"], ["BL40", "BL40"]]
+    assert (json.loads(stored) if isinstance(stored, str) else stored) == [["BL23", "BL25"], ["BL40", "BL57"]]
 
     upgrade(empty_database_url)
     engine = make_engine(empty_database_url)
@@ -46,6 +47,7 @@ def test_downgrade_keeps_bare_pairs_and_upgrade_gives_them_their_needles_sides(e
             pairs = again.sessions.get(clinic.id, session.id).stimulation.electrode_pairs
     finally:
         engine.dispose()
-    # BL23 and BL25 were needled on the left only; BL40 on both sides, so its side stays unknown.
+    # BL23 and BL25 were needled on the left only, BL57 on the right only; BL40 on both sides, so its
+    # side stays unknown.
     assert pairs == [(Electrode("BL23", "left"), Electrode("BL25", "left")),
-                     (Electrode("BL40", None), Electrode("BL40", None))]
+                     (Electrode("BL40", None), Electrode("BL57", "right"))]

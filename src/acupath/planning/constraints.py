@@ -48,9 +48,13 @@ class AskedConstraints:
             verdict = self._pairs[(a, b)] = self.constraints.ea_pair_allowed(a, b)
         return verdict
 
-    def warm_needle_allowed_at(self, code: str) -> Any:
-        """Return ``PlanConstraints.warm_needle_allowed_at(code)`` (its answer depends on the point only)."""
-        return self.constraints.warm_needle_allowed_at(code)
+    def warm_needle_allowed_at(self, code: str, side: str | None = None) -> Any:
+        """Return ``PlanConstraints.warm_needle_allowed_at(code, side)``."""
+        return self.constraints.warm_needle_allowed_at(code, side)
+
+    def heat_allowed_at(self, code: str, side: str | None = None) -> Any:
+        """Return ``PlanConstraints.heat_allowed_at(code, side)``."""
+        return self.constraints.heat_allowed_at(code, side)
 
     def point_cautions(self, code: str) -> tuple[str, ...]:
         """Return ``PlanConstraints.point_cautions(code)`` (remembered per knowledge base)."""

@@ -70,6 +70,17 @@ def electrode_pairs(
     return tuple(pairs), tuple(refused)
 
 
+def _heat_lamp_allowed(points: list[PlannedPoint], constraints: Any) -> Any:
+    """Return the first refusal of heat at the points a heat lamp is directed at (the local points, or
+    every point when there is none, as ``safety.violations`` reads a plan), else the modality's verdict."""
+    targets = [p for p in points if p.role == "local"] or points
+    for p in targets:
+        verdict = constraints.heat_allowed_at(p.code, p.side)
+        if not verdict:
+            return verdict
+    return constraints.modality_allowed("heat")
+
+
 def choose(
     protocol: Protocol, intake: Intake, pattern_modalities: tuple[str, ...], points: list[PlannedPoint],
     constraints: Any, technique: str, refusals: tuple[str, ...],
@@ -80,6 +91,8 @@ def choose(
     heat = None
     for option in pattern_modalities:
         verdict = constraints.modality_allowed(option)
+        if verdict and option == "heat":  # the lamp is directed at the local points (seed 001)
+            verdict = _heat_lamp_allowed(points, constraints)
         if verdict and (option != "warm_needle" or technique == "needle"):
             heat = option
             reasons.append(f"{option} for the {intake.pattern} pattern (seed 001)")

@@ -8,10 +8,14 @@ of safety.yaml, and answers, each time with a ``Verdict`` (truthy when allowed, 
 - ``point_allowed(code, side)``: the point exists, is not prohibited, not excluded, not in an excluded
   region (side-aware);
 - ``modality_allowed(m)``, ``technique_allowed(t)``;
-- ``ea_pair_allowed(a, b)``: electro allowed, both needles allowed, the current neither over nor across
-  the chest nor over or across a region a finding keeps EA away from;
+- ``ea_pair_allowed(a, b)``: electro allowed, both needles allowed, the pair within one limb or one side
+  of one trunk segment (``ea_pair_geometry``, a standing rule), the current neither over nor across the
+  chest nor over or across a region a finding keeps EA away from;
+- ``heat_allowed_at(code, side)``, ``warm_needle_allowed_at(code, side)``: no heat at or next to a region
+  a finding keeps heat away from (skin lesion, metal implant, sensory loss ...);
 
 and ``point_cautions(code)`` gives the depth and angle cautions a flagged point always carries.
+``PlanConstraints.standing_rules(kb)`` holds the standing rules alone (what no finding can change).
 """
 
 from __future__ import annotations
@@ -21,14 +25,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from acupath.errors import NotFound
+from acupath.knowledge.schema.regions import split_side, with_neighbours
 from acupath.knowledge.schema.safety import EaGeometry
-from acupath.safety.ea_paths import Placed, crosses_chest, crosses_region, in_region, placed
-from acupath.safety.findings import Finding, Screening
+from acupath.safety.ea_paths import (
+    Placed,
+    crosses_chest,
+    crosses_region,
+    in_region,
+    outside_one_group,
+    placed,
+)
+from acupath.safety.findings import Finding, Screening, ScreeningStatus
 from acupath.safety.screening import affects_of
 
 EA_OVER_REGION = "ea_over_region:"
 EA_AT_POINT = "ea_at_point:"
 EA_ACROSS_CHEST = "ea_across_chest"
+EA_PAIR_GEOMETRY = "ea_pair_geometry"
+HEAT_NEAR_REGION = "heat_near_region:"
 #: A needle in a plan or a question: (point code, side) where side is left, right, midline, bilateral
 #: or None.
 Needle = tuple[str, str | None]
@@ -97,6 +111,12 @@ class PlanConstraints:
             kb=kb,
         )
 
+    @classmethod
+    def standing_rules(cls, kb: Any) -> PlanConstraints:
+        """Return the constraints of safety.yaml's standing rules alone (no finding; never overridable)."""
+        nothing = Screening(findings=(), status=ScreeningStatus.PROCEED, knowledge_version=kb.version)
+        return cls.from_screening(nothing, kb)
+
     # --- the questions the planner asks ---------------------------------------------------------------
 
     def planning_allowed(self) -> Verdict:
@@ -132,17 +152,55 @@ class PlanConstraints:
                 reasons += [f"{rule}: no points in {region}" for rule in rules]
         return _verdict(reasons)
 
-    def warm_needle_allowed_at(self, code: str) -> Verdict:
-        """Return whether moxa may burn on the handle of the needle at ``code``.
+    def heat_allowed_at(self, code: str, side: str | None = None) -> Verdict:
+        """Return whether heat (warm needle, moxibustion, heat lamp) may reach the point ``code`` on ``side``.
+
+        Refused when the point lies in, or in a region next to (``ea_geometry``: knee -> thigh, lower
+        leg), a region a finding keeps heat away from; an unknown side is judged at its worst.
+        """
+        point = self._point(code)
+        if point is None:
+            return _verdict([f"{code}: not a point in points.yaml"])
+        needle = placed(point.code, point.region, tuple(point.other_regions), point.midline, side)
+        reasons: list[str] = []
+        for technique, rules in self.techniques.items():
+            if technique.startswith(HEAT_NEAR_REGION):
+                region = technique[len(HEAT_NEAR_REGION):]
+                near = with_neighbours(region, self.geometry.next_to(split_side(region)[1]))
+                hit = next((r for r in near if in_region(needle, r)), None)
+                if hit is not None:
+                    where = "at" if hit == region else f"next to {region}, at"
+                    reasons += [f"{rule}: no heat {where} {hit}" for rule in rules]
+        return _verdict(reasons)
+
+    def warm_needle_allowed_at(self, code: str, side: str | None = None) -> Verdict:
+        """Return whether moxa may burn on the handle of the needle at ``code`` on ``side``.
 
         Refused at a point flagged ``moxibustion_caution`` in points.yaml (Deadman; CAM 1999: direct
-        moxibustion or warm needle only with a documented reason), or when warm needle is excluded.
+        moxibustion or warm needle only with a documented reason), when warm needle is excluded, or where
+        ``heat_allowed_at`` refuses heat.
         """
         reasons = list(self.modality_allowed("warm_needle").reasons)
         point = self._point(code)
         if point is not None and "moxibustion_caution" in point.safety_flags:
             reasons.append(f"moxibustion_caution: moxibustion is traditionally avoided at {point.code}")
+        reasons += self.heat_allowed_at(code, side).reasons
         return _verdict(reasons)
+
+    def ea_pair_geometry(self, a: Needle, b: Needle) -> Verdict:
+        """Return whether the pair stays within one limb or one side of one trunk segment.
+
+        The standing rule(s) naming ``ea_pair_geometry`` in safety.yaml give the reason codes; unknown
+        points are left to ``point_allowed``.
+        """
+        first, second = self.needle(*a), self.needle(*b)
+        if first is None or second is None:
+            return _verdict([])
+        why = outside_one_group(first, second, self.geometry)
+        if why is None:
+            return _verdict([])
+        pair = f"{first.code}-{second.code}"
+        return _verdict([f"{rule}: {pair}: {why}" for rule in self.techniques.get(EA_PAIR_GEOMETRY, ())])
 
     def ea_pair_allowed(self, a: Needle, b: Needle) -> Verdict:
         """Return whether an electrode pair may join needle ``a`` and needle ``b`` (each (code, side))."""
@@ -152,6 +210,7 @@ class PlanConstraints:
         first, second = self.needle(*a), self.needle(*b)
         if first is None or second is None:
             return _verdict(reasons)
+        reasons += self.ea_pair_geometry(a, b).reasons
         if crosses_chest(first, second, self.geometry):
             reasons += [f"{rule}: current would cross the chest" for rule in self.techniques.get(EA_ACROSS_CHEST, ())]
         for needle in (first, second):

@@ -1,7 +1,8 @@
-"""Which body regions an electroacupuncture current runs over or across.
+"""Which body regions an electroacupuncture current runs over or across, and whether a pair stays in one
+limb or one side of one trunk segment.
 
-The layout of the body (limb chains, which regions are thorax or pelvis) is data in safety.yaml's
-``ea_geometry``; this module only reasons over it. A needle is a ``Placed`` point: its region(s), whether
+The layout of the body (limbs, trunk segments, which regions are thorax or pelvis) is data in
+safety.yaml's ``ea_geometry``; this module only reasons over it. A needle is a ``Placed`` point: its region(s), whether
 it is a midline point, and the sides it may be on (a bilateral point with no side stated could be on
 either, so every check takes the worst case).
 """
@@ -104,3 +105,32 @@ def crosses_chest(a: Placed, b: Placed, geometry: EaGeometry) -> bool:
         if mid.midline and mid.region in geometry.thorax_regions and other.region in geometry.upper_limb_regions:
             return True
     return False
+
+
+def outside_one_group(a: Placed, b: Placed, geometry: EaGeometry) -> str | None:
+    """Return why a current between ``a`` and ``b`` leaves one limb or one side of one trunk segment.
+
+    Returns None when every region of both needles lies in one limb with both needles on the same side,
+    or in one trunk segment with both on the same side or either on the midline (clinical.md §2.4: never
+    arm to leg, never left to right, never across the chest or head). A needle whose side is not known
+    could be on either side, so such a pair is refused.
+    """
+    regions = tuple(dict.fromkeys((*a.regions, *b.regions)))
+    found = {region: geometry.group_of(region) for region in regions}
+    outside = [region for region, group in found.items() if group is None]
+    if outside:
+        return f"{', '.join(outside)}: no electrode pair there (in no limb or trunk segment)"
+    groups = {group for group in found.values() if group is not None}
+    if len(groups) > 1:
+        return "the current would run between " + " and ".join(sorted(name for name, _limb in groups))
+    ((name, is_limb),) = groups
+    sides = {side for needle in (a, b) for side in needle.sides if side != "midline"}
+    unsided = [n.code for n in (a, b) if len(n.sides) > 1]
+    if unsided:
+        return f"side of {', '.join(unsided)} not stated: it could be on the other side"
+    if len(sides) > 1:
+        where = f"between the left and right {name}" if is_limb else f"from left to right across the {name}"
+        return f"the current would run {where}"
+    if is_limb and (a.midline or b.midline):  # pragma: no cover - no midline point lies on a limb
+        return f"a midline point is not on the {name}"
+    return None

@@ -20,7 +20,8 @@ class PlanOutline:
     """What safety checks in a plan: needles with sides, modalities, electrode pairs, techniques.
 
     ``points`` are every point of the plan (needled or pressed); ``needled`` those that a needle goes
-    into, whose modality is checked (an ear point is ``auricular``, any other ``manual``).
+    into, whose modality is checked (an ear point is ``auricular``, any other ``manual``); ``heated``
+    those that heat reaches (a warm needle, or the local points a heat lamp is directed at).
     """
 
     points: tuple[Needle, ...] = ()
@@ -28,13 +29,14 @@ class PlanOutline:
     ea_pairs: tuple[tuple[Needle, Needle], ...] = ()
     techniques: tuple[str, ...] = ()
     needled: tuple[Needle, ...] = ()
+    heated: tuple[Needle, ...] = ()
 
     @classmethod
     def from_plan(cls, plan: Any) -> PlanOutline:
         """Return the outline of a plan object or its JSON mapping.
 
-        Reads ``points`` (items with ``code``, ``side``, and ``technique``: ``needle`` unless told, and
-        ``warm_needle``), ``modality`` (a name, or a mapping or object with ``primary``/``name`` and
+        Reads ``points`` (items with ``code``, ``side``, ``role``, and ``technique``: ``needle`` unless
+        told, and ``warm_needle``), ``modality`` (a name, or a mapping or object with ``primary``/``name`` and
         ``heat``) and/or ``modalities``, ``electroacupuncture.pairs`` (pairs of needles, or
         ``(point, point, side)`` triples) and ``techniques``. A ``PlanOutline`` is returned as is.
         """
@@ -45,11 +47,15 @@ class PlanOutline:
         needled = tuple(_needle(i) for i in items if (_get(i, "technique") or "needle") == "needle")
         modalities = [_name(m) for m in _get(plan, "modalities") or ()]
         modality = _get(plan, "modality")
+        heated = [_needle(i) for i in items if _get(i, "warm_needle")]
         if modality is not None:
             modalities.append(_name(modality))
             heat = None if isinstance(modality, str) else _get(modality, "heat")
             if heat:
                 modalities.append("warm_needle" if heat == "warm_needle" else "heat")
+            if heat == "heat":  # seed 001: a heat lamp directed at the treated area (the local points)
+                local = [_needle(i) for i in items if _get(i, "role") == "local"]
+                heated += local or list(points)
         if any(_get(i, "warm_needle") for i in items):
             modalities.append("warm_needle")
         electro = _get(plan, "electroacupuncture")
@@ -59,7 +65,7 @@ class PlanOutline:
             modalities.append("electro")
         techniques = tuple(str(t) for t in _get(plan, "techniques") or ())
         return cls(points=points, modalities=tuple(dict.fromkeys(m for m in modalities if m)),
-                   ea_pairs=pairs, techniques=techniques, needled=needled)
+                   ea_pairs=pairs, techniques=techniques, needled=needled, heated=tuple(dict.fromkeys(heated)))
 
 
 def _pair(raw: Any) -> tuple[Needle, Needle]:
@@ -122,6 +128,8 @@ def violations(plan: Any, screening: Screening, kb: Any) -> list[str]:
         needle = rules.needle(code, side)
         modality = "auricular" if needle is not None and "ear" in needle.regions else "manual"
         found += _lines(f"needling {code} ({side or 'unsided'})", rules.modality_allowed(modality).reasons)
+    for code, side in outline.heated:
+        found += _lines(f"heat at {code} ({side or 'unsided'})", rules.heat_allowed_at(code, side).reasons)
     for a, b in outline.ea_pairs:
         label = f"electrode pair {a[0]}({a[1] or '?'})-{b[0]}({b[1] or '?'})"
         found += _lines(label, rules.ea_pair_allowed(a, b).reasons)

@@ -4,6 +4,9 @@ A pair is two electrodes, ``[{"code": "BL23", "side": "left"}, {"code": "BL25", 
 ``["BL23:left", "BL25:left"]`` and a pair copied from a plan's ``electroacupuncture.pairs``
 (``["BL23", "BL25", "left"]``, both electrodes on one side) are accepted too. Knowing the sides lets safety tell a one-sided lumbar
 circuit from one across the chest, so a session no longer has to assume the worst.
+
+``check_electrode_geometry`` refuses a pair that leaves one limb or one side of one trunk segment: the
+decision is ``PlanConstraints``'s (a standing rule, never overridable), the refusal an ``InputError``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from acupath.errors import InputError
+from acupath.safety import PlanConstraints
 from acupath.services.records import Electrode
 
 #: Sides an electrode can be on: one needle is on one side (``bilateral`` describes two needles).
@@ -75,3 +79,19 @@ def check_electrodes_needled(points: list[tuple[str, str]], pairs: list[tuple[El
                 raise InputError(f"stimulation.electrode_pairs[{i}][{j}]",
                                  f"no needle at {electrode.code} ({electrode.side}) among the session's points",
                                  sorted(f"{c} {s}" for c, s in offered))
+
+
+def check_electrode_geometry(pairs: list[tuple[Electrode, Electrode]], kb: Any) -> None:
+    """Raise ``InputError`` naming ``stimulation.electrode_pairs[i]`` for the first pair that leaves one
+    limb or one side of one trunk segment (arm to leg, left to right, across the chest or head).
+
+    The standing rule is asked of ``PlanConstraints.standing_rules(kb)``; no override lifts it.
+    """
+    rules = PlanConstraints.standing_rules(kb)
+    for i, pair in enumerate(pairs):
+        first, second = pair_outline(pair)
+        verdict = rules.ea_pair_geometry(first, second)
+        if not verdict:
+            raise InputError(f"stimulation.electrode_pairs[{i}]",
+                             "; ".join(verdict.reasons) + " (a standing rule: no override)",
+                             "two electrodes on one limb on one side, or on one side of one trunk segment")

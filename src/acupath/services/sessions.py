@@ -20,7 +20,12 @@ from acupath.safety.violations import PlanOutline
 from acupath.services.access import found, found_of_patient, require_clinical
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
-from acupath.services.electrodes import ElectrodePairInput, check_electrodes_needled, pair_outline
+from acupath.services.electrodes import (
+    ElectrodePairInput,
+    check_electrode_geometry,
+    check_electrodes_needled,
+    pair_outline,
+)
 from acupath.services.overrides import OverrideInput, apply_overrides, requested_overrides
 from acupath.services.paging import page_of_plan
 from acupath.services.patients import new_id
@@ -123,8 +128,9 @@ def name_points(form: SessionInput, kb: KnowledgeBase) -> None:
     for i, pair in enumerate(form.stimulation.electrode_pairs):
         for j, electrode in enumerate(pair.root):
             electrode.code = _standard_code(kb, electrode.code, f"stimulation.electrode_pairs[{i}][{j}].code")
-    check_electrodes_needled([(p.code, p.side) for p in form.points],
-                             [pair.to_record() for pair in form.stimulation.electrode_pairs])
+    pairs = [pair.to_record() for pair in form.stimulation.electrode_pairs]
+    check_electrodes_needled([(p.code, p.side) for p in form.points], pairs)
+    check_electrode_geometry(pairs, kb)
 
 
 def _standard_code(kb: KnowledgeBase, code: str, where: str) -> str:

@@ -94,7 +94,7 @@ def _electro_session(world: World, pairs: list) -> dict:
     plan = world.call("dr_lee", "GET", f"/plans/{world.ids['plan']}").json()
     body = session_body(plan)
     body["points"] = [{"code": "BL23", "side": "left"}, {"code": "BL25", "side": "left"},
-                      {"code": "BL40", "side": "bilateral"}]
+                      {"code": "BL40", "side": "bilateral"}, {"code": "BL57", "side": "right"}]
     body["stimulation"] = {"kind": "electro", "frequency_hz": 2, "intensity_ma": 2.5, "minutes": 20,
                            "waveform": "dense_disperse", "electrode_pairs": pairs}
     return body
@@ -104,12 +104,15 @@ def test_an_electrode_pair_keeps_the_side_of_each_electrode(world: World) -> Non
     pairs = [[{"code": "BL23", "side": "left"}, {"code": "BL25", "side": "left"}], ["BL40", "BL40:right", "left"]]
     response = world.call("dr_lee", "POST", f"/plans/{world.ids['plan']}/sessions", _electro_session(world, pairs))
     assert response.status_code == 422  # a plan's triple names two points, not "BL40:right"
-    pairs[1] = ["BL40:left", "BL40:right"]
+    pairs[1] = ["BL40:left", "BL40:right"]  # left leg to right leg: never (a standing rule)
+    response = world.call("dr_lee", "POST", f"/plans/{world.ids['plan']}/sessions", _electro_session(world, pairs))
+    assert response.status_code == 422 and "electrode_pairs[1]" in response.text, response.text
+    pairs[1] = ["BL40:right", "BL57:right"]
     response = world.call("dr_lee", "POST", f"/plans/{world.ids['plan']}/sessions", _electro_session(world, pairs))
     assert response.status_code == 201, response.text
     assert response.json()["stimulation"]["electrode_pairs"] == [
         [{"code": "BL23", "side": "left"}, {"code": "BL25", "side": "left"}],
-        [{"code": "BL40", "side": "left"}, {"code": "BL40", "side": "right"}]]
+        [{"code": "BL40", "side": "right"}, {"code": "BL57", "side": "right"}]]
 
 
 @pytest.mark.parametrize(("pairs", "field"), [

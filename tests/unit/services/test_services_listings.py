@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from service_fakes import FROZEN_NOW, FakeUnitOfWork, PlainHasher
 
-from acupath.errors import InputError, NotFound, PermissionDenied, SafetyBlock
+from acupath.errors import InputError, NotFound, PermissionDenied
 from acupath.services import create_plan, create_user, get_patient, record_intake, record_session
 from acupath.services.actor import Actor
 from acupath.services.audit_log import search_audit
@@ -86,9 +86,10 @@ def test_a_one_sided_pair_is_recorded_where_one_across_the_chest_is_blocked(
     stored = record_session(uow, people.dr_lee, back_plan.id, session(
         points=points, stimulation=_electro([["BL23", "BL25", "left"]])), kb)
     assert [(e.code, e.side) for e in stored.stimulation.electrode_pairs[0]] == [("BL23", "left"), ("BL25", "left")]
-    with pytest.raises(SafetyBlock, match="chest"):
+    with pytest.raises(InputError, match="left and right upper_limb") as error:  # standing rule: 422, no override
         record_session(uow, people.dr_lee, back_plan.id, session(
-            points=points, stimulation=_electro([["LI4:left", "LI4:right"]])), kb)
+            points=points, stimulation=_electro([["BL23", "BL25", "left"], ["LI4:left", "LI4:right"]])), kb)
+    assert error.value.field == "stimulation.electrode_pairs[1]"
 
 
 def test_an_electrode_must_sit_on_a_needle_of_the_session(uow: FakeUnitOfWork, people, back_plan, kb) -> None:

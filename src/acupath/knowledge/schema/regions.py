@@ -62,3 +62,14 @@ def split_side(value: str) -> tuple[str | None, str]:
             f"unknown body region {value!r}; allowed: {', '.join(REGIONS)} (optionally prefixed left_ or right_)"
         )
     return side, region
+
+
+def with_neighbours(value: str, next_to: frozenset[str] | set[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Return ``value`` and the regions ``next_to`` it, each on the same side as ``value``.
+
+    ``with_neighbours("left_knee", {"thigh", "lower_leg"})`` gives ``("left_knee", "left_thigh",
+    "left_lower_leg")``; a bare region gives bare neighbours. Raises ``ValueError`` for an unknown region.
+    """
+    side, _region = split_side(value)
+    prefix = f"{side}_" if side else ""
+    return (value, *(f"{prefix}{region}" for region in sorted(next_to)))
