@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from acupath.errors import InputError
 from acupath.evidence.random_effects import meta_analysis
@@ -81,6 +80,8 @@ def ranktest(yi: Sequence[float], vi: Sequence[float]) -> RankTest:
     ystar = (y - mu) / np.sqrt(v - 1 / w.sum())
     ties = np.unique(ystar).size < y.size or np.unique(v).size < v.size
     exact = (not ties) and y.size < 50
+    from scipy import stats  # imported here: scipy.stats takes ~1 s to import, only --bias needs it
+
     res = stats.kendalltau(ystar, v, method="exact" if exact else "asymptotic")
     return RankTest(float(res.statistic), float(res.pvalue), exact)
 
@@ -122,13 +123,15 @@ def trimfill(yi: Sequence[float], vi: Sequence[float], method: str = "REML", *, 
     order = np.argsort(sign * y, kind="stable")
     ys, vs = sign * y[order], v[order]
     k0, k0_prev, se_k0, beta = 0, -1, float("nan"), 0.0
+    from scipy.stats import rankdata  # imported here, as in ranktest
+
     for _ in range(maxiter):
         if k0 == k0_prev:
             break
         k0_prev = k0
         beta = meta_analysis(ys[: k - k0], vs[: k - k0], method, tau2_ci=False).estimate
         centred = ys - beta
-        ranks = stats.rankdata(np.abs(centred), method="ordinal")
+        ranks = rankdata(np.abs(centred), method="ordinal")
         signed = np.sign(centred) * ranks
         if estimator == "L0":
             s_r = signed[signed > 0].sum()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from acupath.errors import InputError
 from acupath.evidence.random_effects import meta_analysis
@@ -62,4 +62,4 @@ def subgroup_differences(results: dict[str, MetaResult]) -> SubgroupResult:
     w = 1 / np.array([r.se for r in results.values()]) ** 2
     q = float(np.sum(w * (est - np.sum(w * est) / w.sum()) ** 2))
     df = len(results) - 1
-    return SubgroupResult(dict(results), q, df, float(stats.chi2.sf(q, df)))
+    return SubgroupResult(dict(results), q, df, float(special.chdtrc(df, q)))

@@ -7,7 +7,6 @@ which is fine for the study counts of meta-regression; intercept-only models use
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize
 
 from acupath.errors import InputError
 from acupath.evidence.tau2 import LL0_TOL, TAU2_METHODS
@@ -32,6 +31,8 @@ def q_root_mods(y: np.ndarray, v: np.ndarray, x: np.ndarray, target: float) -> f
     """Solve y'P(τ²)y = target for τ² ≥ 0 (0 when Q(0) ≤ target), Brent to ~1e-12."""
     if q_generalised(y, v, x, 0.0) <= target:
         return 0.0
+    from scipy import optimize  # imported here: only meta-regression's Q-profile needs it
+
     hi = max(100.0, 10 * float(np.var(y)))
     while q_generalised(y, v, x, hi) > target:
         hi *= 10
