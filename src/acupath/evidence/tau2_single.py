@@ -43,6 +43,8 @@ def sums(cols: np.ndarray, v: np.ndarray, t: float, order: int = 3) -> tuple[np.
     if order == 1:
         return w, [np.dot(cols, w).tolist()]
     w2 = w * w
+    if order == 2:
+        return w, [np.dot(cols, w).tolist(), np.dot(cols, w2).tolist()]
     return w, [np.dot(cols, w).tolist(), np.dot(cols, w2).tolist(), np.dot(cols, w2 * w).tolist()]
 
 
@@ -147,11 +149,12 @@ def q_root(cols: np.ndarray, v: np.ndarray, target: float, threshold: float, max
     """Solve Q(τ²) = target (PM/EB and the Q-profile bounds) as ``tau2.q_root`` for one row."""
     x, lo, hi = 0.0, 0.0, math.inf
     for it in range(1, maxiter + 1):
-        m = sums(cols, v, x)[1]
+        m = sums(cols, v, x, order=2)[1]  # Q and its slope need Σw c^b and Σw² c^b only
         f = q_stat(m) - target
         if f == 0 or (x == 0 and f < 0):
             return x, it, True
-        slope = _residual_sums(m)[1]
+        d = m[0][1] / m[0][0]
+        slope = m[1][2] - d * (2 * m[1][1] - d * m[1][0])  # Σw²r², as in _residual_sums
         lo, hi = (x, hi) if f > 0 else (lo, x)
         new = x + f / slope if slope > 0 else math.nan
         if not (lo < new < hi):
