@@ -232,6 +232,11 @@ class Closure(_Strict):
         return self.first, self.last or self.first, self.reason
 
 
+def _bare_dates_too(schema: dict[str, Any]) -> None:
+    """Say in the JSON Schema that a closure may also be a bare date (``Closure`` reads one)."""
+    schema["items"] = {"anyOf": [{"type": "string", "format": "date"}, schema["items"]]}
+
+
 class Schedule(_Strict):
     """When treatment starts, on which weekdays the clinic sees the patient, and when it is closed.
 
@@ -240,7 +245,7 @@ class Schedule(_Strict):
 
     start: date
     clinic_days: tuple[Weekday, ...] = Field(min_length=1)
-    closures: tuple[Closure, ...] = Field(default=(), max_length=MAX_CLOSURES)
+    closures: tuple[Closure, ...] = Field(default=(), max_length=MAX_CLOSURES, json_schema_extra=_bare_dates_too)
 
     @field_validator("clinic_days")
     @classmethod
