@@ -77,6 +77,8 @@ def intake_data(draw: st.DrawFn, phq9: bool = True) -> dict[str, Any]:
         "sites": draw(st.lists(_sided_regions, max_size=3, unique=True)),
         "radiating_leg_pain": draw(st.booleans()),
         "widespread": draw(st.booleans()),
+        # An acute flare adds seed 003's Yaotongdian: the safety properties cover the added point.
+        "acute_exacerbation": draw(st.booleans()),
     }
     rare = st.sampled_from([False, False, False, True])  # each flag set a quarter of the time
     data["history"] = {name: draw(rare) for name in _flags(History)}
