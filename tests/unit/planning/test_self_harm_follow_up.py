@@ -19,7 +19,8 @@ def _plan_after_override(kb, item9: int):
     data = yaml.safe_load(EXAMPLE.read_text())
     data["questionnaires"]["phq9"]["q9"] = item9
     if item9:
-        data["overrides"] = [{"finding": "phq9_self_harm", "reason": REASON, "by": "Dr Lee"}]
+        # an urgent finding: the override names the clinician and the date (acupath.safety.overrides)
+        data["overrides"] = [{"finding": "phq9_self_harm", "reason": REASON, "by": "Dr Lee", "on": "2026-11-30"}]
     intake = parse_intake(data)
     screening = screen(intake, kb)
     return build_plan(intake, screening, kb, score_questionnaires(intake.questionnaires, kb))
