@@ -82,7 +82,10 @@ def intake_data(draw: st.DrawFn, phq9: bool = True) -> dict[str, Any]:
     }
     rare = st.sampled_from([False, False, False, True])  # each flag set a quarter of the time
     data["history"] = {name: draw(rare) for name in _flags(History)}
-    data["red_flag_answers"] = {name: draw(rare) for name in _flags(RedFlagAnswers)}
+    # Some twenty red-flag answers: at a quarter each, nearly every intake would be referred and the plan
+    # properties would seldom see a plan; one in twelve leaves about a sixth of intakes without any.
+    rarer = st.sampled_from([False] * 11 + [True])
+    data["red_flag_answers"] = {name: draw(rarer) for name in _flags(RedFlagAnswers)}
     safety = {name: draw(rare) for name in _flags(Safety)}
     safety["bleeding_disorder"] = draw(st.sampled_from(["none", "none", "mild", "severe"]))
     safety["epilepsy"] = draw(st.sampled_from(["none", "none", "controlled", "poorly_controlled"]))
