@@ -9,7 +9,8 @@ Alerts (codes): ``reassess_diagnosis`` (no improvement at the plan's reassess-di
 seed 001: no improvement by session 8-10), ``discontinue`` (worse by an MCID; NCD 30.3.3: "Treatment
 must be discontinued if the patient is not improving or is regressing"), ``medicare_extension_eligible``
 (Medicare, eligible, improvement documented: the 8 additional sessions), ``medicare_not_improving``
-(Medicare, at the extension checkpoint without improvement: discontinue).
+(Medicare, at the extension checkpoint without improvement: discontinue), ``recall_period_not_passed``
+(an instrument given again before its recall period passed: left out of the change, ``outcomes.recall``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from acupath.assessment import classify_change, score
 from acupath.errors import InputError
 from acupath.outcomes.diary import HeadacheDays, headache_days
 from acupath.outcomes.opioids import OpioidUse, opioid_use
+from acupath.outcomes.recall import EarlyMeasure, within_recall
 from acupath.outcomes.records import DiaryMonth, Reassessment, SessionRecord
 
 
@@ -178,14 +180,19 @@ def evaluate(
         from acupath.knowledge import load_knowledge
 
         kb = load_knowledge()
-    given = max((r.number for r in session_records), default=0)
+    # Sessions given is a count (numbers may skip a missed appointment): Medicare's 12/20 limits and the
+    # checkpoints count the sessions delivered, not the highest number written on one.
+    given = len(session_records)
+    highest = max((r.number for r in session_records), default=0)
+    phases = getattr(plan, "phases", ())
+    reassessments, early = within_recall(reassessments, plan.baseline, phases[0].starts if phases else None, kb)
     statuses = tuple(
         _status(c.id, c.session, given, _changes_at(c.session, plan, session_records, reassessments, kb))
         for c in plan.checkpoints if given >= c.session
     )
-    last = max([given] + [r.session for r in reassessments])
+    last = max([highest] + [r.session for r in reassessments])
     latest = _status("latest", last, given, _changes_at(last, plan, session_records, reassessments, kb))
-    alerts = _alerts(plan, statuses, latest, given, kb)
+    alerts = _alerts(plan, statuses, latest, given, kb) + tuple(_early_alert(m) for m in early)
     return Progress(
         patient_id=plan.patient_id, condition=plan.condition, sessions_given=given,
         last_session_date=max((r.date for r in session_records), default=None),
@@ -194,6 +201,16 @@ def evaluate(
         knowledge_version=getattr(plan, "knowledge_version", kb.version),
         opioids=opioid_use(plan.baseline, reassessments),
         headache_days=headache_days(plan, diary, kb),
+    )
+
+
+def _early_alert(measure: EarlyMeasure) -> Alert:
+    return Alert(
+        "recall_period_not_passed", measure.session,
+        f"{measure.instrument} given on {measure.given_on.isoformat()}, {measure.days} days after "
+        f"{measure.previous.isoformat()}: its recall period is {measure.recall_days} days, so its answers "
+        "overlap the previous ones; left out of the change from baseline.",
+        ("instruments_reference_2026",),
     )
 
 
