@@ -79,7 +79,12 @@ class Affects:
 
 @dataclass(frozen=True)
 class Override:
-    """A clinician's decision to proceed despite a finding; never valid without a reason."""
+    """A clinician's decision to proceed despite a finding; never valid without a reason.
+
+    ``by`` is the clinician who cleared the finding and ``on`` the day. Whether the reason, ``by`` and
+    ``on`` are enough for a given finding (never "ok"-style; an urgent one needs all three) is decided
+    where the override meets its finding, by ``acupath.safety.overrides.override_problems``.
+    """
 
     finding: str
     reason: str
