@@ -202,6 +202,7 @@ def schedule_sessions(
         extra = (
             f"Pregnant, {pregnancy.weeks} weeks on {schedule.start.isoformat()}: no session is scheduled "
             f"from {max(before, schedule.start).isoformat()}, when she may have reached {term.weeks} weeks "
-            f"of gestation ({term.reason}; {sources}); {unscheduled} planned sessions left out."
+            f"of gestation ({term.reason}; {sources}); {unscheduled} planned "
+            f"session{'' if unscheduled == 1 else 's'} left out."
         )
     return sessions, phases_out, (*warnings, extra)
