@@ -98,6 +98,14 @@ def intake_data(draw: st.DrawFn, phq9: bool = True) -> dict[str, Any]:
     if phq9 and draw(st.booleans()):
         data["questionnaires"] = {"phq9": {f"q{i}": draw(st.integers(0, 3)) for i in range(1, 10)}}
     data["payer"] = draw(st.sampled_from(["medicare", "private", "self_pay"]))
+    # Closures (holidays, leave) within the first months of treatment, a bare date or a range.
+    closures: list[Any] = []
+    for _ in range(draw(st.integers(0, 2))):
+        first = START + timedelta(days=draw(st.integers(0, 120)))
+        length = draw(st.sampled_from([0, 1, 6]))
+        closures.append(first.isoformat() if length == 0 else
+                        {"from": first.isoformat(), "to": (first + timedelta(days=length)).isoformat(), "reason": "leave"})
+    data["schedule"] = {**data["schedule"], "closures": closures}
     return data
 
 

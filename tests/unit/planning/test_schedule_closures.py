@@ -15,7 +15,7 @@ from acupath.errors import InputError
 from acupath.planning import build_plan
 from acupath.planning.schedule import WEEKDAYS, lay_out, moved_note
 from acupath.safety import screen
-from strategies import CONDITIONS, START, build_intake
+from strategies import CONDITIONS, START, build_intake, intakes
 
 CHRISTMAS = {"from": "2026-12-25", "reason": "Christmas"}
 
@@ -118,3 +118,14 @@ def test_no_session_falls_on_a_closure_or_off_a_clinic_day_and_spacing_holds(kb,
             assert s.moved_from in closed and s.moved_from < s.date
     assert all((b.date - a.date).days >= 2 for a, b in zip(sessions, sessions[1:], strict=False))
     assert [s.number for s in sessions] == list(range(1, len(sessions) + 1))
+
+
+@settings(max_examples=100, deadline=None)
+@given(intake=intakes(phq9=False))
+def test_no_planned_session_falls_on_a_closure_of_the_intake(kb, intake):
+    plan = build_plan(intake, screen(intake, kb=kb, today=intake.schedule.start), kb)
+    closed = {first + timedelta(days=i) for c in intake.schedule.closures
+              for first, last, _ in [c.span] for i in range((last - first).days + 1)}
+    for session in plan.sessions:
+        assert session.date not in closed
+        assert WEEKDAYS[session.date.weekday()] in intake.schedule.clinic_days
