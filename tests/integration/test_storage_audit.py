@@ -26,7 +26,7 @@ def test_every_write_leaves_an_audit_row_with_who_what_where_and_outcome(engine:
         "occurred_on": "2026-12-01", "type": "bruising", "severity": "mild", "outcome": "resolved",
         "session_id": session.id})
     services.record_reassessment(fresh_uow(engine), staff.dr_lee, patient.id, {
-        "assessed_on": "2026-12-20", "answers": example_intake("chronic_low_back_pain")["questionnaires"]}, kb)
+        "assessed_on": "2026-12-05", "answers": example_intake("chronic_low_back_pain")["questionnaires"]}, kb)
     with fresh_uow(engine) as uow:
         entries = uow.audit.list(staff.clinic_id, patient_id=patient.id)
     assert [e.action for e in entries] == [

@@ -28,7 +28,7 @@ def treated_plan(uow, staff: Staff, kb) -> dict:
         services.record_session(uow, staff.dr_lee, plan.id, example_session(session_date=day), kb)
     instrument, answers = next(iter(example_intake("chronic_low_back_pain")["questionnaires"].items()))
     services.record_reassessment(uow, staff.dr_lee, patient.id, {
-        "assessed_on": "2026-12-20", "plan_id": plan.id, "answers": {instrument: answers}}, kb)
+        "assessed_on": "2026-12-05", "plan_id": plan.id, "answers": {instrument: answers}}, kb)
     return {"patient_id": patient.id, "plan_id": plan.id, "screening_id": screening.id}
 
 

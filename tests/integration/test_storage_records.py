@@ -33,7 +33,7 @@ def treated(uow: SqlAlchemyUnitOfWork, staff: Staff, kb) -> dict:
         "session_id": session.id, "description": "small bruise at ST36"})
     instrument, answers = next(iter(example_intake("chronic_low_back_pain")["questionnaires"].items()))
     reassessment = services.record_reassessment(uow, staff.dr_lee, patient.id, {
-        "assessed_on": "2026-12-20", "plan_id": plan.id, "answers": {instrument: answers}}, kb)
+        "assessed_on": "2026-12-05", "plan_id": plan.id, "answers": {instrument: answers}}, kb)
     return {"patient": patient, "intake": intake, "screening": screening, "plan": plan, "session": session,
             "event": event, "reassessment": reassessment}
 

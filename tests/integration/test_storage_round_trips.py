@@ -158,11 +158,11 @@ def test_a_read_before_the_first_write_opens_no_transaction(postgres_engine: Eng
 
 def test_reads_together_give_what_each_read_alone_gives(engine: Engine, staff: Staff, kb) -> None:
     plan = _knee_plan(engine, staff.rita, staff.dr_lee, kb, ("Ivo", "Sand", "1970-07-07", "male"))
-    for day in ("2026-12-01", "2026-12-08"):
+    for day in ("2026-12-01", "2026-12-04"):
         services.record_session(fresh_uow(engine), staff.dr_lee, plan.id, example_session(session_date=day), kb)
     instrument, answers = next(iter(example_intake("chronic_low_back_pain")["questionnaires"].items()))
     services.record_reassessment(fresh_uow(engine), staff.dr_lee, plan.patient_id, {
-        "assessed_on": "2026-12-10", "answers": {instrument: answers}}, kb)
+        "assessed_on": "2026-12-05", "answers": {instrument: answers}}, kb)
     with fresh_uow(engine) as uow:
         together = (uow.plan_course(staff.clinic_id, plan.id), uow.plan_at_session(staff.clinic_id, plan.id))
         # The abstract unit of work's own answers: each view read alone through the repositories.

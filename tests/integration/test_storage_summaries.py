@@ -25,7 +25,7 @@ def test_session_summaries_head_and_next_number_match_the_full_records(engine: E
     for pain in (6, 4):
         services.record_session(fresh_uow(engine), staff.dr_lee, plan.id, example_session(pain_before=pain), kb)
     services.record_reassessment(fresh_uow(engine), staff.dr_lee, patient.id, {
-        "assessed_on": "2026-12-20", "plan_id": plan.id,
+        "assessed_on": "2026-12-05", "plan_id": plan.id,
         "answers": example_intake("chronic_low_back_pain")["questionnaires"]}, kb)
     with fresh_uow(engine) as uow:
         # The abstract defaults derive each view from the whole records: the store's queries must agree.

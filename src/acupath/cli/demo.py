@@ -70,17 +70,18 @@ def _treat(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan: dict[str
         pain = max(0, min(10, round(nrs * (1 - improvement * progress_share) + rng.uniform(-0.8, 0.8))))
         if rng.random() < 0.06:  # a missed appointment: the plan goes on without it
             continue
-        record = sessions.record_session(uow_factory(), clinician, plan_id, session_record(plan, planned, pain, rng), kb)
+        record = sessions.record_session(uow_factory(), clinician, plan_id, session_record(plan, planned, pain, rng), kb,
+                                         today=today)
         recorded += 1
         if rng.random() < 0.05:
             sessions.record_adverse_event(uow_factory(), clinician, patient_id,
-                                          adverse_event(record.session_date, record.id, rng))
+                                          adverse_event(record.session_date, record.id, rng), today=today)
         if planned["reassess"]:
             answers = {i: (nrs_answers(pain) if i == "nrs" else answers_at(kb, i, level, rng))
                        for i in planned["reassess"]}
             progress.record_reassessment(uow_factory(), clinician, patient_id, {
                 "assessed_on": planned["date"], "plan_id": plan_id, "session_number": planned["number"],
-                "answers": answers}, kb)
+                "answers": answers}, kb, today=today)
             reassessed += 1
     return recorded, reassessed
 

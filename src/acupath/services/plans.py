@@ -127,9 +127,11 @@ def amend_plan(
 
     ``plan`` is the amended plan (``Plan.to_dict()`` form); without it the plan is rebuilt from the
     patient's latest intake, so new safety facts take effect. ``status`` may complete or discontinue
-    it. Earlier overrides stay while their finding is still found. Returns the plan at its new version.
-    Raises ``PermissionDenied``, ``NotFound``, ``InputError``, ``Conflict`` (stale version: nothing is
-    changed), ``SafetyBlock``.
+    it: ending a plan is always allowed, whatever the latest screening (a referral is a reason to stop,
+    never a reason to keep a plan open), so it neither screens again nor changes the plan's document.
+    Earlier overrides stay while their finding is still found. Returns the plan at its new version.
+    Raises ``PermissionDenied``, ``NotFound``, ``InputError`` (also ``plan`` or ``overrides`` given with an
+    ending status), ``Conflict`` (stale version: nothing is changed), ``SafetyBlock``.
     """
     with uow, audited(uow, actor, "plan.amend", "plan", plan_id) as audit_note:
         require_clinical(actor)
@@ -140,6 +142,8 @@ def amend_plan(
                            "reload it and amend again")
         if status is not None and status not in {s.value for s in PlanStatus}:
             raise InputError("status", f"unknown status {status!r}", [s.value for s in PlanStatus])
+        if status in _ENDINGS:
+            return _end(uow, actor, current, status, plan, overrides, note)
         day = today or uow.clock().date()
         record = uow.intakes.list_for_patient(actor.clinic_id, current.patient_id)[-1]
         kept = [Override(finding=o.finding, reason=o.reason, by=o.author, on=o.at.date()) for o in current.overrides]
@@ -167,6 +171,28 @@ def amend_plan(
         uow.plans.update(current, expected_version, note)
         current.version = version
         return current
+
+
+#: The statuses that end a plan.
+_ENDINGS = (PlanStatus.COMPLETED.value, PlanStatus.DISCONTINUED.value)
+
+
+def _end(
+    uow: AbstractUnitOfWork, actor: Actor, current: PlanRecord, status: str, plan: dict[str, Any] | None,
+    overrides: Iterable[dict[str, Any]], note: str,
+) -> PlanRecord:
+    # Completing or discontinuing changes the status alone: no screening can refuse it.
+    if plan is not None:
+        raise InputError("plan", f"a plan being {status} keeps its document; amend it before ending it")
+    if list(overrides):
+        raise InputError("overrides", f"a plan being {status} needs no override")
+    expected_version = current.version
+    current.status = status
+    current.updated_at = uow.clock()
+    current.updated_by = actor.user_id
+    uow.plans.update(current, expected_version, note)
+    current.version = expected_version + 1
+    return current
 
 
 def get_plan(uow: AbstractUnitOfWork, actor: Actor, plan_id: str) -> PlanRecord:

@@ -15,6 +15,7 @@ from acupath.services.audit import audited
 from acupath.services.intakes import score_answers
 from acupath.services.patients import new_id
 from acupath.services.plan_cache import LruCache, parsed_plans
+from acupath.services.record_dates import check_record_date, first_intake_start, plan_start
 from acupath.services.records import Reassessment
 from acupath.services.records.summaries import PlanHead, ReassessmentSummary, SessionSummary
 from acupath.services.unit_of_work import AbstractUnitOfWork
@@ -33,19 +34,20 @@ class ReassessmentInput(BaseModel):
 
 
 def record_reassessment(
-    uow: AbstractUnitOfWork, actor: Actor, patient_id: str, data: dict[str, Any], kb: KnowledgeBase
+    uow: AbstractUnitOfWork, actor: Actor, patient_id: str, data: dict[str, Any], kb: KnowledgeBase,
+    *, today: date | None = None,
 ) -> Reassessment:
     """Score and store a reassessment of the clinic's patient.
 
-    Returns the stored reassessment. Raises ``PermissionDenied``, ``NotFound`` (patient or plan),
-    ``InputError``.
+    ``today`` defaults to the unit of work's clock. Returns the stored reassessment. Raises
+    ``PermissionDenied``, ``NotFound`` (patient or plan), ``InputError`` (``assessed_on`` after today,
+    before the plan's start or, without a plan, before the patient's treatment started).
     """
     with uow, audited(uow, actor, "reassessment.record", "reassessment", patient_id=patient_id) as note:
         require_clinical(actor)
         found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
         form = parse(ReassessmentInput, data)
-        if form.plan_id is not None:
-            found_of_patient(uow.plans.get(actor.clinic_id, form.plan_id), "plan", form.plan_id, patient_id)
+        check_reassessment_date(uow, actor.clinic_id, patient_id, form, today or uow.clock().date())
         record = Reassessment(
             id=new_id(),
             clinic_id=actor.clinic_id,
@@ -62,6 +64,23 @@ def record_reassessment(
         note.record_id = record.id
         uow.reassessments.add(record)
         return record
+
+
+def check_reassessment_date(
+    uow: AbstractUnitOfWork, clinic_id: str, patient_id: str, form: ReassessmentInput, today: date
+) -> None:
+    """Raise ``InputError`` naming ``assessed_on`` when the reassessment cannot have been made then.
+
+    Not before its plan's start (or, without a plan, the patient's earliest ``schedule.start``), not after
+    ``today``. Raises ``NotFound`` for a plan that is not the patient's.
+    """
+    if form.plan_id is not None:
+        plan = found_of_patient(uow.plans.get(clinic_id, form.plan_id), "plan", form.plan_id, patient_id)
+        check_record_date("assessed_on", form.assessed_on, today, plan_start(plan.plan), "the plan's start")
+    else:
+        check_record_date("assessed_on", form.assessed_on, today,
+                          first_intake_start(uow.intakes.list_for_patient(clinic_id, patient_id)),
+                          "the patient's treatment start")
 
 
 def _session_of(reassessment: ReassessmentSummary, sessions: list[SessionSummary]) -> int:

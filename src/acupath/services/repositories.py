@@ -12,6 +12,7 @@ from datetime import datetime
 
 from acupath.services.records import (
     AdverseEvent,
+    Amendment,
     AuditEntry,
     AuditQuery,
     Clinic,
@@ -106,6 +107,10 @@ class IntakeRepository(abc.ABC):
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[IntakeRecord]:
         """Return the patient's intakes, oldest first."""
 
+    @abc.abstractmethod
+    def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[IntakeRecord], int]:
+        """Return one page of the patient's intakes, oldest first, and how many there are."""
+
 
 class ScreeningRepository(abc.ABC):
     """Screenings."""
@@ -145,6 +150,10 @@ class PlanRepository(abc.ABC):
     @abc.abstractmethod
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[PlanRecord]:
         """Return the patient's plans, oldest first."""
+
+    @abc.abstractmethod
+    def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[PlanRecord], int]:
+        """Return one page of the patient's plans, oldest first, and how many there are."""
 
     @abc.abstractmethod
     def update(self, plan: PlanRecord, expected_version: int, note: str = "") -> None:
@@ -194,6 +203,13 @@ class SessionRepository(abc.ABC):
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[SessionRecord]:
         """Return the patient's sessions by date and number."""
 
+    @abc.abstractmethod
+    def update(self, session: SessionRecord, expected_version: int) -> None:
+        """Store ``session`` (with its points) as version ``expected_version + 1``.
+
+        Raises ``Conflict`` if the stored version is no longer ``expected_version`` or the number is taken.
+        """
+
 
 class AdverseEventRepository(abc.ABC):
     """Adverse events."""
@@ -201,6 +217,14 @@ class AdverseEventRepository(abc.ABC):
     @abc.abstractmethod
     def add(self, event: AdverseEvent) -> None:
         """Store a new adverse event."""
+
+    @abc.abstractmethod
+    def get(self, clinic_id: str, event_id: str) -> AdverseEvent | None:
+        """Return the clinic's adverse event, or None."""
+
+    @abc.abstractmethod
+    def update(self, event: AdverseEvent, expected_version: int) -> None:
+        """Store ``event`` as version ``expected_version + 1``. Raises ``Conflict`` if stale."""
 
     @abc.abstractmethod
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[AdverseEvent]:
@@ -219,6 +243,14 @@ class ReassessmentRepository(abc.ABC):
         """Store a new reassessment."""
 
     @abc.abstractmethod
+    def get(self, clinic_id: str, reassessment_id: str) -> Reassessment | None:
+        """Return the clinic's reassessment, or None."""
+
+    @abc.abstractmethod
+    def update(self, reassessment: Reassessment, expected_version: int) -> None:
+        """Store ``reassessment`` as version ``expected_version + 1``. Raises ``Conflict`` if stale."""
+
+    @abc.abstractmethod
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[Reassessment]:
         """Return the patient's reassessments by date."""
 
@@ -231,6 +263,18 @@ class ReassessmentRepository(abc.ABC):
         return [ReassessmentSummary(plan_id=r.plan_id, assessed_on=r.assessed_on,
                                     session_number=r.session_number, totals=totals_of(r.scores))
                 for r in self.list_for_patient(clinic_id, patient_id)]
+
+
+class AmendmentRepository(abc.ABC):
+    """What sessions, adverse events and reassessments were before each amendment (append-only)."""
+
+    @abc.abstractmethod
+    def add(self, amendment: Amendment) -> None:
+        """Keep an amendment. Raises ``Conflict`` if that version of the record was amended already."""
+
+    @abc.abstractmethod
+    def list_for(self, clinic_id: str, record_type: str, record_id: str) -> list[Amendment]:
+        """Return the clinic's amendments of one record, oldest version first."""
 
 
 class AuditLog(abc.ABC):

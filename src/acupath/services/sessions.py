@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
-from acupath import safety
+from acupath import planning, safety
 from acupath.errors import InputError, NotFound, SafetyBlock
 from acupath.knowledge import KnowledgeBase
-from acupath.safety.findings import Screening
+from acupath.safety.findings import Action, Override, Screening
 from acupath.safety.violations import PlanOutline
 from acupath.services.access import found, found_of_patient, require_clinical
 from acupath.services.actor import Actor
@@ -29,7 +29,8 @@ from acupath.services.electrodes import (
 from acupath.services.overrides import OverrideInput, apply_overrides, requested_overrides
 from acupath.services.paging import page_of_plan
 from acupath.services.patients import new_id
-from acupath.services.plan_cache import LruCache
+from acupath.services.plan_cache import LruCache, parsed_plans
+from acupath.services.record_dates import check_record_date, first_intake_start
 from acupath.services.records import (
     AdverseEvent,
     NeedlePoint,
@@ -39,6 +40,7 @@ from acupath.services.records import (
     SessionRecord,
     Stimulation,
 )
+from acupath.services.records.summaries import PlanAtSession, PlanHead
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
 
@@ -99,7 +101,11 @@ class SessionInput(_Form):
     individualisation: Literal["fixed", "semi_standardised", "individualised"] = "semi_standardised"
     points: list[PointInput] = Field(min_length=1)
     stimulation: StimulationInput
-    retention_minutes: int | None = Field(default=None, ge=0, le=180)
+    # STRICTA 2f: how long the needles stayed in. Seeds 002 (20-25 min) and 003 (20-35 min) give the
+    # plan's ranges (``Plan.retention``); 1-120 min only refuses what cannot be a needle retention.
+    retention_minutes: int | None = Field(
+        default=None, ge=1, le=120, validation_alias=AliasChoices("retention_minutes", "retention_min"),
+        description="Needle retention in minutes (1-120; the plan shows the seeds' 20-25 and 20-35 min).")
     needle: NeedleInput = NeedleInput()
     co_interventions: list[str] = Field(default_factory=list)
     pain_before: int | None = Field(default=None, ge=0, le=10)
@@ -141,15 +147,20 @@ def _standard_code(kb: KnowledgeBase, code: str, where: str) -> str:
 
 
 def check_session_safety(
-    screening: Screening, form: SessionInput, kb: KnowledgeBase, day: date, by: str = "session"
+    screening: Screening, form: SessionInput, kb: KnowledgeBase, day: date, by: str = "session",
+    kept: tuple[Override, ...] = (),
 ) -> None:
-    """Raise ``SafetyBlock`` if the session uses what a finding in force excludes.
+    """Raise ``SafetyBlock`` if a referral stands or the session uses what a finding in force excludes.
 
     The session's own overrides (finding and reason, made by ``by`` on ``day``) apply on top of the
-    plan's; an override naming no finding of the screening, or refused by the override rule
+    plan's (``kept``); an override naming no finding of the screening, or refused by the override rule
     (``acupath.safety.overrides``), is an ``InputError``.
     """
-    in_force = apply_overrides(screening, requested_overrides(form.overrides, by, day), day=day)
+    in_force = apply_overrides(screening, requested_overrides(form.overrides, by, day), kept, day=day)
+    if in_force.blocks_planning:
+        codes = ", ".join(f.code for f in in_force.in_force() if f.action in (Action.URGENT_REFERRAL, Action.REFERRAL))
+        raise SafetyBlock(f"the latest screening calls for referral ({codes}): no session is recorded "
+                          "unless the finding is overridden with a reason")
     outline = session_outline(form)
     problems = _verdicts.get(
         (id(kb), kb.version, in_force, _frozen(outline)),
@@ -178,15 +189,17 @@ _verdicts: LruCache[tuple[Any, ...], tuple[KnowledgeBase, tuple[str, ...]]] = Lr
 
 
 def record_session(
-    uow: AbstractUnitOfWork, actor: Actor, plan_id: str, session: dict[str, Any] | SessionInput, kb: KnowledgeBase
+    uow: AbstractUnitOfWork, actor: Actor, plan_id: str, session: dict[str, Any] | SessionInput, kb: KnowledgeBase,
+    *, today: date | None = None,
 ) -> SessionRecord:
     """Record a session delivered under the clinic's plan.
 
     ``session`` is the record as JSON values, or a ``SessionInput`` the caller validated already (the
-    API's body; this service then names its points in place).
+    API's body; this service then names its points in place). ``today`` defaults to the unit of work's clock.
     Returns the stored record (numbered after the plan's last session unless ``number`` is given).
-    Raises ``PermissionDenied`` (reception), ``NotFound``, ``InputError`` (bad field, unknown point, ended plan),
-    ``SafetyBlock`` (an excluded point or modality without override), ``Conflict`` (number taken).
+    Raises ``PermissionDenied`` (reception), ``NotFound``, ``InputError`` (bad field, unknown point, ended plan,
+    ``session_date`` before the plan's start or after today), ``SafetyBlock`` (the patient's latest screening
+    calls for referral, or an excluded point or modality, without override), ``Conflict`` (number taken).
     """
     with uow, audited(uow, actor, "session.record", "session") as note:
         require_clinical(actor)
@@ -196,9 +209,10 @@ def record_session(
         form = session if isinstance(session, SessionInput) else parse(SessionInput, session)
         if plan.status != PlanStatus.ACTIVE.value:
             raise InputError("plan_id", f"the plan is {plan.status}; sessions need an active plan")
-        screening = found(at_session.screening, "screening", plan.screening_id)
+        check_session_date(uow, actor.clinic_id, plan, form.session_date, today or uow.clock().date())
+        screening, kept = latest_screening(uow, actor.clinic_id, at_session)
         name_points(form, kb)
-        check_session_safety(screening.to_screening(), form, kb, form.session_date, actor.user_id)
+        check_session_safety(screening, form, kb, form.session_date, actor.user_id, kept)
         record = SessionRecord(
             id=new_id(),
             clinic_id=actor.clinic_id,
@@ -228,6 +242,34 @@ def record_session(
         return record
 
 
+def check_session_date(uow: AbstractUnitOfWork, clinic_id: str, plan: PlanHead, day: date, today: date) -> None:
+    """Raise ``InputError`` naming ``session_date`` when ``day`` is before the plan's start or after ``today``."""
+    def load() -> planning.Plan:
+        return planning.Plan.from_dict(found(uow.plans.get(clinic_id, plan.id), "plan", plan.id).plan)
+
+    # The parsed plan is kept by version (``plan_cache``): the start costs no read on the next session.
+    document = parsed_plans.get((clinic_id, plan.id, plan.version), load)
+    start = min((phase.starts for phase in document.phases), default=None)
+    check_record_date("session_date", day, today, start, "the plan's start")
+
+
+def latest_screening(
+    uow: AbstractUnitOfWork, clinic_id: str, at_session: PlanAtSession
+) -> tuple[Screening, tuple[Override, ...]]:
+    """Return the patient's latest screening and the overrides the plan's own screening holds.
+
+    A screening made after the plan (a new intake screened) is the one in force: a referral it finds
+    stops sessions under the plan until the plan is amended or the finding overridden. The plan's
+    overrides stay while their finding is still found. Raises ``NotFound`` when the plan's screening is gone.
+    """
+    own = found(at_session.screening, "screening", at_session.head.screening_id).to_screening()
+    latest_id = at_session.latest_screening_id
+    if latest_id is None or latest_id == at_session.head.screening_id:
+        return own, ()
+    latest = found(uow.screenings.get(clinic_id, latest_id), "screening", latest_id).to_screening()
+    return latest, tuple(f.override for f in own.findings if f.override is not None)
+
+
 def list_sessions(
     uow: AbstractUnitOfWork, actor: Actor, plan_id: str, *, offset: int = 0, limit: int = 50
 ) -> Page[SessionRecord]:
@@ -250,22 +292,39 @@ class AdverseEventInput(_Form):
 
 
 def record_adverse_event(
-    uow: AbstractUnitOfWork, actor: Actor, patient_id: str, event: dict[str, Any]
+    uow: AbstractUnitOfWork, actor: Actor, patient_id: str, event: dict[str, Any], *, today: date | None = None
 ) -> AdverseEvent:
     """Record an adverse event of the clinic's patient, optionally tied to one of their sessions.
 
-    Returns the stored event. Raises ``PermissionDenied``, ``NotFound`` (patient or session),
-    ``InputError``.
+    ``today`` defaults to the unit of work's clock. Returns the stored event. Raises ``PermissionDenied``,
+    ``NotFound`` (patient or session), ``InputError`` (``occurred_on`` after today, before the session it
+    followed, or before the patient's treatment started).
     """
     with uow, audited(uow, actor, "adverse_event.record", "adverse_event", patient_id=patient_id) as note:
         require_clinical(actor)
         found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
         form = parse(AdverseEventInput, event)
-        if form.session_id is not None:
-            found_of_patient(uow.sessions.get(actor.clinic_id, form.session_id), "session", form.session_id,
-                             patient_id)
+        check_event_date(uow, actor.clinic_id, patient_id, form, today or uow.clock().date())
         record = AdverseEvent(id=new_id(), clinic_id=actor.clinic_id, patient_id=patient_id,
                               recorded_at=uow.clock(), recorded_by=actor.user_id, **form.model_dump())
         note.record_id = record.id
         uow.adverse_events.add(record)
         return record
+
+
+def check_event_date(uow: AbstractUnitOfWork, clinic_id: str, patient_id: str, form: AdverseEventInput,
+                     today: date) -> None:
+    """Raise ``InputError`` naming ``occurred_on`` when the event cannot have happened then.
+
+    An event after a session is not before that session; any other not before the patient's treatment
+    started (the earliest intake's ``schedule.start``); none after ``today``. Raises ``NotFound`` for a
+    session that is not the patient's.
+    """
+    if form.session_id is not None:
+        session = found_of_patient(uow.sessions.get(clinic_id, form.session_id), "session", form.session_id,
+                                   patient_id)
+        check_record_date("occurred_on", form.occurred_on, today, session.session_date, "the session it followed")
+    else:
+        check_record_date("occurred_on", form.occurred_on, today,
+                          first_intake_start(uow.intakes.list_for_patient(clinic_id, patient_id)),
+                          "the patient's treatment start")

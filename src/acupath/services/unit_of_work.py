@@ -39,6 +39,7 @@ class AbstractUnitOfWork(abc.ABC):
     sessions: repo.SessionRepository
     adverse_events: repo.AdverseEventRepository
     reassessments: repo.ReassessmentRepository
+    amendments: repo.AmendmentRepository
     audit: repo.AuditLog
     revoked_tokens: repo.TokenRevocations
 
@@ -79,8 +80,10 @@ class AbstractUnitOfWork(abc.ABC):
         head = self.plans.head(clinic_id, plan_id)
         if head is None:
             return None
+        screenings = self.screenings.list_for_patient(clinic_id, head.patient_id)
         return PlanAtSession(head=head, screening=self.screenings.get(clinic_id, head.screening_id),
-                             next_number=self.sessions.next_number(clinic_id, plan_id))
+                             next_number=self.sessions.next_number(clinic_id, plan_id),
+                             latest_screening_id=screenings[-1].id if screenings else None)
 
     def __exit__(self, *args: Any) -> None:
         # Anything not committed is undone; rolling back after a commit is harmless.

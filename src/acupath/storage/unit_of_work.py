@@ -146,6 +146,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.sessions = sql.SqlSessionRepository(self)
         self.adverse_events = sql.SqlAdverseEventRepository(self)
         self.reassessments = sql.SqlReassessmentRepository(self)
+        self.amendments = sql.SqlAmendmentRepository(self)
         self.audit = sql.SqlAuditLog(self)
         self.revoked_tokens = sql.SqlTokenRevocations(self)
         try:

@@ -95,7 +95,7 @@ ENDPOINTS = (
         "occurred_on": "2026-12-02", "type": "bruising", "severity": "mild", "outcome": "resolved"}),
     Endpoint("GET", "/patients/{patient}/adverse-events", 200, CLINIC),
     Endpoint("POST", "/patients/{patient}/reassessments", 201, CLINIC, lambda w: {
-        "assessed_on": "2026-12-15", "answers": {"peg": {"q1": 4, "q2": 3, "q3": 3}}}),
+        "assessed_on": "2026-12-04", "answers": {"peg": {"q1": 4, "q2": 3, "q3": 3}}}),
     Endpoint("GET", "/patients/{patient}/reassessments", 200, CLINIC),
     Endpoint("POST", "/auth/logout", 204, ALL, public=False),
 )

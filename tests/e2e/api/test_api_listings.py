@@ -84,7 +84,7 @@ def test_a_patients_adverse_events_and_reassessments_are_listed(world: World) ->
     assert world.call("dr_lee", "POST", f"/patients/{patient}/adverse-events", event).status_code == 201
     events = world.call("dr_patel", "GET", f"/patients/{patient}/adverse-events").json()
     assert events["total"] == 1 and events["items"][0]["session_id"] == world.ids["session"]
-    answers = {"assessed_on": "2026-12-15", "answers": {"peg": {"q1": 4, "q2": 3, "q3": 3}}}
+    answers = {"assessed_on": "2026-12-04", "answers": {"peg": {"q1": 4, "q2": 3, "q3": 3}}}
     assert world.call("dr_lee", "POST", f"/patients/{patient}/reassessments", answers).status_code == 201
     reassessments = world.call("dr_lee", "GET", f"/patients/{patient}/reassessments").json()
     assert reassessments["total"] == 1 and "peg" in reassessments["items"][0]["scores"]

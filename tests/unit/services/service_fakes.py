@@ -18,6 +18,7 @@ from acupath.services import repositories as abstract
 from acupath.services.passwords import PasswordHasher
 from acupath.services.records import (
     AdverseEvent,
+    Amendment,
     AuditEntry,
     AuditQuery,
     Clinic,
@@ -33,7 +34,7 @@ from acupath.services.records import (
 )
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
-FROZEN_NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+FROZEN_NOW = datetime(2026, 12, 31, 9, 30, tzinfo=UTC)
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Store:
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     revisions: list[PlanRevision] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
+    amendments: list[Amendment] = field(default_factory=list)
 
     def table(self, name: str) -> dict[str, Any]:
         return self.rows.setdefault(name, {})
@@ -76,6 +78,18 @@ class _Repo:
     def _of_patient(self, clinic_id: str, patient_id: str) -> list[Any]:
         return [copy.deepcopy(r) for r in self.rows.values()
                 if r.clinic_id == clinic_id and r.patient_id == patient_id]
+
+    def _compare_and_set(self, record: Any, expected_version: int) -> None:
+        # As the database: a stale version matches nothing and changes nothing.
+        stored = self.rows.get(record.id)
+        if stored is None or stored.clinic_id != record.clinic_id or stored.version != expected_version:
+            raise Conflict(f"{self.table} {record.id} was amended since version {expected_version}")
+        saved = copy.deepcopy(record)
+        saved.version = expected_version + 1
+        self.rows[record.id] = saved
+
+    def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[Any], int]:
+        return _page(self.list_for_patient(clinic_id, patient_id), offset, limit)  # type: ignore[attr-defined]
 
 
 class FakeClinics(_Repo, abstract.ClinicRepository):
@@ -225,12 +239,24 @@ class FakeSessions(_Repo, abstract.SessionRepository):
     def page_for_plan(self, clinic_id: str, plan_id: str, offset: int, limit: int) -> tuple[list[SessionRecord], int]:
         return _page(self.list_for_plan(clinic_id, plan_id), offset, limit)
 
+    def update(self, session: SessionRecord, expected_version: int) -> None:
+        if any(s.plan_id == session.plan_id and s.number == session.number and s.id != session.id
+               for s in self.rows.values()):
+            raise Conflict(f"session {session.number} of plan {session.plan_id} conflicts with a stored record")
+        self._compare_and_set(session, expected_version)
+
 
 class FakeAdverseEvents(_Repo, abstract.AdverseEventRepository):
     table = "adverse_events"
 
     def add(self, event: AdverseEvent) -> None:
         self._put(event)
+
+    def get(self, clinic_id: str, event_id: str) -> AdverseEvent | None:
+        return self._get(clinic_id, event_id)
+
+    def update(self, event: AdverseEvent, expected_version: int) -> None:
+        self._compare_and_set(event, expected_version)
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[AdverseEvent]:
         return sorted(self._of_patient(clinic_id, patient_id), key=lambda e: (e.occurred_on, e.recorded_at))
@@ -245,11 +271,34 @@ class FakeReassessments(_Repo, abstract.ReassessmentRepository):
     def add(self, reassessment: Reassessment) -> None:
         self._put(reassessment)
 
+    def get(self, clinic_id: str, reassessment_id: str) -> Reassessment | None:
+        return self._get(clinic_id, reassessment_id)
+
+    def update(self, reassessment: Reassessment, expected_version: int) -> None:
+        self._compare_and_set(reassessment, expected_version)
+
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[Reassessment]:
         return sorted(self._of_patient(clinic_id, patient_id), key=lambda r: r.assessed_on)
 
     def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[Reassessment], int]:
         return _page(self.list_for_patient(clinic_id, patient_id), offset, limit)
+
+
+class FakeAmendments(abstract.AmendmentRepository):
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def add(self, amendment: Amendment) -> None:
+        kept = self.uow.working.amendments
+        if any((a.record_type, a.record_id, a.version) == (amendment.record_type, amendment.record_id,
+                                                          amendment.version) for a in kept):
+            raise Conflict(f"{amendment.record_type} {amendment.record_id} version {amendment.version} was amended")
+        kept.append(copy.deepcopy(amendment))
+
+    def list_for(self, clinic_id: str, record_type: str, record_id: str) -> list[Amendment]:
+        return sorted((copy.deepcopy(a) for a in self.uow.working.amendments
+                       if (a.clinic_id, a.record_type, a.record_id) == (clinic_id, record_type, record_id)),
+                      key=lambda a: a.version)
 
 
 class FakeAuditLog(abstract.AuditLog):
@@ -308,6 +357,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.sessions = FakeSessions(self)
         self.adverse_events = FakeAdverseEvents(self)
         self.reassessments = FakeReassessments(self)
+        self.amendments = FakeAmendments(self)
         self.audit = FakeAuditLog(self)
         self.revoked_tokens = FakeTokenRevocations(self)
 

@@ -3,6 +3,7 @@
 Storage maps each to and from its table (``to_domain``/``from_domain``); fakes keep them in dicts.
 """
 
+from acupath.services.records.amendments import AmendedType, Amendment
 from acupath.services.records.audit import AuditEntry, AuditQuery, Outcome
 from acupath.services.records.clinical import (
     IntakeRecord,
@@ -25,6 +26,8 @@ from acupath.services.records.sessions import (
 
 __all__ = [
     "AdverseEvent",
+    "AmendedType",
+    "Amendment",
     "AuditEntry",
     "AuditQuery",
     "Clinic",

@@ -191,3 +191,4 @@ class Reassessment:
     knowledge_version: str
     recorded_at: datetime
     recorded_by: str
+    version: int = 1  # rises by one on every amendment (``services.amendments``); a stale one gets 409

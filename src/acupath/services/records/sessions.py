@@ -87,6 +87,7 @@ class SessionRecord:
     overrides: list[dict[str, Any]] = field(default_factory=list)
     recorded_at: datetime
     recorded_by: str
+    version: int = 1  # rises by one on every amendment (``services.amendments``); a stale one gets 409
 
 
 @dataclass(kw_only=True)
@@ -104,3 +105,4 @@ class AdverseEvent:
     description: str = ""
     recorded_at: datetime
     recorded_by: str
+    version: int = 1  # rises by one on every amendment; a stale one gets 409

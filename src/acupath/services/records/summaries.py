@@ -61,11 +61,16 @@ class PlanCourse:
 
 @dataclass(frozen=True, kw_only=True)
 class PlanAtSession:
-    """What recording a session under a plan reads: the plan's head, its screening, its next session number."""
+    """What recording a session under a plan reads: the plan's head, its screening, its next session number.
+
+    ``latest_screening_id`` is the patient's latest screening (None for none): when it is not the
+    plan's, a screening made since (a new intake) is the one in force.
+    """
 
     head: PlanHead
     screening: ScreeningRecord | None
     next_number: int
+    latest_screening_id: str | None = None
 
 
 def totals_of(scores: dict[str, dict[str, Any]]) -> tuple[tuple[str, Any], ...]:

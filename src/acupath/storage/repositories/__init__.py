@@ -7,11 +7,17 @@ from acupath.storage.repositories.clinical import (
     SqlScreeningRepository,
 )
 from acupath.storage.repositories.people import SqlClinicRepository, SqlPatientRepository, SqlUserRepository
-from acupath.storage.repositories.sessions import SqlAdverseEventRepository, SqlAuditLog, SqlSessionRepository
+from acupath.storage.repositories.sessions import (
+    SqlAdverseEventRepository,
+    SqlAmendmentRepository,
+    SqlAuditLog,
+    SqlSessionRepository,
+)
 from acupath.storage.repositories.tokens import SqlTokenRevocations
 
 __all__ = [
     "SqlAdverseEventRepository",
+    "SqlAmendmentRepository",
     "SqlAuditLog",
     "SqlClinicRepository",
     "SqlIntakeRepository",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -107,9 +107,33 @@ class SqlRepository:
         query = select(row_type).where(row_type.clinic_id == clinic_id, row_type.patient_id == patient_id)
         return self.paged(query, *order, offset=offset, limit=limit)
 
+    def compare_and_set(self, row_type: Any, values: dict[str, Any], expected_version: int, what: str) -> None:
+        """Write ``values`` over the clinic's row (``values`` hold its id and clinic) as ``expected_version + 1``.
+
+        A stale write matches no row and changes nothing: ``Conflict`` naming ``what``; a duplicate too.
+        """
+        try:
+            result = self.session.execute(
+                update(row_type)
+                .where(row_type.id == values["id"], row_type.clinic_id == values["clinic_id"],
+                       row_type.version == expected_version)
+                .values(**{**values, "version": expected_version + 1})
+                .execution_options(synchronize_session=False))
+        except IntegrityError as error:
+            raise refused(error, what) from None
+        if result.rowcount != 1:
+            raise Conflict(f"{what} was amended by someone else since version {expected_version}: "
+                           "reload it and amend again")
+        self.session.expire_all()
+
     def of_patient(self, row_type: Any, clinic_id: str, patient_id: str, *order: Any) -> list[Any]:
         """Return the patient's records of ``row_type`` in the clinic, ordered by ``order``."""
         rows = self.session.scalars(
             select(row_type).where(row_type.clinic_id == clinic_id, row_type.patient_id == patient_id).order_by(*order)
         )
         return [row.to_domain() for row in rows]
+
+
+def columns_of(row: Any) -> dict[str, Any]:
+    """Return the column values of a new (unsaved) ORM ``row`` by column name."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}

@@ -9,7 +9,7 @@ from acupath.services import repositories as abstract
 from acupath.services.records import IntakeRecord, PlanRecord, PlanRevision, Reassessment, ScreeningRecord
 from acupath.services.records.summaries import PlanHead, ReassessmentSummary
 from acupath.storage.repositories import statements, summaries
-from acupath.storage.repositories.base import SqlRepository
+from acupath.storage.repositories.base import SqlRepository, columns_of
 from acupath.storage.tables import (
     IntakeRow,
     PlanOverrideRow,
@@ -32,6 +32,10 @@ class SqlIntakeRepository(SqlRepository, abstract.IntakeRepository):
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[IntakeRecord]:
         return self.of_patient(IntakeRow, clinic_id, patient_id, IntakeRow.recorded_at, IntakeRow.id)
+
+    def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[IntakeRecord], int]:
+        return self.of_patient_page(IntakeRow, clinic_id, patient_id, IntakeRow.recorded_at, IntakeRow.id,
+                                    offset=offset, limit=limit)
 
 
 class SqlScreeningRepository(SqlRepository, abstract.ScreeningRepository):
@@ -70,6 +74,10 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[PlanRecord]:
         return self.of_patient(PlanRow, clinic_id, patient_id, PlanRow.created_at, PlanRow.id)
+
+    def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[PlanRecord], int]:
+        return self.of_patient_page(PlanRow, clinic_id, patient_id, PlanRow.created_at, PlanRow.id,
+                                    offset=offset, limit=limit)
 
     def update(self, plan: PlanRecord, expected_version: int, note: str = "") -> None:
         version = expected_version + 1
@@ -111,6 +119,13 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
     def add(self, reassessment: Reassessment) -> None:
         self.session.add(ReassessmentRow.from_domain(reassessment))
         self.flush(f"reassessment {reassessment.id}")
+
+    def get(self, clinic_id: str, reassessment_id: str) -> Reassessment | None:
+        return self.one(ReassessmentRow, clinic_id, reassessment_id)
+
+    def update(self, reassessment: Reassessment, expected_version: int) -> None:
+        self.compare_and_set(ReassessmentRow, columns_of(ReassessmentRow.from_domain(reassessment)),
+                             expected_version, f"reassessment {reassessment.id}")
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[Reassessment]:
         return self.of_patient(ReassessmentRow, clinic_id, patient_id, ReassessmentRow.assessed_on, ReassessmentRow.recorded_at)

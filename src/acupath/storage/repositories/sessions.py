@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from acupath.services import repositories as abstract
-from acupath.services.records import AdverseEvent, AuditEntry, AuditQuery, SessionRecord
+from acupath.services.records import AdverseEvent, Amendment, AuditEntry, AuditQuery, SessionRecord
 from acupath.services.records.summaries import SessionSummary
 from acupath.storage.prepared import Pending
 from acupath.storage.repositories import statements, summaries
-from acupath.storage.repositories.base import SqlRepository
-from acupath.storage.tables import AdverseEventRow, AuditRow, SessionPointRow, SessionRow
+from acupath.storage.repositories.base import SqlRepository, columns_of
+from acupath.storage.tables import AdverseEventRow, AmendmentRow, AuditRow, SessionPointRow, SessionRow
 
 
 class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
@@ -31,6 +31,16 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
 
     def get(self, clinic_id: str, session_id: str) -> SessionRecord | None:
         return self.one(SessionRow, clinic_id, session_id)
+
+    def update(self, session: SessionRecord, expected_version: int) -> None:
+        # A cold path (corrections are rare): the ORM's statements, the points written again.
+        what = f"session {session.number} of plan {session.plan_id}"
+        values = SessionRow.values_of(session)
+        self.compare_and_set(SessionRow, values, expected_version, what)
+        self.session.execute(delete(SessionPointRow).where(SessionPointRow.session_id == session.id))
+        if session.points:
+            self.session.execute(insert(SessionPointRow), [
+                {**SessionPointRow.values_of(p, i), "session_id": session.id} for i, p in enumerate(session.points)])
 
     def list_for_plan(self, clinic_id: str, plan_id: str) -> list[SessionRecord]:
         rows = self.session.scalars(
@@ -65,6 +75,13 @@ class SqlAdverseEventRepository(SqlRepository, abstract.AdverseEventRepository):
     def add(self, event: AdverseEvent) -> None:
         self.session.add(AdverseEventRow.from_domain(event))
         self.flush(f"adverse event {event.id}")
+
+    def get(self, clinic_id: str, event_id: str) -> AdverseEvent | None:
+        return self.one(AdverseEventRow, clinic_id, event_id)
+
+    def update(self, event: AdverseEvent, expected_version: int) -> None:
+        self.compare_and_set(AdverseEventRow, columns_of(AdverseEventRow.from_domain(event)), expected_version,
+                             f"adverse event {event.id}")
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[AdverseEvent]:
         return self.of_patient(AdverseEventRow, clinic_id, patient_id, AdverseEventRow.occurred_on, AdverseEventRow.recorded_at)
@@ -107,3 +124,19 @@ class SqlAuditLog(SqlRepository, abstract.AuditLog):
         if query.until is not None:
             statement = statement.where(AuditRow.at < query.until)
         return self.paged(statement, AuditRow.id.desc(), offset=offset, limit=limit)
+
+
+class SqlAmendmentRepository(SqlRepository, abstract.AmendmentRepository):
+    """Amendments of sessions, adverse events and reassessments in the database (rows are never changed)."""
+
+    def add(self, amendment: Amendment) -> None:
+        self.session.add(AmendmentRow.from_domain(amendment))
+        self.flush(f"amendment of {amendment.record_type} {amendment.record_id} at version {amendment.version}")
+
+    def list_for(self, clinic_id: str, record_type: str, record_id: str) -> list[Amendment]:
+        rows = self.session.scalars(
+            select(AmendmentRow)
+            .where(AmendmentRow.clinic_id == clinic_id, AmendmentRow.record_type == record_type,
+                   AmendmentRow.record_id == record_id)
+            .order_by(AmendmentRow.version))
+        return [row.to_domain() for row in rows]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Text, and_, bindparam, cast, func, insert, select
+from sqlalchemy import Text, and_, bindparam, cast, func, insert, literal_column, select
 
 from acupath.storage.prepared import Prepared
 from acupath.storage.tables import (
@@ -70,6 +70,7 @@ REASSESSMENT_SUMMARIES = _reassessment_summaries(bindparam("patient_id"))
 REASSESSMENT_SUMMARIES_OF_PLAN = _reassessment_summaries(_PATIENT_OF_PLAN)
 
 _screenings = ScreeningRow.__table__.c
+_screenings_of = ScreeningRow.__table__.alias("latest").c
 #: What recording a session reads of a plan, in one row (``clinic_id``, ``plan_id``): the head's four
 #: columns, every column of its screening (``screening_<name>``; NULL if it is missing) and the number
 #: of its last session (NULL before the first).
@@ -79,6 +80,13 @@ PLAN_AT_SESSION = Prepared(
            # By the plan alone (its sessions are its clinic's; the plan row is matched by clinic): the
            # unique (plan_id, number) index then answers from its last entry whatever the statistics
            # say, where with the clinic too a planner with stale statistics read every session of it.
+           # The patient's latest screening (a new intake screened after the plan is the one in force),
+           # in the order ``ScreeningRepository.list_for_patient`` gives.
+           select(_screenings_of.id).where(_screenings_of.clinic_id == _plans.clinic_id,
+                                           _screenings_of.patient_id == _plans.patient_id)
+           .order_by(_screenings_of.screened_at.desc(), _screenings_of.id.desc()).limit(literal_column("1"))
+           .offset(literal_column("0"))
+           .scalar_subquery().label("latest_screening_id"),
            select(func.max(_sessions.number)).where(_sessions.plan_id == _plans.id)
            .scalar_subquery().label("last_number"))
     .select_from(PlanRow.__table__.outerjoin(ScreeningRow.__table__, and_(

@@ -76,7 +76,7 @@ def plan_at_session(transaction: Transaction, clinic_id: str, plan_id: str) -> P
     if not rows:
         return None
     row = rows[0]
-    screening_of = row[4:-1]  # NULLs when the plan's screening is missing
+    screening_of = row[4:-2]  # NULLs when the plan's screening is missing
     return PlanAtSession(head=_head(plan_id, row),
                          screening=screening([screening_of]) if screening_of[0] is not None else None,
-                         next_number=next_session_number([row[-1:]]))
+                         next_number=next_session_number([row[-1:]]), latest_screening_id=row[-2])

@@ -1,5 +1,6 @@
 """The acupath tables (SQLAlchemy 2 declarative), split by topic; ``metadata`` holds them all."""
 
+from acupath.storage.tables.amendments import AmendmentRow
 from acupath.storage.tables.audit import AuditRow
 from acupath.storage.tables.base import Base
 from acupath.storage.tables.clinical import (
@@ -19,6 +20,7 @@ metadata = Base.metadata
 
 __all__ = [
     "AdverseEventRow",
+    "AmendmentRow",
     "AuditRow",
     "Base",
     "ClinicRow",

@@ -226,6 +226,7 @@ class ReassessmentRow(Base):
     knowledge_version: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_by: Mapped[str] = mapped_column(Author)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # migration 0004
 
     def to_domain(self) -> Reassessment:
         """Return the reassessment."""
@@ -233,7 +234,7 @@ class ReassessmentRow(Base):
                             plan_id=self.plan_id, assessed_on=self.assessed_on,
                             session_number=self.session_number, answers=self.answers,
                             scores=self.scores, knowledge_version=self.knowledge_version,
-                            recorded_at=self.recorded_at, recorded_by=self.recorded_by)
+                            recorded_at=self.recorded_at, recorded_by=self.recorded_by, version=self.version)
 
     @classmethod
     def from_domain(cls, item: Reassessment) -> ReassessmentRow:
@@ -242,4 +243,4 @@ class ReassessmentRow(Base):
                    assessed_on=item.assessed_on, session_number=item.session_number, answers=item.answers,
                    scores=item.scores,
                    knowledge_version=item.knowledge_version, recorded_at=item.recorded_at,
-                   recorded_by=item.recorded_by)
+                   recorded_by=item.recorded_by, version=item.version)

@@ -116,6 +116,8 @@ class SessionRow(Base):
     overrides: Mapped[list[dict[str, Any]]] = mapped_column(Document)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_by: Mapped[str] = mapped_column(Author)
+    # Rises on every amendment (migration 0004); the rows before each are in ``record_amendments``.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     points: Mapped[list[SessionPointRow]] = relationship(
         order_by=SessionPointRow.position, lazy="selectin", cascade="all, delete-orphan"
@@ -139,7 +141,7 @@ class SessionRow(Base):
                               manufacturer=self.needle_manufacturer),
             co_interventions=list(self.co_interventions), pain_before=self.pain_before,
             pain_after=self.pain_after, notes=self.notes, overrides=list(self.overrides),
-            recorded_at=self.recorded_at, recorded_by=self.recorded_by,
+            recorded_at=self.recorded_at, recorded_by=self.recorded_by, version=self.version,
         )
 
     @classmethod
@@ -163,6 +165,7 @@ class SessionRow(Base):
             needle_material=s.needle.material, needle_manufacturer=s.needle.manufacturer,
             co_interventions=list(s.co_interventions), pain_before=s.pain_before, pain_after=s.pain_after,
             notes=s.notes, overrides=list(s.overrides), recorded_at=s.recorded_at, recorded_by=s.recorded_by,
+            version=s.version,
         )
 
 
@@ -186,17 +189,19 @@ class AdverseEventRow(Base):
     description: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_by: Mapped[str] = mapped_column(Author)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # migration 0004
 
     def to_domain(self) -> AdverseEvent:
         """Return the adverse event."""
         return AdverseEvent(id=self.id, clinic_id=self.clinic_id, patient_id=self.patient_id,
                             session_id=self.session_id, occurred_on=self.occurred_on, type=self.type,
                             severity=self.severity, outcome=self.outcome, description=self.description,
-                            recorded_at=self.recorded_at, recorded_by=self.recorded_by)
+                            recorded_at=self.recorded_at, recorded_by=self.recorded_by, version=self.version)
 
     @classmethod
     def from_domain(cls, e: AdverseEvent) -> AdverseEventRow:
         """Return a new row for the event ``e``."""
         return cls(id=e.id, clinic_id=e.clinic_id, patient_id=e.patient_id, session_id=e.session_id,
                    occurred_on=e.occurred_on, type=e.type, severity=e.severity, outcome=e.outcome,
-                   description=e.description, recorded_at=e.recorded_at, recorded_by=e.recorded_by)
+                   description=e.description, recorded_at=e.recorded_at, recorded_by=e.recorded_by,
+                   version=e.version)
