@@ -17,7 +17,18 @@ from fastapi import FastAPI
 from acupath import __version__
 from acupath.api.deps import ApiState
 from acupath.api.errors import install_error_handlers
-from acupath.api.routes import audit, auth, health, intakes, patients, plans, progress, sessions, users
+from acupath.api.routes import (
+    amendments,
+    audit,
+    auth,
+    health,
+    intakes,
+    patients,
+    plans,
+    progress,
+    sessions,
+    users,
+)
 from acupath.api.tokens import TokenSigner
 from acupath.knowledge import KnowledgeBase, load_knowledge
 from acupath.services.unit_of_work import AbstractUnitOfWork
@@ -27,7 +38,7 @@ from acupath.settings import Settings
 #: of progress and session records, which a clinic's day calls most, come first (matching the 27 routes
 #: ahead of progress cost about a tenth of its request). ``OPENAPI_TAGS`` keeps /docs in pathway order.
 ROUTERS = (progress.router, sessions.router, health.router, auth.router, users.router, patients.router,
-           intakes.router, plans.router, audit.router)
+           intakes.router, plans.router, amendments.router, audit.router)
 OPENAPI_TAGS = [{"name": name} for name in ("health", "accounts", "patients", "intakes and screening", "plans",
                                             "sessions and adverse events", "follow-up")]
 

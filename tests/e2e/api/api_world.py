@@ -110,6 +110,16 @@ def seed_records(world: World) -> None:
     session = world.call("dr_lee", "POST", f"/plans/{world.ids['plan']}/sessions", session_body(plan.json()))
     assert session.status_code == 201, session.text
     world.ids["session"] = session.json()["id"]
+    event = world.call("dr_lee", "POST", f"/patients/{world.ids['patient']}/adverse-events", {
+        "occurred_on": session.json()["session_date"], "type": "bruising", "severity": "mild", "outcome": "resolved",
+        "session_id": world.ids["session"]})
+    assert event.status_code == 201, event.text
+    world.ids["event"] = event.json()["id"]
+    reassessment = world.call("dr_lee", "POST", f"/patients/{world.ids['patient']}/reassessments", {
+        "assessed_on": session.json()["session_date"], "plan_id": world.ids["plan"],
+        "answers": {"peg": {"q1": 5, "q2": 4, "q3": 4}}})
+    assert reassessment.status_code == 201, reassessment.text
+    world.ids["reassessment"] = reassessment.json()["id"]
 
 
 def session_body(plan_record: dict[str, Any], number: int | None = None) -> dict[str, Any]:

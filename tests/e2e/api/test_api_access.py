@@ -69,6 +69,12 @@ def _new_user(world: World) -> dict[str, Any]:
             "password": "a long enough password"}
 
 
+def _amendment(world: World, path: str, changes: dict[str, Any]) -> dict[str, Any]:
+    # The version read just before, so each persona's amendment is current (a stale one is a 409 test).
+    return {"version": world.version_of("/" + path.format(**world.ids)), "changes": changes,
+            "reason": "typed into the wrong field at the time"}
+
+
 ENDPOINTS = (
     Endpoint("GET", "/health", 200, ALL, public=True),
     Endpoint("GET", "/auth/me", 200, ALL),
@@ -97,6 +103,20 @@ ENDPOINTS = (
     Endpoint("POST", "/patients/{patient}/reassessments", 201, CLINIC, lambda w: {
         "assessed_on": "2026-12-04", "answers": {"peg": {"q1": 4, "q2": 3, "q3": 3}}}),
     Endpoint("GET", "/patients/{patient}/reassessments", 200, CLINIC),
+    Endpoint("GET", "/patients/{patient}/intakes", 200, CLINIC),
+    Endpoint("GET", "/patients/{patient}/plans", 200, CLINIC),
+    Endpoint("GET", "/sessions/{session}", 200, CLINIC),
+    Endpoint("POST", "/sessions/{session}/amendments", 201, CLINIC, lambda w: _amendment(w, "sessions/{session}", {
+        "notes": f"corrected note {next(_counter)}"})),
+    Endpoint("GET", "/sessions/{session}/history", 200, CLINIC),
+    Endpoint("GET", "/adverse-events/{event}", 200, CLINIC),
+    Endpoint("POST", "/adverse-events/{event}/amendments", 201, CLINIC, lambda w: _amendment(
+        w, "adverse-events/{event}", {"description": f"corrected {next(_counter)}"})),
+    Endpoint("GET", "/adverse-events/{event}/history", 200, CLINIC),
+    Endpoint("GET", "/reassessments/{reassessment}", 200, CLINIC),
+    Endpoint("POST", "/reassessments/{reassessment}/amendments", 201, CLINIC, lambda w: _amendment(
+        w, "reassessments/{reassessment}", {"answers": {"peg": {"q1": 4, "q2": 3, "q3": next(_counter) % 10}}})),
+    Endpoint("GET", "/reassessments/{reassessment}/history", 200, CLINIC),
     Endpoint("POST", "/auth/logout", 204, ALL, public=False),
 )
 
@@ -140,5 +160,6 @@ def test_the_access_table_covers_every_route_of_the_app(world: World) -> None:
     documented = {(method.upper(), path) for path, item in world.client.app.openapi()["paths"].items()
                   for method in item}
     tabled = {(e.method, e.path.replace("{patient}", "{patient_id}").replace("{intake}", "{intake_id}")
-               .replace("{plan}", "{plan_id}")) for e in ENDPOINTS}
+               .replace("{plan}", "{plan_id}").replace("{session}", "{session_id}")
+               .replace("{event}", "{event_id}").replace("{reassessment}", "{reassessment_id}")) for e in ENDPOINTS}
     assert documented - {("POST", "/auth/login")} == tabled

@@ -83,11 +83,24 @@ def test_a_patients_adverse_events_and_reassessments_are_listed(world: World) ->
              "session_id": world.ids["session"]}
     assert world.call("dr_lee", "POST", f"/patients/{patient}/adverse-events", event).status_code == 201
     events = world.call("dr_patel", "GET", f"/patients/{patient}/adverse-events").json()
-    assert events["total"] == 1 and events["items"][0]["session_id"] == world.ids["session"]
+    # The world's own event (seeded) and this one, both after the session.
+    assert events["total"] == 2 and {e["session_id"] for e in events["items"]} == {world.ids["session"]}
     answers = {"assessed_on": "2026-12-04", "answers": {"peg": {"q1": 4, "q2": 3, "q3": 3}}}
     assert world.call("dr_lee", "POST", f"/patients/{patient}/reassessments", answers).status_code == 201
     reassessments = world.call("dr_lee", "GET", f"/patients/{patient}/reassessments").json()
-    assert reassessments["total"] == 1 and "peg" in reassessments["items"][0]["scores"]
+    assert reassessments["total"] == 2 and all("peg" in r["scores"] for r in reassessments["items"])
+
+
+def test_a_patients_intakes_and_plans_are_listed_for_clinicians_only(world: World) -> None:
+    patient = world.ids["patient"]
+    intakes = world.call("dr_patel", "GET", f"/patients/{patient}/intakes?limit=1").json()
+    assert intakes["total"] >= 1 and intakes["items"][0]["id"] == world.ids["intake"] and intakes["limit"] == 1
+    plans = world.call("ada_admin", "GET", f"/patients/{patient}/plans").json()
+    assert world.ids["plan"] in [p["id"] for p in plans["items"]]
+    assert all(p["patient_id"] == patient for p in plans["items"])
+    assert world.call("rita_reception", "GET", f"/patients/{patient}/plans").status_code == 403
+    assert world.call("dr_outsider", "GET", f"/patients/{patient}/intakes").status_code == 404
+    assert world.call("dr_lee", "GET", f"/patients/{patient}/plans?limit=0").status_code == 422
 
 
 def _electro_session(world: World, pairs: list) -> dict:

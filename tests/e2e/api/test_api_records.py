@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api_world import SECRET, World, example_intake
+from api_world import SECRET, World, example_intake, session_body
 from fastapi.testclient import TestClient
 
 from acupath.api.app import create_app
@@ -137,3 +137,54 @@ def test_a_broken_database_gives_503_on_health_and_500_without_a_traceback_elsew
         response = client.get("/patients", headers=world.headers("dr_lee"))
     assert response.status_code == 500
     assert "Traceback" not in response.text and "db.internal" not in response.text
+
+
+def test_an_amended_session_keeps_the_original_and_a_stale_amendment_gets_409(world: World) -> None:
+    plan = world.call("dr_lee", "GET", f"/plans/{world.ids['plan']}").json()
+    recorded = world.call("dr_lee", "POST", f"/plans/{plan['id']}/sessions", session_body(plan))
+    assert recorded.status_code == 201, recorded.text
+    session = recorded.json()
+    path = f"/sessions/{session['id']}"
+    assert session["version"] == 1 and session["retention_minutes"] == 20
+    # dr_lee corrects the retention time; dr_patel, who read version 1 too, is refused afterwards.
+    amended = world.call("dr_lee", "POST", f"{path}/amendments", {
+        "version": 1, "changes": {"retention_min": 30, "pain_after": 3},
+        "reason": "retention was 30 minutes; 20 was the planned time"})
+    assert amended.status_code == 201, amended.text
+    assert amended.json()["version"] == 2 and amended.json()["retention_minutes"] == 30
+    stale = world.call("dr_patel", "POST", f"{path}/amendments", {
+        "version": 1, "changes": {"notes": "late"}, "reason": "a correction made on a stale copy"})
+    assert stale.status_code == 409 and "version" in stale.json()["detail"]
+    history = world.call("dr_patel", "GET", f"{path}/history").json()
+    assert history["current"]["version"] == 2 and history["current"]["pain_after"] == 3
+    (only,) = history["amendments"]
+    assert only["version"] == 1 and only["previous"]["retention_minutes"] == 20
+    assert only["previous"]["pain_after"] == 4 and only["amended_by"] == world.user_ids["dr_lee"]
+    assert world.call("dr_outsider", "GET", f"{path}/history").status_code == 404
+    assert world.call("rita_reception", "GET", path).status_code == 403
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"session_date": "2099-01-01"}, "session_date"),
+    ({"session_date": "2020-01-01"}, "session_date"),
+    ({"retention_minutes": 0}, "retention_minutes"),
+    ({"recorded_by": "someone"}, "changes.recorded_by"),
+])
+def test_an_amendment_that_says_what_did_not_happen_gets_422(world: World, changes: dict[str, Any],
+                                                             field: str) -> None:
+    path = f"/sessions/{world.ids['session']}"
+    response = world.call("dr_lee", "POST", f"{path}/amendments", {
+        "version": world.version_of(path), "changes": changes, "reason": "testing impossible corrections"})
+    assert response.status_code == 422, response.text
+    assert field in response.text
+
+
+def test_a_session_dated_after_today_or_before_the_plan_is_refused_with_422(world: World) -> None:
+    plan = world.call("dr_lee", "GET", f"/plans/{world.ids['plan']}").json()
+    for day in ("2099-03-01", "2026-11-30"):
+        response = world.call("dr_lee", "POST", f"/plans/{plan['id']}/sessions",
+                              {**session_body(plan), "session_date": day})
+        assert response.status_code == 422 and "session_date" in response.text, response.text
+    event = world.call("dr_lee", "POST", f"/patients/{world.ids['patient']}/adverse-events", {
+        "occurred_on": "2099-01-01", "type": "bruising", "severity": "mild", "outcome": "resolved"})
+    assert event.status_code == 422 and "occurred_on" in event.text

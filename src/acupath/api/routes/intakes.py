@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 
 from acupath.api.deps import SignedInDep
-from acupath.services import intakes
+from acupath.api.paging import PageDep, page_body
+from acupath.services import intakes, patient_records
 
 router = APIRouter(tags=["intakes and screening"])
 
@@ -33,3 +34,10 @@ def get_intake(signed: SignedInDep, intake_id: str) -> dict[str, Any]:
 def screen_intake(signed: SignedInDep, intake_id: str) -> dict[str, Any]:
     """Return the stored screening: red flags, contraindications, cautions and the status."""
     return asdict(intakes.screen_intake(signed.uow, signed.actor, intake_id, signed.kb))
+
+
+@router.get("/patients/{patient_id}/intakes", summary="A patient's intakes, one page at a time")
+def list_intakes(signed: SignedInDep, patient_id: str, page: PageDep) -> dict[str, Any]:
+    """Return one page of the patient's intakes with their scores, oldest first; 403 for reception."""
+    return page_body(patient_records.list_intakes(signed.uow, signed.actor, patient_id,
+                                                  offset=page.offset, limit=page.limit), asdict)

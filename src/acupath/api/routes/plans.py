@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from acupath.api.deps import SignedInDep
 from acupath.api.paging import PageDep, page_body
-from acupath.services import plans
+from acupath.services import patient_records, plans
 from acupath.services.overrides import OverrideInput
 from acupath.services.records import PlanStatus
 
@@ -64,3 +64,10 @@ def plan_history(signed: SignedInDep, plan_id: str, page: PageDep) -> dict[str, 
     """Return one page of the plan's revisions, oldest first: ``items``, ``total``, ``offset``, ``limit``."""
     found = plans.plan_history(signed.uow, signed.actor, plan_id, offset=page.offset, limit=page.limit)
     return page_body(found, asdict)
+
+
+@router.get("/patients/{patient_id}/plans", summary="A patient's plans, one page at a time")
+def list_plans(signed: SignedInDep, patient_id: str, page: PageDep) -> dict[str, Any]:
+    """Return one page of the patient's plans at their current versions, oldest first; 403 for reception."""
+    return page_body(patient_records.list_plans(signed.uow, signed.actor, patient_id,
+                                                offset=page.offset, limit=page.limit), asdict)
