@@ -129,7 +129,7 @@ def amend_session(
         note.patient_id = current.patient_id
         form = parse(AmendmentInput, amendment)
         _stale(current.version, form.version, f"session {session_id}")
-        corrected = parse(SessionInput, _changed(session_input_of(current), form.changes, SessionInput), "changes.")
+        corrected = parse(SessionInput, _changed(session_input_of(current), form.changes, SessionInput), "changes")
         at_session = found(uow.plan_at_session(actor.clinic_id, current.plan_id), "plan", current.plan_id)
         check_session_date(uow, actor.clinic_id, at_session.head, corrected.session_date,
                            today or uow.clock().date())
@@ -169,7 +169,7 @@ def amend_adverse_event(
         form = parse(AmendmentInput, amendment)
         _stale(current.version, form.version, f"adverse event {event_id}")
         stored = {name: _json(getattr(current, name)) for name in AdverseEventInput.model_fields}
-        corrected = parse(AdverseEventInput, _changed(stored, form.changes, AdverseEventInput), "changes.")
+        corrected = parse(AdverseEventInput, _changed(stored, form.changes, AdverseEventInput), "changes")
         check_event_date(uow, actor.clinic_id, current.patient_id, corrected, today or uow.clock().date())
         record = replace(current, **corrected.model_dump(), version=current.version + 1)
         _keep(uow, actor, AmendedType.ADVERSE_EVENT, current, form)
@@ -193,7 +193,7 @@ def amend_reassessment(
         form = parse(AmendmentInput, amendment)
         _stale(current.version, form.version, f"reassessment {reassessment_id}")
         stored = {name: _json(getattr(current, name)) for name in ReassessmentInput.model_fields}
-        corrected = parse(ReassessmentInput, _changed(stored, form.changes, ReassessmentInput), "changes.")
+        corrected = parse(ReassessmentInput, _changed(stored, form.changes, ReassessmentInput), "changes")
         check_reassessment_date(uow, actor.clinic_id, current.patient_id, corrected, today or uow.clock().date())
         record = replace(current, plan_id=corrected.plan_id, assessed_on=corrected.assessed_on,
                          session_number=corrected.session_number, answers=corrected.answers,
