@@ -26,7 +26,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,8 @@ import httpx
 from benchmarks.load import Measurement, RequestFactory, measure, uvicorn_server
 
 POSTGRES_ADMIN_URL = os.environ.get("ACUPATH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+#: The server's today: a session is dated no later (issue 10 item 9), and the demo's plans start before it.
+TODAY = datetime.now(UTC).date()
 DEMO_LOGIN = {"email": "lee@harbour.demo", "password": "acupath-demo-2026"}
 P99_TARGET_MS = 50.0
 RATIO_TARGET = 0.30
@@ -72,7 +74,7 @@ def load_demo(url: str) -> None:
     upgrade(url)
     engine = make_engine(url)
     sessions = make_session_factory(engine)
-    build_demo(lambda: SqlAlchemyUnitOfWork(sessions), load_knowledge(), seed=7, today=date(2027, 3, 1),
+    build_demo(lambda: SqlAlchemyUnitOfWork(sessions), load_knowledge(), seed=7, today=TODAY,
                per_condition=3)
     engine.dispose()
     analyze(url)  # as ``acupath demo`` does after loading
@@ -98,7 +100,7 @@ def _pick_plans(base: str, headers: dict[str, str]) -> tuple[str, list[dict[str,
 def _session_body(plan: dict[str, Any], number: int) -> dict[str, Any]:
     points = [{"code": p["code"], "side": p["side"], "response_sought": "de_qi"}
               for p in plan["plan"]["points"] if p.get("technique", "needle") == "needle"][:12]
-    return {"session_date": "2027-03-01", "number": number, "style": "tcm", "rationale": "protocol points",
+    return {"session_date": TODAY.isoformat(), "number": number, "style": "tcm", "rationale": "protocol points",
             "points": points, "stimulation": {"kind": "manual"}, "retention_minutes": 20,
             "needle": {"diameter_mm": 0.25, "length_mm": 40, "material": "stainless steel"},
             "pain_before": 5, "pain_after": 3}
