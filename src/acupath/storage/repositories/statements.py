@@ -72,8 +72,8 @@ REASSESSMENT_SUMMARIES_OF_PLAN = _reassessment_summaries(_PATIENT_OF_PLAN)
 _screenings = ScreeningRow.__table__.c
 _screenings_of = ScreeningRow.__table__.alias("latest").c
 #: What recording a session reads of a plan, in one row (``clinic_id``, ``plan_id``): the head's four
-#: columns, every column of its screening (``screening_<name>``; NULL if it is missing) and the number
-#: of its last session (NULL before the first).
+#: columns, every column of its screening (``screening_<name>``; NULL if it is missing), the id of the
+#: patient's latest screening and the number of its last session (NULL before the first).
 PLAN_AT_SESSION = Prepared(
     select(_plans.patient_id, _plans.screening_id, _plans.status, _plans.version,
            *[column.label(f"screening_{column.key}") for column in _screenings],
