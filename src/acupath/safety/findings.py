@@ -117,6 +117,12 @@ class Finding:
     override: Override | None = None
     #: Where sources disagree or a threshold was chosen: what acupath chose and why (safety.yaml).
     note: str | None = None
+    #: The rule's earlier codes (safety.yaml ``former_codes``): an override naming one answers this finding.
+    former_codes: tuple[str, ...] = ()
+
+    def answers_to(self, code: str) -> bool:
+        """True when an override naming ``code`` is about this finding (its code or a former one)."""
+        return code == self.code or code in self.former_codes
 
     @property
     def in_force(self) -> bool:

@@ -113,6 +113,11 @@ def status_of(findings: Iterable[Finding]) -> ScreeningStatus:
     return ScreeningStatus.PROCEED
 
 
+def _answered_by(screening: Screening, override: Override) -> tuple[Finding, ...]:
+    """Return the findings ``override`` is about: the one with its code, or those that renamed it."""
+    return tuple(f for f in screening.findings if f.answers_to(override.finding))
+
+
 def apply_overrides(
     screening: Screening,
     requested: Iterable[Override],
@@ -127,25 +132,30 @@ def apply_overrides(
     ``<field>[i].reason``, ``.by`` or ``.on`` and what is allowed. ``kept`` (overrides made earlier,
     e.g. on a previous version of the plan) apply where their finding is still found and they meet the
     rule; otherwise they are dropped and the finding is in force again, because the finding they
-    answered no longer stands or the override would not be accepted today.
+    answered no longer stands or the override would not be accepted today. An override naming a code
+    that safety.yaml has since renamed (``former_codes``) answers the renamed findings and is returned
+    under their current codes.
     """
-    by_code = {f.code: f for f in screening.findings}
-    chosen: dict[str, Override] = {
-        o.finding: o for o in kept if o.finding in by_code and not override_problems(o, by_code[o.finding], day)
-    }
+    findings_by_code = {f.code: f for f in screening.findings}
+    chosen: dict[str, Override] = {}
+    for override in kept:
+        for finding in _answered_by(screening, override):
+            if not override_problems(override, finding, day):
+                chosen[finding.code] = replace(override, finding=finding.code)
     for i, override in enumerate(requested):
-        finding = by_code.get(override.finding)
-        if finding is None:
+        answered = _answered_by(screening, override)
+        if not answered:
             raise InputError(
                 f"{field}[{i}].finding",
                 f"{override.finding!r} was not found by screening",
-                sorted(by_code) or "none (screening found nothing to override)",
+                sorted(findings_by_code) or "none (screening found nothing to override)",
             )
-        problems = override_problems(override, finding, day)
-        if problems:
-            part, problem, allowed = problems[0]
-            raise InputError(f"{field}[{i}].{part}", problem, allowed)
-        chosen[override.finding] = override
+        for finding in answered:
+            problems = override_problems(override, finding, day)
+            if problems:
+                part, problem, allowed = problems[0]
+                raise InputError(f"{field}[{i}].{part}", problem, allowed)
+            chosen[finding.code] = replace(override, finding=finding.code)
     if not chosen:
         return screening
     findings = tuple(replace(f, override=chosen[f.code]) if f.code in chosen else f for f in screening.findings)

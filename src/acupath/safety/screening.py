@@ -104,6 +104,7 @@ def _finding(rule: Rule, facts: Facts, kb: Any) -> Finding:
         citations=rule.citations,
         affects=affects,
         note=note,
+        former_codes=rule.former_codes,
     )
 
 

@@ -208,12 +208,23 @@ class Rule(Strict):
     affects: AffectsSpec = AffectsSpec()
     note: str | None = None
     disagreement: Disagreement | None = None
+    #: Codes this rule carried in earlier versions of safety.yaml: an override written against one of
+    #: them (in an intake file or a stored plan) answers this rule, so a renaming never drops it.
+    former_codes: tuple[str, ...] = ()
 
     @field_validator("code")
     @classmethod
     def _code(cls, value: str) -> str:
         if not _TECHNIQUE.match(value):
             raise ValueError(f"rule code must be lower_snake_case, got {value!r}")
+        return value
+
+    @field_validator("former_codes")
+    @classmethod
+    def _former_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for code in value:
+            if not _TECHNIQUE.match(code):
+                raise ValueError(f"former code must be lower_snake_case, got {code!r}")
         return value
 
 
@@ -304,6 +315,10 @@ class SafetyFile(Document):
             if rule.code in seen:
                 raise ValueError(f"duplicate rule code {rule.code!r}")
             seen.add(rule.code)
+        for rule in rules:
+            reused = seen.intersection(rule.former_codes)
+            if reused:
+                raise ValueError(f"rule {rule.code!r}: former code {min(reused)!r} is a current rule's code")
         return rules
 
     def rule(self, code: str) -> Rule:

@@ -53,6 +53,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
             "modalities": sorted(finding.affects.modalities),
             "techniques": sorted(finding.affects.techniques),
         },
+        "former_codes": list(finding.former_codes),
         "override": None
         if override is None
         else {
@@ -76,6 +77,7 @@ def finding_from_dict(data: dict[str, Any]) -> Finding:
         message=data["message"],
         citations=tuple(data.get("citations", ())),
         affects=Affects(**{key: frozenset(affects.get(key, ())) for key in Affects.__dataclass_fields__}),
+        former_codes=tuple(data.get("former_codes", ())),
         override=None
         if override is None
         else Override(
