@@ -10,7 +10,10 @@ HTTP status or a CLI exit code in one place (``acupath.cli`` and ``acupath.api``
     │   └── ValueNotAllowed     an answer outside the item's options
     ├── KnowledgeError          a knowledge file is malformed: file, path inside it, reason
     ├── NotFound                a record or knowledge entry that does not exist (CLI 2, HTTP 404)
+    ├── NotAuthenticated        the login token no longer counts (HTTP 401)
+    ├── TooManyAttempts         too many failed logins: wait ``retry_after`` seconds (HTTP 429)
     ├── PermissionDenied        the user may not see or change this record (HTTP 403)
+    │   └── PasswordChangeRequired  a temporary password: set a new one first (HTTP 403)
     ├── Conflict                a stale version or a duplicate (HTTP 409)
     └── SafetyBlock             planning stopped by a finding that has not been overridden (HTTP 409)
 """
@@ -89,10 +92,24 @@ class NotAuthenticated(AcupathError):
     http_status = 401
 
 
+class TooManyAttempts(AcupathError):
+    """Logins refused for a while after too many failures; ``retry_after`` is in whole seconds."""
+
+    http_status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"too many failed logins: try again in {retry_after} s")
+
+
 class PermissionDenied(AcupathError):
     """The user's role or clinic does not allow this read or write."""
 
     http_status = 403
+
+
+class PasswordChangeRequired(PermissionDenied):
+    """The password was reset to a temporary one: set a new one (``POST /auth/password``) to sign in."""
 
 
 class Conflict(AcupathError):

@@ -1,7 +1,8 @@
 """Every error the API returns is mapped here, in one place.
 
 * ``AcupathError`` → its ``http_status`` (InputError 422, NotFound 404, PermissionDenied 403,
-  Conflict 409, SafetyBlock 409, NotAuthenticated 401 with ``WWW-Authenticate: Bearer``) with ``{"detail": message}``; an ``InputError`` also names the field
+  Conflict 409, SafetyBlock 409, NotAuthenticated 401 with ``WWW-Authenticate: Bearer``, TooManyAttempts
+  429 with ``Retry-After``) with ``{"detail": message}``; an ``InputError`` also names the field
   and what is allowed: ``{"detail": ..., "errors": [{"field", "problem", "allowed"}]}``.
 * A request that does not match its schema → 422 with one entry per field, the field named as a path
   inside the body or query (``pain.nrs``, ``points[1].code``, ``limit``).
@@ -19,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from acupath.errors import AcupathError, InputError
+from acupath.errors import AcupathError, InputError, TooManyAttempts
 from acupath.validation import describe, field_path
 
 log = logging.getLogger("acupath.api")
@@ -62,6 +63,8 @@ async def _on_acupath_error(request: Request, exc: Exception) -> JSONResponse:
             entry["allowed"] = exc.allowed
         return JSONResponse(_error_body(exc.message, [entry]), status_code=exc.http_status)
     headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+    if isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after)}
     return JSONResponse(_error_body(exc.message), status_code=exc.http_status, headers=headers)
 
 
