@@ -9,6 +9,7 @@ from __future__ import annotations
 from alembic import context
 
 from acupath.storage.engine import make_engine
+from acupath.storage.search_index import include_object
 from acupath.storage.tables import metadata
 
 config = context.config
@@ -21,6 +22,8 @@ def _run(connection: object) -> None:
         # SQLite alters tables by copying them; batch mode lets later revisions do that on SQLite too.
         render_as_batch=True,
         compare_type=True,
+        # The name search (migration 0005) lives outside the tables' code: never autogenerate its drop.
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -33,11 +33,14 @@ from acupath.services.records import (
 from acupath.storage.tables.base import Author, Base, Document, Id, UtcDateTime
 
 
-def of_patient(table: str) -> tuple[Any, ...]:
-    """Return the table arguments tying a row to a patient of the same clinic."""
+def of_patient(table: str, *order: str) -> tuple[Any, ...]:
+    """Return the table arguments tying a row to a patient of the same clinic.
+
+    ``order`` extends the (clinic, patient) index with the columns a patient's listing reads in order.
+    """
     return (
         ForeignKeyConstraint(["patient_id", "clinic_id"], ["patients.id", "patients.clinic_id"]),
-        Index(f"ix_{table}_clinic_patient", "clinic_id", "patient_id"),
+        Index(f"ix_{table}_clinic_patient", "clinic_id", "patient_id", *order),
     )
 
 

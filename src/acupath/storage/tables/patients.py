@@ -23,7 +23,8 @@ class PatientRow(Base):
         # another clinic: clinic isolation is enforced by the database as well as by the queries.
         UniqueConstraint("id", "clinic_id"),
         UniqueConstraint("clinic_id", "mrn"),
-        Index("ix_patients_clinic_name", "clinic_id", "family_name", "given_name"),
+        # The patient list's order, so a page after a cursor reads only the page (migration 0005).
+        Index("ix_patients_clinic_name", "clinic_id", "family_name", "given_name", "id"),
         CheckConstraint("sex IN ('female', 'male', 'other', 'unknown')", name="sex"),
         CheckConstraint("version >= 1", name="version"),
     )

@@ -78,7 +78,8 @@ class SessionRow(Base):
 
     __tablename__ = "session_records"
     __table_args__ = (
-        *of_patient("session_records"),
+        # The schedule's order, so a page of it after a cursor reads only the page (migration 0005).
+        *of_patient("session_records", "session_date", "number", "id"),
         UniqueConstraint("plan_id", "number"),
         CheckConstraint("pain_before IS NULL OR pain_before BETWEEN 0 AND 10", name="pain_before"),
         CheckConstraint("pain_after IS NULL OR pain_after BETWEEN 0 AND 10", name="pain_after"),
