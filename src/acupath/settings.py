@@ -3,20 +3,28 @@
 =========================  ==========================================  ===========================
 variable                   meaning                                     default
 =========================  ==========================================  ===========================
-ACUPATH_ENV                development, test or production             development
+ACUPATH_ENV                development, test or production             production
 ACUPATH_DATABASE_URL       SQLAlchemy URL (sqlite:/// or postgresql)   sqlite:///acupath.sqlite3
-ACUPATH_SECRET_KEY         signs login tokens; at least 32 characters  a development-only key
+ACUPATH_SECRET_KEY         signs login tokens; at least 32 bytes       none (development: a public key)
 ACUPATH_TOKEN_MINUTES      lifetime of a login token, 5..10080         480 (one clinic day)
 ACUPATH_SQL_ECHO           log every SQL statement (true/false)        false
+ACUPATH_DOCS               serve /docs and /openapi.json (true/false)  true in development only
+ACUPATH_MAX_BODY_BYTES     largest request body, 1024..67108864        1048576 (1 MiB; else 413)
+ACUPATH_TRUSTED_PROXIES    addresses or networks whose X-Forwarded-*   none (forwarded headers are
+                           headers are believed, comma-separated, or   ignored)
+                           ``*`` for any
 =========================  ==========================================  ===========================
 
-Outside development the secret key must be set and must not be the development default (as the
-full-stack-fastapi-template refuses "changethis"). Nothing is read at import time: call
-``Settings.from_env()``.
+Secure by default: without ``ACUPATH_ENV`` the environment is production, where the server refuses to
+start without a secret key of its own (``Settings.signing_key``), as the full-stack-fastapi-template
+refuses "changethis"; only an explicit ``ACUPATH_ENV=development`` signs with the public development
+key. Commands that sign nothing (``db upgrade``, ``users create``) need no key. Nothing is read at import
+time: call ``Settings.from_env()``.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,47 +34,89 @@ from acupath.errors import InputError
 
 ENVIRONMENTS = ("development", "test", "production")
 DEVELOPMENT_SECRET = "acupath-development-secret-do-not-use-in-production"  # public on purpose: refused outside development
-MIN_SECRET = 32
+MIN_SECRET = 32  # bytes: 256 bits for HMAC-SHA256 (RFC 2104 section 3: at least the hash's length)
 URL_SCHEMES = ("sqlite", "postgresql")
+MAX_BODY_BYTES = 1024 * 1024  # the largest intake document of the demo clinic is under 8 KiB
 
 
 @dataclass(frozen=True)
 class Settings:
     """The settings of one running acupath (server, CLI or tests)."""
 
-    env: Literal["development", "test", "production"] = "development"
+    env: Literal["development", "test", "production"] = "production"
     database_url: str = "sqlite:///acupath.sqlite3"
-    secret_key: str = DEVELOPMENT_SECRET
+    #: None when no key is configured outside development: ``signing_key`` refuses to serve then.
+    secret_key: str | None = None
     token_minutes: int = 480
     sql_echo: bool = False
+    docs: bool = False
+    max_body_bytes: int = MAX_BODY_BYTES
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Return the settings from ``environ`` (default ``os.environ``).
 
-        Raises ``InputError`` naming the variable for a bad value, and for a missing or default
-        secret key outside development.
+        Raises ``InputError`` naming the variable for a bad value: an unknown environment, a secret key
+        shorter than ``MIN_SECRET`` bytes, or the development key outside development.
         """
         source = os.environ if environ is None else environ
-        env = source.get("ACUPATH_ENV", "development").strip().lower()
+        env = source.get("ACUPATH_ENV", "production").strip().lower()
         if env not in ENVIRONMENTS:
-            raise InputError("ACUPATH_ENV", f"unknown environment {env!r}", ENVIRONMENTS)
+            raise InputError("ACUPATH_ENV", f"unknown environment {env!r}", ", ".join(ENVIRONMENTS))
         url = source.get("ACUPATH_DATABASE_URL", cls.database_url).strip()
         if url.split(":", 1)[0].split("+", 1)[0] not in URL_SCHEMES:
             raise InputError("ACUPATH_DATABASE_URL", f"unsupported database URL {url.split(':', 1)[0]!r}",
                              "sqlite:///<file>, postgresql+psycopg://user@host/db")
-        secret = source.get("ACUPATH_SECRET_KEY", DEVELOPMENT_SECRET)
-        if env != "development" and secret == DEVELOPMENT_SECRET:
-            raise InputError("ACUPATH_SECRET_KEY", f"must be set to your own secret when ACUPATH_ENV={env}")
-        if len(secret) < MIN_SECRET:
-            raise InputError("ACUPATH_SECRET_KEY", f"must have at least {MIN_SECRET} characters")
+        secret = source.get("ACUPATH_SECRET_KEY") or (DEVELOPMENT_SECRET if env == "development" else None)
+        if secret is not None:
+            _check_secret(secret, env)
         return cls(
             env=cast(Literal["development", "test", "production"], env),
             database_url=url,
             secret_key=secret,
             token_minutes=_integer(source, "ACUPATH_TOKEN_MINUTES", cls.token_minutes, 5, 10080),
             sql_echo=_boolean(source, "ACUPATH_SQL_ECHO", cls.sql_echo),
+            docs=_boolean(source, "ACUPATH_DOCS", env == "development"),
+            max_body_bytes=_integer(source, "ACUPATH_MAX_BODY_BYTES", MAX_BODY_BYTES, 1024, 64 * 1024 * 1024),
+            trusted_proxies=_proxies(source.get("ACUPATH_TRUSTED_PROXIES", "")),
         )
+
+    def signing_key(self) -> str:
+        """Return the secret key that signs login tokens.
+
+        Raises ``InputError`` (``ACUPATH_SECRET_KEY``) when none is configured: outside development the
+        server does not start without a key of its own.
+        """
+        if self.secret_key is None:
+            raise InputError("ACUPATH_SECRET_KEY", f"must be set to your own secret of at least {MIN_SECRET} "
+                             f"bytes when ACUPATH_ENV={self.env} (or set ACUPATH_ENV=development on a "
+                             "developer's machine)")
+        _check_secret(self.secret_key, self.env)
+        return self.secret_key
+
+
+def _check_secret(secret: str, env: str) -> None:
+    if env != "development" and secret == DEVELOPMENT_SECRET:
+        raise InputError("ACUPATH_SECRET_KEY", f"is the public development key, refused when ACUPATH_ENV={env}",
+                         f"your own random secret of at least {MIN_SECRET} bytes")
+    if len(secret.encode()) < MIN_SECRET:
+        raise InputError("ACUPATH_SECRET_KEY", f"must have at least {MIN_SECRET} bytes",
+                         "e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+
+
+def _proxies(raw: str) -> tuple[str, ...]:
+    """Return the trusted proxies of ``ACUPATH_TRUSTED_PROXIES``: addresses, networks (CIDR) or ``*``."""
+    entries = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for entry in entries:
+        if entry == "*":
+            continue
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise InputError("ACUPATH_TRUSTED_PROXIES", f"{entry!r} is not an IP address or network",
+                             "e.g. 10.0.0.5, 10.0.0.0/24, or * behind a proxy that is the only way in") from None
+    return entries
 
 
 def _integer(source: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

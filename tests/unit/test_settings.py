@@ -1,4 +1,4 @@
-"""Settings come from the environment, strictly: a bad value names the variable; no default secret in production."""
+"""Settings come from the environment, strictly: a bad value names the variable; production unless told."""
 
 from __future__ import annotations
 
@@ -10,17 +10,40 @@ from acupath.settings import DEVELOPMENT_SECRET, Settings
 SECRET = "a-production-secret-of-at-least-32-characters"
 
 
-def test_development_runs_on_defaults() -> None:
+def test_without_an_environment_it_is_production_with_no_key_to_sign_tokens() -> None:
     settings = Settings.from_env({})
-    assert (settings.env, settings.database_url, settings.secret_key) == (
-        "development", "sqlite:///acupath.sqlite3", DEVELOPMENT_SECRET)
+    assert (settings.env, settings.database_url, settings.secret_key, settings.docs) == (
+        "production", "sqlite:///acupath.sqlite3", None, False)
+    with pytest.raises(InputError) as error:
+        settings.signing_key()
+    assert error.value.field == "ACUPATH_SECRET_KEY" and "ACUPATH_ENV=development" in error.value.problem
+
+
+def test_development_must_be_asked_for_and_then_signs_with_the_public_key_and_serves_docs() -> None:
+    settings = Settings.from_env({"ACUPATH_ENV": "development"})
+    assert (settings.signing_key(), settings.docs) == (DEVELOPMENT_SECRET, True)
 
 
 @pytest.mark.parametrize("env", ["production", "test"])
-def test_outside_development_the_default_secret_is_refused(env: str) -> None:
+def test_outside_development_the_development_key_is_refused(env: str) -> None:
     with pytest.raises(InputError) as error:
-        Settings.from_env({"ACUPATH_ENV": env})
-    assert error.value.field == "ACUPATH_SECRET_KEY"
+        Settings.from_env({"ACUPATH_ENV": env, "ACUPATH_SECRET_KEY": DEVELOPMENT_SECRET})
+    assert error.value.field == "ACUPATH_SECRET_KEY" and "development" in error.value.problem
+
+
+def test_a_key_is_counted_in_bytes() -> None:
+    # 16 characters of two UTF-8 bytes each: 32 bytes, enough; 31 one-byte characters are not.
+    assert Settings.from_env({"ACUPATH_SECRET_KEY": "é" * 16}).signing_key() == "é" * 16
+    with pytest.raises(InputError):
+        Settings.from_env({"ACUPATH_SECRET_KEY": "k" * 31})
+
+
+def test_docs_body_limit_and_trusted_proxies_are_read() -> None:
+    settings = Settings.from_env({"ACUPATH_SECRET_KEY": SECRET, "ACUPATH_DOCS": "true",
+                                  "ACUPATH_MAX_BODY_BYTES": "4096",
+                                  "ACUPATH_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16"})
+    assert (settings.docs, settings.max_body_bytes, settings.trusted_proxies) == (
+        True, 4096, ("10.0.0.5", "10.1.0.0/16"))
 
 
 def test_production_with_its_own_secret_and_postgresql() -> None:
@@ -36,6 +59,9 @@ def test_production_with_its_own_secret_and_postgresql() -> None:
     ("ACUPATH_TOKEN_MINUTES", "eight hours"),
     ("ACUPATH_TOKEN_MINUTES", "0"),
     ("ACUPATH_SQL_ECHO", "maybe"),
+    ("ACUPATH_DOCS", "sometimes"),
+    ("ACUPATH_MAX_BODY_BYTES", "100"),
+    ("ACUPATH_TRUSTED_PROXIES", "10.0.0.5, proxy.internal"),
 ])
 def test_a_bad_value_is_refused_naming_the_variable(name: str, value: str) -> None:
     with pytest.raises(InputError) as error:

@@ -1,4 +1,4 @@
-"""The FastAPI application factory: ``create_app(settings)``; OpenAPI at ``/docs``.
+"""The FastAPI application factory: ``create_app(settings)``; OpenAPI at ``/docs`` when enabled.
 
 Nothing happens at import time. ``create_app`` loads the knowledge base once, builds the database
 engine from the settings (or takes a unit-of-work factory from tests), and registers every route and
@@ -13,10 +13,13 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from acupath import __version__
 from acupath.api.deps import ApiState
+from acupath.api.docs import install_docs
 from acupath.api.errors import install_error_handlers
+from acupath.api.guards import RequestGuard, SecurityHeaders
 from acupath.api.routes import (
     amendments,
     audit,
@@ -59,24 +62,38 @@ def create_app(
     """Return the acupath API for ``settings``.
 
     ``uow_factory`` defaults to SQLAlchemy units of work on ``settings.database_url``; ``kb`` to the
-    packaged knowledge base. Raises ``KnowledgeError`` if the knowledge base does not load.
+    packaged knowledge base. Raises ``KnowledgeError`` if the knowledge base does not load, and
+    ``InputError`` (``ACUPATH_SECRET_KEY``) when there is no secret key to sign tokens with.
     """
     app = FastAPI(
         title="acupath",
         version=__version__,
         summary="Acupuncture-centred, multimodal care of chronic pain: the clinic's JSON API.",
-        docs_url="/docs",
+        # /docs is served from the package by ``install_docs``, and only when the settings say so.
+        docs_url=None,
         redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs else None,
         openapi_tags=OPENAPI_TAGS,
     )
     app.state.acupath = ApiState(
         uow_factory=uow_factory or _storage_uow_factory(settings),
         kb=kb or load_knowledge(),
-        signer=TokenSigner(settings.secret_key, timedelta(minutes=settings.token_minutes)),
+        signer=TokenSigner(settings.signing_key(), timedelta(minutes=settings.token_minutes)),
         secure_cookies=True,
         services_in_loop=settings.database_url.startswith("sqlite"),
     )
     install_error_handlers(app)
+    if settings.docs:
+        install_docs(app, "/openapi.json")
+    # Added innermost first: the proxy's headers are read before anything else, and every answer of
+    # the guard (413, 422) gets the security headers.
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    if settings.trusted_proxies:
+        # uvicorn's own middleware (its --forwarded-allow-ips), wrapped here rather than by uvicorn so
+        # that the setting means the same under every server and in tests; ``acupath serve`` turns
+        # uvicorn's off, which would otherwise trust X-Forwarded-For from 127.0.0.1.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     for router in ROUTERS:
         app.include_router(router)
     return app

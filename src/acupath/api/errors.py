@@ -6,13 +6,15 @@
   and what is allowed: ``{"detail": ..., "errors": [{"field", "problem", "allowed"}]}``.
 * A request that does not match its schema → 422 with one entry per field, the field named as a path
   inside the body or query (``pain.nrs``, ``points[1].code``, ``limit``).
-* Anything unexpected → 500 with a fixed message; the traceback goes to the server log only, never to
-  the client.
+* Anything unexpected → 500 with a fixed message and the security headers (it is answered outside the
+  middlewares); the exception's type and frames go to the server log, never its message (which may
+  quote request values) and never anything to the client.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from acupath.api.guards import SECURITY_HEADERS
 from acupath.errors import AcupathError, InputError, TooManyAttempts
 from acupath.validation import describe, field_path
 
@@ -81,11 +84,33 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
                         headers=getattr(exc, "headers", None))
 
 
+def frames_without_values(exc: BaseException) -> str:
+    """Return where ``exc`` and the exceptions that led to it were raised: types and frames, no messages.
+
+    An exception's message may hold request values (psycopg quotes the offending text, SQLAlchemy
+    appends the statement's parameters), and so patient data; its type and frames are enough to find
+    the fault, and never hold a value.
+    """
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = "".join(traceback.StackSummary.from_list(traceback.extract_tb(current.__traceback__)).format())
+        parts.append(f"{type(current).__module__}.{type(current).__qualname__} (message withheld)\n{frames}")
+        current = current.__cause__ or current.__context__
+    return "\n... which was raised while handling:\n".join(parts)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    # The traceback is for the operator's log; the client learns only that it was not their fault.
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    # The traceback is for the operator's log, without the exception's message (it may quote patient
+    # data); the client learns only that it was not their fault. The route template, not the path,
+    # is logged, so that no id nor value of the request reaches the log.
+    route = request.scope.get("route")
+    where = getattr(route, "path", "an unmatched path")
+    log.error("unexpected error on %s %s: %s", request.method, where, frames_without_values(exc))
     return JSONResponse(_error_body("internal error; the clinic's administrator can find it in the log"),
-                        status_code=500)
+                        status_code=500, headers={name.decode(): value.decode() for name, value in SECURITY_HEADERS})
 
 
 def install_error_handlers(app: FastAPI) -> None:

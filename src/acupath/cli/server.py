@@ -60,15 +60,28 @@ def serve(
     = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
 ) -> None:
-    """Serve the JSON API with uvicorn (OpenAPI at /docs)."""
+    """Serve the JSON API with uvicorn (OpenAPI at /docs when ACUPATH_DOCS or development mode says so).
+
+    Refuses to start (``InputError``, exit code 2 with one line) on a bad setting, and outside
+    development without a secret key of its own.
+    """
     import uvicorn
 
+    from acupath.cli.access_log import log_config
+
     settings = settings_for(db)  # refuse bad settings here, with one line, before uvicorn starts
+    settings.signing_key()
     os.environ["ACUPATH_DATABASE_URL"] = settings.database_url
-    typer.echo(f"acupath API on http://{host}:{port} (docs: http://{host}:{port}/docs), "
+    if settings.env == "development":
+        typer.echo("acupath: DEVELOPMENT MODE (ACUPATH_ENV=development): tokens are signed with the public "
+                   "development key; never use this mode with real patients")
+    docs = f" (docs: http://{host}:{port}/docs)" if settings.docs else ""
+    typer.echo(f"acupath API on http://{host}:{port}{docs}, environment {settings.env}, "
                f"database {settings.database_url.split('@')[-1]}")
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 (its
+    # default forwarded_allow_ips); the app trusts only ACUPATH_TRUSTED_PROXIES (``create_app``).
     uvicorn.run("acupath.api.app:app_from_environment", factory=True, host=host, port=port,
-                log_level="info")
+                log_level="info", log_config=log_config(), proxy_headers=False, server_header=False)
 
 
 @db_group.command("upgrade")
