@@ -39,8 +39,8 @@ run: setup
 	$(BIN)/acupath knowledge check
 	$(BIN)/acupath db upgrade --db $(RUN_DB)
 	$(BIN)/acupath demo --db $(RUN_DB)
-	@echo "acupath: http://127.0.0.1:8000 (API docs: http://127.0.0.1:8000/docs); demo login lee@harbour.demo / acupath-demo-2026"
-	$(BIN)/acupath serve --db $(RUN_DB) --host 127.0.0.1 --port 8000
+	@echo "acupath: development mode (ACUPATH_ENV=development: public signing key, /docs on); http://127.0.0.1:8000 (API docs: http://127.0.0.1:8000/docs); demo login lee@harbour.demo / acupath-demo-2026"
+	ACUPATH_ENV=development $(BIN)/acupath serve --db $(RUN_DB) --host 127.0.0.1 --port 8000
 
 # Scoring, planning and the API in turn (the API needs PostgreSQL too); bench-meta has its own venv.
 bench: setup postgres
