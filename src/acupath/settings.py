@@ -13,6 +13,13 @@ ACUPATH_MAX_BODY_BYTES     largest request body, 1024..67108864        1048576 (
 ACUPATH_TRUSTED_PROXIES    addresses or networks whose X-Forwarded-*   none (forwarded headers are
                            headers are believed, comma-separated, or   ignored)
                            ``*`` for any
+ACUPATH_PASSWORD_HASHES    argon2id hashes computed at once, 1..32     2 (64 MiB of memory each)
+ACUPATH_LOGIN_ACCOUNT_     failed logins of one email that lock it,    5
+FAILURES                   1..1000
+ACUPATH_LOGIN_ADDRESS_     failed logins from one client address that  30
+FAILURES                   lock it, 1..100000
+ACUPATH_LOGIN_LOCKOUT_     how long failures count and lock, 1..1440   15
+MINUTES
 =========================  ==========================================  ===========================
 
 Secure by default: without ``ACUPATH_ENV`` the environment is production, where the server refuses to
@@ -52,6 +59,10 @@ class Settings:
     docs: bool = False
     max_body_bytes: int = MAX_BODY_BYTES
     trusted_proxies: tuple[str, ...] = ()
+    password_hashes: int = 2
+    login_account_failures: int = 5
+    login_address_failures: int = 30
+    login_lockout_minutes: int = 15
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -80,6 +91,13 @@ class Settings:
             docs=_boolean(source, "ACUPATH_DOCS", env == "development"),
             max_body_bytes=_integer(source, "ACUPATH_MAX_BODY_BYTES", MAX_BODY_BYTES, 1024, 64 * 1024 * 1024),
             trusted_proxies=_proxies(source.get("ACUPATH_TRUSTED_PROXIES", "")),
+            password_hashes=_integer(source, "ACUPATH_PASSWORD_HASHES", cls.password_hashes, 1, 32),
+            login_account_failures=_integer(source, "ACUPATH_LOGIN_ACCOUNT_FAILURES", cls.login_account_failures,
+                                            1, 1000),
+            login_address_failures=_integer(source, "ACUPATH_LOGIN_ADDRESS_FAILURES", cls.login_address_failures,
+                                            1, 100_000),
+            login_lockout_minutes=_integer(source, "ACUPATH_LOGIN_LOCKOUT_MINUTES", cls.login_lockout_minutes,
+                                           1, 1440),
         )
 
     def signing_key(self) -> str:
