@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from acupath import services
 from acupath.errors import NotFound
 from acupath.services.records import Electrode, IntakeRecord
+from acupath.services.records.listings import NameSearch, Total
 from acupath.storage import SqlAlchemyUnitOfWork
 from example_records import example_intake, example_session
 
@@ -72,7 +73,7 @@ def test_another_clinic_sees_none_of_the_records(engine: Engine, staff: Staff, t
         assert uow.patients.get(other, treated["patient"].id) is None
         assert uow.plans.get(other, treated["plan"].id) is None
         assert uow.sessions.get(other, treated["session"].id) is None
-        assert uow.patients.search(other, "Smith", 0, 50) == ([], 0)
+        assert uow.patients.search(other, NameSearch.of("Smith"), None, 50) == []
     with pytest.raises(NotFound):
         services.get_progress(fresh_uow(engine), staff.dr_outsider, treated["plan"].id, kb)
 
@@ -94,8 +95,11 @@ def test_patients_are_searched_by_name_and_paged(uow: SqlAlchemyUnitOfWork, staf
     for given, family in [("Ben", "Adams"), ("Cara", "Smithson"), ("Dan", "O'Smith_"), ("Eve", "Young")]:
         services.register_patient(uow, staff.rita, {"given_name": given, "family_name": family,
                                                     "birth_date": "1980-01-01", "sex": "female"})
-    page = services.list_patients(uow, staff.rita, search="smith", limit=1, offset=1)
-    assert (page.total, [p.family_name for p in page.items]) == (2, ["Smithson"])
-    assert services.list_patients(uow, staff.rita, search="h_").total == 1  # "_" is a letter, not a wildcard
-    assert services.list_patients(uow, staff.rita, search="cara smi").total == 1
+    first = services.list_patients(uow, staff.rita, search="smith", limit=1, total=True)
+    page = services.list_patients(uow, staff.rita, search="smith", limit=1, cursor=first.next_cursor)
+    assert (first.total, [p.family_name for p in page.items]) == (Total(2, "eq"), ["Smithson"])
+    # "_" and "%" are letters, not wildcards
+    assert [p.given_name for p in services.list_patients(uow, staff.rita, search="th_").items] == ["Dan"]
+    assert services.list_patients(uow, staff.rita, search="m%").items == []
+    assert [p.given_name for p in services.list_patients(uow, staff.rita, search="cara smi").items] == ["Cara"]
 

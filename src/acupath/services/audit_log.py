@@ -12,8 +12,15 @@ from acupath.errors import InputError
 from acupath.services.access import require_admin
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
-from acupath.services.paging import check_page
-from acupath.services.records import AuditEntry, AuditQuery, Page
+from acupath.services.paging import (
+    COUNT_CAP,
+    KeysetPage,
+    check_limit,
+    decode_cursor,
+    keyset_page,
+    unknown_cursor,
+)
+from acupath.services.records import AuditEntry, AuditQuery
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
 
@@ -33,21 +40,45 @@ def search_audit(
     action: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    offset: int = 0,
+    cursor: str | None = None,
     limit: int = 50,
-) -> Page[AuditEntry]:
+    total: bool = False,
+) -> KeysetPage[AuditEntry]:
     """Return one page of the clinic's audit entries, newest first, matching every filter given.
 
-    ``since`` is inclusive, ``until`` exclusive. Raises ``PermissionDenied`` (not an administrator),
-    ``InputError`` (offset or limit out of range, ``until`` not after ``since``).
+    ``since`` is inclusive, ``until`` exclusive; ``cursor`` is a previous page's ``next_cursor``;
+    ``total`` asks for the count (exact up to ``COUNT_CAP``). Raises ``PermissionDenied`` (not an
+    administrator), ``InputError`` (``limit`` out of range, ``until`` not after ``since``, a bad
+    ``cursor``).
     """
     query = AuditQuery(patient_id=patient_id, user_id=user_id, action=action, since=_utc(since), until=_utc(until))
     with uow, audited(uow, actor, "audit.search", "audit_log", patient_id=patient_id) as note:
         require_admin(actor)
-        check_page(offset, limit)
+        check_limit(limit)
+        after = _position(decode_cursor("audit", cursor))
         if query.since is not None and query.until is not None and query.until <= query.since:
             raise InputError("until", "must be after since")
         note.detail = (f"patient_id={patient_id!r} user_id={user_id!r} action={action!r} since={since} "
-                       f"until={until} offset={offset} limit={limit}")
-        items, total = uow.audit.search(actor.clinic_id, query, offset, limit)
-        return Page(items=items, total=total, offset=offset, limit=limit)
+                       f"until={until} cursor={'yes' if cursor else 'no'} limit={limit}")
+        rows = uow.audit.search(actor.clinic_id, query, after, limit + 1)
+        counted = uow.audit.count(actor.clinic_id, query, COUNT_CAP) if total else None
+        return keyset_page("audit", rows, limit, _position_of, counted)
+
+
+def _position_of(entry: AuditEntry) -> str:
+    # The entry's time and id: the log's order, answered by its (clinic_id, at, id) index.
+    return f"{entry.at.astimezone(UTC).strftime('%Y%m%dT%H%M%S.%f')}|{entry.id}"
+
+
+def _position(text: str | None) -> tuple[datetime, int] | None:
+    """Return the time and id a cursor's position holds. Raises ``InputError`` naming ``cursor``."""
+    if text is None:
+        return None
+    at, _, entry_id = text.partition("|")
+    try:
+        position = datetime.strptime(at, "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC), int(entry_id)
+    except ValueError:
+        raise unknown_cursor("audit") from None
+    if not 0 < position[1] < 2**63:  # an id the log's BIGINT can hold
+        raise unknown_cursor("audit")
+    return position

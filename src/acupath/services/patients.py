@@ -15,8 +15,17 @@ from acupath.errors import InputError
 from acupath.services.access import found
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
-from acupath.services.paging import MAX_PAGE, check_page
-from acupath.services.records import Page, Patient
+from acupath.services.paging import (
+    COUNT_CAP,
+    MAX_PAGE,
+    KeysetPage,
+    check_limit,
+    decode_cursor,
+    keyset_page,
+    unknown_cursor,
+)
+from acupath.services.records import Patient
+from acupath.services.records.listings import NameSearch
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
 
@@ -88,15 +97,27 @@ def get_patient(uow: AbstractUnitOfWork, actor: Actor, patient_id: str) -> Patie
 
 
 def list_patients(
-    uow: AbstractUnitOfWork, actor: Actor, *, search: str | None = None, offset: int = 0, limit: int = 50
-) -> Page[Patient]:
-    """Return one page of the clinic's patients whose name, id or MRN contains ``search``.
+    uow: AbstractUnitOfWork, actor: Actor, *, search: str | None = None, cursor: str | None = None,
+    limit: int = 50, total: bool = False,
+) -> KeysetPage[Patient]:
+    """Return one page of the clinic's patients by family name, given name and id, after ``cursor``.
 
-    Raises ``InputError`` for a negative offset or a limit outside 1..200.
+    ``search`` finds a patient by MRN or id (the whole text, exactly) or by name (``NameSearch``);
+    ``total`` asks for the count (exact up to ``COUNT_CAP``). The search is not written to the audit
+    entry (a name typed is patient data): the entry says only that there was one.
+    Raises ``InputError`` naming ``limit`` (outside 1..200) or ``cursor`` (not one this list gave, or
+    naming no patient of the clinic).
     """
     with uow, audited(uow, actor, "patient.list", "patient") as note:
-        check_page(offset, limit)
-        text = search.strip() if search else None
-        note.detail = f"search={text!r} offset={offset} limit={limit}"
-        items, total = uow.patients.search(actor.clinic_id, text or None, offset, limit)
-        return Page(items=items, total=total, offset=offset, limit=limit)
+        check_limit(limit)
+        position = decode_cursor("patients", cursor)
+        found_by = NameSearch.of(search) if search and search.strip() else None
+        note.detail = f"search={'yes' if found_by else 'no'} cursor={'yes' if position else 'no'} limit={limit}"
+        after = None
+        if position is not None:
+            after = uow.patients.get(actor.clinic_id, position)
+            if after is None:
+                raise unknown_cursor("patients")
+        rows = uow.patients.search(actor.clinic_id, found_by, after, limit + 1)
+        counted = uow.patients.count(actor.clinic_id, found_by, COUNT_CAP) if total else None
+        return keyset_page("patients", rows, limit, lambda patient: patient.id, counted)

@@ -1,4 +1,4 @@
-"""Use cases of follow-up: record a reassessment, get a patient's progress, see their schedule."""
+"""Use cases of follow-up: record a reassessment, get a patient's progress (the schedule: ``schedule``)."""
 
 from __future__ import annotations
 
@@ -142,20 +142,3 @@ def _parsed_plan(uow: AbstractUnitOfWork, clinic_id: str, head: PlanHead) -> pla
         return planning.Plan.from_dict(record.plan)
 
     return parsed_plans.get((clinic_id, head.id, head.version), load)
-
-
-def get_schedule(uow: AbstractUnitOfWork, actor: Actor, patient_id: str) -> list[dict[str, Any]]:
-    """Return the patient's sessions as the front desk sees them: plan, number, date; no clinical notes.
-
-    Every role may call it. Raises ``NotFound``.
-    """
-    with uow, audited(uow, actor, "schedule.read", "patient", patient_id, patient_id):
-        found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
-        plans = uow.plans.list_for_patient(actor.clinic_id, patient_id)
-        sessions = uow.sessions.list_for_patient(actor.clinic_id, patient_id)
-        return [
-            {"plan_id": plan.id, "status": plan.status,
-             "sessions": [{"number": s.number, "date": s.session_date.isoformat()}
-                          for s in sessions if s.plan_id == plan.id]}
-            for plan in plans
-        ]

@@ -23,6 +23,7 @@ from acupath.services import (
     record_session,
 )
 from acupath.services.overrides import apply_overrides
+from acupath.services.records.listings import SchedulePlan
 from example_records import example_intake
 from example_records import example_session as session
 
@@ -162,8 +163,10 @@ def test_a_reassessment_is_scored_with_the_knowledge_version(uow: FakeUnitOfWork
 def test_the_schedule_shows_dates_without_clinical_notes(uow: FakeUnitOfWork, people, knee_plan, kb) -> None:
     record_session(uow, people.dr_lee, knee_plan.id, session(), kb)
     schedule = get_schedule(uow, people.rita, knee_plan.patient_id)
-    assert schedule == [{"plan_id": knee_plan.id, "status": "active",
-                         "sessions": [{"number": 1, "date": "2026-12-01"}]}]
+    assert schedule.plans == [SchedulePlan(plan_id=knee_plan.id, status="active")]
+    assert [(s.plan_id, s.number, s.session_date.isoformat()) for s in schedule.sessions.items] == [
+        (knee_plan.id, 1, "2026-12-01")]
+    assert schedule.sessions.next_cursor is None
 
 
 # Points around the left knee (under the skin lesion finding), elsewhere, and an ear point.

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from acupath.api.deps import SignedInDep
-from acupath.api.paging import PageDep, page_body
+from acupath.api.paging import CursorDep, keyset_body
 from acupath.services import patients
 from acupath.services.patients import PatientDetails
 from acupath.services.records import Patient
@@ -34,12 +34,15 @@ class PatientChanges(BaseModel):
 @router.get("", summary="List and search the clinic's patients")
 def list_patients(
     signed: SignedInDep,
-    page: PageDep,
-    search: Annotated[str | None, Query(max_length=100, description="Part of a name, id or MRN.")] = None,
+    page: CursorDep,
+    search: Annotated[str | None, Query(max_length=100, description=(
+        "An MRN or patient id (exactly), or names: each word of 3+ letters anywhere in the given or "
+        "family name, shorter words at the start of a name."))] = None,
 ) -> dict[str, Any]:
-    """Return one page of patients: ``items``, ``total``, ``offset``, ``limit``."""
-    found = patients.list_patients(signed.uow, signed.actor, search=search, offset=page.offset, limit=page.limit)
-    return page_body(found, Patient.to_dict)
+    """Return one page of patients by name: ``items``, ``next_cursor``, ``limit`` (``total`` if asked)."""
+    found = patients.list_patients(signed.uow, signed.actor, search=search, cursor=page.cursor, limit=page.limit,
+                                   total=page.total)
+    return keyset_body(found, Patient.to_dict)
 
 
 @router.post("", status_code=201, summary="Register a patient")

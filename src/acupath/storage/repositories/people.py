@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from acupath.errors import Conflict
 from acupath.services import repositories as abstract
 from acupath.services.records import Clinic, Patient, User
+from acupath.services.records.listings import NameSearch, Total
+from acupath.storage.repositories import listings
 from acupath.storage.repositories.base import SqlRepository, refused
 from acupath.storage.tables import ClinicRow, PatientRow, UserRow
 from acupath.storage.tables.patients import DEMOGRAPHICS
@@ -66,17 +68,11 @@ class SqlPatientRepository(SqlRepository, abstract.PatientRepository):
     def get(self, clinic_id: str, patient_id: str) -> Patient | None:
         return self.one(PatientRow, clinic_id, patient_id)
 
-    def search(self, clinic_id: str, text: str | None, offset: int, limit: int) -> tuple[list[Patient], int]:
-        query = select(PatientRow).where(PatientRow.clinic_id == clinic_id)
-        # Every word must appear in some field, so "anna smi" finds Anna Smith.
-        for word in (text or "").split():
-            query = query.where(or_(*(column.icontains(word, autoescape=True) for column in (
-                PatientRow.given_name, PatientRow.family_name, PatientRow.mrn, PatientRow.id))))
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = self.session.scalars(
-            query.order_by(PatientRow.family_name, PatientRow.given_name, PatientRow.id).offset(offset).limit(limit)
-        )
-        return [row.to_domain() for row in rows], total
+    def search(self, clinic_id: str, search: NameSearch | None, after: Patient | None, limit: int) -> list[Patient]:
+        return listings.patient_page(self.session, clinic_id, search, after, limit)
+
+    def count(self, clinic_id: str, search: NameSearch | None, cap: int) -> Total:
+        return listings.patient_total(self.session, clinic_id, search, cap)
 
     def update(self, patient: Patient, expected_version: int) -> None:
         # Compare-and-set in one statement: if another writer got there first, no row matches and
