@@ -3,10 +3,10 @@
 Usage: ``.venv/bin/python scripts/generate_points.py [path/to/acupoints.csv]``
 
 Reads the reference CSV (codes, names, WHO region text, depth range, angles, safety flags), maps each
-point to the controlled body-region vocabulary, adds aliases and the hand-written location and caution
-notes of ``point_notes.py``, and writes the YAML. Never run by tests or CI: the committed YAML is the
-artefact. After running, bump the version in the header if content changed, then
-``acupath knowledge lock``.
+point to the controlled body-region vocabulary, adds aliases, the hand-written location and caution
+notes of ``point_notes.py`` and the body-chart positions of ``point_charts.py``, and writes the YAML.
+Never run by tests or CI: the committed YAML is the artefact. After running, bump the version in the
+header if content changed, then ``acupath knowledge lock``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
+from point_charts import CHARTS
 from point_notes import CAUTIONS, LOCATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,6 +173,8 @@ def build_point(row: dict[str, str]) -> dict[str, object]:
     if code in LOCATIONS:
         text, sources = LOCATIONS[code]
         point["location"] = {"text": text, "sources": list(sources)}
+    if code in CHARTS:
+        point["chart"] = [{"view": view, "x": x, "y": y} for view, x, y in CHARTS[code]]
     if code in CAUTIONS:
         text, sources = CAUTIONS[code]
         point["caution"] = {"text": text, "sources": list(sources)}
@@ -185,7 +188,7 @@ def main(argv: list[str]) -> None:
     source = Path(argv[1]) if len(argv) > 1 else CSV_DEFAULT
     with source.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    missing = set(LOCATIONS) - {row["code"] for row in rows}
+    missing = (set(LOCATIONS) | set(CHARTS)) - {row["code"] for row in rows}
     if missing:
         raise SystemExit(f"notes for unknown points: {sorted(missing)}")
     points = [build_point(row) for row in rows]

@@ -3,7 +3,8 @@ a file names is in evidence.yaml, and no free text a plan prints states a claim 
 
 Each schema reports what it refers to through ``Document.cited_keys()`` and ``Document.point_codes()``;
 condition and programme files also through ``evidence_ids()`` and ``free_text()`` (issue 10 item 6:
-plans say only what the evidence library supports).
+plans say only what the evidence library supports). Every point a protocol, acute-flare rule or
+programme set can place has a body-chart position on a view body_chart.yaml draws (issue 13 item 2).
 """
 
 from __future__ import annotations
@@ -28,6 +29,34 @@ def check_integrity(kb: KnowledgeBase) -> list[str]:
                 problems.append(f"{rel}: point {code!r} is not in points.yaml")
         problems.extend(_evidence_problems(rel, doc, known_evidence))
     problems.extend(_instrument_regions(kb))
+    problems.extend(_chart_positions(kb))
+    return problems
+
+
+def _chart_positions(kb: KnowledgeBase) -> list[str]:
+    """Return every placeable point (a protocol's, a programme set's) without a body-chart position, and
+    every position on a view body_chart.yaml does not draw."""
+    points = kb._by_collection.get("points")
+    chart = kb._by_collection.get("body_chart")
+    if points is None:
+        return []
+    placeable: dict[str, list[str]] = {}
+    placing = [(f"conditions/{c.id}.yaml", c) for c in (kb._by_collection.get("conditions") or {}).values()]
+    placing.append(("programme.yaml", kb._by_collection.get("programme")))
+    for rel, doc in placing:
+        for code in doc.point_codes() if doc is not None else ():
+            placeable.setdefault(code, []).append(rel)
+    problems: list[str] = []
+    known = set(points.codes())
+    for code, rels in sorted(placeable.items()):
+        if code in known and not points.find(code).chart:
+            problems.append(f"points.yaml: {code} (placed by {', '.join(sorted(rels))}) has no body-chart position")
+    views = set(chart.view_names()) if chart is not None else set()
+    for point in points.points:
+        for position in point.chart:
+            if position.view not in views:
+                problems.append(f"points.yaml: {point.code} is charted on view {position.view!r}, "
+                                f"not drawn by body_chart.yaml")
     return problems
 
 

@@ -23,6 +23,7 @@ class Collection:
 
 def collections() -> tuple[Collection, ...]:
     """Return every collection the loader reads, in load order."""
+    from acupath.knowledge.schema.body_chart import BodyChartFile
     from acupath.knowledge.schema.citations import CitationsFile
     from acupath.knowledge.schema.conditions import ConditionFile
     from acupath.knowledge.schema.coverage import CoverageFile
@@ -34,6 +35,7 @@ def collections() -> tuple[Collection, ...]:
 
     found: list[Collection] = [Collection("citations", "citations.yaml", CitationsFile)]
     found.append(Collection("points", "points.yaml", PointsFile))
+    found.append(Collection("body_chart", "body_chart.yaml", BodyChartFile))
     found.append(Collection("evidence", "evidence.yaml", EvidenceFile))
     found.append(Collection("instruments", "instruments/*.yaml", InstrumentFile, many=True))
     found.append(Collection("safety", "safety.yaml", SafetyFile))

@@ -7,6 +7,13 @@ hyphens, spaces and dots are ignored (``BL-23``, ``L.I. 4``), legacy meridian pr
 carry aliases (``Yintang``, ``Shenmen_ear``) and is found by its pinyin name when that name is unique.
 
 A point flagged ``needling_prohibited`` is never plannable (clinical.md §2.3: CAM 1999 CV8, NZASA).
+
+``chart`` places a point on the body chart (``body_chart.yaml`` views, ``acupath.reports.body_chart``):
+``x``, ``y`` in the 0..1 box of the view, for the patient's LEFT side (front view: right half of the
+picture; back view: left half; side and ear views: the left side seen from the left). The renderer
+mirrors a bilateral point to the right side (x -> 1 - x, on the mirrored panel for side and ear views).
+A midline point sits at x = 0.5 on the front and back views and has no side or ear position. Positions
+are placed from the point's location note (``who_2008_locations``), so a charted point needs one.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import re
 from functools import cached_property
 from typing import Literal, get_args
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from acupath.errors import NotFound
 from acupath.knowledge.schema.document import Document, Strict
@@ -71,6 +78,18 @@ class Note(Strict):
         return sources
 
 
+ChartView = Literal["front", "back", "side", "ear"]
+CHART_VIEWS: tuple[str, ...] = get_args(ChartView)
+
+
+class ChartPosition(Strict):
+    """Where a point sits on one view of the body chart: ``x``, ``y`` in the view's 0..1 box (patient's left)."""
+
+    view: ChartView
+    x: float = Field(ge=0, le=1)
+    y: float = Field(ge=0, le=1)
+
+
 class FlagRule(Strict):
     """What a safety flag means and the general needling guidance for every point carrying it."""
 
@@ -115,6 +134,8 @@ class Point(Strict):
     angles: tuple[Angle, ...] = ()
     safety_flags: tuple[SafetyFlag, ...] = ()
     location: Note | None = None
+    #: Body-chart positions (module docstring: patient's left side, mirrored for the right).
+    chart: tuple[ChartPosition, ...] = ()
     caution: Note | None = None
     note: str | None = None
 
@@ -143,7 +164,17 @@ class Point(Strict):
             raise ValueError(f"{self.code}: depth range {low}-{high} cun is not 0 <= min <= max")
         if len(set(self.safety_flags)) != len(self.safety_flags):
             raise ValueError(f"{self.code}: a safety flag is listed twice")
+        self._chart_consistent()
         return self
+
+    def _chart_consistent(self) -> None:
+        if self.chart and self.location is None:
+            raise ValueError(f"{self.code}: a chart position is placed from a location note; give one")
+        for position in self.chart:
+            if self.midline and position.view in ("side", "ear"):
+                raise ValueError(f"{self.code}: a midline point is charted on the front or back view only")
+            if self.midline and position.x != 0.5:
+                raise ValueError(f"{self.code}: a midline point sits at x = 0.5, got {position.x}")
 
     @property
     def plannable(self) -> bool:
