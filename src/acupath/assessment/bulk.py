@@ -1,19 +1,32 @@
-"""Scoring a whole CSV of responses (``acupath score-file``): vectorised where the instrument allows.
+"""Scoring a whole CSV of responses (``acupath score-file``): streamed in pieces, vectorised per piece.
 
-The vectorised path reads the same compiled ``Scorer`` as ``score`` (item lookups, scales, bands,
-flags), so each rule still lives in the instrument file; rows that cannot be fully scored, and
-instruments whose rules are not plain arithmetic (PSQI clock times and cuts, HIT-6 label answers) go
-through ``Scorer.score`` row by row. A bad cell stops the whole file with its row and column.
+``score_stream`` reads the file in pieces of whole rows (``csv_table.read_chunks``, about 1 MiB each),
+scores each piece and writes its lines before reading the next, so memory stays flat in the number of
+rows. The vectorised path reads the same compiled ``Scorer`` as ``score`` (item lookups, scales,
+bands, flags), so each rule still lives in the instrument file; rows that cannot be fully scored, pieces
+with quoted cells, and instruments whose rules are not plain arithmetic (PSQI clock times and cuts,
+HIT-6 label answers) go through ``Scorer.score`` row by row. A bad cell stops the run with its row (as a
+spreadsheet numbers it: header = 1) and column; the caller decides what becomes of what was written.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
-from acupath.assessment.csv_table import Header, parse_fast, parse_rows, quote, read_header, split_header
+from acupath.assessment.csv_table import (
+    CHUNK_BYTES,
+    Header,
+    parse_fast,
+    parse_rows,
+    quote,
+    read_chunks,
+    read_header,
+    read_header_line,
+)
 from acupath.assessment.items import ItemRule
 from acupath.assessment.scoring import Score, Scorer, display_number, scorer_for
 from acupath.errors import ValueNotAllowed
@@ -81,20 +94,22 @@ def _score_row(scorer: Scorer, header: Header, number: int, cells: Sequence[str]
                               exc.allowed) from None
 
 
-def score_rows(scorer: Scorer, header: Header, body: bytes) -> list[str]:
-    """Return the output lines of every row, scored one by one with ``Scorer.score``.
+def score_rows(scorer: Scorer, header: Header, body: bytes, first_row: int = 2) -> list[str]:
+    """Return the output lines of every row of a piece, scored one by one with ``Scorer.score``.
 
-    Raises ``InputError`` subclasses naming the row and column of the first bad cell.
+    ``first_row`` numbers the piece's first row (header = row 1). Raises ``InputError`` subclasses
+    naming the row and column of the first bad cell.
     """
     lines = []
-    for number, cells in enumerate(parse_rows(body, header), start=2):  # header = row 1 (spreadsheet)
+    for number, cells in enumerate(parse_rows(body, header, first_row), start=first_row):
         result = _score_row(scorer, header, number, cells)
         id_cell = [quote(cells[header.id_index])] if header.id_index is not None else []
         lines.append(",".join(id_cell + score_cells(scorer, result)))
     return lines
 
 
-def _item_points(scorer: Scorer, header: Header, values: np.ndarray, table_cell) -> dict[str, np.ndarray]:
+def _item_points(scorer: Scorer, header: Header, values: np.ndarray, table_cell,
+                 first_row: int) -> dict[str, np.ndarray]:
     """Return each item's points per row (NaN when unanswered); raises on the first bad cell."""
     nrows = values.shape[0]
     points: dict[str, np.ndarray] = {}
@@ -118,7 +133,7 @@ def _item_points(scorer: Scorer, header: Header, values: np.ndarray, table_cell)
         row, column = divmod(int(np.argmax(bad_any.ravel())), bad_any.shape[1])
         key = header.items[column]
         text = table_cell(row, header.columns.index(key))
-        raise ValueNotAllowed(f"row {row + 2}, column {key}", f"answer {text!r} is not allowed",
+        raise ValueNotAllowed(f"row {first_row + row}, column {key}", f"answer {text!r} is not allowed",
                               scorer.items[key].allowed)
     for key, rule in scorer.items.items():
         if key not in points:
@@ -237,15 +252,16 @@ def render_lines(columns: list[tuple[np.ndarray, list[str]]], nrows: int) -> lis
     return np.array(lines, dtype=object)[inverse.ravel()].tolist()
 
 
-def score_vectorised(scorer: Scorer, header: Header, body: bytes) -> list[str]:
-    """Return the output lines of every row, computed with array operations.
+def score_vectorised(scorer: Scorer, header: Header, body: bytes, first_row: int = 2) -> list[str]:
+    """Return the output lines of every row of a quote-free piece, computed with array operations.
 
     Rows with a scale that cannot be computed are re-scored with ``Scorer.score`` so that their
-    reason is the same text. Raises ``InputError`` subclasses naming the row and column of a bad cell.
+    reason is the same text. ``first_row`` numbers the piece's first row (header = row 1). Raises
+    ``InputError`` subclasses naming the row and column of a bad cell.
     """
-    table = parse_fast(body, header)
+    table = parse_fast(body, header, first_row)
     nrows = table.values.shape[0]
-    points = _item_points(scorer, header, table.values, table.cell)
+    points = _item_points(scorer, header, table.values, table.cell, first_row)
     results = _scales(scorer, points, nrows)
     reported = ([scorer.doc.total] if scorer.doc.total else []) + list(scorer.subscale_ids)
     bands, flags = _band_and_flags(scorer, results, points, nrows)
@@ -259,27 +275,45 @@ def score_vectorised(scorer: Scorer, header: Header, body: bytes) -> list[str]:
         lines = [cell.decode("utf-8", "replace") + "," + line for cell, line in zip(table.ids, lines, strict=True)]
     for row in np.flatnonzero(~valid).tolist():  # rare: re-score for the exact reason text
         cells = [table.cell(row, c) for c in range(len(header.columns))]
-        result = _score_row(scorer, header, row + 1, cells)
+        result = _score_row(scorer, header, first_row + row, cells)
         id_cell = [cells[header.id_index]] if header.id_index is not None else []
         lines[row] = ",".join(id_cell + score_cells(scorer, result))
     return lines
 
 
-def score_csv(instrument_id: str, data: bytes, kb: KnowledgeBase | None = None,
-              vectorise: bool | None = None) -> tuple[bytes, int]:
-    """Score every row of a CSV of responses; return the scored CSV bytes and the number of rows.
+def score_stream(instrument_id: str, source: BinaryIO, target: BinaryIO, kb: KnowledgeBase | None = None,
+                 vectorise: bool | None = None, chunk_bytes: int = CHUNK_BYTES) -> int:
+    """Score every row of the CSV ``source`` into ``target``, piece by piece; return the number of rows.
 
-    ``vectorise`` None chooses the array path when the instrument and the file allow it; False forces
-    row-by-row scoring (the reference the vectorised path is tested against). Raises
-    ``UnknownInstrument``, ``UnknownItem`` (a column) or ``InputError``/``ValueNotAllowed`` naming the
-    row and column of the first bad cell; nothing is returned for a file with a bad row.
+    Writes the header line, then each piece's lines as soon as they are scored: on an error, ``target``
+    holds the lines of the pieces before it, and the caller discards it (``acupath score-file`` writes
+    to a temporary file and renames it only after the last row). ``vectorise`` None takes the array path
+    for every quote-free piece when the instrument allows it; False forces row-by-row scoring (the
+    reference the array path is tested against). Raises ``UnknownInstrument``, ``UnknownItem`` (a
+    column) or ``InputError``/``ValueNotAllowed`` naming the row and column of the first bad cell.
     """
     scorer = scorer_for(instrument_id, kb)
-    head, body = split_header(data)
     required = [k for k, r in scorer.items.items() if r.scored and r.missing_as is None]
-    header = read_header(head, list(scorer.items), required, instrument_id)
-    fast = (vectorise is not False and can_vectorise(scorer) and b'"' not in body)
-    lines = score_vectorised(scorer, header, body) if fast else score_rows(scorer, header, body)
-    out_header = ",".join(output_columns(scorer, header.id_index is not None))
-    text = "\n".join([out_header, *lines]) + "\n"
-    return text.encode("utf-8"), len(lines)
+    header = read_header(read_header_line(source), list(scorer.items), required, instrument_id)
+    arrays = vectorise is not False and can_vectorise(scorer)
+    target.write((",".join(output_columns(scorer, header.id_index is not None)) + "\n").encode())
+    next_row = 2  # the header is row 1, as a spreadsheet shows it
+    for piece in read_chunks(source, chunk_bytes):
+        if arrays and b'"' not in piece:
+            lines = score_vectorised(scorer, header, piece, next_row)
+        else:
+            lines = score_rows(scorer, header, piece, next_row)
+        target.write(("\n".join(lines) + "\n").encode())
+        next_row += len(lines)
+    return next_row - 2
+
+
+def score_csv(instrument_id: str, data: bytes, kb: KnowledgeBase | None = None,
+              vectorise: bool | None = None) -> tuple[bytes, int]:
+    """Score every row of a CSV of responses held in memory; return the scored CSV and the number of rows.
+
+    ``score_stream`` on bytes, for callers that hold a small file; raises what it raises.
+    """
+    target = io.BytesIO()
+    rows = score_stream(instrument_id, io.BytesIO(data), target, kb, vectorise)
+    return target.getvalue(), rows

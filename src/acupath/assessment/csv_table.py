@@ -1,15 +1,18 @@
 """A CSV of responses as arrays: one row per response, item keys as columns, an optional ``id`` column.
 
-``parse_fast`` turns the bytes of a plain CSV (no quotes) into a float matrix of answers in one pass
-of numpy array operations; ``parse_rows`` reads any CSV with the ``csv`` module for the per-row path.
-``quote`` and ``format_numbers`` write cells back. Files are read and written by the caller.
+``read_header_line`` and ``read_chunks`` read a file in pieces of whole rows, so that a file of any
+length is scored in flat memory; ``parse_fast`` turns one piece of a plain CSV (no quotes) into a matrix
+of answers with numpy array operations; ``parse_rows`` reads any piece with the ``csv`` module for the
+per-row path. ``quote`` writes a cell back. Files are opened and closed by the caller.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 
@@ -17,6 +20,9 @@ from acupath.errors import InputError, UnknownItem
 
 ID_COLUMN = "id"
 _MAX_DIGITS = 9  # longer numbers are far outside every item's range; refusing them keeps float64 exact
+# About 58,000 PHQ-9 rows a piece: large enough that numpy's per-call overhead is small against the
+# arithmetic, small enough that the parse's index arrays (about 40 bytes a byte) stay near 40 MiB.
+CHUNK_BYTES = 1 << 20
 
 
 @dataclass
@@ -49,22 +55,66 @@ def read_header(line: str, item_keys: list[str], required: list[str], instrument
     return Header(columns, id_index, [c for c in columns if c != ID_COLUMN])
 
 
-def split_header(data: bytes) -> tuple[str, bytes]:
-    """Return the header line (decoded) and the body bytes, with CR of CRLF line ends removed.
+def read_header_line(stream: BinaryIO) -> str:
+    """Return the first line of ``stream`` (decoded, without its line end or a spreadsheet's BOM).
 
     Raises ``InputError`` for an empty file or a header that is not UTF-8.
     """
-    if b"\r" in data:
-        data = data.replace(b"\r\n", b"\n")
-    if data.startswith(b"\xef\xbb\xbf"):  # a BOM written by spreadsheet programs
-        data = data[3:]
-    head, _, body = data.partition(b"\n")
-    if not head.strip():
+    line = stream.readline()
+    if line.startswith(b"\xef\xbb\xbf"):  # a BOM written by spreadsheet programs
+        line = line[3:]
+    line = line.rstrip(b"\n").removesuffix(b"\r")
+    if not line.strip():
         raise InputError("header", "the file is empty or has no header row", "item keys as columns")
     try:
-        return head.decode("utf-8"), body
+        return line.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("header", "not UTF-8 text") from None
+
+
+def _row_end(data: bytes, cut: int) -> int:
+    """Return the largest ``end <= cut`` just after a line end that is outside quotes (0 if none).
+
+    ``data[:cut]`` starts outside quotes and ends just after a line end. An escaped quote is two quote
+    characters, so the line end at ``cut - 1`` is inside a quoted cell exactly when the quotes before
+    it are odd in number; then look at the line end before it.
+    """
+    quotes = data.count(b'"', 0, cut)
+    while quotes % 2 and cut > 0:
+        earlier = data.rfind(b"\n", 0, cut - 1) + 1
+        quotes -= data.count(b'"', earlier, cut)
+        cut = earlier
+    return cut
+
+
+def read_chunks(stream: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Yield the rest of ``stream`` (the rows after the header) in pieces of whole rows.
+
+    Every piece ends with a line end, never splits a quoted cell and has CRLF line ends made LF. Blank
+    lines are held back until a row follows them, so that blank lines at the end of the file are not
+    rows (a blank line between rows is one: a blank cell in a one-item file). Pieces are about ``size``
+    bytes; a row longer than that is read whole.
+    """
+    pending = b""
+    blank = 0  # blank lines held back
+    while True:
+        block = stream.read(size)
+        data = pending + block
+        cut = len(data) if not block else _row_end(data, data.rfind(b"\n") + 1)
+        if not block and data and not data.endswith(b"\n"):
+            data += b"\n"  # the last row may have no line end
+            cut += 1
+        piece, pending = data[:cut], data[cut:]
+        if b"\r" in piece:
+            piece = piece.replace(b"\r\n", b"\n")
+        rows = piece.rstrip(b"\n")
+        if rows:
+            yield b"\n" * blank + rows + b"\n"
+            blank = len(piece) - len(rows) - 1
+        else:
+            blank += len(piece)
+        if not block:
+            return
 
 
 MISSING = -1  # a blank cell in ``FastTable.values``
@@ -93,12 +143,12 @@ class FastTable:
         return self.body[start:end].decode("utf-8", "replace")
 
 
-def _first_bad_row(buf: np.ndarray, sep_at: np.ndarray, header: Header) -> InputError:
+def _first_bad_row(buf: np.ndarray, sep_at: np.ndarray, header: Header, first_row: int) -> InputError:
     ncols = len(header.columns)
     line_ends = np.flatnonzero(buf == 10)
     cells_per_row = np.diff(np.searchsorted(sep_at, line_ends), prepend=-1)
     bad = int(np.argmax(cells_per_row != ncols))
-    return InputError(f"row {bad + 2}", f"has {int(cells_per_row[bad])} cells, the header has {ncols}",
+    return InputError(f"row {first_row + bad}", f"has {int(cells_per_row[bad])} cells, the header has {ncols}",
                       ", ".join(header.columns))
 
 
@@ -120,17 +170,12 @@ def _single_byte_cells(body: bytes, buf: np.ndarray, ncols: int, header: Header)
     return FastTable(values, None, None, None, body, ncols)
 
 
-def parse_fast(body: bytes, header: Header) -> FastTable:
-    """Parse a quote-free CSV body into a ``FastTable`` with array operations only.
+def parse_fast(body: bytes, header: Header, first_row: int = 2) -> FastTable:
+    """Parse quote-free rows (a piece from ``read_chunks``) into a ``FastTable`` with array operations.
 
+    ``first_row`` is the number of the piece's first row as a spreadsheet shows it (header = 1).
     Raises ``InputError`` naming the first row whose number of cells differs from the header.
     """
-    if body and not body.endswith(b"\n"):
-        body += b"\n"
-    while body.endswith(b"\n\n"):  # blank lines at the end of the file are not rows
-        body = body[:-1]
-    if body == b"\n":
-        body = b""
     ncols = len(header.columns)
     buf = np.frombuffer(body, dtype=np.uint8)
     single = _single_byte_cells(body, buf, ncols, header)
@@ -138,10 +183,10 @@ def parse_fast(body: bytes, header: Header) -> FastTable:
         return single
     sep_at = np.flatnonzero((buf == 44) | (buf == 10))
     if sep_at.size % ncols:
-        raise _first_bad_row(buf, sep_at, header)
+        raise _first_bad_row(buf, sep_at, header, first_row)
     kinds = buf[sep_at].reshape(-1, ncols)
     if not ((kinds[:, -1] == 10).all() and (kinds[:, :-1] == 44).all()):
-        raise _first_bad_row(buf, sep_at, header)
+        raise _first_bad_row(buf, sep_at, header, first_row)
     nrows = kinds.shape[0]
     starts = np.empty(sep_at.size, dtype=np.int64)
     starts[:1] = 0
@@ -173,20 +218,20 @@ def parse_fast(body: bytes, header: Header) -> FastTable:
     return FastTable(values.reshape(nrows, len(item_columns)), ids, starts, sep_at, body, ncols)
 
 
-def parse_rows(body: bytes, header: Header) -> list[list[str]]:
-    """Return every data row as a list of cells (any CSV, quotes allowed).
+def parse_rows(body: bytes, header: Header, first_row: int = 2) -> list[list[str]]:
+    """Return every row of a piece from ``read_chunks`` as a list of cells (any CSV, quotes allowed).
 
+    ``first_row`` is the number of the piece's first row as a spreadsheet shows it (header = 1).
     Raises ``InputError`` naming the first row whose number of cells differs from the header, or a
     row that is not UTF-8.
     """
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        row = body[: exc.start].count(b"\n") + 2  # the line as a spreadsheet numbers it (header = 1)
+        row = body[: exc.start].count(b"\n") + first_row
         raise InputError(f"row {row}", "not UTF-8 text") from None
-    # a blank line is one blank cell (a one-item file); blank lines at the end are not rows (as parse_fast)
-    rows = [row or [""] for row in csv.reader(io.StringIO(text.rstrip("\n")))]
-    for number, row in enumerate(rows, start=2):  # header = row 1, as a spreadsheet shows it
+    rows = [row or [""] for row in csv.reader(io.StringIO(text))]  # a blank line: one blank cell
+    for number, row in enumerate(rows, start=first_row):
         if len(row) != len(header.columns):
             raise InputError(f"row {number}", f"has {len(row)} cells, the header has {len(header.columns)}",
                              ", ".join(header.columns))
