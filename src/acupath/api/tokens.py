@@ -20,6 +20,8 @@ from acupath.services.plan_cache import LruCache
 
 #: Genuine tokens whose claims a signer keeps (see ``TokenSigner.verify``); one per signed-in user.
 GENUINE_KEPT = 10_000
+#: Longer than any token ``issue`` makes (about 250 characters), far below the server's header limit.
+MAX_TOKEN = 2048
 
 
 class InvalidToken(Exception):
@@ -68,6 +70,8 @@ class TokenSigner:
 
     def verify(self, token: str, now: datetime) -> TokenClaims:
         """Return the claims of a genuine, unexpired token. Raises ``InvalidToken`` otherwise."""
+        if not token.isascii() or len(token) > MAX_TOKEN:  # a header may carry any Latin-1 text
+            raise InvalidToken("the token is malformed")
         claims = self._genuine.get(token, lambda: self._read(token))  # a refusal raises and is not kept
         if claims.expires_at <= now:
             raise InvalidToken("the token has expired; log in again")

@@ -148,3 +148,13 @@ def test_forwarded_headers_are_believed_only_from_a_configured_proxy(world: Worl
         assert _addresses_of_reads(world, proxied, "203.0.113.9") == {"203.0.113.9"}
     with _app(world, trusted_proxies=("10.0.0.5",), client=("10.0.0.6", 4000)) as direct:
         assert _addresses_of_reads(world, direct, "203.0.113.9") == {"10.0.0.6"}
+
+
+def test_a_malformed_token_is_401_never_500(world: World) -> None:
+    genuine = world.tokens["dr_lee"]
+    payload, _, signature = genuine.partition(".")
+    for token in ("é" * 12, f"{payload}é.{signature}", "no-dot", ".", "a.b.c", "x" * 5000,
+                  f"{payload[:-3]}!!!.{signature}", f"{signature}.{payload}"):
+        answer = world.client.get("/patients", headers={"Authorization": b"Bearer " + token.encode("utf-8")})
+        assert answer.status_code == 401, (token[:40], answer.text)
+        assert answer.headers["www-authenticate"] == "Bearer"
