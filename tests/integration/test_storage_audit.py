@@ -57,8 +57,11 @@ def test_refused_attempts_are_audited_and_kept(engine: Engine, staff: Staff, kb)
         mine = uow.audit.list(staff.clinic_id, patient_id=patient.id)
         theirs = uow.audit.list(staff.dr_outsider.clinic_id, patient_id=patient.id)
         intakes = uow.intakes.list_for_patient(staff.clinic_id, patient.id)
-    assert [(e.action, e.outcome) for e in mine] == [("patient.register", Outcome.OK),
-                                                     ("intake.record", Outcome.DENIED)]
+    # The outsider's probe is in both logs: theirs as a miss, ours with who asked from which clinic.
+    assert [(e.action, e.outcome, e.user_id, e.actor_clinic_id) for e in mine] == [
+        ("patient.register", Outcome.OK, "rita", staff.clinic_id),
+        ("intake.record", Outcome.DENIED, "rita", staff.clinic_id),
+        ("patient.read", Outcome.DENIED, "out", staff.dr_outsider.clinic_id)]
     assert [(e.action, e.outcome, e.remote_address) for e in theirs] == [
         ("patient.read", Outcome.NOT_FOUND, "10.9.9.9")]
     assert intakes == []

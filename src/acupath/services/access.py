@@ -26,15 +26,25 @@ def require_admin(actor: Actor) -> None:
         raise PermissionDenied("only an administrator may manage users or read the audit log")
 
 
+class MissingRecord(NotFound):
+    """A record the actor's clinic does not hold (404): ``kind`` and ``record_id`` say which, so the
+    audit can find whose it is (``services.audit``)."""
+
+    def __init__(self, message: str, kind: str, record_id: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.record_id = record_id
+
+
 def found(record: T | None, kind: str, record_id: str) -> T:
-    """Return ``record``; raise ``NotFound`` naming the kind and id when it is None."""
+    """Return ``record``; raise ``MissingRecord`` (a ``NotFound``) naming the kind and id when it is None."""
     if record is None:
-        raise NotFound(f"no {kind} {record_id!r} in this clinic")
+        raise MissingRecord(f"no {kind} {record_id!r} in this clinic", kind, record_id)
     return record
 
 
 def found_of_patient(record: T | None, kind: str, record_id: str, patient_id: str) -> T:
-    """Return ``record`` if it belongs to the patient ``patient_id``; raise ``NotFound`` otherwise."""
+    """Return ``record`` if it belongs to the patient ``patient_id``; raise ``MissingRecord`` otherwise."""
     if record is None or getattr(record, "patient_id", None) != patient_id:
-        raise NotFound(f"no {kind} {record_id!r} of this patient")
+        raise MissingRecord(f"no {kind} {record_id!r} of this patient", kind, record_id)
     return record

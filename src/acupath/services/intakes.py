@@ -107,7 +107,7 @@ def screen_intake(
     ``today`` defaults to the unit of work's clock. Returns the stored screening. Raises
     ``PermissionDenied`` (reception), ``NotFound``.
     """
-    with uow, audited(uow, actor, "screening.create", "screening") as note:
+    with uow, audited(uow, actor, "screening.create", "screening", about=("intake", intake_id)) as note:
         require_clinical(actor)
         record = found(uow.intakes.get(actor.clinic_id, intake_id), "intake", intake_id)
         note.patient_id = record.patient_id

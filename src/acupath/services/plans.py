@@ -82,7 +82,7 @@ def create_plan(
     ``InputError`` (an override naming no finding, or whose reason the override rule refuses),
     ``SafetyBlock`` (a referral or an exclusion in force).
     """
-    with uow, audited(uow, actor, "plan.create", "plan") as note:
+    with uow, audited(uow, actor, "plan.create", "plan", about=("intake", intake_id)) as note:
         require_clinical(actor)
         record = found(uow.intakes.get(actor.clinic_id, intake_id), "intake", intake_id)
         note.patient_id = record.patient_id

@@ -21,6 +21,7 @@ from acupath.services.records import (
     PlanRecord,
     PlanRevision,
     Reassessment,
+    RecordOwner,
     RevokedToken,
     ScreeningRecord,
     SessionRecord,
@@ -293,6 +294,21 @@ class AuditLog(abc.ABC):
     @abc.abstractmethod
     def search(self, clinic_id: str, query: AuditQuery, offset: int, limit: int) -> tuple[list[AuditEntry], int]:
         """Return one page of the clinic's entries matching ``query``, newest first, and how many match."""
+
+    @abc.abstractmethod
+    def owner_of(self, record_type: str, record_id: str) -> RecordOwner | None:
+        """Return the clinic and patient of the record ``record_type`` ``record_id`` in any clinic, or None.
+
+        For auditing a refusal only (whose log it belongs in, which patient it was about): never to serve
+        a record. ``record_type`` is a table's kind (``patient``, ``intake``, ``plan``, ...); an unknown
+        kind is None.
+        """
+
+    @abc.abstractmethod
+    def export_batch(self, clinic_id: str, query: AuditQuery, after_id: int, through_id: int,
+                     limit: int) -> list[AuditEntry]:
+        """Return up to ``limit`` of the clinic's entries matching ``query`` with ``after_id`` < id <=
+        ``through_id``, oldest first (the export reads the log in such batches)."""
 
 
 class TokenRevocations(abc.ABC):

@@ -43,6 +43,7 @@ from acupath.services.records import (
 from acupath.services.records.summaries import PlanAtSession, PlanHead
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
+from acupath.validation import MAX_SESSION_NUMBER
 
 
 class _Form(BaseModel):
@@ -95,7 +96,7 @@ class SessionInput(_Form):
     """A session as the clinician records it."""
 
     session_date: date
-    number: int | None = Field(default=None, ge=1)
+    number: int | None = Field(default=None, ge=1, le=MAX_SESSION_NUMBER)
     style: Literal["tcm", "japanese", "korean", "western_medical", "five_element", "auricular", "other"]
     rationale: str = Field(min_length=1, max_length=4000)
     individualisation: Literal["fixed", "semi_standardised", "individualised"] = "semi_standardised"
@@ -201,7 +202,7 @@ def record_session(
     ``session_date`` before the plan's start or after today), ``SafetyBlock`` (the patient's latest screening
     calls for referral, or an excluded point or modality, without override), ``Conflict`` (number taken).
     """
-    with uow, audited(uow, actor, "session.record", "session") as note:
+    with uow, audited(uow, actor, "session.record", "session", about=("plan", plan_id)) as note:
         require_clinical(actor)
         at_session = found(uow.plan_at_session(actor.clinic_id, plan_id), "plan", plan_id)
         plan = at_session.head

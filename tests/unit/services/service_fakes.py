@@ -27,6 +27,7 @@ from acupath.services.records import (
     PlanRecord,
     PlanRevision,
     Reassessment,
+    RecordOwner,
     RevokedToken,
     ScreeningRecord,
     SessionRecord,
@@ -316,11 +317,32 @@ class FakeAuditLog(abstract.AuditLog):
         return copy.deepcopy(found[offset:offset + limit])
 
     def search(self, clinic_id: str, query: AuditQuery, offset: int, limit: int) -> tuple[list[AuditEntry], int]:
-        def matches(e: AuditEntry) -> bool:
-            wanted = ((e.patient_id, query.patient_id), (e.user_id, query.user_id), (e.action, query.action))
-            return (e.clinic_id == clinic_id and all(w is None or v == w for v, w in wanted)
-                    and (query.since is None or e.at >= query.since) and (query.until is None or e.at < query.until))
-        return _page([e for e in reversed(self.uow.working.audit) if matches(e)], offset, limit)
+        return _page([e for e in reversed(self.uow.working.audit) if _audit_matches(e, clinic_id, query)],
+                     offset, limit)
+
+    def owner_of(self, record_type: str, record_id: str) -> RecordOwner | None:
+        record = self.uow.working.table(_AUDITED_TABLES.get(record_type, "")).get(record_id)
+        if record is None:
+            return None
+        return RecordOwner(clinic_id=record.clinic_id,
+                           patient_id=record.id if record_type == "patient" else record.patient_id)
+
+    def export_batch(self, clinic_id: str, query: AuditQuery, after_id: int, through_id: int,
+                     limit: int) -> list[AuditEntry]:
+        found = [e for e in self.uow.working.audit
+                 if after_id < (e.id or 0) <= through_id and _audit_matches(e, clinic_id, query)]
+        return copy.deepcopy(found[:limit])
+
+
+#: The record kinds services name (``access.found``) and the fake tables that keep them.
+_AUDITED_TABLES = {"patient": "patients", "intake": "intakes", "screening": "screenings", "plan": "plans",
+                   "session": "sessions", "adverse_event": "adverse_events", "reassessment": "reassessments"}
+
+
+def _audit_matches(e: AuditEntry, clinic_id: str, query: AuditQuery) -> bool:
+    wanted = ((e.patient_id, query.patient_id), (e.user_id, query.user_id), (e.action, query.action))
+    return (e.clinic_id == clinic_id and all(w is None or v == w for v, w in wanted)
+            and (query.since is None or e.at >= query.since) and (query.until is None or e.at < query.until))
 
 
 class FakeTokenRevocations(_Repo, abstract.TokenRevocations):

@@ -72,6 +72,8 @@ def test_reception_may_not_touch_clinical_records_and_the_refusal_is_audited(
         clinical_calls(kb, records)[name](uow, people.rita)
     entry = uow.audit_entries()[-1]
     assert (entry.user_id, entry.outcome, entry.remote_address) == ("rita", Outcome.DENIED, "10.0.0.3")
+    # Refused before the record was read, the entry still names the patient it was about.
+    assert entry.patient_id == records["patient"]
     assert uow.committed.rows.keys() == before.keys()
 
 
@@ -82,8 +84,30 @@ def test_an_outsider_finds_nothing_of_another_clinic_and_the_attempt_is_audited(
     calls = {**clinical_calls(kb, records), **demographic_calls(records)}
     with pytest.raises(NotFound):
         calls[name](uow, people.dr_outsider)
-    entry = uow.audit_entries()[-1]
-    assert (entry.user_id, entry.clinic_id, entry.outcome) == ("out", "hill", Outcome.NOT_FOUND)
+    theirs, ours = uow.audit_entries()[-2:]
+    assert (theirs.user_id, theirs.clinic_id, theirs.outcome) == ("out", "hill", Outcome.NOT_FOUND)
+    # The owner's log has the probe too: who asked, from which clinic, about which of its patients.
+    assert (ours.action, ours.user_id, ours.clinic_id, ours.actor_clinic_id, ours.outcome, ours.patient_id,
+            ours.remote_address) == (theirs.action, "out", "harbour", "hill", Outcome.DENIED, records["patient"],
+                                     theirs.remote_address)
+
+
+@pytest.mark.parametrize("name", ["get_intake", "get_plan", "get_progress", "screen_intake", "record_session"])
+def test_an_outsiders_own_log_does_not_learn_the_patient_of_the_id_they_probed(
+    uow: FakeUnitOfWork, people, records, kb, name: str
+) -> None:
+    with pytest.raises(NotFound):
+        clinical_calls(kb, records)[name](uow, people.dr_outsider)
+    theirs = [e for e in uow.audit_entries() if e.clinic_id == "hill"]
+    assert [(e.patient_id, e.detail) for e in theirs] == [(None, theirs[0].detail)]
+    assert records["patient"] not in theirs[0].detail
+
+
+def test_a_probe_of_an_id_no_clinic_holds_is_written_once(uow: FakeUnitOfWork, people, records) -> None:
+    with pytest.raises(NotFound):
+        services.get_intake(uow, people.dr_outsider, "0" * 32)
+    assert [(e.clinic_id, e.outcome) for e in uow.audit_entries()[-2:]] == [
+        ("harbour", Outcome.OK), ("hill", Outcome.NOT_FOUND)]
 
 
 @pytest.mark.parametrize("name", DEMOGRAPHIC)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
 
 from acupath.api.deps import SignedInDep
 from acupath.api.paging import PageDep, page_body
-from acupath.services import audit_log
+from acupath.services import audit_export, audit_log
 
 router = APIRouter(prefix="/audit", tags=["accounts"])
 
@@ -29,3 +30,25 @@ def search_audit(
     found = audit_log.search_audit(signed.uow, signed.actor, patient_id=patient_id, user_id=user_id, action=action,
                                    since=since, until=until, offset=page.offset, limit=page.limit)
     return page_body(found, asdict)
+
+
+@router.get("/export", summary="Export the clinic's audit log as CSV or NDJSON, oldest first (administrators)",
+            response_class=StreamingResponse,
+            responses={200: {"content": {media: {} for media in audit_export.FORMATS.values()},
+                             "description": "One entry a line (CSV: a header first)."}})
+def export_audit(
+    signed: SignedInDep,
+    fmt: Annotated[Literal["csv", "ndjson"], Query(alias="format", description="csv or ndjson.")] = "csv",
+    since: Annotated[datetime | None, Query(description="From this time (inclusive; UTC if no zone).")] = None,
+    until: Annotated[datetime | None, Query(description="Before this time (exclusive; UTC if no zone).")] = None,
+) -> StreamingResponse:
+    """Stream every entry of the clinic up to this export's own entry; 403 unless an admin.
+
+    The export is audited before the first line, read in batches (the response streams).
+    """
+    lines = audit_export.export_audit(signed.uow, signed.actor, fmt, since=since, until=until)
+    name = f"audit-{signed.actor.clinic_id}.{fmt}"
+    # Starlette iterates a plain iterator in its thread pool, so the batches' reads stay off the event loop.
+    return StreamingResponse(lines, media_type=audit_export.FORMATS[fmt],
+                             headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                      "Cache-Control": "no-store"})

@@ -4,7 +4,7 @@ Storage maps each to and from its table (``to_domain``/``from_domain``); fakes k
 """
 
 from acupath.services.records.amendments import AmendedType, Amendment
-from acupath.services.records.audit import AuditEntry, AuditQuery, Outcome
+from acupath.services.records.audit import AuditEntry, AuditQuery, Outcome, RecordOwner
 from acupath.services.records.clinical import (
     IntakeRecord,
     PlanOverride,
@@ -43,6 +43,7 @@ __all__ = [
     "PlanRevision",
     "PlanStatus",
     "Reassessment",
+    "RecordOwner",
     "RevokedToken",
     "ScreeningRecord",
     "SessionRecord",

@@ -1,5 +1,6 @@
 """SQLAlchemy implementations of the repositories that ``acupath.services.repositories`` declares."""
 
+from acupath.storage.repositories.audit import SqlAuditLog
 from acupath.storage.repositories.clinical import (
     SqlIntakeRepository,
     SqlPlanRepository,
@@ -10,7 +11,6 @@ from acupath.storage.repositories.people import SqlClinicRepository, SqlPatientR
 from acupath.storage.repositories.sessions import (
     SqlAdverseEventRepository,
     SqlAmendmentRepository,
-    SqlAuditLog,
     SqlSessionRepository,
 )
 from acupath.storage.repositories.tokens import SqlTokenRevocations

@@ -1,7 +1,7 @@
 """The acupath tables (SQLAlchemy 2 declarative), split by topic; ``metadata`` holds them all."""
 
 from acupath.storage.tables.amendments import AmendmentRow
-from acupath.storage.tables.audit import AuditRow
+from acupath.storage.tables.audit import AuditChainHeadRow, AuditRow
 from acupath.storage.tables.base import Base
 from acupath.storage.tables.clinical import (
     IntakeRow,
@@ -21,6 +21,7 @@ metadata = Base.metadata
 __all__ = [
     "AdverseEventRow",
     "AmendmentRow",
+    "AuditChainHeadRow",
     "AuditRow",
     "Base",
     "ClinicRow",
