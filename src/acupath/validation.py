@@ -14,6 +14,13 @@ from pydantic import ValidationError
 
 from acupath.errors import InputError
 
+#: The largest integer a stored column holds on both databases (PostgreSQL ``integer``, 4 bytes): the
+#: bound of every version and count a client sends, so that none reaches the database as an overflow.
+MAX_STORED_INT = 2**31 - 1
+#: Session numbers within one plan: more than any course of treatment (Medicare covers 20 a year;
+#: the seeds' courses are 6-12 sessions), so a mistyped number is refused rather than stored.
+MAX_SESSION_NUMBER = 1000
+
 
 def field_path(location: Iterable[Any]) -> str:
     """Return a pydantic error location as a readable path, e.g. ``items[3].options``."""

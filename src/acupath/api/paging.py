@@ -15,6 +15,7 @@ from fastapi import Depends, Query
 
 from acupath.services.paging import MAX_PAGE, KeysetPage
 from acupath.services.records import Page
+from acupath.validation import MAX_STORED_INT
 
 T = TypeVar("T")
 
@@ -28,7 +29,7 @@ class PageParams:
 
 
 async def page_params(
-    offset: Annotated[int, Query(ge=0, description="How many items to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_STORED_INT, description="How many items to skip.")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="At most this many items.")] = 50,
 ) -> PageParams:
     """Return the requested page (422 for a negative offset or a limit outside 1..200)."""

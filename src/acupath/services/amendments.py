@@ -42,6 +42,7 @@ from acupath.services.sessions import (
 )
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
+from acupath.validation import MAX_STORED_INT
 
 T = TypeVar("T")
 
@@ -51,7 +52,7 @@ class AmendmentInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_STORED_INT)
     changes: dict[str, Any] = Field(min_length=1)
     reason: str = Field(min_length=5, max_length=2000, description="Why the record was wrong (kept with it).")
 

@@ -20,6 +20,7 @@ from acupath.services.records import Reassessment
 from acupath.services.records.summaries import PlanHead, ReassessmentSummary, SessionSummary
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
+from acupath.validation import MAX_SESSION_NUMBER
 
 
 class ReassessmentInput(BaseModel):
@@ -29,7 +30,7 @@ class ReassessmentInput(BaseModel):
 
     assessed_on: date
     plan_id: str | None = None
-    session_number: int | None = Field(default=None, ge=0)
+    session_number: int | None = Field(default=None, ge=0, le=MAX_SESSION_NUMBER)
     answers: dict[str, dict[str, Any]] = Field(min_length=1)
 
 

@@ -12,6 +12,7 @@ from acupath.api.paging import CursorDep, keyset_body
 from acupath.services import patients
 from acupath.services.patients import PatientDetails
 from acupath.services.records import Patient
+from acupath.validation import MAX_STORED_INT
 
 router = APIRouter(prefix="/patients", tags=["patients"])
 
@@ -21,7 +22,7 @@ class PatientChanges(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_STORED_INT)
     given_name: str | None = Field(default=None, min_length=1, max_length=100)
     family_name: str | None = Field(default=None, min_length=1, max_length=100)
     birth_date: str | None = None

@@ -13,6 +13,7 @@ from acupath.api.paging import PageDep, page_body
 from acupath.services import patient_records, plans
 from acupath.services.overrides import OverrideInput
 from acupath.services.records import PlanStatus
+from acupath.validation import MAX_STORED_INT
 
 router = APIRouter(tags=["plans"])
 
@@ -30,7 +31,7 @@ class PlanAmendment(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_STORED_INT)
     plan: dict[str, Any] | None = None
     status: PlanStatus | None = None
     overrides: list[OverrideInput] = Field(default_factory=list)
