@@ -1,0 +1,71 @@
+"""A form's answer to bad input: each problem named by its field, shown in the summary and beside it.
+
+The services' pydantic models are the truth (``PatientDetails`` and the others); a page checks the
+posted fields against the same model only to list every problem at once (a service stops at the
+first), then calls the service, whose ``InputError`` (a rule beyond the model, such as a birth date
+in the future) becomes one more problem. Nothing typed is lost: the page is rendered again with the
+values as sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from acupath.errors import InputError
+from acupath.validation import describe, field_path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a form: the field's name (the input's ``name`` and ``id``) and what to do."""
+
+    field: str
+    message: str
+
+
+def problem_of(error: InputError, label: str | None = None) -> Problem:
+    """Return the form problem of a service's ``InputError``: its field and problem (and what is allowed)."""
+    text = f"{label or error.field.replace('_', ' ').capitalize()}: {error.problem}"
+    if error.allowed:
+        text += f" (allowed: {error.allowed})"
+    return Problem(field=error.field.split(".")[0].split("[")[0], message=text)
+
+
+def problems_of(model: type[BaseModel], data: dict[str, Any], labels: dict[str, str]) -> list[Problem]:
+    """Return every problem ``model`` finds in ``data``, in the model's field order (empty when valid)."""
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        found: dict[str, Problem] = {}
+        for error in exc.errors():
+            name = field_path(error["loc"][:1]) or "form"
+            if name in found:
+                continue
+            found[name] = Problem(field=name, message=f"{labels.get(name, name)}: {_plainly(error)}")
+        order = list(model.model_fields)
+        return sorted(found.values(), key=lambda p: order.index(p.field) if p.field in order else len(order))
+    return []
+
+
+def _plainly(error: Any) -> str:
+    """Return what to do about one pydantic error, in the words of a form (pydantic's own otherwise)."""
+    kind, context = error.get("type", ""), error.get("ctx") or {}
+    if kind == "missing" or (kind == "string_too_short" and context.get("min_length") == 1):
+        return "enter a value"
+    if kind == "string_too_long":
+        return f"must be at most {context.get('max_length')} characters"
+    if kind == "literal_error":
+        return "choose one of the options"
+    if kind.startswith("date_"):
+        return "must be a real date, written as year-month-day (for example 1968-03-27)"
+    problem, allowed = describe(error)
+    problem = problem.removeprefix("Value error, ")
+    return f"{problem} (allowed: {allowed})" if allowed and allowed not in problem else problem
+
+
+def blank_as_none(fields: dict[str, str], optional: tuple[str, ...]) -> dict[str, Any]:
+    """Return the posted fields with the empty ``optional`` ones left out (an empty box means no value)."""
+    return {name: value for name, value in fields.items() if not (name in optional and value.strip() == "")}

@@ -1,0 +1,116 @@
+"""Rendering a page: the templates, the Content-Security-Policy of every page, and errors as pages.
+
+Pages are rendered by Jinja2 through Starlette's ``Jinja2Templates`` (autoescaping on for ``.html``).
+Every page sets its own ``PAGE_POLICY`` (the API's ``SecurityHeaders`` keeps a policy a response set):
+scripts, styles and images from this server only, no inline script or style anywhere (htmx is
+configured by a ``<meta>`` tag), forms posted to this server only, never framed.
+
+``PageRoute`` is the route class of every web router (FastAPI's documented custom ``APIRoute``): a
+service's ``NotFound`` becomes the 404 page, ``PermissionDenied`` the 403 page, and a request that is
+not signed in (``NotSignedIn``) goes to the sign-in page; the API's JSON error handlers never see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi.routing import APIRoute
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from acupath.errors import NotFound, PermissionDenied
+from acupath.web import csrf
+from acupath.web.state import WebState
+
+HERE = Path(__file__).parent
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+def day(value: date | datetime | str | None) -> str:
+    """Return a date as the clinic reads it: ``5 Dec 2026`` (empty for None)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return f"{value.day} {value:%b %Y}"
+
+
+templates.env.filters["day"] = day
+
+
+def web_state(request: Request) -> WebState:
+    """Return the web's state (set by ``web.install_web``)."""
+    return request.app.state.acupath_web  # type: ignore[no-any-return]
+
+
+class NotSignedIn(Exception):
+    """The request has no login that still counts: the page answers with the sign-in page."""
+
+
+class FormRefused(Exception):
+    """A form posted without the CSRF token of this browser: the page answers 403."""
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+    """Return ``template`` rendered as a page (CSP header, CSRF token and cookie, the signed-in user).
+
+    The context always holds ``csrf_token`` (for every form), ``visitor`` (the signed-in ``Visitor``
+    or None) and ``request``.
+    """
+    state = web_state(request)
+    values = {"csrf_token": csrf.token_for(state.csrf_key, csrf.nonce_of(request)),
+              "visitor": getattr(request.state, "visitor", None), **(context or {})}
+    response = templates.TemplateResponse(request, template, values, status_code=status_code)
+    response.headers["content-security-policy"] = PAGE_POLICY
+    csrf.remember_nonce(request, response, state.secure_cookies)
+    return response
+
+
+def error_page(request: Request, status_code: int, title: str, message: str) -> Response:
+    """Return the error page: ``title`` as its heading, ``message`` saying what to do."""
+    return render(request, "error.html", {"title": title, "message": message}, status_code)
+
+
+def sign_in_redirect(request: Request) -> Response:
+    """Return a redirect to the sign-in page that comes back to this page after signing in (GET only)."""
+    target = "/sign-in"
+    if request.method == "GET" and request.url.path != "/":
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target += "?next=" + quote(back, safe="")
+    return RedirectResponse(target, status_code=303)
+
+
+class PageRoute(APIRoute):
+    """A page's route: service errors become pages (404, 403), a missing login the sign-in page."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Return FastAPI's handler wrapped so that the errors above answer as pages."""
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except NotSignedIn:
+                return sign_in_redirect(request)
+            except FormRefused:
+                return error_page(request, 403, "This form was not accepted",
+                                  "The form was sent without its security token, or from another site. "
+                                  "Go back, reload the page and send the form again.")
+            except NotFound:
+                return error_page(request, 404, "Page not found",
+                                  "There is no such page or record in your clinic. Check the address, or "
+                                  "find the patient from the patient list.")
+            except PermissionDenied:
+                return error_page(request, 403, "Not available to your role",
+                                  "Your role does not show this page. Ask a clinician or your clinic's "
+                                  "administrator.")
+
+        return page_handler

@@ -1,0 +1,68 @@
+"""Finding and registering patients: the search page (name or MRN) and the register form (every role)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from acupath.errors import Conflict, InputError
+from acupath.services import patients
+from acupath.services.patients import PatientDetails
+from acupath.web.forms import blank_as_none, problem_of, problems_of
+from acupath.web.pages import PageRoute, render
+from acupath.web.visitor import CsrfFormDep, VisitorDep, unit_of_work
+
+router = APIRouter(prefix="/clinic/patients", route_class=PageRoute, include_in_schema=False)
+
+PAGE_SIZE = 25
+#: The register form's fields as labelled on the page (the error summary names them so).
+LABELS = {"given_name": "Given name", "family_name": "Family name", "birth_date": "Date of birth",
+          "sex": "Sex", "mrn": "Medical record number (MRN)", "phone": "Phone", "email": "Email"}
+OPTIONAL = ("mrn", "phone", "email")
+SEXES = (("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Not known"))
+
+
+@router.get("")
+def search_page(
+    request: Request, visitor: VisitorDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    """Return the patient list, or the patients whose name or MRN matches ``q``, a page at a time."""
+    problems = []
+    page = None
+    try:
+        page = patients.list_patients(unit_of_work(request), visitor.actor, search=q or None, cursor=cursor or None,
+                                      limit=PAGE_SIZE)
+    except InputError as exc:
+        problems.append(problem_of(exc, "The list's position" if exc.field == "cursor" else None))
+    return render(request, "patients/search.html", {"q": q or "", "page": page, "problems": problems})
+
+
+@router.get("/new")
+def register_page(request: Request, visitor: VisitorDep) -> Response:
+    """Return the empty register form."""
+    return render(request, "patients/register.html", {"values": {}, "problems": [], "labels": LABELS,
+                                                      "sexes": SEXES})
+
+
+@router.post("/new")
+async def register(request: Request, form: CsrfFormDep, visitor: VisitorDep) -> Response:
+    """Register the patient and open their chart; the form again, as typed, with every problem named."""
+    values = {name: form.get(name, "") for name in LABELS}
+    details = blank_as_none(values, OPTIONAL)
+    problems = problems_of(PatientDetails, details, LABELS)
+    if not problems:
+        try:
+            patient = await run_in_threadpool(patients.register_patient, unit_of_work(request), visitor.actor, details)
+            return RedirectResponse(f"/clinic/patients/{patient.id}?registered=1", status_code=303)
+        except InputError as exc:
+            problems.append(problem_of(exc, LABELS.get(exc.field)))
+        except Conflict:
+            problems.append(problem_of(InputError("mrn", "is already used by another patient of the clinic"),
+                                       LABELS["mrn"]))
+    return render(request, "patients/register.html", {"values": values, "problems": problems, "labels": LABELS,
+                                                      "sexes": SEXES}, status_code=422)

@@ -1,0 +1,35 @@
+"""Today's list: the clinic's patients with a visit planned today, with their status badges."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from acupath.errors import InputError
+from acupath.services import clinic_day, progress
+from acupath.web.pages import PageRoute, render, web_state
+from acupath.web.visitor import VisitorDep, unit_of_work
+
+router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
+
+
+@router.get("/today")
+def today_page(request: Request, visitor: VisitorDep) -> Response:
+    """Return today's list (every role; reception sees no clinical badge), with a clear empty state.
+
+    A clinician's list also marks non-responders: the responder status at the latest checkpoint that
+    ``services.progress`` evaluated for the plan.
+    """
+    state = web_state(request)
+    day = state.clock().date()
+    due = clinic_day.patients_due(unit_of_work(request), visitor.actor, day)
+    non_responders: set[str] = set()
+    if visitor.clinical:
+        for entry in due:
+            try:
+                course = progress.get_progress(unit_of_work(request), visitor.actor, entry.position.plan_id, state.kb)
+            except InputError:
+                continue  # answers the knowledge can no longer score: no status rather than a wrong one
+            if course.latest.reached and course.latest.responder is False:
+                non_responders.add(entry.position.plan_id)
+    return render(request, "today.html", {"day": day, "due": due, "non_responders": non_responders})

@@ -1,0 +1,98 @@
+"""Who is looking at a page: the signed-in user of the session cookie, checked as the API checks it.
+
+A page depends on ``VisitorDep``: the session cookie (the API's, set at sign-in) must hold a genuine,
+unexpired token, and ``services.sign_ins.check_sign_in`` must still accept it (not signed out, user
+active, not idle too long; clinic and role as stored now). Otherwise the page answers with the
+sign-in page (``pages.NotSignedIn``). A form's POST also depends on ``CsrfDep``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from acupath.errors import NotAuthenticated
+from acupath.services import sign_ins
+from acupath.services.actor import Actor
+from acupath.services.sign_ins import SignedToken
+from acupath.services.unit_of_work import AbstractUnitOfWork
+from acupath.web import csrf
+from acupath.web.pages import FormRefused, NotSignedIn, web_state
+from acupath.web.state import Claims
+
+
+def remote_address(request: Request) -> str:
+    """Return the client's address as the server saw it (``unknown`` when it cannot tell)."""
+    return request.client.host if request.client else "unknown"
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """A signed-in user on a page: the ``Actor`` the services act for, the token's claims, a unit of work."""
+
+    actor: Actor
+    claims: Claims
+
+    @property
+    def clinical(self) -> bool:
+        """True when the user may see clinical records (not reception)."""
+        return self.actor.sees_clinical_notes
+
+
+def signed_in_claims(request: Request) -> Claims | None:
+    """Return the claims of the request's session cookie when genuine and unexpired, else None."""
+    state = web_state(request)
+    token = request.cookies.get(state.cookie_name)
+    if not token or not token.isascii() or len(token) > 4096:
+        return None
+    try:
+        return state.tokens.verify(token, state.clock())
+    except state.invalid_token:
+        return None
+
+
+def visitor(request: Request) -> Visitor:
+    """Return the signed-in visitor; raise ``NotSignedIn`` when the session does not count (any more).
+
+    A plain ``def``: FastAPI runs it in its thread pool, as the database is asked (one query).
+    """
+    state = web_state(request)
+    claims = signed_in_claims(request)
+    if claims is None:
+        raise NotSignedIn
+    token = SignedToken(token_id=claims.token_id, user_id=claims.user_id, issued_at=claims.issued_at,
+                        expires_at=claims.expires_at)
+    try:
+        actor = sign_ins.check_sign_in(state.uow_factory(), token, remote_address(request), state.clock(),
+                                       state.idle_timeout())
+    except NotAuthenticated:
+        raise NotSignedIn from None
+    found = Visitor(actor=actor, claims=claims)
+    request.state.visitor = found
+    return found
+
+
+VisitorDep = Annotated[Visitor, Depends(visitor)]
+
+
+def unit_of_work(request: Request) -> AbstractUnitOfWork:
+    """Return a fresh unit of work for one service call (each call opens and closes its own)."""
+    return web_state(request).uow_factory()
+
+
+async def checked_form(request: Request) -> dict[str, str]:
+    """Return the posted form's fields (the last value of each) after the CSRF check.
+
+    Raises ``FormRefused`` (the 403 page) when the form's ``csrf_token`` (or the ``X-CSRF-Token`` header) is
+    not the token of the browser's CSRF cookie (``web.csrf``).
+    """
+    form = await request.form()
+    sent = form.get(csrf.CSRF_FIELD) or request.headers.get(csrf.CSRF_HEADER)
+    if not csrf.genuine(web_state(request).csrf_key, request, sent if isinstance(sent, str) else None):
+        raise FormRefused
+    return {name: value for name, value in form.items() if isinstance(value, str) and name != csrf.CSRF_FIELD}
+
+
+CsrfFormDep = Annotated[dict[str, str], Depends(checked_form)]
