@@ -77,7 +77,7 @@ def _audit_entry(staff: Staff, record_id: str) -> AuditEntry:
 
 
 def test_orm_and_cursor_writes_of_one_unit_of_work_stand_or_fall_together(engine: Engine, staff: Staff) -> None:
-    # A patient goes in through the ORM session, its audit entry on the driver's cursor (storage.prepared):
+    # A patient goes in through the ORM session, its audit entry as a Core INSERT on the same session:
     # one transaction on one connection, so a rollback undoes both, and after a commit the same unit
     # of work starts a new transaction that is again all or nothing.
     kept = Patient(id="b" * 32, clinic_id=staff.clinic_id, given_name="Una", family_name="Kept",

@@ -1,30 +1,26 @@
-"""Fewer round trips, same records: held-back writes, reads together, the login token asked with them.
+"""The plain storage core: every statement through SQLAlchemy, one transaction per unit of work.
 
-Writes held back until the commit (``write_later``) stay or go together, and read back unchanged.
-
-On PostgreSQL they go with the COMMIT in one round trip (``storage.libpq.pipeline``), the statements
-prepared on the connection; on SQLite one after another. Either way a duplicate is ``Conflict`` and
-nothing of the unit of work stays.
+Core INSERTs (a session and its points, every audit entry) and ORM writes of one unit of work stay or
+go together and read back unchanged through the ORM; psycopg prepares what runs often by itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from integration_support import Staff, drop_database, fresh_uow, new_database
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select, text
 
 from acupath import services
-from acupath.errors import Conflict, NotAuthenticated
+from acupath.errors import Conflict
 from acupath.services import Actor
-from acupath.services.records import AuditEntry, NeedlePoint, Outcome, PlanRecord, RevokedToken
-from acupath.services.unit_of_work import AbstractUnitOfWork
-from acupath.storage import libpq, make_engine
+from acupath.services.records import AuditEntry, NeedlePoint, Outcome, PlanRecord
+from acupath.storage import make_engine
+from acupath.storage.engine import PREPARE_THRESHOLD
 from acupath.storage.migrate import upgrade
-from acupath.storage.prepared import ROWS_PER_INSERT
-from acupath.storage.repositories import statements
 from acupath.storage.tables import AuditRow, SessionPointRow
 from example_records import example_intake, example_session
 
@@ -50,18 +46,21 @@ def _audit_count(engine: Engine, user_id: str) -> int:
         return connection.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.user_id == user_id))
 
 
-def test_held_writes_reach_the_database_only_with_the_commit(engine: Engine, staff: Staff) -> None:
+def test_writes_stay_only_with_the_commit(engine: Engine, staff: Staff) -> None:
     first, second = _entry(staff, "u-held"), _entry(staff, "u-held", "r2")
+    with fresh_uow(engine) as uow:
+        uow.audit.add(_entry(staff, "u-held", "dropped"))
+        # leaving without commit
+    assert _audit_count(engine, "u-held") == 0
     with fresh_uow(engine) as uow:
         uow.audit.add(first)
         uow.audit.add(second)
-        assert first.id is None and _audit_count(engine, "u-held") == 0
         uow.commit()
     assert isinstance(first.id, int) and second.id == first.id + 1
     assert _audit_count(engine, "u-held") == 2
 
 
-def test_a_read_after_a_held_write_sees_it(engine: Engine, staff: Staff) -> None:
+def test_a_read_after_a_write_of_the_same_unit_of_work_sees_it(engine: Engine, staff: Staff) -> None:
     entry = _entry(staff, "u-reads-own")
     with fresh_uow(engine) as uow:
         uow.audit.add(entry)
@@ -71,7 +70,19 @@ def test_a_read_after_a_held_write_sees_it(engine: Engine, staff: Staff) -> None
     assert _audit_count(engine, "u-reads-own") == 0
 
 
-def test_a_duplicate_among_held_writes_keeps_none_of_them(engine: Engine, staff: Staff, kb) -> None:
+def test_an_audit_entry_written_by_core_reads_back_through_the_orm(engine: Engine, staff: Staff) -> None:
+    entry = AuditEntry(at=datetime(2026, 12, 2, 15, 4, 5, 123456, tzinfo=UTC), clinic_id=staff.clinic_id,
+                       user_id="u-core", action="progress.read", record_type="plan", record_id="p1",
+                       patient_id="pt1", remote_address="127.0.0.1", outcome=Outcome.OK, detail="ünïcode")
+    with fresh_uow(engine) as uow:
+        uow.audit.add(entry)
+        uow.commit()
+    with fresh_uow(engine) as uow:
+        row = uow.session.scalars(select(AuditRow).where(AuditRow.id == entry.id)).one()
+        assert row.to_domain() == entry
+
+
+def test_a_duplicate_keeps_nothing_of_the_unit_of_work(engine: Engine, staff: Staff, kb) -> None:
     plan = _knee_plan(engine, staff.rita, staff.dr_lee, kb, ("Eli", "Moss", "1966-06-06", "male"))
     kept = services.record_session(fresh_uow(engine), staff.dr_lee, plan.id, example_session(number=4), kb)
     with pytest.raises(Conflict, match="session 4"), fresh_uow(engine) as uow:
@@ -88,22 +99,63 @@ def test_a_duplicate_among_held_writes_keeps_none_of_them(engine: Engine, staff:
     assert points == 0
 
 
-def test_more_points_than_one_insert_takes_read_back_in_order(engine: Engine, staff: Staff, kb) -> None:
+def test_many_points_go_in_one_statement_and_read_back_in_order(engine: Engine, staff: Staff, kb) -> None:
     plan = _knee_plan(engine, staff.rita, staff.dr_lee, kb, ("Ada", "Lind", "1959-09-09", "female"))
     codes = ["ST35", "ST36", "SP9", "SP10", "GB34", "LI4", "LR3", "BL40"]
-    needled = [{"code": codes[i % len(codes)], "side": ("left", "right")[i % 2], "depth": i / 10}
-               for i in range(2 * ROWS_PER_INSERT + 3)]
-    recorded = services.record_session(fresh_uow(engine), staff.dr_lee, plan.id,
-                                       example_session(points=needled), kb)
+    needled = [{"code": codes[i % len(codes)], "side": ("left", "right")[i % 2], "depth": i / 10} for i in range(67)]
+    inserts: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("INSERT INTO session_points"):
+            inserts.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        recorded = services.record_session(fresh_uow(engine), staff.dr_lee, plan.id,
+                                           example_session(points=needled), kb)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
     with fresh_uow(engine) as uow:
         stored = uow.sessions.get(staff.clinic_id, recorded.id)
     assert stored is not None and stored.points == recorded.points
     assert [p.depth for p in stored.points] == [p["depth"] for p in needled]
+    assert len(inserts) == 1  # insertmanyvalues: one INSERT of 67 rows, not 67 INSERTs
 
 
-def test_an_insert_of_no_rows_writes_nothing(engine: Engine) -> None:
+def test_every_statement_of_a_use_case_is_seen_by_sqlalchemy_events(engine: Engine, staff: Staff, kb) -> None:
+    plan = _knee_plan(engine, staff.rita, staff.dr_lee, kb, ("Rue", "Trip", "1972-02-02", "female"))
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement.split()[0] + " " + statement.split()[2 if statement.startswith("INSERT") else 1])
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        services.record_session(fresh_uow(engine), staff.dr_lee, plan.id, example_session(), kb)
+        services.get_progress(fresh_uow(engine), staff.dr_lee, plan.id, kb)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    inserts = [s for s in statements if s.startswith("INSERT")]
+    assert inserts == ["INSERT session_records", "INSERT session_points", "INSERT audit_log", "INSERT audit_log"]
+    assert len(statements) > len(inserts)
+
+
+def test_plan_course_and_plan_at_session_read_what_the_repositories_hold(engine: Engine, staff: Staff, kb) -> None:
+    plan = _knee_plan(engine, staff.rita, staff.dr_lee, kb, ("Ivo", "Sand", "1970-07-07", "male"))
+    for day in ("2026-12-01", "2026-12-04"):
+        services.record_session(fresh_uow(engine), staff.dr_lee, plan.id, example_session(session_date=day), kb)
+    instrument, answers = next(iter(example_intake("chronic_low_back_pain")["questionnaires"].items()))
+    services.record_reassessment(fresh_uow(engine), staff.dr_lee, plan.patient_id, {
+        "assessed_on": "2026-12-05", "answers": {instrument: answers}}, kb)
     with fresh_uow(engine) as uow:
-        assert statements.SESSION_POINTS_INSERT.pieces(uow.connection.dialect, []) == []
+        course, at_session = uow.plan_course(staff.clinic_id, plan.id), uow.plan_at_session(staff.clinic_id, plan.id)
+        elsewhere = (uow.plan_course(staff.dr_outsider.clinic_id, plan.id),
+                     uow.plan_at_session(staff.dr_outsider.clinic_id, plan.id),
+                     uow.plans.head(staff.dr_outsider.clinic_id, plan.id))
+    assert [s.number for s in course.sessions] == [1, 2] and len(course.reassessments) == 1
+    assert at_session.next_number == 3 and at_session.screening is not None
+    assert at_session.latest_screening_id == at_session.screening.id
+    assert elsewhere == (None, None, None)
 
 
 @pytest.fixture(scope="module")
@@ -120,102 +172,22 @@ def postgres_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine
 
 
 @pytest.mark.postgres
-def test_postgresql_statements_survive_a_rollback_after_orm_work(postgres_engine: Engine) -> None:
-    # psycopg answers a rollback with DEALLOCATE ALL once it prepared statements of its own; the
-    # engine turns that off, or the statements prepared by storage.libpq would vanish with it.
+def test_psycopg_prepares_a_statement_run_often_on_its_connection(postgres_engine: Engine) -> None:
     with fresh_uow(postgres_engine) as uow:
-        for _ in range(10):  # more than psycopg's default threshold of 5
-            uow.audit.list("no-clinic")
-            statements.TOKEN_REVOKED.first(uow.connection, {"token_id": "none"})
-        uow.rollback()
-        assert statements.TOKEN_REVOKED.first(uow.connection, {"token_id": "none"}) is None
-
-
-@pytest.mark.postgres
-def test_a_read_opens_the_transaction_at_the_isolation_level_asked(postgres_engine: Engine) -> None:
-    with postgres_engine.connect() as connection:
-        serializable = connection.execution_options(isolation_level="SERIALIZABLE")
-        serializable.begin()
-        statements.TOKEN_REVOKED.first(serializable, {"token_id": "none"})
-        level = serializable.exec_driver_sql("SHOW transaction_isolation").scalar()
-        serializable.rollback()
-    assert level == "serializable"
-
-
-@pytest.mark.postgres
-def test_a_read_before_the_first_write_opens_no_transaction(postgres_engine: Engine) -> None:
-    # At READ COMMITTED it would see the same rows inside one; the BEGIN's round trip is saved, as
-    # pysqlite saves it on SQLite. The first write opens it.
-    with fresh_uow(postgres_engine) as uow:
-        statements.TOKEN_REVOKED.first(uow.connection, {"token_id": "none"})
-        driver = uow.connection.connection.driver_connection
-        assert driver.info.transaction_status.name == "IDLE"
-        uow.audit.add(AuditEntry(at=NOW, clinic_id=None, user_id="u-open", action="login", record_type="user",
-                                 record_id=None, remote_address="127.0.0.1", outcome=Outcome.OK))
-        statements.TOKEN_REVOKED.first(uow.connection, {"token_id": "none"})
-        assert driver.info.transaction_status.name == "INTRANS"
-
-
-def test_reads_together_give_what_each_read_alone_gives(engine: Engine, staff: Staff, kb) -> None:
-    plan = _knee_plan(engine, staff.rita, staff.dr_lee, kb, ("Ivo", "Sand", "1970-07-07", "male"))
-    for day in ("2026-12-01", "2026-12-04"):
-        services.record_session(fresh_uow(engine), staff.dr_lee, plan.id, example_session(session_date=day), kb)
-    instrument, answers = next(iter(example_intake("chronic_low_back_pain")["questionnaires"].items()))
-    services.record_reassessment(fresh_uow(engine), staff.dr_lee, plan.patient_id, {
-        "assessed_on": "2026-12-05", "answers": {instrument: answers}}, kb)
-    with fresh_uow(engine) as uow:
-        together = (uow.plan_course(staff.clinic_id, plan.id), uow.plan_at_session(staff.clinic_id, plan.id))
-        # The abstract unit of work's own answers: each view read alone through the repositories.
-        alone = (AbstractUnitOfWork.plan_course(uow, staff.clinic_id, plan.id),
-                 AbstractUnitOfWork.plan_at_session(uow, staff.clinic_id, plan.id))
-        elsewhere = uow.plan_course(staff.dr_outsider.clinic_id, plan.id)
-    assert together == alone
-    course, at_session = together
-    assert [s.number for s in course.sessions] == [1, 2] and len(course.reassessments) == 1
-    assert at_session.next_number == 3 and at_session.screening is not None
-    assert elsewhere is None
-
-
-def test_a_revoked_token_reads_nothing_and_its_attempt_is_audited(engine: Engine, staff: Staff, kb) -> None:
-    plan = _knee_plan(engine, staff.rita, staff.dr_lee, kb, ("Noa", "Wren", "1980-08-08", "female"))
-    with fresh_uow(engine) as uow:
-        uow.revoked_tokens.add(RevokedToken(token_id="t-gone", user_id="lee", revoked_at=NOW,
-                                            expires_at=NOW + timedelta(hours=1)))
+        for _ in range(PREPARE_THRESHOLD + 1):
+            uow.revoked_tokens.is_revoked("none")
+        prepared = uow.session.scalar(text(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%FROM revoked_tokens%'"))
         uow.commit()
-    for use_case in (lambda uow: services.get_progress(uow, staff.dr_lee, plan.id, kb),
-                     lambda uow: services.record_session(uow, staff.dr_lee, plan.id, example_session(), kb)):
-        uow = fresh_uow(engine)
-        uow.token_id = "t-gone"
-        with pytest.raises(NotAuthenticated):
-            use_case(uow)
-    with fresh_uow(engine) as uow:
-        sessions = uow.sessions.list_for_plan(staff.clinic_id, plan.id)
-        refused = [e for e in uow.audit.list(staff.clinic_id, patient_id=None) if e.action in
-                   ("progress.read", "session.record") and e.outcome is Outcome.DENIED]
-    assert sessions == [] and len(refused) == 2
+    assert prepared == 1
 
 
 @pytest.mark.postgres
-def test_progress_and_a_recorded_session_take_two_round_trips_each(postgres_engine: Engine, kb,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    # The reads of a use case and the login-token check go in one pipeline, the writes with the
-    # COMMIT in another (storage.libpq); a statement added on these paths shows up here.
-    uow = fresh_uow(postgres_engine)
-    clinic = services.create_clinic(uow, "Round Trip Clinic")
-    lee = Actor("lee", clinic.id, "clinician", "10.0.0.1")
-    plan = _knee_plan(postgres_engine, lee, lee, kb, ("Rue", "Trip", "1972-02-02", "female"))
-    trips: list[int] = []
-    pipeline = libpq.pipeline
-
-    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        trips.append(len(args[1]))
-        return pipeline(*args, **kwargs)
-
-    monkeypatch.setattr(libpq, "pipeline", counted)
-    for use_case in (lambda u: services.record_session(u, lee, plan.id, example_session(), kb),
-                     lambda u: services.get_progress(u, lee, plan.id, kb)):
-        trips.clear()
-        signed_in = fresh_uow(postgres_engine)
-        signed_in.token_id = "t-live"
-        use_case(signed_in)
-        assert len(trips) == 2, trips
+def test_the_first_read_opens_the_transaction(postgres_engine: Engine) -> None:
+    # One transaction model: a unit of work is one transaction from its first statement, read or write.
+    with fresh_uow(postgres_engine) as uow:
+        uow.revoked_tokens.is_revoked("none")
+        driver = uow.session.connection().connection.driver_connection
+        assert driver.info.transaction_status.name == "INTRANS"
+        uow.commit()
+        assert driver.info.transaction_status.name == "IDLE"

@@ -45,17 +45,18 @@ def test_of_two_clinicians_amending_at_once_one_wins_and_the_other_gets_conflict
     engine: Engine, staff: Staff, plan, kb
 ) -> None:
     # Both read version 1; the second writer's compare-and-set must find the row already at version 2.
-    first, second = fresh_uow(engine), fresh_uow(engine)
-    with first, second:
+    # (Each reads in a unit of work of its own: on SQLite one unit of work runs at a time.)
+    with fresh_uow(engine) as first:
         mine = first.plans.get(staff.clinic_id, plan.id)
+    with fresh_uow(engine) as second:
         theirs = second.plans.get(staff.clinic_id, plan.id)
         assert mine is not None and theirs is not None
         theirs.status = "completed"
         second.plans.update(theirs, expected_version=1, note="theirs")
         second.commit()
-        mine.status = "discontinued"
-        with pytest.raises(Conflict):
-            first.plans.update(mine, expected_version=1, note="mine")
+    mine.status = "discontinued"
+    with pytest.raises(Conflict), fresh_uow(engine) as first:
+        first.plans.update(mine, expected_version=1, note="mine")
     with fresh_uow(engine) as uow:
         stored = uow.plans.get(staff.clinic_id, plan.id)
         notes = [r.note for r in uow.plans.revisions(staff.clinic_id, plan.id)]

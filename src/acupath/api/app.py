@@ -80,7 +80,6 @@ def create_app(
         kb=kb or load_knowledge(),
         signer=TokenSigner(settings.signing_key(), timedelta(minutes=settings.token_minutes)),
         secure_cookies=True,
-        services_in_loop=settings.database_url.startswith("sqlite"),
     )
     install_error_handlers(app)
     if settings.docs:

@@ -1,44 +1,34 @@
 """What a route declares to be served: ``SignedInDep`` for a signed-in user, else ``PublicUowDep``.
 
-A request acts for a signed-in user through one dependency, ``SignedInDep``: the bearer scheme itself
-(``SignedInBearer``, so OpenAPI shows the lock) checks the login token (``Authorization: Bearer`` or
-the session cookie; signature and expiry) and gives a ``SignedIn``: the ``Actor`` (the user's clinic,
-role and the client's address, which the services write into every audit entry), a unit of work armed
-with the token, and the knowledge base. One dependency rather than a graph of small ones, because
-FastAPI's cost per dependency was a fifth of a request's CPU time on the hottest routes.
-
-Whether the token was revoked at logout (by any worker) is asked by the request's own unit of work
-before anything it reads reaches the service (``AbstractUnitOfWork.token_id``; the SQL unit of work
-asks in the same round trip as its first reads); a route that opens no unit of work takes
-``ClaimsDep``, which asks in a unit of work of its own. ``tests/e2e/api/test_api_auth.py``
-sends a revoked token to every authenticated route.
+A request acts for a signed-in user through ``SignedInDep``: the bearer scheme (``bearer``, so OpenAPI
+shows the lock) reads the login token (``Authorization: Bearer`` or the session cookie) and checks its
+signature and expiry; then ``signed_in`` asks the database, in one query, whether the token still
+counts (not revoked at logout by any worker, its user active, not idle too long) and which clinic and
+role the user has now (``services.sign_ins``). It gives a ``SignedIn``: the ``Actor`` (clinic, role and
+the client's address, which the services write into every audit entry), a fresh unit of work, and the
+knowledge base. ``tests/e2e/api/test_api_auth.py`` sends a revoked token to every authenticated route,
+``tests/e2e/api/test_api_accounts_now.py`` a deactivated user's, a demoted user's and an idle one.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Annotated, TypeVar
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPBearer
 
 from acupath.api.tokens import InvalidToken, TokenClaims, TokenSigner
+from acupath.errors import NotAuthenticated
 from acupath.knowledge import KnowledgeBase
-from acupath.services import logouts
+from acupath.services import sign_ins
 from acupath.services.actor import Actor
-from acupath.services.unit_of_work import AbstractUnitOfWork
-from acupath.storage.cooperative import run_cooperatively
+from acupath.services.sign_ins import SignedToken
+from acupath.services.unit_of_work import AbstractUnitOfWork, utc_now
 
 SESSION_COOKIE = "acupath_session"
-T = TypeVar("T")
-
-#: Requests whose services run at once on PostgreSQL (each suspended while the server answers, see
-#: ``in_service``). Each holds a pooled connection meanwhile: below the pool's size (``storage.engine``),
-#: so that none waits for a connection in the event loop.
-SERVICES_AT_ONCE = 16
 
 
 @dataclass
@@ -49,30 +39,10 @@ class ApiState:
     kb: KnowledgeBase
     signer: TokenSigner
     secure_cookies: bool
-    #: Run the hot routes' services straight in the event loop (SQLite: in process, commits do not
-    #: wait for the disk) rather than as cooperative greenlets (PostgreSQL: every round trip waits for
-    #: the server, and the loop serves other requests meanwhile). See ``in_service``.
-    services_in_loop: bool = False
-    services_at_once: asyncio.Semaphore | None = None
-
-
-async def in_service(state: ApiState, work: Callable[[], T]) -> T:
-    """Return ``work()``, run in the event loop, straight or cooperatively as ``state.services_in_loop`` says.
-
-    For ``async def`` routes whose service is short. Straight, requests are served one after another
-    in arrival order. Cooperatively (``storage.cooperative``), the work is suspended whenever it waits
-    for the database server, and the loop serves other requests meanwhile; at most ``SERVICES_AT_ONCE``
-    at once. A thread pool did the same at a hand-off of the GIL per round trip, which was a third of
-    the server's CPU per request on PostgreSQL.
-    """
-    if state.services_in_loop:
-        return work()
-    if state.services_at_once is None:  # made on first use: it belongs to the running event loop
-        # asyncio's semaphore, which passes at once while free; anyio's limiter yields to the loop on
-        # every acquire, a loop cycle per request (``run_cooperatively`` is asyncio's too).
-        state.services_at_once = asyncio.Semaphore(SERVICES_AT_ONCE)
-    async with state.services_at_once:
-        return await run_cooperatively(work)
+    #: How long a token may go unused before it is refused (``services.sign_ins``).
+    idle_timeout: timedelta = sign_ins.IDLE_TIMEOUT
+    #: Where the API reads the time to check tokens; tests move it.
+    clock: Callable[[], datetime] = field(default=utc_now)
 
 
 async def get_state(request: Request) -> ApiState:
@@ -101,8 +71,8 @@ def remote_address(request: Request) -> str:
 class SignedIn:
     """A request of a signed-in user: who acts (``actor``, ``claims``), the unit of work, the knowledge.
 
-    ``uow`` is fresh for this request and armed with the token: it refuses a token revoked at logout
-    (``NotAuthenticated``, 401) before the work reads or writes anything.
+    ``actor`` and ``claims`` carry the user's clinic and role as stored when the request arrived (not
+    as the token says); ``uow`` is fresh for this request.
     """
 
     actor: Actor
@@ -113,10 +83,10 @@ class SignedIn:
 
 
 class SignedInBearer(HTTPBearer):
-    """The bearer scheme of the API, which also turns a genuine token into a ``SignedIn`` request."""
+    """The bearer scheme of the API (OpenAPI shows the lock), which reads and verifies the token."""
 
-    async def __call__(self, request: Request) -> SignedIn:  # type: ignore[override]
-        """Return the signed-in request of a genuine, unexpired token (revocation is asked as ``uow`` opens).
+    async def __call__(self, request: Request) -> TokenClaims:  # type: ignore[override]
+        """Return the claims of a genuine, unexpired token from the header or the session cookie.
 
         Raises ``HTTPException`` 401 when there is no token (header or cookie), or it is forged or expired.
         """
@@ -126,29 +96,42 @@ class SignedInBearer(HTTPBearer):
             raise _unauthorised("log in first: no bearer token or session cookie")
         state: ApiState = request.app.state.acupath
         try:
-            claims = state.signer.verify(token, datetime.now(UTC))
+            return state.signer.verify(token, state.clock())
         except InvalidToken as exc:
             raise _unauthorised(str(exc)) from None
-        uow = state.uow_factory()
-        uow.token_id = claims.token_id
-        actor = Actor(user_id=claims.user_id, clinic_id=claims.clinic_id, role=claims.role,  # type: ignore[arg-type]
-                      remote_address=remote_address(request))
-        return SignedIn(actor=actor, claims=claims, uow=uow, kb=state.kb, state=state)
 
 
 # auto_error=False: a missing header may still be a cookie login, and a refusal must be 401, not 403.
-signed_in = SignedInBearer(auto_error=False, scheme_name="bearer",
-                           description="The access token from POST /auth/login.")
+bearer = SignedInBearer(auto_error=False, scheme_name="bearer", description="The access token from POST /auth/login.")
+
+
+def signed_in(request: Request, claims: Annotated[TokenClaims, Depends(bearer)]) -> SignedIn:
+    """Return the signed-in request of a token that still counts, with its user's clinic and role now.
+
+    A plain ``def``: FastAPI runs it in its thread pool, as the database is asked (one query,
+    ``services.sign_ins.check_sign_in``). Raises ``HTTPException`` 401 as ``bearer``, and when the user
+    is deactivated or gone, the token was revoked at logout or was idle too long.
+    """
+    state: ApiState = request.app.state.acupath
+    token = SignedToken(token_id=claims.token_id, user_id=claims.user_id, issued_at=claims.issued_at,
+                        expires_at=claims.expires_at)
+    try:
+        actor = sign_ins.check_sign_in(state.uow_factory(), token, remote_address(request), state.clock(),
+                                       state.idle_timeout)
+    except NotAuthenticated as exc:
+        raise _unauthorised(str(exc)) from None
+    now = replace(claims, clinic_id=actor.clinic_id, role=actor.role.value)
+    return SignedIn(actor=actor, claims=now, uow=state.uow_factory(), kb=state.kb, state=state)
+
+
 SignedInDep = Annotated[SignedIn, Depends(signed_in)]
 
 
 def current_claims(signed: SignedInDep) -> TokenClaims:
-    """Return the claims of a valid token not revoked at logout, asked in a unit of work of its own.
+    """Return the claims of a token that still counts, with the user's clinic and role as stored now.
 
-    For routes that open no unit of work. Raises ``HTTPException`` 401 as ``signed_in``, or revoked.
+    For routes that open no unit of work. Raises ``HTTPException`` 401 as ``signed_in``.
     """
-    if logouts.is_token_revoked(signed.state.uow_factory(), signed.claims.token_id):
-        raise _unauthorised("the token was revoked at logout; log in again")
     return signed.claims
 
 

@@ -30,13 +30,14 @@ class InvalidToken(Exception):
 
 @dataclass(frozen=True)
 class TokenClaims:
-    """What a valid token says: who, of which clinic, in which role, until when, and its id."""
+    """What a valid token says: who, of which clinic, in which role, from and until when, and its id."""
 
     user_id: str
     clinic_id: str
     role: str
     expires_at: datetime
     token_id: str
+    issued_at: datetime
 
 
 def _b64(data: bytes) -> str:
@@ -61,10 +62,12 @@ class TokenSigner:
 
     def issue(self, user_id: str, clinic_id: str, role: str, now: datetime) -> tuple[str, TokenClaims]:
         """Return a new token and its claims, valid from ``now`` for the signer's lifetime."""
-        claims = TokenClaims(user_id=user_id, clinic_id=clinic_id, role=role,
-                             expires_at=now + self.lifetime, token_id=secrets.token_urlsafe(16))
+        issued_at = now.replace(microsecond=0)  # as the token holds it, whole seconds
+        claims = TokenClaims(user_id=user_id, clinic_id=clinic_id, role=role, issued_at=issued_at,
+                             expires_at=issued_at + self.lifetime, token_id=secrets.token_urlsafe(16))
         body = {"sub": claims.user_id, "clinic": claims.clinic_id, "role": claims.role,
-                "exp": int(claims.expires_at.timestamp()), "jti": claims.token_id}
+                "iat": int(claims.issued_at.timestamp()), "exp": int(claims.expires_at.timestamp()),
+                "jti": claims.token_id}
         payload = _b64(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
         return f"{payload}.{self._sign(payload)}", claims
 
@@ -85,9 +88,13 @@ class TokenSigner:
             raise InvalidToken("the token is not genuine")
         try:
             body = json.loads(_unb64(payload))
+            expires_at = datetime.fromtimestamp(int(body["exp"]), UTC)
+            # A token issued before tokens named their issue time: as if issued a lifetime before expiry.
+            issued_at = (datetime.fromtimestamp(int(body["iat"]), UTC) if "iat" in body
+                         else expires_at - self.lifetime)
             claims = TokenClaims(user_id=str(body["sub"]), clinic_id=str(body["clinic"]),
-                                 role=str(body["role"]), token_id=str(body["jti"]),
-                                 expires_at=datetime.fromtimestamp(int(body["exp"]), UTC))
+                                 role=str(body["role"]), token_id=str(body["jti"]), expires_at=expires_at,
+                                 issued_at=issued_at)
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidToken("the token is malformed") from exc
         return claims

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from acupath.errors import NotAuthenticated
 from acupath.services import repositories as repo
+from acupath.services.login_throttle import LoginFailures
 from acupath.services.records.summaries import PlanAtSession, PlanCourse
+from acupath.services.sign_ins import SignIns
 
 
 def utc_now() -> datetime:
@@ -42,30 +43,17 @@ class AbstractUnitOfWork(abc.ABC):
     amendments: repo.AmendmentRepository
     audit: repo.AuditLog
     revoked_tokens: repo.TokenRevocations
+    sign_ins: SignIns
+    login_failures: LoginFailures
 
     #: Where services read the time for records and audit entries; tests freeze it.
     clock: Callable[[], datetime] = staticmethod(utc_now)
 
-    #: The id of the login token the work is done for (the API sets it per request). Entering the unit
-    #: of work asks (``refuse_revoked_token``) whether that token was revoked at logout (by any worker),
-    #: so a request needs no separate unit of work to check its token. A store may ask with its first
-    #: statement instead, as long as nothing read reaches the service before the answer.
-    token_id: str | None = None
-
     def __enter__(self) -> AbstractUnitOfWork:
-        self.refuse_revoked_token()
         return self
 
-    def refuse_revoked_token(self) -> None:
-        """Raise ``NotAuthenticated`` if ``token_id`` was revoked at logout; nothing when it is unset."""
-        if self.token_id is not None and self.revoked_tokens.is_revoked(self.token_id):
-            raise NotAuthenticated("the token was revoked at logout; log in again")
-
     def plan_course(self, clinic_id: str, plan_id: str) -> PlanCourse | None:
-        """Return the clinic's plan with its sessions and its patient's reassessments, or None (no such plan).
-
-        A store may read the three at once (the SQL unit of work does, in one round trip).
-        """
+        """Return the clinic's plan with its sessions and its patient's reassessments, or None (no such plan)."""
         head = self.plans.head(clinic_id, plan_id)
         if head is None:
             return None
@@ -75,7 +63,7 @@ class AbstractUnitOfWork(abc.ABC):
     def plan_at_session(self, clinic_id: str, plan_id: str) -> PlanAtSession | None:
         """Return the clinic's plan with its screening and next session number, or None (no such plan).
 
-        A store may read the three at once (the SQL unit of work does, in one round trip).
+        Reading the next number locks the plan (``SessionRepository.next_number``) until the commit.
         """
         head = self.plans.head(clinic_id, plan_id)
         if head is None:

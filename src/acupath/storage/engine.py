@@ -1,18 +1,33 @@
-"""Engines for SQLite (the default: WAL, foreign keys, busy timeout) and PostgreSQL 15 (psycopg 3)."""
+"""Engines for SQLite (the default: WAL, foreign keys, one connection) and PostgreSQL 15 (psycopg 3).
+
+Every statement runs through SQLAlchemy (its events and ``echo`` see them all), every unit of work is
+one transaction from its first statement to its commit or rollback, on both databases:
+
+- PostgreSQL: psycopg begins the transaction before the first statement (SQLAlchemy's autobegin), at
+  READ COMMITTED. A statement run ``PREPARE_THRESHOLD`` times on a connection is prepared by psycopg
+  itself (its ``prepare_threshold``). ``pool_pre_ping`` tests each connection as it leaves the pool,
+  so a restarted server (or a backend it terminated) costs a reconnect, not a failed request.
+- SQLite: pysqlite's own transaction handling is turned off (``isolation_level=None``) and every
+  transaction starts with ``BEGIN IMMEDIATE`` (SQLAlchemy's documented recipe, "Serializable isolation
+  / Savepoints / Transactional DDL"): it takes the write lock at once, so a unit of work that reads and
+  then writes never fails on a lock upgrade, and concurrent writers are serialised.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from acupath.errors import InputError
-from acupath.storage.sqlite_writer import serialise_writers
 
-#: How long a SQLite writer waits for another writer's lock before failing, in milliseconds.
+#: How long a SQLite writer of another process waits for the write lock before failing, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+
+#: Executions of one statement on a PostgreSQL connection after which psycopg prepares it (its default).
+PREPARE_THRESHOLD = 5
 
 
 def database_url(url: str | URL) -> URL:
@@ -35,40 +50,40 @@ def database_url(url: str | URL) -> URL:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Per connection, because SQLite forgets these on every new connection: foreign keys are off by
-    # default, and without a busy timeout a second writer fails at once instead of waiting. WAL lets
-    # readers go on while one writer writes (it is a property of the file, but setting it is cheap).
+    # default, and without a busy timeout a writer of another process fails at once instead of
+    # waiting. WAL lets readers go on while one writer writes.
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
-    # pysqlite opens a transaction only before the first INSERT, UPDATE or DELETE (reads before it run
-    # on their own, as they always have here); make that BEGIN IMMEDIATE instead of a deferred BEGIN,
-    # so the transaction takes the write lock at once and a second writer waits for the busy timeout
-    # instead of failing with "database is locked" when its lock upgrade loses to a concurrent commit.
-    dbapi_connection.isolation_level = "IMMEDIATE"
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # pysqlite's own BEGIN is off (isolation_level=None), so SQLAlchemy's begin reaches SQLite here.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     """Return an engine for ``url`` configured for acupath. Raises ``InputError`` for a bad URL."""
     parsed = database_url(url)
     if parsed.get_backend_name() == "sqlite":
-        # One server process serves requests from several threads; each connection is used by one
-        # thread at a time through the pool, which holds one for each of 16 concurrent requests.
-        engine = create_engine(parsed, echo=echo, connect_args={"check_same_thread": False},
-                               pool_size=16, max_overflow=16)
+        # One connection, which the threads of a server take in turn from the pool: SQLite lets one
+        # transaction write at a time and every unit of work writes (its audit entry at least). With
+        # a connection per thread the writers queued in SQLite's busy handler, which sleeps 1, 2, 5,
+        # 10 ... 100 ms between tries, long after the lock was free (measured: most of a request's
+        # time under 16 clients); the pool's queue wakes the next thread as soon as one is done.
+        # The busy timeout still orders the writers of several processes.
+        engine = create_engine(parsed, echo=echo, pool_size=1, max_overflow=0, pool_timeout=30,
+                               connect_args={"check_same_thread": False, "isolation_level": None})
         event.listen(engine, "connect", _sqlite_pragmas)
-        serialise_writers(engine, SQLITE_BUSY_TIMEOUT_MS / 1000)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    # 16 concurrent requests each hold a connection for their whole unit of work; the pool is sized
-    # so none waits for one. No pre-ping: it costs a round trip per request, and a connection the
-    # server dropped fails the one request that meets it (the pool then replaces it).
-    # psycopg prepares no statement of its own (prepare_threshold None): the hot statements are
-    # prepared by ``storage.libpq``, and psycopg answers every rollback of a connection where it
-    # prepared something with DEALLOCATE ALL, which would drop those too.
+    # A server's thread pool (40 threads, anyio's default) each holding a connection for its unit of
+    # work never waits for one.
     return create_engine(parsed, echo=echo, pool_size=20, max_overflow=20, pool_recycle=3600,
-                         connect_args={"prepare_threshold": None})
+                         pool_pre_ping=True, connect_args={"prepare_threshold": PREPARE_THRESHOLD})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -33,6 +33,7 @@ from acupath.services.records import (
     SessionRecord,
     User,
 )
+from acupath.services.sign_ins import AccountNow, SignIns
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
 FROZEN_NOW = datetime(2026, 12, 31, 9, 30, tzinfo=UTC)
@@ -361,6 +362,30 @@ class FakeTokenRevocations(_Repo, abstract.TokenRevocations):
         return len(expired)
 
 
+class FakeSignIns(_Repo, SignIns):
+    """Users, revocations and each token's last use (``token_activity``: token id -> (user, seen, expiry))."""
+
+    table = "token_activity"
+
+    def account_now(self, token_id: str, user_id: str) -> AccountNow | None:
+        user = self.uow.working.table("users").get(user_id)
+        if user is None:
+            return None
+        seen = self.rows.get(token_id)
+        return AccountNow(clinic_id=user.clinic_id, role=user.role, active=user.active,
+                          revoked=token_id in self.uow.working.table("revoked_tokens"),
+                          last_seen_at=seen[1] if seen is not None and seen[0] == user_id else None)
+
+    def mark_seen(self, token_id: str, user_id: str, at: datetime, expires_at: datetime) -> None:
+        self.rows[token_id] = (user_id, at, expires_at)
+
+    def purge(self, now: datetime) -> int:
+        expired = [t for t, (_, _, expires_at) in self.rows.items() if expires_at < now]
+        for token_id in expired:
+            del self.rows[token_id]
+        return len(expired)
+
+
 class FakeUnitOfWork(AbstractUnitOfWork):
     """An in-memory unit of work; ``committed`` is what a database would hold."""
 
@@ -382,10 +407,10 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.amendments = FakeAmendments(self)
         self.audit = FakeAuditLog(self)
         self.revoked_tokens = FakeTokenRevocations(self)
+        self.sign_ins = FakeSignIns(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         self.working = copy.deepcopy(self.committed)
-        self.refuse_revoked_token()
         return self
 
     def commit(self) -> None:

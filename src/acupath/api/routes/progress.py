@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from acupath import outcomes
-from acupath.api.deps import SignedInDep, in_service
-from acupath.api.paging import PageDep, page_body
+from acupath.api.deps import SignedInDep
+from acupath.api.paging import CursorQuery, LimitQuery, PageDep, keyset_body, page_body
 from acupath.api.responses import json_body, json_response
-from acupath.services import patient_records, progress
+from acupath.services import patient_records, progress, schedule
 from acupath.services.plan_cache import LruCache
 from acupath.services.progress import ReassessmentInput
 
@@ -19,12 +19,9 @@ router = APIRouter(tags=["follow-up"])
 
 
 @router.get("/plans/{plan_id}/progress", summary="Progress under a plan", response_model=dict[str, Any])
-async def get_progress(signed: SignedInDep, plan_id: str) -> Response:
+def get_progress(signed: SignedInDep, plan_id: str) -> Response:
     """Return the plan's progress: trajectories, responder status and alerts (``outcomes.evaluate``)."""
-    # ``async def`` with every dependency async: on SQLite the whole request runs in the event loop
-    # (``in_service``), without a hop to the thread pool and back.
-    report = await in_service(signed.state,
-                              lambda: progress.get_progress(signed.uow, signed.actor, plan_id, signed.kb))
+    report = progress.get_progress(signed.uow, signed.actor, plan_id, signed.kb)
     return json_response(None, body=_bodies.get(id(report), lambda: (report, json_body(report.to_dict())))[1])
 
 
@@ -48,7 +45,12 @@ def list_reassessments(signed: SignedInDep, patient_id: str, page: PageDep) -> d
                                                         offset=page.offset, limit=page.limit), asdict)
 
 
-@router.get("/patients/{patient_id}/schedule", summary="A patient's schedule (every role)")
-def get_schedule(signed: SignedInDep, patient_id: str) -> list[dict[str, Any]]:
-    """Return the patient's plans with their session numbers and dates; no clinical notes."""
-    return progress.get_schedule(signed.uow, signed.actor, patient_id)
+@router.get("/patients/{patient_id}/schedule", summary="A patient's schedule, one page at a time (every role)")
+def get_schedule(signed: SignedInDep, patient_id: str, cursor: CursorQuery = None,
+                 limit: LimitQuery = 50) -> dict[str, Any]:
+    """Return the patient's ``plans`` (id, status) and one page of sessions by date (``items``: plan, number,
+    date; no clinical notes) with ``next_cursor`` and ``limit``."""
+    found = schedule.get_schedule(signed.uow, signed.actor, patient_id, cursor=cursor, limit=limit)
+    body = keyset_body(found.sessions, lambda s: {"plan_id": s.plan_id, "number": s.number,
+                                                  "date": s.session_date.isoformat()})
+    return {"plans": [{"plan_id": p.plan_id, "status": p.status} for p in found.plans], **body}

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from acupath.api.deps import SignedInDep, in_service
+from acupath.api.deps import SignedInDep
 from acupath.api.paging import PageDep, page_body
 from acupath.api.responses import json_response
 from acupath.services import patient_records, sessions
@@ -18,14 +18,13 @@ router = APIRouter(tags=["sessions and adverse events"])
 
 @router.post("/plans/{plan_id}/sessions", status_code=201, summary="Record a session under a plan",
              response_model=dict[str, Any])
-async def record_session(signed: SignedInDep, plan_id: str, session: SessionInput) -> Response:
-    """Return the stored session; 409 when it needles what a finding excludes without an override."""
-    # As ``get_progress`` (``in_service``). In the event loop the SQLite writer lock (storage.sqlite_writer)
-    # is taken and given back within this one synchronous call, so a request in the loop never waits on
-    # one that the loop itself would have to finish (threads of other routes finish without the loop).
+def record_session(signed: SignedInDep, plan_id: str, session: SessionInput) -> Response:
+    """Return the stored session; 409 when it needles what a finding excludes without an override.
+
+    409 also when the body names a session number the plan has; without one the server numbers it.
+    """
     # The body is validated once, by FastAPI: the service takes the ``SessionInput`` as it is.
-    record = await in_service(signed.state, lambda: sessions.record_session(
-        signed.uow, signed.actor, plan_id, session, signed.kb))
+    record = sessions.record_session(signed.uow, signed.actor, plan_id, session, signed.kb)
     return json_response(record, status_code=201)
 
 

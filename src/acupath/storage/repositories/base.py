@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from acupath.errors import Conflict
-from acupath.storage.prepared import Pending, Prepared
 
 #: SQLSTATE of a unique violation on PostgreSQL.
 UNIQUE_VIOLATION = "23505"
@@ -19,7 +17,7 @@ UNIQUE_VIOLATION = "23505"
 def is_duplicate(error: Exception) -> bool:
     """Return True when ``error`` is a unique-constraint violation (a duplicate), not a broken reference.
 
-    ``error`` is SQLAlchemy's ``IntegrityError`` or the driver's own (from ``storage.prepared``).
+    ``error`` is SQLAlchemy's ``IntegrityError`` (or the driver's own it wraps).
     """
     original = error.orig if isinstance(error, IntegrityError) else error
     if getattr(original, "sqlstate", None) == UNIQUE_VIOLATION:
@@ -35,35 +33,11 @@ def refused(error: Exception, what: str) -> Exception:
     return Conflict(f"{what} conflicts with a stored record") if is_duplicate(error) else error
 
 
-class Transaction(Protocol):
-    """Where a repository works: the unit of work's connection, and its ORM session when one is needed."""
-
-    @property
-    def connection(self) -> Connection: ...
-
-    @property
-    def session(self) -> Session: ...
-
-    def write_later(self, pending: Pending) -> None: ...
-
-    def read_together(self, reads: Sequence[tuple[Prepared, Mapping[str, Any]]]) -> list[list[tuple[Any, ...]]]: ...
-
-
 class SqlRepository:
-    """A repository working in the unit of work's transaction; it flushes, and never commits."""
+    """A repository working in the unit of work's session (its transaction); it flushes, and never commits."""
 
-    def __init__(self, transaction: Transaction) -> None:
-        self.transaction = transaction
-
-    @property
-    def session(self) -> Session:
-        """Return the unit of work's ORM session (made on first use)."""
-        return self.transaction.session
-
-    @property
-    def connection(self) -> Connection:
-        """Return the unit of work's connection, in its transaction."""
-        return self.transaction.connection
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
     def flush(self, what: str) -> None:
         """Send pending writes now, so a duplicate surfaces here. Raises ``Conflict`` naming ``what``.
@@ -76,13 +50,24 @@ class SqlRepository:
             # The unit of work rolls the whole transaction back; nothing of it is kept.
             raise refused(error, what) from None
 
-    def insert(self, what: str, statement: Prepared, values: dict[str, Any] | list[dict[str, Any]]) -> None:
-        """Insert one row (a dict) or many (a list of dicts) with the prepared INSERT ``statement``.
+    def insert(self, what: str, table: Table, values: dict[str, Any] | list[dict[str, Any]]) -> None:
+        """Insert one row (a dict) or many (a list of dicts, as one multi-row INSERT) into ``table``.
 
-        The rows go at the unit of work's next statement or commit, which raises ``Conflict`` naming
-        ``what`` for a duplicate; a broken reference propagates (see ``flush``).
+        A Core INSERT: no ORM object is made for rows nobody reads back in this unit of work. A list
+        goes as SQLAlchemy's "insertmanyvalues" batch (INSERT ... VALUES of many rows in one
+        statement), which SQLAlchemy uses for an INSERT with RETURNING: the primary key is returned
+        for that (psycopg and pysqlite would otherwise run one INSERT per row). Raises ``Conflict``
+        naming ``what`` for a duplicate; a broken reference propagates (see ``flush``).
         """
-        self.transaction.write_later(Pending(statement, values, what))
+        if not values:
+            return
+        statement = insert(table)
+        if isinstance(values, list):
+            statement = statement.returning(*table.primary_key.columns)
+        try:
+            self.session.execute(statement, values).close()
+        except IntegrityError as error:
+            raise refused(error, what) from None
 
     def one(self, row_type: Any, clinic_id: str, record_id: str) -> Any:
         """Return the clinic's record of ``row_type`` with this id as a record, or None.

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import Text, and_, cast, select, update
 
 from acupath.errors import Conflict
 from acupath.services import repositories as abstract
 from acupath.services.records import IntakeRecord, PlanRecord, PlanRevision, Reassessment, ScreeningRecord
 from acupath.services.records.summaries import PlanHead, ReassessmentSummary
-from acupath.storage.repositories import statements, summaries
 from acupath.storage.repositories.base import SqlRepository, columns_of
+from acupath.storage.repositories.documents import stored_totals
 from acupath.storage.tables import (
     IntakeRow,
     PlanOverrideRow,
@@ -46,9 +46,7 @@ class SqlScreeningRepository(SqlRepository, abstract.ScreeningRepository):
         self.flush(f"screening {screening.id}")
 
     def get(self, clinic_id: str, screening_id: str) -> ScreeningRecord | None:
-        # Read by every session recorded (its safety check): a statement built once, no ORM object.
-        return summaries.screening(
-            statements.SCREENING.rows(self.connection, {"clinic_id": clinic_id, "screening_id": screening_id}))
+        return self.one(ScreeningRow, clinic_id, screening_id)
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[ScreeningRecord]:
         return self.of_patient(ScreeningRow, clinic_id, patient_id, ScreeningRow.screened_at, ScreeningRow.id)
@@ -68,9 +66,14 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
         return self.one(PlanRow, clinic_id, plan_id)
 
     def head(self, clinic_id: str, plan_id: str) -> PlanHead | None:
-        # Five short columns: neither the plan document (JSON) nor the overrides (a second query).
-        return summaries.plan_head(
-            plan_id, statements.PLAN_HEAD.rows(self.connection, {"clinic_id": clinic_id, "plan_id": plan_id}))
+        # Four short columns: neither the plan document (JSON) nor the overrides (a second query).
+        row = self.session.execute(
+            select(PlanRow.patient_id, PlanRow.screening_id, PlanRow.status, PlanRow.version)
+            .where(PlanRow.id == plan_id, PlanRow.clinic_id == clinic_id)).one_or_none()
+        if row is None:
+            return None
+        patient_id, screening_id, status, version = row
+        return PlanHead(id=plan_id, patient_id=patient_id, screening_id=screening_id, status=status, version=version)
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[PlanRecord]:
         return self.of_patient(PlanRow, clinic_id, patient_id, PlanRow.created_at, PlanRow.id)
@@ -135,6 +138,12 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
                                     ReassessmentRow.recorded_at, ReassessmentRow.id, offset=offset, limit=limit)
 
     def summaries_for_patient(self, clinic_id: str, patient_id: str) -> list[ReassessmentSummary]:
-        # The stored scores, not the answers: progress does not score them again.
-        return summaries.reassessment_summaries(
-            statements.REASSESSMENT_SUMMARIES.rows(self.connection, {"clinic_id": clinic_id, "patient_id": patient_id}))
+        # The stored scores as JSON text, not the answers: progress does not score them again, and
+        # ``stored_totals`` reads the totals of each distinct text once.
+        rows = self.session.execute(
+            select(ReassessmentRow.plan_id, ReassessmentRow.assessed_on, ReassessmentRow.session_number,
+                   cast(ReassessmentRow.scores, Text))
+            .where(ReassessmentRow.clinic_id == clinic_id, ReassessmentRow.patient_id == patient_id)
+            .order_by(ReassessmentRow.assessed_on, ReassessmentRow.recorded_at))
+        return [ReassessmentSummary(plan_id=p, assessed_on=d, session_number=n, totals=stored_totals(text))
+                for p, d, n, text in rows]

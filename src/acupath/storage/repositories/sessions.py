@@ -1,33 +1,34 @@
-"""Repositories of session records, adverse events and the audit log."""
+"""Repositories of session records, adverse events and amendments."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from acupath.services import repositories as abstract
-from acupath.services.records import AdverseEvent, Amendment, AuditEntry, AuditQuery, SessionRecord
+from acupath.services.records import AdverseEvent, Amendment, SessionRecord
+from acupath.services.records.listings import ScheduledSession, SchedulePlan
 from acupath.services.records.summaries import SessionSummary
-from acupath.storage.prepared import Pending
-from acupath.storage.repositories import statements, summaries
+from acupath.storage.repositories import listings
 from acupath.storage.repositories.base import SqlRepository, columns_of
-from acupath.storage.tables import AdverseEventRow, AmendmentRow, AuditRow, SessionPointRow, SessionRow
+from acupath.storage.tables import (
+    AdverseEventRow,
+    AmendmentRow,
+    PlanRow,
+    SessionPointRow,
+    SessionRow,
+)
 
 
 class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
     """Session records in the database."""
 
     def add(self, session: SessionRecord) -> None:
-        # Two plain INSERTs (the session, then its points as one multi-row INSERT), sent with the
-        # commit: the ORM's flush of a session and a dozen point objects was the largest cost of
-        # recording one.
+        # Two Core INSERTs (the session, then its points as one multi-row INSERT): the ORM's flush of a
+        # session and a dozen point objects nobody reads back was the largest cost of recording one.
         what = f"session {session.number} of plan {session.plan_id}"
-        self.insert(what, statements.SESSION_INSERT, SessionRow.values_of(session))
-        if session.points:
-            self.insert(what, statements.SESSION_POINTS_INSERT,
-                        [{**SessionPointRow.values_of(p, i), "session_id": session.id}
-                         for i, p in enumerate(session.points)])
+        self.insert(what, SessionRow.__table__, SessionRow.values_of(session))
+        self.insert(what, SessionPointRow.__table__, [{**SessionPointRow.values_of(p, i), "session_id": session.id}
+                                                     for i, p in enumerate(session.points)])
 
     def get(self, clinic_id: str, session_id: str) -> SessionRecord | None:
         return self.one(SessionRow, clinic_id, session_id)
@@ -50,6 +51,13 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
         )
         return [row.to_domain() for row in rows]
 
+    def schedule(self, clinic_id: str, patient_id: str, after: SessionRecord | None,
+                 limit: int) -> list[ScheduledSession]:
+        return listings.schedule_page(self.session, clinic_id, patient_id, after, limit)
+
+    def schedule_plans(self, clinic_id: str, patient_id: str) -> list[SchedulePlan]:
+        return listings.schedule_plans(self.session, clinic_id, patient_id)
+
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[SessionRecord]:
         return self.of_patient(SessionRow, clinic_id, patient_id, SessionRow.session_date, SessionRow.number)
 
@@ -59,14 +67,26 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
 
     def summaries(self, clinic_id: str, plan_id: str) -> list[SessionSummary]:
         # Four columns, no ORM objects and none of the needled points: progress reads nothing else.
-        return summaries.session_summaries(
-            statements.SESSION_SUMMARIES.rows(self.connection, {"clinic_id": clinic_id, "plan_id": plan_id}))
+        rows = self.session.execute(
+            select(SessionRow.number, SessionRow.session_date, SessionRow.pain_before, SessionRow.pain_after)
+            .where(SessionRow.clinic_id == clinic_id, SessionRow.plan_id == plan_id).order_by(SessionRow.number))
+        return [SessionSummary(number=n, session_date=d, pain_before=b, pain_after=a) for n, d, b, a in rows]
 
     def next_number(self, clinic_id: str, plan_id: str) -> int:
-        # Answered from the unique (plan_id, number) index; a racing writer that takes the same number
-        # first makes this insert a duplicate, which ``add`` turns into ``Conflict``.
-        return summaries.next_session_number(
-            statements.LAST_SESSION_NUMBER.rows(self.connection, {"clinic_id": clinic_id, "plan_id": plan_id}))
+        # The plan's row is locked first (SELECT ... FOR UPDATE on PostgreSQL, until the commit), so
+        # units of work recording on one plan at once take their numbers in turn: the next one reads
+        # the last number after the previous one committed it, instead of both taking the same number
+        # and the second failing as a duplicate. SQLite needs no lock: its transactions begin with
+        # BEGIN IMMEDIATE and so run one at a time (``storage.engine``); SQLAlchemy leaves FOR UPDATE
+        # out there. The last number is read by the plan alone (its row is the clinic's, checked by
+        # the lock): the unique (plan_id, number) index answers from its last entry, where with the
+        # clinic too a planner with stale statistics read every session of the clinic.
+        plan = self.session.scalar(select(PlanRow.id).where(PlanRow.id == plan_id, PlanRow.clinic_id == clinic_id)
+                                   .with_for_update())
+        if plan is None:
+            return 1
+        last = self.session.scalar(select(func.max(SessionRow.number)).where(SessionRow.plan_id == plan_id))
+        return (last or 0) + 1
 
 
 class SqlAdverseEventRepository(SqlRepository, abstract.AdverseEventRepository):
@@ -89,41 +109,6 @@ class SqlAdverseEventRepository(SqlRepository, abstract.AdverseEventRepository):
     def page_for_patient(self, clinic_id: str, patient_id: str, offset: int, limit: int) -> tuple[list[AdverseEvent], int]:
         return self.of_patient_page(AdverseEventRow, clinic_id, patient_id, AdverseEventRow.occurred_on,
                                     AdverseEventRow.recorded_at, AdverseEventRow.id, offset=offset, limit=limit)
-
-
-class SqlAuditLog(SqlRepository, abstract.AuditLog):
-    """The audit log in the database."""
-
-    def add(self, entry: AuditEntry) -> None:
-        # A plain INSERT in the unit of work's transaction: every request adds one, and the ORM's
-        # unit-of-work bookkeeping for an object nobody reads again cost more than the insert itself.
-        # It goes with the commit (``write_later``), which gives the entry its id.
-        def numbered(rows: list[tuple[Any, ...]]) -> None:
-            (entry.id,) = rows[0]
-
-        self.transaction.write_later(Pending(statements.AUDIT_INSERT, AuditRow.values_of(entry),
-                                             f"audit entry {entry.action}", numbered))
-
-    def list(
-        self, clinic_id: str | None, *, patient_id: str | None = None, offset: int = 0, limit: int = 100
-    ) -> list[AuditEntry]:
-        query = select(AuditRow).where(AuditRow.clinic_id == clinic_id)
-        if patient_id is not None:
-            query = query.where(AuditRow.patient_id == patient_id)
-        rows = self.session.scalars(query.order_by(AuditRow.id).offset(offset).limit(limit))
-        return [row.to_domain() for row in rows]
-
-    def search(self, clinic_id: str, query: AuditQuery, offset: int, limit: int) -> tuple[list[AuditEntry], int]:
-        statement = select(AuditRow).where(AuditRow.clinic_id == clinic_id)
-        for column, value in ((AuditRow.patient_id, query.patient_id), (AuditRow.user_id, query.user_id),
-                              (AuditRow.action, query.action)):
-            if value is not None:
-                statement = statement.where(column == value)
-        if query.since is not None:
-            statement = statement.where(AuditRow.at >= query.since)
-        if query.until is not None:
-            statement = statement.where(AuditRow.at < query.until)
-        return self.paged(statement, AuditRow.id.desc(), offset=offset, limit=limit)
 
 
 class SqlAmendmentRepository(SqlRepository, abstract.AmendmentRepository):

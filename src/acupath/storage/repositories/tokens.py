@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from acupath.services import repositories as abstract
 from acupath.services.records import RevokedToken
-from acupath.storage.repositories import statements
 from acupath.storage.repositories.base import SqlRepository
 from acupath.storage.tables import RevokedTokenRow
 
@@ -22,8 +21,7 @@ class SqlTokenRevocations(SqlRepository, abstract.TokenRevocations):
         self.session.flush()
 
     def is_revoked(self, token_id: str) -> bool:
-        # Every authenticated request asks: a statement built once (see ``statements``).
-        return statements.TOKEN_REVOKED.first(self.connection, {"token_id": token_id}) is not None
+        return self.session.scalar(select(RevokedTokenRow.token_id).where(RevokedTokenRow.token_id == token_id)) is not None
 
     def purge(self, now: datetime) -> int:
         result = self.session.execute(delete(RevokedTokenRow).where(RevokedTokenRow.expires_at < now)

@@ -1,4 +1,4 @@
-"""The table of login tokens revoked at logout, shared by every API worker on the database."""
+"""The tables of login tokens revoked at logout and of their last use, shared by every API worker."""
 
 from __future__ import annotations
 
@@ -35,3 +35,17 @@ class RevokedTokenRow(Base):
         """Return a new row for ``token``."""
         return cls(token_id=token.token_id, user_id=token.user_id, expires_at=token.expires_at,
                    revoked_at=token.revoked_at)
+
+
+class TokenActivityRow(Base):
+    """When a login token was last used (recorded at most once a minute), kept until it expires.
+
+    Like a revocation it names only a random token id and its user: no foreign key, no patient data.
+    """
+
+    __tablename__ = "token_activity"
+
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(Author)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
