@@ -31,7 +31,7 @@ HATCH = "#8a2b0f"
 TITLE_ROW = 26
 GAP = 28
 LEGEND_ROW = 20
-RADIUS = 5.0
+RADIUS = 4.5
 LABEL_OFFSET = 7.0
 #: Width of one character and height of a label at font-size 10 (bold), in chart units.
 LABEL_CHAR = 6.4
