@@ -96,7 +96,9 @@ def frames_without_values(exc: BaseException) -> str:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        frames = "".join(traceback.StackSummary.from_list(traceback.extract_tb(current.__traceback__)).format())
+        # File, line and function of each frame; not the frame's source line, which may quote a literal.
+        frames = "".join(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
+                         for frame in traceback.extract_tb(current.__traceback__))
         parts.append(f"{type(current).__module__}.{type(current).__qualname__} (message withheld)\n{frames}")
         current = current.__cause__ or current.__context__
     return "\n... which was raised while handling:\n".join(parts)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from api_world import SECRET, World
 from fastapi.testclient import TestClient
 
@@ -38,7 +40,9 @@ def _assert_secured(response: Any) -> None:
 
 
 def _patients(world: World) -> int:
-    return int(world.call("dr_lee", "GET", "/patients").json()["total"])
+    total = world.call("dr_lee", "GET", "/patients?total=true").json()["total"]
+    assert total["relation"] == "eq"
+    return int(total["value"])
 
 
 def test_every_kind_of_answer_carries_the_security_headers(world: World) -> None:
@@ -158,3 +162,27 @@ def test_a_malformed_token_is_401_never_500(world: World) -> None:
         answer = world.client.get("/patients", headers={"Authorization": b"Bearer " + token.encode("utf-8")})
         assert answer.status_code == 401, (token[:40], answer.text)
         assert answer.headers["www-authenticate"] == "Bearer"
+
+
+class _StoreThatQuotesItsInput:
+    """A store whose failure message quotes a value of the request, as psycopg's and SQLAlchemy's do."""
+
+    def __enter__(self) -> _StoreThatQuotesItsInput:
+        raise ValueError("invalid input for given_name: 'Mei Harbour' born 1958-04-02")
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+
+def test_an_unexpected_error_is_logged_without_the_values_of_the_request(
+        world: World, caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(Settings(env="test", secret_key=SECRET), uow_factory=_StoreThatQuotesItsInput,
+                     kb=world.client.app.state.acupath.kb)
+    with caplog.at_level(logging.DEBUG), TestClient(app, raise_server_exceptions=False) as client:
+        answer = client.get("/patients?search=Mei%20Harbour", headers=world.headers("dr_lee"))
+    assert answer.status_code == 500 and "Mei" not in answer.text
+    _assert_secured(answer)
+    # The server's records only: httpx, the test's own client, logs the URL it asked for.
+    logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith(("httpx", "httpcore")))
+    assert "builtins.ValueError (message withheld)" in logged and "GET /patients" in logged
+    assert "Mei" not in logged and "1958" not in logged and "search" not in logged
