@@ -1,0 +1,139 @@
+"""Registering, finding and reading patients through the pages; what each role sees; the day's list."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from web_world import Site, noon
+
+from acupath.services import patient_records, patients
+from acupath.services.actor import Actor, Role
+
+CHART_LINK = re.compile(r'href="/clinic/patients/([0-9a-f]{32})"')
+
+
+def first_patient_id(site: Site) -> str:
+    """Return the id of the first patient of the demo clinic's list."""
+    return CHART_LINK.findall(site.as_("clinician").get("/clinic/patients").text)[0]
+
+
+def test_registering_with_problems_names_every_field_and_keeps_what_was_typed(site: Site) -> None:
+    reception = site.as_("reception")
+    answer = reception.post_form("/clinic/patients/new", "/clinic/patients/new", {
+        "given_name": "", "family_name": "Ngata", "birth_date": "1975-02-30", "sex": "", "mrn": "HB-7",
+        "phone": "+64 21 000", "email": ""})
+    assert answer.status_code == 422
+    summary = re.findall(r'<li><a href="#([a-z_]+)">', answer.text)
+    assert summary == ["given_name", "birth_date", "sex"]
+    assert 'id="birth_date-error"' in answer.text and 'aria-invalid="true"' in answer.text
+    for typed in ('value="Ngata"', 'value="1975-02-30"', 'value="HB-7"', 'value="+64 21 000"'):
+        assert typed in answer.text
+
+
+def test_a_birth_date_in_the_future_is_a_form_error_from_the_service(site: Site) -> None:
+    reception = site.as_("reception")
+    answer = reception.post_form("/clinic/patients/new", "/clinic/patients/new", {
+        "given_name": "Ana", "family_name": "Later", "birth_date": "2999-01-01", "sex": "female"})
+    assert answer.status_code == 422
+    assert '<a href="#birth_date">Date of birth: must not be in the future' in answer.text
+
+
+def test_a_used_mrn_is_a_form_error_naming_the_mrn(site: Site) -> None:
+    reception = site.as_("reception")
+    fields = {"given_name": "Kiri", "family_name": "Twice", "birth_date": "1980-05-05", "sex": "female",
+              "mrn": "WEB-DUP-1"}
+    assert reception.post_form("/clinic/patients/new", "/clinic/patients/new", fields).status_code == 303
+    again = reception.post_form("/clinic/patients/new", "/clinic/patients/new", fields)
+    assert again.status_code == 422
+    assert '<a href="#mrn">' in again.text
+
+
+def test_reception_registers_a_patient_and_finds_them_by_name(site: Site) -> None:
+    reception = site.as_("reception")
+    done = reception.post_form("/clinic/patients/new", "/clinic/patients/new", {
+        "given_name": "Huia", "family_name": "Registered", "birth_date": "1990-07-14", "sex": "female"})
+    assert done.status_code == 303
+    chart = reception.get(done.headers["location"])
+    assert "Registered, Huia" in chart.text and "14 Jul 1990" in chart.text
+    found = reception.get("/clinic/patients?q=Registered")
+    assert done.headers["location"].split("?")[0] in found.text
+
+
+def test_reception_sees_demographics_and_schedule_but_no_clinical_record(site: Site) -> None:
+    patient_id = first_patient_id(site)
+    seen = site.as_("reception").get(f"/clinic/patients/{patient_id}")
+    assert seen.status_code == 200
+    assert "Schedule" in seen.text and "Date of birth" in seen.text
+    for clinical in ("Findings", "Adverse events", "Reassessments", "Plan history", "Responder status"):
+        assert clinical not in seen.text
+
+
+def test_the_clinician_sees_the_chart_with_findings_plan_position_and_sessions(site: Site) -> None:
+    patient_id = first_patient_id(site)
+    chart = site.as_("clinician").get(f"/clinic/patients/{patient_id}")
+    assert chart.status_code == 200
+    for section in ("Findings", "Sessions", "Adverse events", "Reassessments", "Plan history", "Schedule"):
+        assert f">{section}</h2>" in chart.text
+    assert re.search(r"\d+ of \d+ sessions given", chart.text)
+
+
+def test_a_clinician_of_another_clinic_gets_404_on_every_page_of_the_patient(site: Site) -> None:
+    patient_id = first_patient_id(site)
+    outsider = site.as_("outsider")
+    assert outsider.get(f"/clinic/patients/{patient_id}").status_code == 404
+    listed = outsider.get("/clinic/patients")
+    assert patient_id not in listed.text
+    assert patient_id not in outsider.get("/clinic/today").text
+
+
+@pytest.mark.parametrize("path", ["/clinic/patients/nope", "/clinic/patients/" + "f" * 32])
+def test_an_unknown_patient_is_the_404_page(site: Site, path: str) -> None:
+    answer = site.as_("clinician").get(path)
+    assert answer.status_code == 404
+    assert "Page not found" in answer.text
+
+
+def test_a_cursor_not_given_out_by_the_list_is_a_form_error_not_a_500(site: Site) -> None:
+    answer = site.as_("clinician").get("/clinic/patients?cursor=bm90LWEtY3Vyc29y")
+    assert answer.status_code == 200
+    assert 'href="#cursor"' in answer.text
+
+
+def test_todays_list_shows_each_patient_due_with_the_visit_and_badges_in_words(site: Site) -> None:
+    clinician = Actor(user_id="test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    listed = patients.list_patients(site.uow_factory(), clinician, limit=50).items
+    plan = patient_records.list_plans(site.uow_factory(), clinician, listed[0].id).items[-1]
+    visit = next(s for s in plan.plan["sessions"] if date.fromisoformat(s["date"]) > date(2026, 12, 1))
+    api_state = site.app.state.acupath
+    api_state.clock = lambda: noon(date.fromisoformat(visit["date"]))
+    try:
+        page = site.as_("clinician").get("/clinic/today").text
+    finally:
+        api_state.clock = lambda: noon(date(2026, 12, 1))
+    row = page[page.index(f"/clinic/patients/{listed[0].id}"):]
+    row = row[:row.index("</tr>")]
+    assert f"<td>{visit['number']} of {len(plan.plan['sessions'])}</td>" in row
+    assert "No alerts" in row or 'class="badge' in row
+
+
+def test_a_day_with_no_visit_says_so(site: Site) -> None:
+    api_state = site.app.state.acupath
+    api_state.clock = lambda: noon(date(2031, 1, 1))
+    try:
+        page = site.as_("clinician").get("/clinic/today").text
+    finally:
+        api_state.clock = lambda: noon(date(2026, 12, 1))
+    assert "No visits planned today" in page
+
+
+def test_pages_carry_their_policy_and_no_inline_script_or_style(site: Site) -> None:
+    clinician = site.as_("clinician")
+    for path in ("/sign-in", "/clinic/today", "/clinic/patients", "/clinic/patients/new",
+                 f"/clinic/patients/{first_patient_id(site)}"):
+        page = clinician.get(path)
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        assert "unsafe-inline" not in page.headers["content-security-policy"]
+        assert not re.search(r"<script(?![^>]*\ssrc=)", page.text), path
+        assert " style=" not in page.text and "<style" not in page.text, path

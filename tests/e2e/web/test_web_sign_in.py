@@ -1,0 +1,89 @@
+"""Signing in and out through the pages, and the CSRF token every form must carry."""
+
+from __future__ import annotations
+
+from web_world import EMAILS, Site, csrf_token
+
+from acupath.cli.demo import DEMO_PASSWORD
+
+
+def test_the_root_sends_a_visitor_to_sign_in_and_a_signed_in_user_to_todays_list(site: Site) -> None:
+    assert site.client().get("/", follow_redirects=False).headers["location"] == "/sign-in"
+    clinician = site.as_("clinician")
+    assert clinician.get("/").headers["location"] == "/clinic/today"
+
+
+def test_a_page_asked_for_while_signed_out_comes_back_after_signing_in(site: Site) -> None:
+    client = site.client()
+    asked = client.get("/clinic/patients?q=Lee", follow_redirects=False)
+    assert asked.status_code == 303
+    assert asked.headers["location"] == "/sign-in?next=%2Fclinic%2Fpatients%3Fq%3DLee"
+    page = client.get(asked.headers["location"]).text
+    signed = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": EMAILS["clinician"],
+                                           "password": DEMO_PASSWORD, "next": "/clinic/patients?q=Lee"},
+                         follow_redirects=False)
+    assert signed.headers["location"] == "/clinic/patients?q=Lee"
+
+
+def test_sign_in_never_sends_anyone_to_another_site(site: Site) -> None:
+    client = site.client()
+    page = client.get("/sign-in").text
+    signed = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": EMAILS["clinician"],
+                                           "password": DEMO_PASSWORD, "next": "//evil.example/clinic/x"},
+                         follow_redirects=False)
+    assert signed.headers["location"] == "/clinic/today"
+
+
+def test_a_wrong_password_shows_the_form_again_with_the_email_kept_and_one_message(site: Site) -> None:
+    client = site.client()
+    page = client.get("/sign-in").text
+    wrong = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": EMAILS["clinician"],
+                                          "password": "not the password"})
+    assert wrong.status_code == 400
+    assert 'href="#email">The email or password is wrong' in wrong.text
+    assert f'value="{EMAILS["clinician"]}"' in wrong.text
+    assert "acupath_session" not in client.cookies
+
+
+def test_an_empty_sign_in_form_names_both_fields(site: Site) -> None:
+    client = site.client()
+    page = client.get("/sign-in").text
+    empty = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": "", "password": ""})
+    assert empty.status_code == 400
+    assert 'href="#email">Enter your email address' in empty.text
+    assert 'href="#password">Enter your password' in empty.text
+
+
+def test_the_session_cookie_is_http_only_lax_and_secure(site: Site) -> None:
+    client = site.client()
+    page = client.get("/sign-in").text
+    signed = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": EMAILS["clinician"],
+                                           "password": DEMO_PASSWORD}, follow_redirects=False)
+    cookie = next(c for c in signed.headers.get_list("set-cookie") if c.startswith("acupath_session="))
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=lax" in cookie
+
+
+def test_forms_without_their_csrf_token_are_refused(site: Site) -> None:
+    client = site.client()
+    client.get("/sign-in")  # the CSRF cookie is set, but the form below does not carry its token
+    refused = client.post("/sign-in", data={"email": EMAILS["clinician"], "password": DEMO_PASSWORD})
+    assert refused.status_code == 403
+    assert "acupath_session" not in client.cookies
+    clinician = site.as_("clinician")
+    forged = clinician.client.post("/clinic/patients/new", data={
+        "csrf_token": "0" * 64, "given_name": "Forged", "family_name": "Post", "birth_date": "1970-01-01",
+        "sex": "female"}, follow_redirects=False)
+    assert forged.status_code == 403
+    assert "No patient matches" in clinician.get("/clinic/patients?q=Forged").text
+    assert clinician.client.post("/sign-out", data={}, follow_redirects=False).status_code == 403
+
+
+def test_signing_out_ends_the_session_at_once(site: Site) -> None:
+    clinician = site.as_("clinician")
+    cookie = clinician.client.cookies["acupath_session"]
+    out = clinician.post_form("/sign-out", "/clinic/today", {})
+    assert out.headers["location"] == "/sign-in?signed_out=1"
+    replay = site.client()
+    replay.cookies.set("acupath_session", cookie)
+    reused = replay.get("/clinic/today", follow_redirects=False)
+    assert reused.status_code == 303 and reused.headers["location"].startswith("/sign-in")

@@ -1,0 +1,89 @@
+"""The clinic the web tests use: the demo clinic (``acupath demo``'s builder) and an outsider's clinic.
+
+``harbour``: the demo staff (``lee@harbour.demo`` clinician, ``rita@harbour.demo`` reception,
+``admin@harbour.demo``) and one patient per condition with months of care; ``hill``: ``outsider@hill.example``
+(a clinician of another clinic). Every page is requested as one of them through its own client.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from acupath.cli.demo import DEMO_PASSWORD, build_demo
+from acupath.security.passwords import Argon2idHasher
+from acupath.services import users
+from acupath.services.actor import Actor
+
+SECRET = "test-secret-key-that-is-long-enough-0123456789"
+EMAILS = {"clinician": "lee@harbour.demo", "reception": "rita@harbour.demo", "admin": "admin@harbour.demo",
+          "outsider": "outsider@hill.example"}
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def seed_clinics(uow_factory: Any, kb: Any, today: date) -> dict[str, Any]:
+    """Build the demo clinic (one patient per condition) and the outsider's; return the demo's summary."""
+    summary = build_demo(uow_factory, kb, seed=7, today=today, per_condition=1)
+    hill = users.create_clinic(uow_factory(), "Hill clinic")
+    users.create_user(uow_factory(), Actor.system(hill.id), email=EMAILS["outsider"], name="Dr Outsider",
+                      role="clinician", password=DEMO_PASSWORD, hasher=Argon2idHasher())
+    return summary
+
+
+def noon(day: date) -> datetime:
+    """Return midday UTC of ``day`` (the pages' clock in these tests)."""
+    return datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC)
+
+
+def csrf_token(html: str) -> str:
+    """Return the CSRF token of the first form of a page."""
+    found = TOKEN.search(html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+@dataclass
+class Browser:
+    """A client with its own cookies, signed in as one persona."""
+
+    client: TestClient
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        """GET ``path`` (redirects not followed)."""
+        return self.client.get(path, follow_redirects=False, **kwargs)
+
+    def post_form(self, path: str, page: str, fields: dict[str, str]) -> Any:
+        """POST ``fields`` to ``path`` with the CSRF token of the page at ``page`` (redirects not followed)."""
+        token = csrf_token(self.client.get(page).text)
+        return self.client.post(path, data={"csrf_token": token, **fields}, follow_redirects=False)
+
+
+def sign_in(client: TestClient, email: str) -> Browser:
+    """Sign ``client`` in as ``email`` through the sign-in form; return it as a ``Browser``."""
+    browser = Browser(client)
+    response = browser.post_form("/sign-in", "/sign-in", {"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 303, response.text
+    return browser
+
+
+@dataclass
+class Site:
+    """The site under test, its unit-of-work factory and the demo's summary."""
+
+    app: FastAPI
+    uow_factory: Callable[[], Any]
+    demo: dict[str, Any]
+
+    def client(self) -> TestClient:
+        """Return a new client with no cookies."""
+        return TestClient(self.app, base_url="https://testserver")
+
+    def as_(self, persona: str) -> Browser:
+        """Return a new client signed in as ``persona`` (clinician, reception, admin, outsider)."""
+        return sign_in(self.client(), EMAILS[persona])
