@@ -1,7 +1,8 @@
 """``acupath plan INTAKE`` and ``acupath progress PLAN.json RECORDS.yaml``.
 
 ``plan`` screens the intake on its treatment start date and builds the plan; a referral intake prints
-the referral (exit 0: a clinician can follow it). ``progress`` reads a plan saved with
+the referral (exit 0: a clinician can follow it); ``--format svg`` prints the plan's body chart
+(``acupath.reports.body_chart``) instead. ``progress`` reads a plan saved with
 ``--format json`` and the session records (format in ``acupath.outcomes.records``).
 """
 
@@ -31,11 +32,12 @@ class Format(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
+    svg = "svg"
 
 
 def plan_command(
     intake_file: Annotated[Path, typer.Argument(metavar="INTAKE", help="The intake, YAML or JSON.")],
-    fmt: Annotated[Format, typer.Option("--format", help="text, markdown or json.")] = Format.text,
+    fmt: Annotated[Format, typer.Option("--format", help="text, markdown, json or svg (the body chart).")] = Format.text,
 ) -> None:
     """Screen an intake and print its plan (or the referral that stops planning)."""
     intake = read_intake(intake_file)
@@ -45,6 +47,10 @@ def plan_command(
     plan = build_plan(intake, screening, kb)
     if fmt is Format.json:
         emit_json(plan.to_dict())
+    elif fmt is Format.svg:
+        from acupath.reports.body_chart import body_chart_svg, excluded_regions  # only this format needs it
+
+        typer.echo(body_chart_svg(plan, kb, excluded_regions=excluded_regions(screening.findings)))
     else:
         typer.echo(render_plan(plan, markdown=fmt is Format.markdown), nl=False)
 
