@@ -103,7 +103,7 @@ def body_chart_svg(
     legend (``excluded_regions(screening.findings)`` gives them). ``views`` names the views to draw;
     None draws front and back plus any view a planned point is charted on only (the ear for auricular
     Shenmen). ``id_prefix`` keeps ids unique when a page holds two charts. Raises ``NotFound`` for an
-    unknown view or point code and ``ValueError`` for an unknown region word.
+    unknown view or point code and ``ValueError`` for an unknown region word or an empty ``views``.
     """
     chart = kb.collection("body_chart")
     planned = [(p, kb.points.find(p.code)) for p in plan.points]
@@ -112,9 +112,9 @@ def body_chart_svg(
     for region in regions:
         split_side(region)
     panels = _layout(chart, names)
-    width = panels[-1].left + panels[-1].view.width if panels else 0
+    width = panels[-1].left + panels[-1].view.width
     height = max(p.view.height for p in panels) + TITLE_ROW
-    legend, legend_height = _legend(plan, planned, panels, regions, chart, id_prefix, top=height + 8, width=width)
+    legend, legend_height = _legend(plan, planned, panels, regions, chart, id_prefix, top=height + 8)
     summary = _summary(plan, planned, regions)
     total_height = height + 8 + legend_height
     parts = [
@@ -133,6 +133,8 @@ def body_chart_svg(
 
 def _views_to_draw(chart: Any, planned: list[tuple[PlannedPoint, Any]], views: Sequence[str] | None) -> list[str]:
     if views is not None:
+        if not views:
+            raise ValueError("views: name at least one of " + ", ".join(chart.view_names()))
         for name in views:
             chart.view(name)
         wanted = set(views)
@@ -333,7 +335,7 @@ def _defs(panels: list[_Panel], id_prefix: str) -> str:
 
 
 def _legend(plan: Plan, planned: list[tuple[PlannedPoint, Any]], panels: list[_Panel], regions: tuple[str, ...],
-            chart: Any, id_prefix: str, top: float, width: float) -> tuple[str, float]:
+            chart: Any, id_prefix: str, top: float) -> tuple[str, float]:
     rows: list[str] = []
     y = 0.0
 
