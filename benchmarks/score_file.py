@@ -88,6 +88,8 @@ def main() -> None:
     if args.baseline:  # the child side of the csv-module baseline
         csv_baseline(*args.baseline)
         return
+    if not Path(TIME).exists():
+        sys.exit(f"benchmarks.score_file: needs GNU time at {TIME} (Debian: apt-get install time)")
     folder = Path(tempfile.mkdtemp(prefix="acupath-bench-"))
     rows_flag = " ".join(map(str, args.rows))
     print(f"command: {sys.executable} -m benchmarks.score_file --rows {rows_flag} --repeat {args.repeat}")
