@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_VERSION ?= 15
 RUN_DB ?= sqlite:///acupath.sqlite3
 
-.PHONY: run test setup lint postgres bench bench-meta clean
+.PHONY: run test setup lint postgres chromium bench bench-meta clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found (acupath needs Python 3.11)"; exit 1; }
@@ -27,11 +27,17 @@ postgres:
 	fi
 	@pg_isready -h 127.0.0.1 -p 5432 || { echo "make: PostgreSQL is not reachable on 127.0.0.1:5432"; exit 1; }
 
+# The browser tests (tests/browser) drive Debian's chromium: installed here when missing, never a
+# browser that Playwright would download (`playwright install` is never run).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+	@command -v chromium >/dev/null || { echo "make: chromium could not be installed (apt-get install chromium)"; exit 1; }
+
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 
-test: setup postgres lint
+test: setup postgres chromium lint
 	$(BIN)/acupath knowledge check
 	$(BIN)/pytest -q
 
@@ -39,7 +45,7 @@ run: setup
 	$(BIN)/acupath knowledge check
 	$(BIN)/acupath db upgrade --db $(RUN_DB)
 	$(BIN)/acupath demo --db $(RUN_DB)
-	@echo "acupath: development mode (ACUPATH_ENV=development: public signing key, /docs on); http://127.0.0.1:8000 (API docs: http://127.0.0.1:8000/docs); demo login lee@harbour.demo / acupath-demo-2026"
+	@echo "acupath: development mode (ACUPATH_ENV=development: public signing key, /docs on); pages: http://127.0.0.1:8000/ (sign in; API docs: http://127.0.0.1:8000/docs); demo login lee@harbour.demo / acupath-demo-2026"
 	ACUPATH_ENV=development $(BIN)/acupath serve --db $(RUN_DB) --host 127.0.0.1 --port 8000
 
 # Scoring, score-file memory, CLI start-up, planning and the API in turn (the API needs PostgreSQL too); bench-meta has its own venv.
