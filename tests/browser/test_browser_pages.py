@@ -121,3 +121,14 @@ def test_the_sign_in_form_works_with_the_keyboard_alone(page: Page, server: Serv
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{server.url}/clinic/today")
+
+
+def test_the_patient_list_narrows_as_the_search_is_typed(page: Page, server: Server) -> None:
+    sign_in(page, server, "clinician")
+    page.goto(f"{server.url}/clinic/patients")
+    rows = page.locator("table.list tbody tr")
+    everyone = rows.count()
+    assert everyone > 1
+    page.get_by_label("Find a patient by name or MRN").press_sequentially("HB-10001", delay=20)
+    expect(rows).to_have_count(1)  # htmx swapped the results in without a submit
+    expect(page).to_have_url(re.compile(r"/clinic/patients\?q=HB-10001$"))

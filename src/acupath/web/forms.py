@@ -34,8 +34,12 @@ def problem_of(error: InputError, label: str | None = None) -> Problem:
     return Problem(field=error.field.split(".")[0].split("[")[0], message=text)
 
 
-def problems_of(model: type[BaseModel], data: dict[str, Any], labels: dict[str, str]) -> list[Problem]:
-    """Return every problem ``model`` finds in ``data``, in the model's field order (empty when valid)."""
+def problems_of(model: type[BaseModel], data: dict[str, Any], labels: dict[str, str],
+                choices: tuple[str, ...] = ()) -> list[Problem]:
+    """Return every problem ``model`` finds in ``data``, in the model's field order (empty when valid).
+
+    ``choices`` name the fields answered by picking an option (a missing one says "choose one").
+    """
     try:
         model.model_validate(data)
     except ValidationError as exc:
@@ -44,15 +48,17 @@ def problems_of(model: type[BaseModel], data: dict[str, Any], labels: dict[str, 
             name = field_path(error["loc"][:1]) or "form"
             if name in found:
                 continue
-            found[name] = Problem(field=name, message=f"{labels.get(name, name)}: {_plainly(error)}")
+            found[name] = Problem(field=name, message=f"{labels.get(name, name)}: {_plainly(error, name in choices)}")
         order = list(model.model_fields)
         return sorted(found.values(), key=lambda p: order.index(p.field) if p.field in order else len(order))
     return []
 
 
-def _plainly(error: Any) -> str:
+def _plainly(error: Any, choice: bool) -> str:
     """Return what to do about one pydantic error, in the words of a form (pydantic's own otherwise)."""
     kind, context = error.get("type", ""), error.get("ctx") or {}
+    if choice and kind in ("missing", "literal_error"):
+        return "choose one of the options"
     if kind == "missing" or (kind == "string_too_short" and context.get("min_length") == 1):
         return "enter a value"
     if kind == "string_too_long":
@@ -60,12 +66,13 @@ def _plainly(error: Any) -> str:
     if kind == "literal_error":
         return "choose one of the options"
     if kind.startswith("date_"):
-        return "must be a real date, written as year-month-day (for example 1968-03-27)"
+        return "enter a real date: day, month and year"
     problem, allowed = describe(error)
     problem = problem.removeprefix("Value error, ")
     return f"{problem} (allowed: {allowed})" if allowed and allowed not in problem else problem
 
 
-def blank_as_none(fields: dict[str, str], optional: tuple[str, ...]) -> dict[str, Any]:
-    """Return the posted fields with the empty ``optional`` ones left out (an empty box means no value)."""
-    return {name: value for name, value in fields.items() if not (name in optional and value.strip() == "")}
+def without_blanks(fields: dict[str, str]) -> dict[str, Any]:
+    """Return the posted fields without the empty ones: an empty box means no value (a required one
+    is then "missing", an optional one left out)."""
+    return {name: value for name, value in fields.items() if value.strip()}

@@ -74,7 +74,7 @@ def test_the_clinician_sees_the_chart_with_findings_plan_position_and_sessions(s
     patient_id = first_patient_id(site)
     chart = site.as_("clinician").get(f"/clinic/patients/{patient_id}")
     assert chart.status_code == 200
-    for section in ("Findings", "Sessions", "Adverse events", "Reassessments", "Plan history", "Schedule"):
+    for section in ("Findings", "Sessions", "Adverse events", "Reassessments", "Plan history"):
         assert f">{section}</h2>" in chart.text
     assert re.search(r"\d+ of \d+ sessions given", chart.text)
 

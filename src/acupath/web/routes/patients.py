@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from acupath.errors import Conflict, InputError
 from acupath.services import patients
 from acupath.services.patients import PatientDetails
-from acupath.web.forms import blank_as_none, problem_of, problems_of
+from acupath.web.forms import problem_of, problems_of, without_blanks
 from acupath.web.pages import PageRoute, render
 from acupath.web.visitor import CsrfFormDep, VisitorDep, unit_of_work
 
@@ -21,7 +21,6 @@ PAGE_SIZE = 25
 #: The register form's fields as labelled on the page (the error summary names them so).
 LABELS = {"given_name": "Given name", "family_name": "Family name", "birth_date": "Date of birth",
           "sex": "Sex", "mrn": "Medical record number (MRN)", "phone": "Phone", "email": "Email"}
-OPTIONAL = ("mrn", "phone", "email")
 SEXES = (("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Not known"))
 
 
@@ -53,8 +52,8 @@ def register_page(request: Request, visitor: VisitorDep) -> Response:
 async def register(request: Request, form: CsrfFormDep, visitor: VisitorDep) -> Response:
     """Register the patient and open their chart; the form again, as typed, with every problem named."""
     values = {name: form.get(name, "") for name in LABELS}
-    details = blank_as_none(values, OPTIONAL)
-    problems = problems_of(PatientDetails, details, LABELS)
+    details = without_blanks(values)
+    problems = problems_of(PatientDetails, details, LABELS, choices=("sex",))
     if not problems:
         try:
             patient = await run_in_threadpool(patients.register_patient, unit_of_work(request), visitor.actor, details)
