@@ -1,0 +1,79 @@
+"""Where a patient stands in a plan: session counts, the next reassessment, cover left, status flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from acupath.services.clinic_day import where_in_plan
+from acupath.services.records import PlanRecord
+
+START = date(2026, 3, 2)
+
+
+@dataclass(frozen=True)
+class Given:
+    number: int
+
+
+@dataclass(frozen=True)
+class Reassessed:
+    assessed_on: date
+    plan_id: str | None = "plan-1"
+
+
+def plan_of(count: int, reassess_at: tuple[int, ...] = (), covered: int = 0,
+            findings: list[dict[str, Any]] | None = None) -> PlanRecord:
+    sessions = [{"number": n, "date": (START + timedelta(weeks=n - 1)).isoformat(), "phase": "p",
+                 "reassess": ["peg"] if n in reassess_at else [],
+                 "coverage": "covered" if n <= covered else "self_pay"} for n in range(1, count + 1)]
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    return PlanRecord(id="plan-1", clinic_id="c", patient_id="p", intake_id="i", screening_id="s",
+                      plan={"sessions": sessions, "findings": findings or []}, knowledge_version="k",
+                      created_at=at, created_by="u", updated_at=at, updated_by="u")
+
+
+def visit_day(number: int) -> date:
+    return START + timedelta(weeks=number - 1)
+
+
+def test_the_position_counts_sessions_given_and_the_next_visit() -> None:
+    position = where_in_plan(plan_of(12, reassess_at=(6, 12)), [Given(n) for n in range(1, 5)], [], visit_day(5))
+    assert (position.given, position.planned, position.next_number, position.next_date) == (4, 12, 5, visit_day(5))
+    assert position.reassessment_in == 1  # session 5, then the reassessment at session 6
+    assert position.flags == ()
+
+
+def test_a_reassessment_at_the_next_session_is_zero_sessions_away_and_none_after_the_last() -> None:
+    plan = plan_of(6, reassess_at=(3,))
+    assert where_in_plan(plan, [Given(1), Given(2)], [], visit_day(3)).reassessment_in == 0
+    finished = where_in_plan(plan, [Given(n) for n in range(1, 7)], [Reassessed(visit_day(3))], visit_day(7))
+    assert (finished.next_number, finished.reassessment_in) == (None, None)
+
+
+def test_a_planned_reassessment_not_recorded_is_overdue_until_one_is() -> None:
+    plan = plan_of(8, reassess_at=(3,))
+    given = [Given(n) for n in range(1, 5)]
+    assert "overdue_reassessment" in where_in_plan(plan, given, [], visit_day(5)).flags
+    recorded = [Reassessed(visit_day(3))]
+    assert "overdue_reassessment" not in where_in_plan(plan, given, recorded, visit_day(5)).flags
+    elsewhere = [Reassessed(visit_day(3), plan_id="another-plan")]
+    assert "overdue_reassessment" in where_in_plan(plan, given, elsewhere, visit_day(5)).flags
+
+
+def test_cover_runs_out_when_two_covered_visits_or_fewer_are_left() -> None:
+    plan = plan_of(10, covered=6)
+    assert where_in_plan(plan, [Given(n) for n in range(1, 4)], [], visit_day(4)).covered_left == 3
+    low = where_in_plan(plan, [Given(n) for n in range(1, 5)], [], visit_day(5))
+    assert (low.covered_left, "cover_running_out" in low.flags) == (2, True)
+    assert where_in_plan(plan_of(10), [Given(1)], [], visit_day(2)).covered_left is None
+
+
+def test_an_open_red_flag_is_a_flag_and_an_overridden_one_is_not() -> None:
+    red = {"code": "x", "kind": "red_flag", "severity": "moderate", "action": "referral", "message": "m"}
+    assert where_in_plan(plan_of(4, findings=[red]), [], [], START).flags == ("red_flag",)
+    overridden = {**red, "overridden_by": "u", "override_reason": "cleared by the GP"}
+    assert where_in_plan(plan_of(4, findings=[overridden]), [], [], START).flags == ()
+    caution = {**red, "kind": "caution"}
+    assert where_in_plan(plan_of(4, findings=[caution]), [], [], START).flags == ()
