@@ -114,7 +114,7 @@ def test_todays_list_shows_each_patient_due_with_the_visit_and_badges_in_words(s
         api_state.clock = lambda: noon(date(2026, 12, 1))
     row = page[page.index(f"/clinic/patients/{listed[0].id}"):]
     row = row[:row.index("</tr>")]
-    assert f"<td>{visit['number']} of {len(plan.plan['sessions'])}</td>" in row
+    assert f">{visit['number']} of {len(plan.plan['sessions'])}</td>" in row
     assert "No alerts" in row or 'class="badge' in row
 
 
