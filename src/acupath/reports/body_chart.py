@@ -16,6 +16,7 @@ page, a PDF and a test all take the same string.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -31,6 +32,8 @@ HATCH = "#8a2b0f"
 TITLE_ROW = 26
 GAP = 28
 LEGEND_ROW = 20
+#: Width of one character of legend text (font-size 11), in chart units, to wrap long lines.
+LEGEND_CHAR = 6.2
 RADIUS = 4.5
 LABEL_OFFSET = 7.0
 #: Width of one character and height of a label at font-size 10 (bold), in chart units.
@@ -114,7 +117,7 @@ def body_chart_svg(
     panels = _layout(chart, names)
     width = panels[-1].left + panels[-1].view.width
     height = max(p.view.height for p in panels) + TITLE_ROW
-    legend, legend_height = _legend(plan, planned, panels, regions, chart, id_prefix, top=height + 8)
+    legend, legend_height = _legend(plan, planned, panels, regions, chart, id_prefix, top=height + 8, width=width)
     summary = _summary(plan, planned, regions)
     total_height = height + 8 + legend_height
     parts = [
@@ -335,15 +338,17 @@ def _defs(panels: list[_Panel], id_prefix: str) -> str:
 
 
 def _legend(plan: Plan, planned: list[tuple[PlannedPoint, Any]], panels: list[_Panel], regions: tuple[str, ...],
-            chart: Any, id_prefix: str, top: float) -> tuple[str, float]:
+            chart: Any, id_prefix: str, top: float, width: float) -> tuple[str, float]:
     rows: list[str] = []
     y = 0.0
+    fits = max(20, int((width - 34) / LEGEND_CHAR))
 
     def row(symbol: str, text: str) -> None:
         nonlocal y
-        rows.append(f'<g transform="translate(0 {_n(y)})">{symbol}'
-                    f'<text x="30" y="13" font-size="11">{escape(text)}</text></g>')
-        y += LEGEND_ROW
+        for number, line in enumerate(textwrap.wrap(text, fits)):
+            rows.append(f'<g transform="translate(0 {_n(y)})">{symbol if number == 0 else ""}'
+                        f'<text x="30" y="13" font-size="11">{escape(line)}</text></g>')
+            y += LEGEND_ROW if number == 0 else LEGEND_ROW - 5
 
     row(f'<circle cx="10" cy="9" r="{_n(RADIUS)}" fill="{INK}" stroke="{INK}" stroke-width="1.5"/>',
         "Needled point (label: WHO code)")
