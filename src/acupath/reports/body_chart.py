@@ -17,7 +17,7 @@ page, a PDF and a test all take the same string.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -41,15 +41,22 @@ LABEL_CHAR = 6.4
 LABEL_HEIGHT = 11.0
 
 
-def excluded_regions(findings: Iterable[Finding]) -> tuple[str, ...]:
+def excluded_regions(findings: Iterable[Finding | Mapping[str, Any]]) -> tuple[str, ...]:
     """Return the regions (``left_knee``, ``abdomen_lower``) of every finding in force that excludes them.
 
-    Overridden findings and cautions are left out; the order is first seen, without repeats.
+    ``findings`` are ``Finding`` objects or their stored form (``Finding.to_dict()``, as a
+    ``ScreeningRecord`` keeps them). Overridden findings and cautions are left out; the order is first
+    seen, without repeats.
     """
     found: list[str] = []
     for finding in findings:
-        if finding.in_force and finding.action == Action.EXCLUDE:
-            found.extend(sorted(finding.affects.regions))
+        if isinstance(finding, Mapping):
+            in_force = finding.get("in_force", finding.get("override") is None)
+            action, regions = finding.get("action"), (finding.get("affects") or {}).get("regions", ())
+        else:
+            in_force, action, regions = finding.in_force, finding.action, finding.affects.regions
+        if in_force and action == Action.EXCLUDE:
+            found.extend(sorted(regions))
     return tuple(dict.fromkeys(found))
 
 

@@ -154,11 +154,13 @@ def test_an_unknown_view_or_region_is_refused_naming_what_is_allowed() -> None:
         body_chart_svg(plan, KB, excluded_regions=["elbows"])
 
 
-def test_overridden_findings_exclude_no_region() -> None:
+def test_overridden_findings_exclude_no_region_whether_objects_or_stored() -> None:
     _plan, screening = _planned(build_intake(safety={"skin_lesions_at": ["left_knee"]}))
     assert excluded_regions(screening.findings) == ("left_knee",)
+    assert excluded_regions([f.to_dict() for f in screening.findings]) == ("left_knee",)
     cleared = [f.__class__(**{**f.__dict__, "override": _override(f.code)}) for f in screening.findings]
     assert excluded_regions(cleared) == ()
+    assert excluded_regions([f.to_dict() for f in cleared]) == ()
 
 
 def _override(code):
@@ -180,3 +182,4 @@ def test_the_chart_holds_exactly_the_plans_points_on_their_sides(intake) -> None
         sides = ("left", "right") if planned.side == "bilateral" else (planned.side,)
         expected |= {(planned.code, side) for side in sides}
     assert needled == expected
+    assert {c.get("data-code") for c in _circles(root)} == {p.code for p in plan.points}
