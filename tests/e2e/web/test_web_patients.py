@@ -137,3 +137,8 @@ def test_pages_carry_their_policy_and_no_inline_script_or_style(site: Site) -> N
         assert "unsafe-inline" not in page.headers["content-security-policy"]
         assert not re.search(r"<script(?![^>]*\ssrc=)", page.text), path
         assert " style=" not in page.text and "<style" not in page.text, path
+
+
+def test_an_address_that_is_no_page_is_the_404_page(site: Site) -> None:
+    answer = site.as_("clinician").get("/clinic/no/such/page")
+    assert answer.status_code == 404 and "Page not found" in answer.text

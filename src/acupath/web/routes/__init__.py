@@ -8,6 +8,7 @@ charting, progress, administration.
 
 from __future__ import annotations
 
-from acupath.web.routes import chart, patients, sign_in, today
+from acupath.web.routes import chart, fallback, patients, sign_in, today
 
-ROUTERS = (sign_in.router, today.router, patients.router, chart.router)
+#: ``fallback`` (any other ``/clinic/`` address: the 404 page) stays last.
+ROUTERS = (sign_in.router, today.router, patients.router, chart.router, fallback.router)
