@@ -101,3 +101,31 @@ def test_a_region_without_an_area_is_refused(data_copy: Path) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeError, match="region 'perineum' has no area on any view"):
         read_knowledge(data_copy)
+
+
+def _at(kb, code: str, view: str) -> tuple[float, float]:
+    [position] = [p for p in kb.points.find(code).chart if p.view == view][:1]
+    return position.x, position.y
+
+
+def test_back_shu_points_follow_the_spine_at_their_vertebral_levels(kb) -> None:
+    # WHO 2008: BL12 T2, BL17 T7, BL18 T9, BL20 T11, BL23 L2, BL25 L4, 1.5 cun from the midline;
+    # GV4 below L2 and GV3 below L4 on the midline.
+    heights = [_at(kb, code, "back")[1] for code in ("BL12", "BL17", "BL18", "BL20", "BL23", "BL25")]
+    assert heights == sorted(heights) and len(set(heights)) == len(heights)
+    for code in ("BL12", "BL17", "BL18", "BL20", "BL23", "BL25"):
+        assert 0.4 < _at(kb, code, "back")[0] < 0.5, code
+    assert abs(_at(kb, "GV4", "back")[1] - _at(kb, "BL23", "back")[1]) < 0.01
+    assert abs(_at(kb, "GV3", "back")[1] - _at(kb, "BL25", "back")[1]) < 0.01
+
+
+def test_leg_points_keep_their_order_from_knee_to_foot(kb) -> None:
+    # Front: SP10 above the knee, the knee eyes, ST36 3 cun below ST35, ST40 lower, SP6 above the
+    # malleolus, LR3 then LR2 towards the toes; back: KI7 above KI3; BL40 at the knee crease.
+    for upper, lower in (("SP10", "ST35"), ("ST35", "ST36"), ("ST36", "ST40"), ("SP9", "SP6"),
+                         ("ST40", "SP6"), ("SP6", "LR3"), ("LR3", "LR2")):
+        assert _at(kb, upper, "front")[1] < _at(kb, lower, "front")[1], (upper, lower)
+    assert _at(kb, "EX-LE4", "front")[1] == _at(kb, "ST35", "front")[1]
+    assert _at(kb, "EX-LE4", "front")[0] < _at(kb, "ST35", "front")[0]  # medial eye nearer the midline
+    assert _at(kb, "KI7", "back")[1] < _at(kb, "KI3", "back")[1]
+    assert _at(kb, "GB20", "back")[1] < _at(kb, "GB21", "back")[1] < _at(kb, "BL12", "back")[1]

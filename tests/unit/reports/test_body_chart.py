@@ -183,3 +183,24 @@ def test_the_chart_holds_exactly_the_plans_points_on_their_sides(intake) -> None
         expected |= {(planned.code, side) for side in sides}
     assert needled == expected
     assert {c.get("data-code") for c in _circles(root)} == {p.code for p in plan.points}
+
+
+def test_the_right_side_is_the_mirror_image_of_the_left() -> None:
+    plan, root = _chart(build_intake(safety={"needle_phobia": True}))
+    panels = _panel_of(root)
+    centres = {}
+    for circle in _circles(root):
+        view = panels[circle].split("-")[0]
+        centres.setdefault((circle.get("data-code"), view, circle.get("data-side")), []).append(
+            (float(circle.get("cx")), float(circle.get("cy"))))
+    widths = {view.name: view.width for view in KB.collection("body_chart").views}
+    mirrored = 0
+    for (code, view, side), left in centres.items():
+        if side != "left":
+            continue
+        right = centres[(code, view, "right")]
+        flipped = sorted((widths[view] - x, y) for x, y in left)
+        for (x, y), (rx, ry) in zip(flipped, sorted(right), strict=True):
+            assert abs(x - rx) <= 0.11 and y == ry, (code, view)
+        mirrored += 1
+    assert mirrored >= len([p for p in plan.points if p.side == "bilateral"])
