@@ -325,7 +325,7 @@ def _hatched(panel: _Panel, regions: tuple[str, ...], chart: Any, id_prefix: str
                 mirrored = [(1 - x, y) if draw_side == "right" else (x, y) for x, y in shape]
                 out.append(
                     f'<polygon data-region="{escape(word)}" points="{_points(panel, mirrored, placed=True)}" '
-                    f'fill="url(#{id_prefix}-hatch)" stroke="{HATCH}" stroke-width="1" '
+                    f'fill="url(#{id_prefix}-hatch)" stroke="none" '
                     f'clip-path="url(#{id_prefix}-clip-{panel.key})">'
                     f'<title>Excluded region: {escape(_region_words(word))}</title></polygon>'
                 )
