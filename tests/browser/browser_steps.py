@@ -8,11 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from acupath.cli.demo import DEMO_PASSWORD
-
-EMAILS = {"clinician": "lee@harbour.demo", "reception": "rita@harbour.demo", "admin": "admin@harbour.demo",
-          "outsider": "outsider@hill.example"}
-PASSWORD = DEMO_PASSWORD
+from web_clinic import EMAILS, PASSWORD
 
 
 @dataclass(frozen=True)

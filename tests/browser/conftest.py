@@ -1,7 +1,7 @@
 """Browser tests: the site served by uvicorn on a free port, driven by Playwright in Debian's chromium.
 
-The server runs in this process (a thread), on a fresh SQLite database holding the demo clinic (two
-patients per condition, so some plans carry a red flag) and an outsider's clinic. Chromium is the
+The server runs in this process (a thread), on a fresh SQLite database holding ``web_clinic``'s demo
+clinic (two patients per condition, so some plans carry a red flag) and an outsider's clinic. Chromium is the
 system's (``apt-get install chromium``, done by ``make test``); Playwright never downloads a browser.
 """
 
@@ -17,19 +17,15 @@ from typing import Any
 
 import pytest
 import uvicorn
-from browser_steps import EMAILS, PASSWORD, Server
+from browser_steps import Server
 
-from acupath.cli.demo import build_demo
-from acupath.knowledge import load_knowledge
-from acupath.security.passwords import Argon2idHasher
-from acupath.services import patient_records, patients, users
+from acupath.services import patient_records, patients
 from acupath.services.actor import Actor, Role
 from acupath.settings import Settings
 from acupath.site import create_site
-from acupath.storage import SqlAlchemyUnitOfWork, make_engine, make_session_factory
-from acupath.storage.migrate import upgrade
+from web_clinic import SECRET, demo_clinics
 
-SECRET = "browser-test-secret-key-long-enough-0123456789"
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -48,26 +44,15 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Serve the site on 127.0.0.1 and a free port for the whole session; stop it at the end."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'acupath.sqlite3'}"
-    upgrade(url)
-    engine = make_engine(url)
-    sessions = make_session_factory(engine)
-
-    def uow_factory() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(sessions)
-
-    kb = load_knowledge()
-    demo = build_demo(uow_factory, kb, seed=7, today=date.today(), per_condition=2)
-    hill = users.create_clinic(uow_factory(), "Hill clinic")
-    users.create_user(uow_factory(), Actor.system(hill.id), email=EMAILS["outsider"], name="Dr Outsider",
-                      role="clinician", password=PASSWORD, hasher=Argon2idHasher())
-    reader = Actor(user_id="browser-tests", clinic_id=demo["clinic_id"], role=Role.CLINICIAN)
-    listed = [p.id for p in patients.list_patients(uow_factory(), reader, limit=50).items]
+    clinics = demo_clinics(tmp_path_factory.mktemp("browser"), date.today(), per_condition=2)
+    reader = Actor(user_id="browser-tests", clinic_id=clinics.demo["clinic_id"], role=Role.CLINICIAN)
+    listed = [p.id for p in patients.list_patients(clinics.uow_factory(), reader, limit=50).items]
     flagged = [pid for pid in listed if any(
-        f["kind"] == "red_flag" for plan in patient_records.list_plans(uow_factory(), reader, pid).items
+        f["kind"] == "red_flag" for plan in patient_records.list_plans(clinics.uow_factory(), reader, pid).items
         for f in plan.plan.get("findings") or [])]
     assert flagged, "the demo clinic should hold a patient with a red flag"
-    app = create_site(Settings(env="test", database_url=url, secret_key=SECRET), uow_factory=uow_factory, kb=kb)
+    app = create_site(Settings(env="test", database_url=clinics.url, secret_key=SECRET),
+                      uow_factory=clinics.uow_factory, kb=clinics.kb)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -80,4 +65,4 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     yield Server(url=f"http://127.0.0.1:{port}", patient_ids=tuple(listed), red_flag_patient_id=flagged[0])
     server.should_exit = True
     thread.join(timeout=10)
-    engine.dispose()
+    clinics.dispose()

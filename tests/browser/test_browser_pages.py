@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
-from browser_steps import EMAILS, PASSWORD, Server, serious_violations, sign_in
+from browser_steps import Server, serious_violations, sign_in
 from playwright.sync_api import Page, expect
+
+from web_clinic import EMAILS, PASSWORD
 
 
 def test_signing_in_and_out(page: Page, server: Server) -> None:

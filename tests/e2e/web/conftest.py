@@ -10,13 +10,11 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from web_world import SECRET, Site, noon, seed_clinics
+from web_world import Site, noon
 
-from acupath.knowledge import load_knowledge
 from acupath.settings import Settings
 from acupath.site import create_site
-from acupath.storage import SqlAlchemyUnitOfWork, make_engine, make_session_factory
-from acupath.storage.migrate import upgrade
+from web_clinic import SECRET, demo_clinics
 
 TODAY = date(2026, 12, 1)
 
@@ -24,17 +22,9 @@ TODAY = date(2026, 12, 1)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The site on a fresh SQLite database holding the demo clinic and the outsider's clinic."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'acupath.sqlite3'}"
-    upgrade(url)
-    engine = make_engine(url)
-    sessions = make_session_factory(engine)
-
-    def uow_factory() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(sessions)
-
-    kb = load_knowledge()
-    demo = seed_clinics(uow_factory, kb, TODAY)
-    app = create_site(Settings(env="test", database_url=url, secret_key=SECRET), uow_factory=uow_factory, kb=kb)
+    clinics = demo_clinics(tmp_path_factory.mktemp("web"), TODAY, per_condition=1)
+    app = create_site(Settings(env="test", database_url=clinics.url, secret_key=SECRET),
+                      uow_factory=clinics.uow_factory, kb=clinics.kb)
     app.state.acupath.clock = lambda: noon(TODAY)
-    yield Site(app=app, uow_factory=uow_factory, demo=demo)
-    engine.dispose()
+    yield Site(app=app, uow_factory=clinics.uow_factory, demo=clinics.demo)
+    clinics.dispose()

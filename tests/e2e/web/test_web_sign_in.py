@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from web_world import EMAILS, Site, csrf_token
+from web_world import Site, csrf_token
 
-from acupath.cli.demo import DEMO_PASSWORD
+from web_clinic import EMAILS, PASSWORD
 
 
 def test_the_root_sends_a_visitor_to_sign_in_and_a_signed_in_user_to_todays_list(site: Site) -> None:
@@ -20,7 +20,7 @@ def test_a_page_asked_for_while_signed_out_comes_back_after_signing_in(site: Sit
     assert asked.headers["location"] == "/sign-in?next=%2Fclinic%2Fpatients%3Fq%3DLee"
     page = client.get(asked.headers["location"]).text
     signed = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": EMAILS["clinician"],
-                                           "password": DEMO_PASSWORD, "next": "/clinic/patients?q=Lee"},
+                                           "password": PASSWORD, "next": "/clinic/patients?q=Lee"},
                          follow_redirects=False)
     assert signed.headers["location"] == "/clinic/patients?q=Lee"
 
@@ -29,7 +29,7 @@ def test_sign_in_never_sends_anyone_to_another_site(site: Site) -> None:
     client = site.client()
     page = client.get("/sign-in").text
     signed = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": EMAILS["clinician"],
-                                           "password": DEMO_PASSWORD, "next": "//evil.example/clinic/x"},
+                                           "password": PASSWORD, "next": "//evil.example/clinic/x"},
                          follow_redirects=False)
     assert signed.headers["location"] == "/clinic/today"
 
@@ -58,7 +58,7 @@ def test_the_session_cookie_is_http_only_lax_and_secure(site: Site) -> None:
     client = site.client()
     page = client.get("/sign-in").text
     signed = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": EMAILS["clinician"],
-                                           "password": DEMO_PASSWORD}, follow_redirects=False)
+                                           "password": PASSWORD}, follow_redirects=False)
     cookie = next(c for c in signed.headers.get_list("set-cookie") if c.startswith("acupath_session="))
     assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=lax" in cookie
 
@@ -66,7 +66,7 @@ def test_the_session_cookie_is_http_only_lax_and_secure(site: Site) -> None:
 def test_forms_without_their_csrf_token_are_refused(site: Site) -> None:
     client = site.client()
     client.get("/sign-in")  # the CSRF cookie is set, but the form below does not carry its token
-    refused = client.post("/sign-in", data={"email": EMAILS["clinician"], "password": DEMO_PASSWORD})
+    refused = client.post("/sign-in", data={"email": EMAILS["clinician"], "password": PASSWORD})
     assert refused.status_code == 403
     assert "acupath_session" not in client.cookies
     clinician = site.as_("clinician")

@@ -1,9 +1,4 @@
-"""The clinic the web tests use: the demo clinic (``acupath demo``'s builder) and an outsider's clinic.
-
-``harbour``: the demo staff (``lee@harbour.demo`` clinician, ``rita@harbour.demo`` reception,
-``admin@harbour.demo``) and one patient per condition with months of care; ``hill``: ``outsider@hill.example``
-(a clinician of another clinic). Every page is requested as one of them through its own client.
-"""
+"""Requesting the pages as a persona of ``web_clinic`` through the ASGI app, each with its own client."""
 
 from __future__ import annotations
 
@@ -16,24 +11,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from acupath.cli.demo import DEMO_PASSWORD, build_demo
-from acupath.security.passwords import Argon2idHasher
-from acupath.services import users
-from acupath.services.actor import Actor
+from web_clinic import EMAILS, PASSWORD
 
-SECRET = "test-secret-key-that-is-long-enough-0123456789"
-EMAILS = {"clinician": "lee@harbour.demo", "reception": "rita@harbour.demo", "admin": "admin@harbour.demo",
-          "outsider": "outsider@hill.example"}
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def seed_clinics(uow_factory: Any, kb: Any, today: date) -> dict[str, Any]:
-    """Build the demo clinic (one patient per condition) and the outsider's; return the demo's summary."""
-    summary = build_demo(uow_factory, kb, seed=7, today=today, per_condition=1)
-    hill = users.create_clinic(uow_factory(), "Hill clinic")
-    users.create_user(uow_factory(), Actor.system(hill.id), email=EMAILS["outsider"], name="Dr Outsider",
-                      role="clinician", password=DEMO_PASSWORD, hasher=Argon2idHasher())
-    return summary
 
 
 def noon(day: date) -> datetime:
@@ -67,7 +47,7 @@ class Browser:
 def sign_in(client: TestClient, email: str) -> Browser:
     """Sign ``client`` in as ``email`` through the sign-in form; return it as a ``Browser``."""
     browser = Browser(client)
-    response = browser.post_form("/sign-in", "/sign-in", {"email": email, "password": DEMO_PASSWORD})
+    response = browser.post_form("/sign-in", "/sign-in", {"email": email, "password": PASSWORD})
     assert response.status_code == 303, response.text
     return browser
 
