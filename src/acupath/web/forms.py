@@ -9,6 +9,7 @@ values as sent.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,11 @@ from pydantic import BaseModel, ValidationError
 
 from acupath.errors import InputError
 from acupath.validation import describe, field_path
+
+#: Characters a form never accepts: C0 and C1 controls but tab, newline and carriage return, and lone
+#: surrogates. The API's ``RequestGuard`` refuses the same in JSON bodies (PostgreSQL refuses NUL in
+#: text outright: a 500 otherwise); form bodies are not JSON, so the pages check their fields here.
+REFUSED_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,12 @@ def _plainly(error: Any, choice: bool) -> str:
     problem, allowed = describe(error)
     problem = problem.removeprefix("Value error, ")
     return f"{problem} (allowed: {allowed})" if allowed and allowed not in problem else problem
+
+
+def refused_characters(fields: dict[str, str], labels: dict[str, str]) -> list[Problem]:
+    """Return a problem for each field holding a character no form accepts (``REFUSED_CHARACTERS``)."""
+    return [Problem(field=name, message=f"{labels.get(name, name)}: remove the control character it contains")
+            for name, value in fields.items() if REFUSED_CHARACTERS.search(value)]
 
 
 def without_blanks(fields: dict[str, str]) -> dict[str, Any]:

@@ -142,3 +142,17 @@ def test_pages_carry_their_policy_and_no_inline_script_or_style(site: Site) -> N
 def test_an_address_that_is_no_page_is_the_404_page(site: Site) -> None:
     answer = site.as_("clinician").get("/clinic/no/such/page")
     assert answer.status_code == 404 and "Page not found" in answer.text
+
+
+def test_a_control_character_in_a_field_is_a_form_error_naming_it(site: Site) -> None:
+    reception = site.as_("reception")
+    answer = reception.post_form("/clinic/patients/new", "/clinic/patients/new", {
+        "given_name": "Ana\x00", "family_name": "Null", "birth_date": "1980-01-01", "sex": "female"})
+    assert answer.status_code == 422
+    assert '<a href="#given_name">Given name: remove the control character' in answer.text
+
+
+def test_a_search_too_long_is_a_form_error_not_a_500(site: Site) -> None:
+    answer = site.as_("clinician").get("/clinic/patients", params={"q": "x" * 5000})
+    assert answer.status_code == 200
+    assert '<a href="#q">Search: at most 200 characters' in answer.text

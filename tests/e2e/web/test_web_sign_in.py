@@ -87,3 +87,12 @@ def test_signing_out_ends_the_session_at_once(site: Site) -> None:
     replay.cookies.set("acupath_session", cookie)
     reused = replay.get("/clinic/today", follow_redirects=False)
     assert reused.status_code == 303 and reused.headers["location"].startswith("/sign-in")
+
+
+def test_a_control_character_in_the_email_is_a_form_error_not_a_500(site: Site) -> None:
+    client = site.client()
+    page = client.get("/sign-in").text
+    answer = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": "lee\x00@harbour.demo",
+                                           "password": PASSWORD})
+    assert answer.status_code == 400
+    assert '<a href="#email">Email: remove the control character' in answer.text

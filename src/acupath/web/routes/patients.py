@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from acupath.errors import Conflict, InputError
 from acupath.services import patients
 from acupath.services.patients import PatientDetails
-from acupath.web.forms import problem_of, problems_of, without_blanks
+from acupath.web.forms import Problem, problem_of, problems_of, refused_characters, without_blanks
 from acupath.web.pages import PageRoute, render
 from acupath.web.visitor import CsrfFormDep, VisitorDep, unit_of_work
 
@@ -21,18 +21,25 @@ PAGE_SIZE = 25
 #: The register form's fields as labelled on the page (the error summary names them so).
 LABELS = {"given_name": "Given name", "family_name": "Family name", "birth_date": "Date of birth",
           "sex": "Sex", "mrn": "Medical record number (MRN)", "phone": "Phone", "email": "Email"}
+SEARCH_MAX = 200
 SEXES = (("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Not known"))
 
 
 @router.get("")
 def search_page(
     request: Request, visitor: VisitorDep,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[str | None, Query()] = None,
+    cursor: Annotated[str | None, Query()] = None,
 ) -> Response:
-    """Return the patient list, or the patients whose name or MRN matches ``q``, a page at a time."""
-    problems = []
+    """Return the patient list, or the patients whose name or MRN matches ``q``, a page at a time.
+
+    A search longer than ``SEARCH_MAX`` characters, or holding a control character, is a form error.
+    """
+    problems: list[Problem] = []
     page = None
+    if q and (len(q) > SEARCH_MAX or refused_characters({"q": q}, {})):
+        problems.append(Problem("q", f"Search: at most {SEARCH_MAX} characters of text (a name or an MRN)"))
+        return render(request, "patients/search.html", {"q": q[:SEARCH_MAX], "page": None, "problems": problems})
     try:
         page = patients.list_patients(unit_of_work(request), visitor.actor, search=q or None, cursor=cursor or None,
                                       limit=PAGE_SIZE)
@@ -53,7 +60,7 @@ async def register(request: Request, form: CsrfFormDep, visitor: VisitorDep) -> 
     """Register the patient and open their chart; the form again, as typed, with every problem named."""
     values = {name: form.get(name, "") for name in LABELS}
     details = without_blanks(values)
-    problems = problems_of(PatientDetails, details, LABELS, choices=("sex",))
+    problems = refused_characters(values, LABELS) or problems_of(PatientDetails, details, LABELS, choices=("sex",))
     if not problems:
         try:
             patient = await run_in_threadpool(patients.register_patient, unit_of_work(request), visitor.actor, details)

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from acupath.errors import PasswordChangeRequired, TooManyAttempts
 from acupath.services import logins, logouts
 from acupath.web import csrf
-from acupath.web.forms import Problem
+from acupath.web.forms import Problem, refused_characters
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.visitor import CsrfFormDep, VisitorDep, remote_address, signed_in_claims, unit_of_work
 
@@ -25,7 +25,7 @@ def safe_next(target: str | None) -> str:
 
     Only local paths are followed, so the sign-in page cannot send anyone to another site.
     """
-    if target and target.startswith("/clinic/") and "//" not in target and "\\" not in target:
+    if target and len(target) <= 500 and target.startswith("/clinic/") and "//" not in target and "\\" not in target:
         return target
     return HOME
 
@@ -37,7 +37,7 @@ def home(request: Request) -> Response:
 
 
 @router.get("/sign-in")
-def sign_in_page(request: Request, next: Annotated[str | None, Query(max_length=500)] = None) -> Response:
+def sign_in_page(request: Request, next: Annotated[str | None, Query()] = None) -> Response:
     """Return the sign-in form."""
     return render(request, "sign_in.html", {"next": safe_next(next), "email": "", "problems": []})
 
@@ -57,6 +57,7 @@ async def sign_in(request: Request, form: CsrfFormDep) -> Response:
         problems.append(Problem("email", "Enter your email address"))
     if not password:
         problems.append(Problem("password", "Enter your password"))
+    problems += refused_characters({"email": email, "password": password}, {"email": "Email", "password": "Password"})
     status = 400
     if not problems:
         try:
