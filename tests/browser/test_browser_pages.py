@@ -35,6 +35,7 @@ def test_reception_registers_a_patient(page: Page, server: Server) -> None:
     page.get_by_role("button", name="Register the patient").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Date of birth: must not be in the future")
+    expect(summary).to_be_focused()  # read first by a screen reader (static/js/acupath.js)
     expect(page.get_by_label("Given name")).to_have_value("Mereana")
     expect(page.get_by_label("Medical record number (MRN) (optional)")).to_have_value("WEB-J-1")
     summary.get_by_role("link").click()

@@ -22,7 +22,7 @@ TODAY = date(2026, 12, 1)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The site on a fresh SQLite database holding the demo clinic and the outsider's clinic."""
-    clinics = demo_clinics(tmp_path_factory.mktemp("web"), TODAY, per_condition=1)
+    clinics = demo_clinics(tmp_path_factory.mktemp("web"), TODAY, per_condition=2)
     app = create_site(Settings(env="test", database_url=clinics.url, secret_key=SECRET),
                       uow_factory=clinics.uow_factory, kb=clinics.kb)
     app.state.acupath.clock = lambda: noon(TODAY)

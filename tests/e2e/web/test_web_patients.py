@@ -118,6 +118,24 @@ def test_todays_list_shows_each_patient_due_with_the_visit_and_badges_in_words(s
     assert "No alerts" in row or 'class="badge' in row
 
 
+def test_reception_sees_todays_list_without_clinical_badges(site: Site) -> None:
+    api_state = site.app.state.acupath
+    clinician = Actor(user_id="test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    flagged_days = {visit["date"] for patient in patients.list_patients(site.uow_factory(), clinician, limit=50).items
+                    for plan in patient_records.list_plans(site.uow_factory(), clinician, patient.id).items
+                    if any(f["kind"] == "red_flag" for f in plan.plan.get("findings") or [])
+                    for visit in plan.plan["sessions"]}
+    assert flagged_days, "the demo should plan visits for a patient with a red flag"
+    day = date.fromisoformat(min(flagged_days))
+    api_state.clock = lambda: noon(day)
+    try:
+        seen = {persona: site.as_(persona).get("/clinic/today").text for persona in ("clinician", "reception")}
+    finally:
+        api_state.clock = lambda: noon(date(2026, 12, 1))
+    assert "Red flag" in seen["clinician"]
+    assert "Red flag" not in seen["reception"] and "Non-responder" not in seen["reception"]
+
+
 def test_a_day_with_no_visit_says_so(site: Site) -> None:
     api_state = site.app.state.acupath
     api_state.clock = lambda: noon(date(2031, 1, 1))
@@ -130,7 +148,9 @@ def test_a_day_with_no_visit_says_so(site: Site) -> None:
 
 def test_pages_carry_their_policy_and_no_inline_script_or_style(site: Site) -> None:
     clinician = site.as_("clinician")
-    for path in ("/sign-in", "/clinic/today", "/clinic/patients", "/clinic/patients/new",
+    signed_out = site.client().get("/sign-in")
+    assert "form-action 'self'" in signed_out.headers["content-security-policy"]
+    for path in ("/clinic/today", "/clinic/patients", "/clinic/patients/new",
                  f"/clinic/patients/{first_patient_id(site)}"):
         page = clinician.get(path)
         assert "script-src 'self'" in page.headers["content-security-policy"]

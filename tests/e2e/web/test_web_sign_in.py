@@ -96,3 +96,7 @@ def test_a_control_character_in_the_email_is_a_form_error_not_a_500(site: Site) 
                                            "password": PASSWORD})
     assert answer.status_code == 400
     assert '<a href="#email">Email: remove the control character' in answer.text
+
+
+def test_the_sign_in_page_sends_a_signed_in_user_on(site: Site) -> None:
+    assert site.as_("clinician").get("/sign-in").headers["location"] == "/clinic/today"

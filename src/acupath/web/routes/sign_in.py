@@ -38,7 +38,9 @@ def home(request: Request) -> Response:
 
 @router.get("/sign-in")
 def sign_in_page(request: Request, next: Annotated[str | None, Query()] = None) -> Response:
-    """Return the sign-in form."""
+    """Return the sign-in form (a visitor signed in already goes where they were going)."""
+    if signed_in_claims(request):
+        return RedirectResponse(safe_next(next), status_code=303)
     return render(request, "sign_in.html", {"next": safe_next(next), "email": "", "problems": []})
 
 
