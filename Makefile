@@ -30,7 +30,7 @@ postgres:
 # The browser tests (tests/browser) drive Debian's chromium: installed here when missing, never a
 # browser that Playwright would download (`playwright install` is never run).
 chromium:
-	@command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+	@command -v chromium >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 	@command -v chromium >/dev/null || { echo "make: chromium could not be installed (apt-get install chromium)"; exit 1; }
 
 lint: setup
