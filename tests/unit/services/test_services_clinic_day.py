@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from acupath.services.clinic_day import where_in_plan
+from acupath.services import register_patient
+from acupath.services.clinic_day import patients_due, where_in_plan
 from acupath.services.records import PlanRecord
 
 START = date(2026, 3, 2)
@@ -77,3 +78,35 @@ def test_an_open_red_flag_is_a_flag_and_an_overridden_one_is_not() -> None:
     assert where_in_plan(plan_of(4, findings=[overridden]), [], [], START).flags == ()
     caution = {**red, "kind": "caution"}
     assert where_in_plan(plan_of(4, findings=[caution]), [], [], START).flags == ()
+
+
+def store_plan(uow: Any, plan: PlanRecord, patient_id: str, status: str = "active") -> None:
+    plan.patient_id, plan.clinic_id, plan.status = patient_id, "harbour", status
+    with uow:
+        uow.plans.add(plan)
+        uow.commit()
+
+
+def test_patients_due_lists_active_plans_with_a_visit_that_day_only(uow: Any, people: Any, patient: Any) -> None:
+    other = register_patient(uow, people.rita, {"given_name": "Ben", "family_name": "Stopped",
+                                                "birth_date": "1970-01-01", "sex": "male"})
+    red = {"code": "x", "kind": "red_flag", "severity": "moderate", "action": "referral", "message": "m"}
+    store_plan(uow, plan_of(8, findings=[red]), patient.id)
+    stopped = plan_of(8)
+    stopped.id = "plan-2"
+    store_plan(uow, stopped, other.id, status="discontinued")
+    due = patients_due(uow, people.dr_lee, visit_day(3))
+    assert [(d.patient.id, d.visit_number, d.position.flags) for d in due] == [(patient.id, 3, ("red_flag",))]
+    assert patients_due(uow, people.dr_lee, visit_day(3) + timedelta(days=1)) == []
+
+
+def test_reception_sees_who_is_due_without_clinical_flags(uow: Any, people: Any, patient: Any) -> None:
+    red = {"code": "x", "kind": "red_flag", "severity": "moderate", "action": "referral", "message": "m"}
+    store_plan(uow, plan_of(8, covered=2, findings=[red]), patient.id)
+    [seen] = patients_due(uow, people.rita, visit_day(1))
+    assert seen.position.flags == ("cover_running_out",)
+
+
+def test_another_clinic_sees_none_of_the_day(uow: Any, people: Any, patient: Any) -> None:
+    store_plan(uow, plan_of(8), patient.id)
+    assert patients_due(uow, people.dr_outsider, visit_day(1)) == []
