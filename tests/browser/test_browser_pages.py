@@ -84,17 +84,23 @@ def test_a_clinician_of_another_clinic_gets_404_on_every_page(page: Page, server
     expect(page.get_by_role("heading", name="No patients yet")).to_be_visible()
 
 
-def test_no_page_loads_anything_from_outside_the_server(page: Page, server: Server) -> None:
+def test_no_page_loads_anything_from_outside_the_server_or_breaks_its_policy(page: Page, server: Server) -> None:
     asked: list[str] = []
+    console: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
+    page.on("console", lambda message: console.append(message.text))
     sign_in(page, server, "clinician")
     for path in ("/clinic/today", "/clinic/patients", "/clinic/patients/new",
                  f"/clinic/patients/{server.red_flag_patient_id}"):
         page.goto(server.url + path)
         page.wait_for_load_state("networkidle")
     assert any(url.endswith("/static/vendor/htmx/htmx.min.js") for url in asked)
+    page.goto(server.url + "/clinic/patients")
+    page.get_by_label("Find a patient by name or MRN").press_sequentially("HB-10002", delay=20)
+    expect(page.locator("table.list tbody tr")).to_have_count(1)  # htmx ran under the page's policy
     outside = [url for url in asked if not url.startswith(server.url + "/") and not url.startswith("data:")]
     assert outside == []
+    assert [text for text in console if "Content Security Policy" in text] == []
 
 
 def test_every_page_has_no_serious_accessibility_violation(page: Page, server: Server) -> None:
