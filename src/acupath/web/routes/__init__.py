@@ -2,8 +2,18 @@
 
 Pages live at ``/`` (to the sign-in page or today's list), ``/sign-in``, ``/sign-out`` and under
 ``/clinic/`` (the API keeps its own paths: ``/patients`` answers JSON). A later page joins by adding
-its router here: intake entry, screening and overrides, the plan with its body chart, session
-charting, progress, administration.
+its router here (before ``fallback``): intake entry, screening and overrides, the plan with its body
+chart, session charting, progress, administration.
+
+How a page is written (see ``patients.py``): an ``APIRouter(route_class=PageRoute)``; each route takes
+``visitor: VisitorDep`` (signed in, as an ``Actor``) and calls services with ``unit_of_work(request)``,
+one fresh unit of work per call; a form's POST also takes ``form: CsrfFormDep`` (the checked fields)
+and runs the service with ``run_in_threadpool``; bad input becomes ``forms.Problem``s
+(``problems_of`` with the service's pydantic model, ``problem_of`` for its ``InputError``), rendered
+with ``macros.html``'s ``error_summary``/``field_error`` and the values as typed (status 422). Services'
+``NotFound``/``PermissionDenied`` need no handling: ``PageRoute`` answers with the 404 and 403 pages.
+Templates extend ``base.html`` and carry no inline script or style (``pages.PAGE_POLICY``); inline SVG
+(badges, ``reports.body_chart``) is fine.
 """
 
 from __future__ import annotations
