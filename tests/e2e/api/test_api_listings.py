@@ -68,11 +68,12 @@ def test_the_audit_log_answers_who_looked_at_a_record_and_only_for_the_clinic(wo
     readers = {e["user_id"] for e in page["items"]}
     assert world.user_ids["dr_patel"] in readers and world.user_ids["dr_outsider"] not in readers
     assert all(e["clinic_id"] == world.clinic_ids["harbour_clinic"] for e in page["items"])
-    mine = world.call("ada_admin", "GET", f"/audit?user_id={world.user_ids['dr_patel']}&limit=1").json()
-    assert mine["total"] >= 1 and len(mine["items"]) == 1 and mine["items"][0]["user_id"] == world.user_ids["dr_patel"]
+    mine = world.call("ada_admin", "GET", f"/audit?user_id={world.user_ids['dr_patel']}&limit=1&total=true").json()
+    assert mine["total"]["value"] >= 1 and len(mine["items"]) == 1
+    assert mine["items"][0]["user_id"] == world.user_ids["dr_patel"]
     future = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")
-    assert world.call("ada_admin", "GET", f"/audit?since={future}").json()["total"] == 0
-    assert world.call("ada_admin", "GET", f"/audit?until={future}").json()["total"] > 0
+    assert world.call("ada_admin", "GET", f"/audit?since={future}&total=true").json()["total"]["value"] == 0
+    assert world.call("ada_admin", "GET", f"/audit?until={future}").json()["items"]
     bad = world.call("ada_admin", "GET", f"/audit?since={future}&until={future}")
     assert bad.status_code == 422 and "until" in bad.text
 
