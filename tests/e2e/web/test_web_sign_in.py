@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+from fastapi.routing import APIRoute
 from web_world import Site, csrf_token
 
+from acupath.web.routes import ROUTERS
 from web_clinic import EMAILS, PASSWORD
 
 
@@ -100,3 +104,21 @@ def test_a_control_character_in_the_email_is_a_form_error_not_a_500(site: Site) 
 
 def test_the_sign_in_page_sends_a_signed_in_user_on(site: Site) -> None:
     assert site.as_("clinician").get("/sign-in").headers["location"] == "/clinic/today"
+
+
+def test_every_page_but_sign_in_sends_a_visitor_who_is_not_signed_in_to_sign_in(site: Site) -> None:
+    public = {"/", "/sign-in"}
+    pages = [(method, route.path) for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)
+             for method in sorted(route.methods or ()) if route.path not in public]
+    assert len(pages) >= 6
+    client = site.client()
+    client.get("/sign-in")  # a CSRF cookie, so that a refusal is about the login, not the token
+    for method, path in pages:
+        concrete = re.sub(r"\{[^}]+\}", "f" * 32, path)
+        if method == "GET":
+            answer = client.get(concrete, follow_redirects=False)
+            assert answer.status_code == 303 and answer.headers["location"].startswith("/sign-in"), path
+        else:
+            answer = client.request(method, concrete, follow_redirects=False)
+            assert answer.status_code in (303, 403), path
+            assert answer.status_code == 403 or answer.headers["location"].startswith("/sign-in"), path
