@@ -176,3 +176,13 @@ def test_a_search_too_long_is_a_form_error_not_a_500(site: Site) -> None:
     answer = site.as_("clinician").get("/clinic/patients", params={"q": "x" * 5000})
     assert answer.status_code == 200
     assert '<a href="#q">Search: at most 200 characters' in answer.text
+
+
+def test_what_a_patient_record_holds_is_shown_as_text_never_as_markup(site: Site) -> None:
+    reception = site.as_("reception")
+    done = reception.post_form("/clinic/patients/new", "/clinic/patients/new", {
+        "given_name": "<script>alert(1)</script>", "family_name": "<b>Bold</b>", "birth_date": "1980-01-01",
+        "sex": "other"})
+    chart = reception.get(done.headers["location"]).text
+    assert "<script>alert(1)</script>" not in chart and "<b>Bold</b>" not in chart
+    assert "&lt;b&gt;Bold&lt;/b&gt;, &lt;script&gt;alert(1)&lt;/script&gt;" in chart
