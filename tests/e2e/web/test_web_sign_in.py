@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from fastapi.routing import APIRoute
-from web_world import Site, csrf_token
+from web_world import Browser, Site
 
 from acupath.web.routes import ROUTERS
 from web_clinic import EMAILS, PASSWORD
@@ -22,27 +22,21 @@ def test_a_page_asked_for_while_signed_out_comes_back_after_signing_in(site: Sit
     asked = client.get("/clinic/patients?q=Lee", follow_redirects=False)
     assert asked.status_code == 303
     assert asked.headers["location"] == "/sign-in?next=%2Fclinic%2Fpatients%3Fq%3DLee"
-    page = client.get(asked.headers["location"]).text
-    signed = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": EMAILS["clinician"],
-                                           "password": PASSWORD, "next": "/clinic/patients?q=Lee"},
-                         follow_redirects=False)
+    signed = Browser(client).post_form("/sign-in", asked.headers["location"], {
+        "email": EMAILS["clinician"], "password": PASSWORD, "next": "/clinic/patients?q=Lee"})
     assert signed.headers["location"] == "/clinic/patients?q=Lee"
 
 
 def test_sign_in_never_sends_anyone_to_another_site(site: Site) -> None:
-    client = site.client()
-    page = client.get("/sign-in").text
-    signed = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": EMAILS["clinician"],
-                                           "password": PASSWORD, "next": "//evil.example/clinic/x"},
-                         follow_redirects=False)
+    signed = Browser(site.client()).post_form("/sign-in", "/sign-in", {
+        "email": EMAILS["clinician"], "password": PASSWORD, "next": "//evil.example/clinic/x"})
     assert signed.headers["location"] == "/clinic/today"
 
 
 def test_a_wrong_password_shows_the_form_again_with_the_email_kept_and_one_message(site: Site) -> None:
     client = site.client()
-    page = client.get("/sign-in").text
-    wrong = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": EMAILS["clinician"],
-                                          "password": "not the password"})
+    wrong = Browser(client).post_form("/sign-in", "/sign-in", {"email": EMAILS["clinician"],
+                                                               "password": "not the password"})
     assert wrong.status_code == 400
     assert 'href="#email">The email or password is wrong' in wrong.text
     assert f'value="{EMAILS["clinician"]}"' in wrong.text
@@ -50,19 +44,15 @@ def test_a_wrong_password_shows_the_form_again_with_the_email_kept_and_one_messa
 
 
 def test_an_empty_sign_in_form_names_both_fields(site: Site) -> None:
-    client = site.client()
-    page = client.get("/sign-in").text
-    empty = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": "", "password": ""})
+    empty = Browser(site.client()).post_form("/sign-in", "/sign-in", {"email": "", "password": ""})
     assert empty.status_code == 400
     assert 'href="#email">Enter your email address' in empty.text
     assert 'href="#password">Enter your password' in empty.text
 
 
 def test_the_session_cookie_is_http_only_lax_and_secure(site: Site) -> None:
-    client = site.client()
-    page = client.get("/sign-in").text
-    signed = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": EMAILS["clinician"],
-                                           "password": PASSWORD}, follow_redirects=False)
+    signed = Browser(site.client()).post_form("/sign-in", "/sign-in", {"email": EMAILS["clinician"],
+                                                                       "password": PASSWORD})
     cookie = next(c for c in signed.headers.get_list("set-cookie") if c.startswith("acupath_session="))
     assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=lax" in cookie
 
@@ -94,10 +84,8 @@ def test_signing_out_ends_the_session_at_once(site: Site) -> None:
 
 
 def test_a_control_character_in_the_email_is_a_form_error_not_a_500(site: Site) -> None:
-    client = site.client()
-    page = client.get("/sign-in").text
-    answer = client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": "lee\x00@harbour.demo",
-                                           "password": PASSWORD})
+    answer = Browser(site.client()).post_form("/sign-in", "/sign-in", {"email": "lee\x00@harbour.demo",
+                                                                       "password": PASSWORD})
     assert answer.status_code == 400
     assert '<a href="#email">Email: remove the control character' in answer.text
 
