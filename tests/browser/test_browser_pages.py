@@ -141,3 +141,12 @@ def test_the_patient_list_narrows_as_the_search_is_typed(page: Page, server: Ser
     page.get_by_label("Find a patient by name or MRN").press_sequentially("HB-10001", delay=20)
     expect(rows).to_have_count(1)  # htmx swapped the results in without a submit
     expect(page).to_have_url(re.compile(r"/clinic/patients\?q=HB-10001$"))
+
+
+def test_a_search_after_the_session_ended_goes_to_the_sign_in_page(page: Page, server: Server) -> None:
+    sign_in(page, server, "clinician")
+    page.goto(f"{server.url}/clinic/patients")
+    page.context.clear_cookies()
+    page.get_by_label("Find a patient by name or MRN").press_sequentially("HB-10001", delay=20)
+    expect(page).to_have_url(re.compile(r"/sign-in\?next=%2Fclinic%2Fpatients"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")

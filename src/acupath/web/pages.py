@@ -80,11 +80,18 @@ def error_page(request: Request, status_code: int, title: str, message: str) -> 
 
 
 def sign_in_redirect(request: Request) -> Response:
-    """Return a redirect to the sign-in page that comes back to this page after signing in (GET only)."""
+    """Return a redirect to the sign-in page that comes back to this page after signing in (GET only).
+
+    An htmx request gets an ``HX-Redirect`` header instead, so that the whole page goes to sign-in.
+    """
     target = "/sign-in"
     if request.method == "GET" and request.url.path != "/":
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         target += "?next=" + quote(back, safe="")
+    if request.headers.get("hx-request") == "true":
+        # htmx would follow a 303 inside its request and swap a piece of the sign-in page in; this
+        # header makes it load the sign-in page itself (htmx's documented HX-Redirect).
+        return Response(status_code=200, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
 
 

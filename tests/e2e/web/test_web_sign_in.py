@@ -110,3 +110,9 @@ def test_every_page_but_sign_in_sends_a_visitor_who_is_not_signed_in_to_sign_in(
             answer = client.request(method, concrete, follow_redirects=False)
             assert answer.status_code in (303, 403), path
             assert answer.status_code == 403 or answer.headers["location"].startswith("/sign-in"), path
+
+
+def test_an_htmx_request_without_a_login_is_told_to_load_the_sign_in_page(site: Site) -> None:
+    answer = site.client().get("/clinic/patients?q=Lee", headers={"HX-Request": "true"}, follow_redirects=False)
+    assert answer.status_code == 200
+    assert answer.headers["hx-redirect"] == "/sign-in?next=%2Fclinic%2Fpatients%3Fq%3DLee"
