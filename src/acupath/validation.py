@@ -36,6 +36,7 @@ def field_path(location: Iterable[Any]) -> str:
 def describe(error: dict[str, Any]) -> tuple[str, str | None]:
     """Return ``(problem, allowed)`` for one pydantic error entry (``allowed`` is None if unknown)."""
     problem = "unknown key" if error.get("type") == "extra_forbidden" else str(error.get("msg", "invalid"))
+    problem = problem.removeprefix("Value error, ")  # pydantic's prefix for a validator's ValueError
     expected = (error.get("ctx") or {}).get("expected")
     return problem, (str(expected) if expected else None)
 

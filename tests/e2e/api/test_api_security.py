@@ -186,3 +186,32 @@ def test_an_unexpected_error_is_logged_without_the_values_of_the_request(
     logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith(("httpx", "httpcore")))
     assert "builtins.ValueError (message withheld)" in logged and "GET /patients" in logged
     assert "Mei" not in logged and "1958" not in logged and "search" not in logged
+
+
+def test_integers_past_what_the_database_holds_are_422_naming_the_field(world: World) -> None:
+    patient = f"/patients/{world.ids['patient']}"
+    for method, path, body, field in (
+            ("PATCH", patient, {"version": 2**31, "given_name": "Mei"}, "version"),
+            ("PATCH", f"/plans/{world.ids['plan']}", {"version": 2**63}, "version"),
+            ("POST", f"/sessions/{world.ids['session']}/amendments",
+             {"version": 2**64, "changes": {"notes": "x"}, "reason": "a typo in the notes"}, "version"),
+            ("GET", "/users?offset=9223372036854775808", None, "offset")):
+        answer = world.call("ada_admin", method, path, body)
+        assert answer.status_code == 422, (path, answer.text)
+        assert [e["field"] for e in answer.json()["errors"]] == [field]
+    plan = world.call("dr_lee", "GET", f"/plans/{world.ids['plan']}").json()
+    from api_world import session_body
+
+    numbered = world.call("dr_lee", "POST", f"/plans/{plan['id']}/sessions", session_body(plan, number=1001))
+    assert numbered.status_code == 422 and numbered.json()["errors"][0]["field"] == "number"
+    assert world.call("dr_lee", "GET", patient).json()["given_name"] == "Mei"
+
+
+def test_audit_times_at_the_ends_of_the_calendar_are_422_naming_the_parameter(world: World) -> None:
+    for query, field in (("since=9999-12-31T23:59:59-12:00", "since"), ("until=0001-01-01T00:00:00%2B14:00", "until"),
+                         ("since=9999-12-31", "since")):
+        for path in ("/audit", "/audit/export"):
+            answer = world.call("ada_admin", "GET", f"{path}?{query}")
+            assert answer.status_code == 422, (path, query, answer.text)
+            (error,) = answer.json()["errors"]
+            assert error["field"] == field and error["problem"].startswith("must be a time from 1900-01-01")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
+from acupath.api.bounds import ClinicTime
 from acupath.api.deps import SignedInDep
 from acupath.api.paging import PageDep, page_body
 from acupath.services import audit_export, audit_log
@@ -23,8 +23,8 @@ def search_audit(
     patient_id: Annotated[str | None, Query(max_length=64, description="Entries about this patient.")] = None,
     user_id: Annotated[str | None, Query(max_length=254, description="Entries of this user.")] = None,
     action: Annotated[str | None, Query(max_length=64, description="e.g. patient.read, plan.amend.")] = None,
-    since: Annotated[datetime | None, Query(description="From this time (inclusive; UTC if no zone).")] = None,
-    until: Annotated[datetime | None, Query(description="Before this time (exclusive; UTC if no zone).")] = None,
+    since: Annotated[ClinicTime | None, Query(description="From this time (inclusive; UTC if no zone).")] = None,
+    until: Annotated[ClinicTime | None, Query(description="Before this time (exclusive; UTC if no zone).")] = None,
 ) -> dict[str, Any]:
     """Return one page of the clinic's entries matching every filter given; 403 unless an admin."""
     found = audit_log.search_audit(signed.uow, signed.actor, patient_id=patient_id, user_id=user_id, action=action,
@@ -39,8 +39,8 @@ def search_audit(
 def export_audit(
     signed: SignedInDep,
     fmt: Annotated[Literal["csv", "ndjson"], Query(alias="format", description="csv or ndjson.")] = "csv",
-    since: Annotated[datetime | None, Query(description="From this time (inclusive; UTC if no zone).")] = None,
-    until: Annotated[datetime | None, Query(description="Before this time (exclusive; UTC if no zone).")] = None,
+    since: Annotated[ClinicTime | None, Query(description="From this time (inclusive; UTC if no zone).")] = None,
+    until: Annotated[ClinicTime | None, Query(description="Before this time (exclusive; UTC if no zone).")] = None,
 ) -> StreamingResponse:
     """Stream every entry of the clinic up to this export's own entry; 403 unless an admin.
 
