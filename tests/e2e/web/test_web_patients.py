@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from web_world import Site, noon
 
-from acupath.services import patient_records, patients
+from acupath.services import amendments, patient_records, patients, sessions
 from acupath.services.actor import Actor, Role
 
 CHART_LINK = re.compile(r'href="/clinic/patients/([0-9a-f]{32})"')
@@ -186,3 +186,26 @@ def test_what_a_patient_record_holds_is_shown_as_text_never_as_markup(site: Site
     chart = reception.get(done.headers["location"]).text
     assert "<script>alert(1)</script>" not in chart and "<b>Bold</b>" not in chart
     assert "&lt;b&gt;Bold&lt;/b&gt;, &lt;script&gt;alert(1)&lt;/script&gt;" in chart
+
+
+def test_an_amended_record_links_from_the_chart_to_what_changed_who_and_why(site: Site) -> None:
+    clinician = Actor(user_id="web-test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    treated = [(patient.id, given[0]) for patient in patients.list_patients(site.uow_factory(), clinician).items
+               for plan in patient_records.list_plans(site.uow_factory(), clinician, patient.id).items
+               if (given := sessions.list_sessions(site.uow_factory(), clinician, plan.id).items)]
+    patient_id, given = treated[0]
+    event = sessions.record_adverse_event(site.uow_factory(), clinician, patient_id, {
+        "occurred_on": given.session_date.isoformat(), "type": "bruising", "severity": "mild",
+        "outcome": "ongoing", "session_id": given.id})
+    amendments.amend_adverse_event(site.uow_factory(), clinician, event.id, {
+        "version": 1, "changes": {"outcome": "resolved"}, "reason": "resolved at the next visit"})
+    browser = site.as_("clinician")
+    chart = browser.get(f"/clinic/patients/{patient_id}").text
+    link = f"/clinic/records/adverse-event/{event.id}/history"
+    assert f'href="{link}">amended, version 2</a>' in chart
+    history = browser.get(link).text
+    assert "Version 1 → 2" in history and "resolved at the next visit" in history
+    assert "<td>outcome</td><td>ongoing</td><td>resolved</td>" in history
+    assert site.as_("outsider").get(link).status_code == 404
+    assert site.as_("reception").get(link).status_code == 403
+    assert browser.get(f"/clinic/records/invoice/{event.id}/history").status_code == 404
