@@ -8,6 +8,7 @@ role the user has now (``services.sign_ins``). It gives a ``SignedIn``: the ``Ac
 the client's address, which the services write into every audit entry), a fresh unit of work, and the
 knowledge base. ``tests/e2e/api/test_api_auth.py`` sends a revoked token to every authenticated route,
 ``tests/e2e/api/test_api_accounts_now.py`` a deactivated user's, a demoted user's and an idle one.
+Every 401 either step gives is an audit entry (``api.refusals``).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer
 
+from acupath.api.refusals import audit_refused_token
 from acupath.api.tokens import InvalidToken, TokenClaims, TokenSigner
 from acupath.errors import NotAuthenticated
 from acupath.knowledge import KnowledgeBase
@@ -93,12 +96,18 @@ class SignedInBearer(HTTPBearer):
         credentials = await super().__call__(request)
         token = credentials.credentials if credentials is not None else request.cookies.get(SESSION_COOKIE)
         if not token:
-            raise _unauthorised("log in first: no bearer token or session cookie")
+            await _audited_refusal(request, "log in first: no bearer token or session cookie")
         state: ApiState = request.app.state.acupath
         try:
             return state.signer.verify(token, state.clock())
         except InvalidToken as exc:
-            raise _unauthorised(str(exc)) from None
+            await _audited_refusal(request, str(exc), exc.claims)
+
+
+async def _audited_refusal(request: Request, reason: str, claims: TokenClaims | None = None) -> NoReturn:
+    # The audit entry is written in the thread pool: no database work in the event loop.
+    await run_in_threadpool(audit_refused_token, request, remote_address(request), reason, claims)
+    raise _unauthorised(reason)
 
 
 # auto_error=False: a missing header may still be a cookie login, and a refusal must be 401, not 403.
@@ -119,6 +128,7 @@ def signed_in(request: Request, claims: Annotated[TokenClaims, Depends(bearer)])
         actor = sign_ins.check_sign_in(state.uow_factory(), token, remote_address(request), state.clock(),
                                        state.idle_timeout)
     except NotAuthenticated as exc:
+        audit_refused_token(request, remote_address(request), str(exc), claims)
         raise _unauthorised(str(exc)) from None
     now = replace(claims, clinic_id=actor.clinic_id, role=actor.role.value)
     return SignedIn(actor=actor, claims=now, uow=state.uow_factory(), kb=state.kb, state=state)

@@ -25,7 +25,14 @@ MAX_TOKEN = 2048
 
 
 class InvalidToken(Exception):
-    """A token that is malformed, forged, expired or revoked (the API answers 401)."""
+    """A token that is malformed, forged, expired or revoked (the API answers 401).
+
+    ``claims`` are the token's when it is genuine but expired (for the audit entry), else None.
+    """
+
+    def __init__(self, message: str, claims: TokenClaims | None = None) -> None:
+        super().__init__(message)
+        self.claims = claims
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,7 @@ class TokenSigner:
             raise InvalidToken("the token is malformed")
         claims = self._genuine.get(token, lambda: self._read(token))  # a refusal raises and is not kept
         if claims.expires_at <= now:
-            raise InvalidToken("the token has expired; log in again")
+            raise InvalidToken("the token has expired; log in again", claims)
         return claims
 
     def _read(self, token: str) -> TokenClaims:

@@ -100,5 +100,5 @@ def check_chain(rows: Iterable[Mapping[str, Any]], head: ChainHead | None) -> Ch
     if (head.entries, head.last_hash) != (checked, previous):
         return ChainReport(checked, previous, f"the chain head counts {head.entries} entries ending in "
                            f"{head.last_hash[:12]}…, the log has {checked} ending in {previous[:12]}…: "
-                           "entries after the last one read were removed")
+                           "the newest entries were removed or rewritten, or the head was changed")
     return ChainReport(checked, previous)

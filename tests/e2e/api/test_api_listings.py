@@ -65,8 +65,12 @@ def test_the_audit_log_answers_who_looked_at_a_record_and_only_for_the_clinic(wo
     assert world.call("dr_patel", "GET", f"/patients/{patient}").status_code == 200
     assert world.call("dr_outsider", "GET", f"/patients/{patient}").status_code == 404
     page = world.call("ada_admin", "GET", f"/audit?patient_id={patient}&action=patient.read").json()
-    readers = {e["user_id"] for e in page["items"]}
+    readers = {e["user_id"] for e in page["items"] if e["outcome"] == "ok"}
     assert world.user_ids["dr_patel"] in readers and world.user_ids["dr_outsider"] not in readers
+    # The outsider's probe is in harbour's log too, refused, naming the clinic it came from.
+    probes = [e for e in page["items"] if e["user_id"] == world.user_ids["dr_outsider"]]
+    assert probes and {(e["outcome"], e["actor_clinic_id"]) for e in probes} == {
+        ("denied", world.clinic_ids["hill_clinic"])}
     assert all(e["clinic_id"] == world.clinic_ids["harbour_clinic"] for e in page["items"])
     mine = world.call("ada_admin", "GET", f"/audit?user_id={world.user_ids['dr_patel']}&limit=1&total=true").json()
     assert mine["total"]["value"] >= 1 and len(mine["items"]) == 1
