@@ -1,12 +1,13 @@
 """The knowledge ``score`` and ``score-file`` need: one instrument file, versioned as the whole base.
 
 Measured reason (issue 11, this machine, 2 shared cores): ``acupath score phq9`` took 0.65-0.71 s, of
-which reading and validating all 31 knowledge files took 0.33-0.55 s (YAML construction and the
-pydantic models of points, safety, evidence...), to use one 6 KB instrument file. Reading that one file
-takes 2-6 ms. The knowledge version printed with every score must still be the whole base's, which
-``KnowledgeBase`` computes from every file's id and version: ``knowledge.lock.json`` records them with
-each file's sha256, so when every file's bytes hash to its lock entry (hashing all of them takes about
-1 ms) the lock's ids and versions are the files' own. Nothing is cached on disk: the lock is the key.
+which reading and validating all 31 knowledge files took 0.33 s (YAML construction, and importing and
+building the pydantic models of points, safety, evidence...), to use one 6 KB instrument file. Reading
+that one file takes 2-6 ms (up to 15 ms under load). The knowledge version printed with every score
+must still be the whole base's, which ``KnowledgeBase`` computes from every file's id and version:
+``knowledge.lock.json`` records them with each file's sha256, so when every file's bytes hash to its
+lock entry (hashing all of them takes about 1 ms) the lock's ids and versions are the files' own.
+Nothing is cached on disk: the lock is the key.
 
 Anything else (a file changed, added or removed since the lock was written, an instrument the lock
 does not name, a missing or unreadable lock) takes the full ``load_knowledge()``, which validates
