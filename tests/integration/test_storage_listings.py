@@ -17,7 +17,7 @@ from acupath.errors import InputError
 from acupath.services.actor import Actor
 from acupath.services.audit_log import search_audit
 from acupath.services.paging import encode_cursor
-from acupath.services.records.listings import Total
+from acupath.services.records.listings import NameSearch, Total
 from example_records import example_intake, example_session
 
 
@@ -154,3 +154,16 @@ def test_the_schedule_is_paged_by_date(engine: Engine, staff: Staff, kb) -> None
     with pytest.raises(InputError) as error:  # a cursor of another patient's schedule
         services.get_schedule(fresh_uow(engine), staff.rita, other, cursor=cursor)
     assert error.value.field == "cursor"
+
+
+def test_a_total_past_the_cap_is_estimated_or_said_to_be_more(engine: Engine, staff: Staff) -> None:
+    for family in ("Cap", "Capp", "Cappe", "Capper"):
+        _register(engine, staff.rita, "Ivo", family)
+    with fresh_uow(engine) as uow:
+        exact = uow.patients.count(staff.clinic_id, NameSearch.of("cap"), 4)
+        past = uow.patients.count(staff.clinic_id, NameSearch.of("cap"), 2)
+    assert exact == Total(4, "eq")
+    if engine.dialect.name == "postgresql":
+        assert past.relation == "about" and past.value >= 3  # the planner's estimate, never below the cap
+    else:
+        assert past == Total(2, "gt")
