@@ -6,6 +6,9 @@
   and what is allowed: ``{"detail": ..., "errors": [{"field", "problem", "allowed"}]}``.
 * A request that does not match its schema → 422 with one entry per field, the field named as a path
   inside the body or query (``pain.nrs``, ``points[1].code``, ``limit``).
+* A database connection lost mid-request (the server restarted, or terminated the backend) → 503 with
+  ``Retry-After: 1``: its transaction is gone, nothing of it stayed, and the next request gets a fresh
+  connection (``pool_pre_ping``, ``storage.engine``).
 * Anything unexpected → 500 with a fixed message and the security headers (it is answered outside the
   middlewares); the exception's type and frames go to the server log, never its message (which may
   quote request values) and never anything to the client.
@@ -20,6 +23,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from acupath.api.guards import SECURITY_HEADERS
@@ -115,9 +119,22 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
                         status_code=500, headers={name.decode(): value.decode() for name, value in SECURITY_HEADERS})
 
 
+async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    # pool_pre_ping replaces a dead pooled connection before a request uses it; only a request whose
+    # statement was running when the database went away meets the loss. Any other database error is
+    # unexpected (500).
+    if not getattr(exc, "connection_invalidated", False):
+        return await _on_unexpected(request, exc)
+    route = request.scope.get("route")
+    log.warning("database connection lost on %s %s; answered 503", request.method, getattr(route, "path", "?"))
+    return JSONResponse(_error_body("the database connection was lost and nothing was stored; retry"),
+                        status_code=503, headers={"Retry-After": "1"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the one mapping from exceptions to HTTP responses on ``app``."""
     app.add_exception_handler(AcupathError, _on_acupath_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(DBAPIError, _on_database_error)
     app.add_exception_handler(Exception, _on_unexpected)
