@@ -12,6 +12,7 @@ from acupath.errors import InputError
 from acupath.services.access import require_admin
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
+from acupath.services.audit_export import utc
 from acupath.services.paging import (
     COUNT_CAP,
     KeysetPage,
@@ -22,13 +23,6 @@ from acupath.services.paging import (
 )
 from acupath.services.records import AuditEntry, AuditQuery
 from acupath.services.unit_of_work import AbstractUnitOfWork
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    # A time without a zone is read as UTC, the zone the log is kept in.
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def search_audit(
@@ -51,9 +45,10 @@ def search_audit(
     administrator), ``InputError`` (``limit`` out of range, ``until`` not after ``since``, a bad
     ``cursor``).
     """
-    query = AuditQuery(patient_id=patient_id, user_id=user_id, action=action, since=_utc(since), until=_utc(until))
     with uow, audited(uow, actor, "audit.search", "audit_log", patient_id=patient_id) as note:
         require_admin(actor)
+        query = AuditQuery(patient_id=patient_id, user_id=user_id, action=action, since=utc(since, "since"),
+                           until=utc(until, "until"))
         check_limit(limit)
         after = _position(decode_cursor("audit", cursor))
         if query.since is not None and query.until is not None and query.until <= query.since:

@@ -43,10 +43,10 @@ def test_only_an_administrator_lists_the_clinics_users_and_never_sees_a_hash(uow
 
 def test_the_audit_search_filters_by_patient_user_action_and_time(uow: FakeUnitOfWork, people, patient) -> None:
     get_patient(uow, people.dr_patel, patient.id)
-    with pytest.raises(NotFound):  # logged in hill's audit log, which harbour's admin never sees
+    with pytest.raises(NotFound):  # logged in hill's log as a miss, and in harbour's as a refused probe
         get_patient(uow, people.dr_outsider, patient.id)
     found = search_audit(uow, people.ada, patient_id=patient.id, action="patient.read")
-    assert [e.user_id for e in found.items] == ["patel"]
+    assert [(e.user_id, e.outcome.value) for e in found.items] == [("out", "denied"), ("patel", "ok")]
     assert len(search_audit(uow, people.ada, user_id="rita").items) == 1  # the registration
     assert search_audit(uow, people.ada, since=FROZEN_NOW + timedelta(seconds=1), total=True).total.value == 0
     assert len(search_audit(uow, people.ada, until=FROZEN_NOW.replace(tzinfo=None) + timedelta(seconds=1)).items) >= 2
