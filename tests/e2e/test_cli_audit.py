@@ -9,17 +9,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from test_cli_server import run
 
-from acupath.cli import main
 from acupath.services import Actor, get_patient, register_patient
 from acupath.storage import SqlAlchemyUnitOfWork
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exit_info.value.code or 0), out, err
 
 
 @pytest.fixture
