@@ -8,9 +8,10 @@ the allowed values.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import AfterValidator, ValidationError
 
 from acupath.errors import InputError
 
@@ -20,6 +21,21 @@ MAX_STORED_INT = 2**31 - 1
 #: Session numbers within one plan: more than any course of treatment (Medicare covers 20 a year;
 #: the seeds' courses are 6-12 sessions), so a mistyped number is refused rather than stored.
 MAX_SESSION_NUMBER = 1000
+#: Dates a clinic's record can hold (a birth, a treatment start, a closure): outside them a date is a
+#: typing error, and a start near year 9999 overflowed the schedule's arithmetic (a 500).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
+def within_clinic_dates(value: date) -> date:
+    """Return ``value`` if between ``EARLIEST_DATE`` and ``LATEST_DATE``; raises ``ValueError`` otherwise."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"must be a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}")
+    return value
+
+
+#: A date within ``EARLIEST_DATE`` .. ``LATEST_DATE`` (pydantic: 422 or ``InputError`` naming the field).
+ClinicDate = Annotated[date, AfterValidator(within_clinic_dates)]
 
 
 def field_path(location: Iterable[Any]) -> str:

@@ -10,7 +10,8 @@ which runs each response through a second task and a memory stream):
 * ``RequestGuard`` answers before the application does: 413 for a body larger than the limit (its
   ``Content-Length``, or its bytes as they arrive), and 422 naming the field for a control character
   (U+0000-U+001F, U+007F-U+009F) or a lone UTF-16 surrogate in the path, a query parameter or any key
-  or string of a JSON body. Newline, carriage return and tab are allowed in a body's strings, where
+  or string of a JSON body, and for ``NaN`` or ``Infinity`` as a number (not JSON; a reassessment
+  stored NaN as an answer). Newline, carriage return and tab are allowed in a body's strings, where
   clinicians write notes; nothing else of these ever belongs in a clinic's record, and PostgreSQL
   refuses NUL in text and in ``jsonb`` outright (a 500 before this guard).
 
@@ -50,8 +51,9 @@ _SECURITY_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _REFUSED_IN_URL = re.compile("[\x00-\x1f\x7f-\x9f]")
 #: A body holds a refused character only if one of these is in its bytes: a JSON escape of a control
-#: character or surrogate, a raw DEL, or a raw C1 control in UTF-8 (strict JSON has no raw C0 in strings).
-_SUSPECT_BODY = re.compile(rb"\\u00(?:[0189][0-9a-fA-F]|7[fF])|\\u[dD][89a-fA-F]|\x7f|\xc2[\x80-\x9f]")
+#: character or surrogate, a raw DEL, or a raw C1 control in UTF-8 (strict JSON has no raw C0 in strings);
+#: or one of the constants ``NaN``, ``Infinity`` that Python's JSON reader accepts and RFC 8259 does not.
+_SUSPECT_BODY = re.compile(rb"\\u00(?:[0189][0-9a-fA-F]|7[fF])|\\u[dD][89a-fA-F]|\x7f|\xc2[\x80-\x9f]|NaN|Infinity")
 _SUSPECT_QUERY = re.compile(rb"%(?:[01][0-9a-fA-F]|7[fF]|[cC]2%[89][0-9a-fA-F])")
 #: Request methods that carry no body unless they announce one.
 _BODYLESS = frozenset(("GET", "HEAD", "OPTIONS", "DELETE"))
@@ -120,13 +122,19 @@ def refused_in_body(body: bytes) -> dict[str, Any] | None:
     if not _SUSPECT_BODY.search(body):
         return None
     try:
-        document = json.loads(body)
+        document = json.loads(body, parse_constant=_NotANumber)
     except (ValueError, RecursionError):
         return None
     return _walk(document, [])
 
 
+class _NotANumber(str):
+    """``NaN``, ``Infinity`` or ``-Infinity`` in a body: not JSON, and stored it was a score of nothing."""
+
+
 def _walk(value: Any, path: list[Any]) -> dict[str, Any] | None:
+    if isinstance(value, _NotANumber):
+        return refusal(field_path(path) or "body", f"{value} is not a JSON number", "a finite number")
     if isinstance(value, str):
         found = _REFUSED.search(value)
         return refusal(field_path(path) or "body", _describe(found.group()), _TEXT_ALLOWED) if found else None

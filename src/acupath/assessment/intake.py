@@ -23,7 +23,7 @@ from pydantic import (
 from acupath.assessment.medications import MAX_MEDICATIONS, Medication, classes_of, opioid_mme_per_day
 from acupath.errors import InputError
 from acupath.knowledge.schema.regions import split_side
-from acupath.validation import input_error
+from acupath.validation import ClinicDate, input_error
 
 Condition = Literal[
     "chronic_low_back_pain",
@@ -61,7 +61,7 @@ class Patient(_Strict):
     """Who the patient is, as far as screening and planning need to know."""
 
     id: str = Field(min_length=1, max_length=64)
-    birth_date: date
+    birth_date: ClinicDate
     sex: Literal["female", "male", "other", "unknown"]
     pregnancy: Pregnancy = Pregnancy()
 
@@ -190,8 +190,8 @@ class Closure(_Strict):
     Written as a bare date (``2026-12-25``) or as ``{from, to, reason}``; ``to`` defaults to ``from``.
     """
 
-    first: date = Field(alias="from")
-    last: date | None = Field(default=None, alias="to")
+    first: ClinicDate = Field(alias="from")
+    last: ClinicDate | None = Field(default=None, alias="to")
     reason: str | None = Field(default=None, min_length=1, max_length=80)
 
     @model_validator(mode="before")
@@ -243,7 +243,7 @@ class Schedule(_Strict):
     ``closures`` lists public holidays and leave; no session is placed on one (``planning.schedule``).
     """
 
-    start: date
+    start: ClinicDate
     clinic_days: tuple[Weekday, ...] = Field(min_length=1)
     closures: tuple[Closure, ...] = Field(default=(), max_length=MAX_CLOSURES, json_schema_extra=_bare_dates_too)
 
@@ -265,7 +265,7 @@ class OverrideRequest(_Strict):
     finding: str = Field(min_length=1)
     reason: str = Field(min_length=1)
     by: str = Field(min_length=1)
-    on: date | None = None
+    on: ClinicDate | None = None
 
     @field_validator("reason", "by")
     @classmethod

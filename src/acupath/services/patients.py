@@ -6,7 +6,6 @@ Every role of the clinic may use these (reception books patients); every call is
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,6 +27,7 @@ from acupath.services.records import Patient
 from acupath.services.records.listings import NameSearch
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
+from acupath.validation import ClinicDate
 
 __all__ = ["MAX_PAGE", "PatientDetails", "get_patient", "list_patients", "new_id", "register_patient",
            "update_patient"]
@@ -40,7 +40,7 @@ class PatientDetails(BaseModel):
 
     given_name: str = Field(min_length=1, max_length=100)
     family_name: str = Field(min_length=1, max_length=100)
-    birth_date: date
+    birth_date: ClinicDate
     sex: Literal["female", "male", "other", "unknown"]
     mrn: str | None = Field(default=None, min_length=1, max_length=64)
     phone: str | None = Field(default=None, max_length=40)

@@ -215,3 +215,33 @@ def test_audit_times_at_the_ends_of_the_calendar_are_422_naming_the_parameter(wo
             assert answer.status_code == 422, (path, query, answer.text)
             (error,) = answer.json()["errors"]
             assert error["field"] == field and error["problem"].startswith("must be a time from 1900-01-01")
+
+
+def test_nan_and_infinity_are_not_numbers_and_are_refused_naming_the_field(world: World) -> None:
+    plan = world.call("dr_lee", "GET", f"/plans/{world.ids['plan']}").json()
+    day = plan["plan"]["sessions"][0]["date"]
+    for constant in ("NaN", "Infinity", "-Infinity"):
+        text = f'{{"assessed_on": "{day}", "answers": {{"peg": {{"q1": {constant}, "q2": 4, "q3": 4}}}}}}'
+        answer = world.client.post(f"/patients/{world.ids['patient']}/reassessments", content=text.encode(),
+                                   headers={**world.headers("dr_lee"), "content-type": "application/json"})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"] == [{"field": "answers.peg.q1", "problem": f"{constant} is not a JSON number",
+                                            "allowed": "a finite number"}]
+    # The word in free text is text, not a number.
+    named = world.call("dr_lee", "POST", "/patients", {**NEW_PATIENT, "given_name": "NaNa Infinity"})
+    assert named.status_code == 201, named.text
+
+
+def test_dates_outside_a_clinics_records_are_422_naming_the_field(world: World) -> None:
+    from api_world import example_intake
+
+    born_in_year_one = world.call("dr_lee", "POST", "/patients", {**NEW_PATIENT, "birth_date": "0001-01-01"})
+    assert born_in_year_one.status_code == 422
+    assert born_in_year_one.json()["errors"][0]["field"] == "birth_date"
+    intake = example_intake()
+    for field, change in (("schedule.start", {"schedule": {**intake["schedule"], "start": "9999-12-20"}}),
+                          ("patient.birth_date", {"patient": {"birth_date": "1066-10-14"}})):
+        answer = world.call("dr_lee", "POST", f"/patients/{world.ids['patient']}/intakes", {**intake, **change})
+        assert answer.status_code == 422, (field, answer.text)
+        (error,) = answer.json()["errors"]
+        assert error["field"] == field and error["problem"] == "must be a date from 1900-01-01 to 2199-12-31"
