@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Text, and_, cast, select, update
+from sqlalchemy import Text, and_, bindparam, cast, select, update
 
 from acupath.errors import Conflict
 from acupath.services import repositories as abstract
@@ -18,6 +18,22 @@ from acupath.storage.tables import (
     ReassessmentRow,
     ScreeningRow,
 )
+
+_plans = PlanRow.__table__.c
+_reassessments = ReassessmentRow.__table__.c
+
+# The statements progress and every recorded session run, built once over the tables' columns with
+# bound parameters: building an ORM-enabled select() on every call (operators, coercions, the ORM's
+# compile state) cost more than running it. SQLAlchemy still compiles each once and caches it.
+#: A plan's head (``clinic_id``, ``plan_id``).
+PLAN_HEAD = select(_plans.patient_id, _plans.screening_id, _plans.status, _plans.version).where(
+    _plans.id == bindparam("plan_id"), _plans.clinic_id == bindparam("clinic_id"))
+#: A patient's reassessments by date with their stored scores as JSON text (``clinic_id``, ``patient_id``).
+REASSESSMENT_SUMMARIES = select(
+    _reassessments.plan_id, _reassessments.assessed_on, _reassessments.session_number,
+    cast(_reassessments.scores, Text),
+).where(_reassessments.clinic_id == bindparam("clinic_id"), _reassessments.patient_id == bindparam("patient_id")
+        ).order_by(_reassessments.assessed_on, _reassessments.recorded_at)
 
 
 class SqlIntakeRepository(SqlRepository, abstract.IntakeRepository):
@@ -67,9 +83,7 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
 
     def head(self, clinic_id: str, plan_id: str) -> PlanHead | None:
         # Four short columns: neither the plan document (JSON) nor the overrides (a second query).
-        row = self.session.execute(
-            select(PlanRow.patient_id, PlanRow.screening_id, PlanRow.status, PlanRow.version)
-            .where(PlanRow.id == plan_id, PlanRow.clinic_id == clinic_id)).one_or_none()
+        row = self.session.execute(PLAN_HEAD, {"clinic_id": clinic_id, "plan_id": plan_id}).one_or_none()
         if row is None:
             return None
         patient_id, screening_id, status, version = row
@@ -140,10 +154,6 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
     def summaries_for_patient(self, clinic_id: str, patient_id: str) -> list[ReassessmentSummary]:
         # The stored scores as JSON text, not the answers: progress does not score them again, and
         # ``stored_totals`` reads the totals of each distinct text once.
-        rows = self.session.execute(
-            select(ReassessmentRow.plan_id, ReassessmentRow.assessed_on, ReassessmentRow.session_number,
-                   cast(ReassessmentRow.scores, Text))
-            .where(ReassessmentRow.clinic_id == clinic_id, ReassessmentRow.patient_id == patient_id)
-            .order_by(ReassessmentRow.assessed_on, ReassessmentRow.recorded_at))
+        rows = self.session.execute(REASSESSMENT_SUMMARIES, {"clinic_id": clinic_id, "patient_id": patient_id})
         return [ReassessmentSummary(plan_id=p, assessed_on=d, session_number=n, totals=stored_totals(text))
                 for p, d, n, text in rows]

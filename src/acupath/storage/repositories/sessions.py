@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
 from acupath.services import repositories as abstract
 from acupath.services.records import AdverseEvent, Amendment, SessionRecord
@@ -17,6 +17,20 @@ from acupath.storage.tables import (
     SessionPointRow,
     SessionRow,
 )
+
+_sessions = SessionRow.__table__.c
+_plans = PlanRow.__table__.c
+
+# Built once with bound parameters (see ``clinical.PLAN_HEAD``): progress and every recorded session run them.
+#: Number, date and pain of a plan's sessions by number (``clinic_id``, ``plan_id``).
+SESSION_SUMMARIES = select(_sessions.number, _sessions.session_date, _sessions.pain_before, _sessions.pain_after
+                           ).where(_sessions.clinic_id == bindparam("clinic_id"),
+                                   _sessions.plan_id == bindparam("plan_id")).order_by(_sessions.number)
+#: The clinic's plan row, locked until the commit (``clinic_id``, ``plan_id``; FOR UPDATE on PostgreSQL).
+LOCK_PLAN = select(_plans.id).where(_plans.id == bindparam("plan_id"),
+                                    _plans.clinic_id == bindparam("clinic_id")).with_for_update()
+#: The highest session number of a plan, or NULL (``plan_id``).
+LAST_NUMBER = select(func.max(_sessions.number)).where(_sessions.plan_id == bindparam("plan_id"))
 
 
 class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
@@ -67,9 +81,7 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
 
     def summaries(self, clinic_id: str, plan_id: str) -> list[SessionSummary]:
         # Four columns, no ORM objects and none of the needled points: progress reads nothing else.
-        rows = self.session.execute(
-            select(SessionRow.number, SessionRow.session_date, SessionRow.pain_before, SessionRow.pain_after)
-            .where(SessionRow.clinic_id == clinic_id, SessionRow.plan_id == plan_id).order_by(SessionRow.number))
+        rows = self.session.execute(SESSION_SUMMARIES, {"clinic_id": clinic_id, "plan_id": plan_id})
         return [SessionSummary(number=n, session_date=d, pain_before=b, pain_after=a) for n, d, b, a in rows]
 
     def next_number(self, clinic_id: str, plan_id: str) -> int:
@@ -81,11 +93,9 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
         # out there. The last number is read by the plan alone (its row is the clinic's, checked by
         # the lock): the unique (plan_id, number) index answers from its last entry, where with the
         # clinic too a planner with stale statistics read every session of the clinic.
-        plan = self.session.scalar(select(PlanRow.id).where(PlanRow.id == plan_id, PlanRow.clinic_id == clinic_id)
-                                   .with_for_update())
-        if plan is None:
+        if self.session.scalar(LOCK_PLAN, {"clinic_id": clinic_id, "plan_id": plan_id}) is None:
             return 1
-        last = self.session.scalar(select(func.max(SessionRow.number)).where(SessionRow.plan_id == plan_id))
+        last = self.session.scalar(LAST_NUMBER, {"plan_id": plan_id})
         return (last or 0) + 1
 
 

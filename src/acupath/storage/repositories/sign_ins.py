@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from acupath.services.sign_ins import AccountNow, SignIns
@@ -14,21 +14,25 @@ from acupath.storage.tables.tokens import TokenActivityRow
 
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
+_users, _revoked, _activity = UserRow.__table__.c, RevokedTokenRow.__table__.c, TokenActivityRow.__table__.c
+
+#: One statement: the user by id, with the token's revocation and last use joined by token id (each a
+#: primary-key lookup), so the check costs one round trip per request (``token_id``, ``user_id``).
+#: Built once with bound parameters: it runs on every authenticated request.
+ACCOUNT_NOW = (
+    select(_users.clinic_id, _users.role, _users.active, _revoked.token_id, _activity.last_seen_at)
+    .select_from(UserRow.__table__
+                 .outerjoin(RevokedTokenRow.__table__, _revoked.token_id == bindparam("token_id"))
+                 .outerjoin(TokenActivityRow.__table__, and_(_activity.token_id == bindparam("token_id"),
+                                                              _activity.user_id == bindparam("user_id"))))
+    .where(_users.id == bindparam("user_id")))
+
 
 class SqlSignIns(SqlRepository, SignIns):
     """Users, revocations and token activity in the database, read together by primary keys."""
 
     def account_now(self, token_id: str, user_id: str) -> AccountNow | None:
-        # One statement: the user by id, with the token's revocation and last use joined by token id
-        # (each a primary-key lookup), so the check costs one round trip per request.
-        row = self.session.execute(
-            select(UserRow.clinic_id, UserRow.role, UserRow.active, RevokedTokenRow.token_id,
-                   TokenActivityRow.last_seen_at)
-            .select_from(UserRow)
-            .outerjoin(RevokedTokenRow, RevokedTokenRow.token_id == token_id)
-            .outerjoin(TokenActivityRow, and_(TokenActivityRow.token_id == token_id,
-                                              TokenActivityRow.user_id == user_id))
-            .where(UserRow.id == user_id)).one_or_none()
+        row = self.session.execute(ACCOUNT_NOW, {"token_id": token_id, "user_id": user_id}).one_or_none()
         if row is None:
             return None
         clinic_id, role, active, revoked, last_seen_at = row
