@@ -27,6 +27,7 @@ from acupath.services.records import (
     SessionRecord,
     User,
 )
+from acupath.services.records.listings import NameSearch, ScheduledSession, SchedulePlan, Total
 from acupath.services.records.summaries import PlanHead, ReassessmentSummary, SessionSummary, totals_of
 
 
@@ -82,11 +83,16 @@ class PatientRepository(abc.ABC):
         """Return the clinic's patient, or None (also for another clinic's id)."""
 
     @abc.abstractmethod
-    def search(self, clinic_id: str, text: str | None, offset: int, limit: int) -> tuple[list[Patient], int]:
-        """Return one page of the clinic's patients whose name, id or MRN contains ``text``, and the total.
+    def search(self, clinic_id: str, search: NameSearch | None, after: Patient | None, limit: int) -> list[Patient]:
+        """Return up to ``limit`` of the clinic's patients after ``after``, by family name, given name, id.
 
-        Ordered by family name, given name, id.
+        With ``search``: only patients whose MRN or id is its whole text, or whose names match it
+        (``NameSearch``). Read through indexes, so the cost follows the page, not the clinic.
         """
+
+    @abc.abstractmethod
+    def count(self, clinic_id: str, search: NameSearch | None, cap: int) -> Total:
+        """Return how many patients ``search`` finds (every patient without one), exact up to ``cap``."""
 
     @abc.abstractmethod
     def update(self, patient: Patient, expected_version: int) -> None:
@@ -201,6 +207,15 @@ class SessionRepository(abc.ABC):
         """Return one page of the plan's sessions by number, and how many the plan has."""
 
     @abc.abstractmethod
+    def schedule(self, clinic_id: str, patient_id: str, after: SessionRecord | None,
+                 limit: int) -> list[ScheduledSession]:
+        """Return up to ``limit`` of the patient's sessions after ``after``, by date, number and id."""
+
+    @abc.abstractmethod
+    def schedule_plans(self, clinic_id: str, patient_id: str) -> list[SchedulePlan]:
+        """Return the patient's plans with their status, oldest first (no documents)."""
+
+    @abc.abstractmethod
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[SessionRecord]:
         """Return the patient's sessions by date and number."""
 
@@ -292,8 +307,14 @@ class AuditLog(abc.ABC):
         """Return entries of the clinic (optionally about one patient), oldest first."""
 
     @abc.abstractmethod
-    def search(self, clinic_id: str, query: AuditQuery, offset: int, limit: int) -> tuple[list[AuditEntry], int]:
-        """Return one page of the clinic's entries matching ``query``, newest first, and how many match."""
+    def search(self, clinic_id: str, query: AuditQuery, after: tuple[datetime, int] | None,
+               limit: int) -> list[AuditEntry]:
+        """Return up to ``limit`` of the clinic's entries matching ``query`` before the entry at ``after``
+        (its time and id), newest first (by time, then id)."""
+
+    @abc.abstractmethod
+    def count(self, clinic_id: str, query: AuditQuery, cap: int) -> Total:
+        """Return how many of the clinic's entries match ``query``, exact up to ``cap``."""
 
     @abc.abstractmethod
     def owner_of(self, record_type: str, record_id: str) -> RecordOwner | None:

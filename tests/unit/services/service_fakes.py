@@ -33,6 +33,7 @@ from acupath.services.records import (
     SessionRecord,
     User,
 )
+from acupath.services.records.listings import NameSearch, ScheduledSession, SchedulePlan, Total
 from acupath.services.sign_ins import AccountNow, SignIns
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
@@ -54,6 +55,11 @@ class Store:
 
 def _page(records: list[Any], offset: int, limit: int) -> tuple[list[Any], int]:
     return copy.deepcopy(records[offset:offset + limit]), len(records)
+
+
+def _capped(count: int, cap: int) -> Total:
+    # As SQLite answers: exact up to the cap, then "more than" it.
+    return Total(value=count, relation="eq") if count <= cap else Total(value=cap, relation="gt")
 
 
 class _Repo:
@@ -141,14 +147,22 @@ class FakePatients(_Repo, abstract.PatientRepository):
     def get(self, clinic_id: str, patient_id: str) -> Patient | None:
         return self._get(clinic_id, patient_id)
 
-    def search(self, clinic_id: str, text: str | None, offset: int, limit: int) -> tuple[list[Patient], int]:
+    def _found(self, clinic_id: str, search: NameSearch | None) -> list[Patient]:
+        # The rule the databases' indexes answer, as NameSearch states it.
         def matches(p: Patient) -> bool:
-            fields = [p.given_name, p.family_name, p.mrn or "", p.id]
-            return all(any(w.lower() in f.lower() for f in fields) for w in (text or "").split())
+            return search is None or search.text in (p.mrn, p.id) or search.matches_names(p.given_name, p.family_name)
 
-        found = sorted((p for p in self.rows.values() if p.clinic_id == clinic_id and matches(p)),
-                       key=lambda p: (p.family_name, p.given_name, p.id))
-        return [copy.deepcopy(p) for p in found[offset:offset + limit]], len(found)
+        return sorted((p for p in self.rows.values() if p.clinic_id == clinic_id and matches(p)),
+                      key=lambda p: (p.family_name, p.given_name, p.id))
+
+    def search(self, clinic_id: str, search: NameSearch | None, after: Patient | None, limit: int) -> list[Patient]:
+        found = self._found(clinic_id, search)
+        if after is not None:
+            found = [p for p in found if (p.family_name, p.given_name, p.id) > (after.family_name, after.given_name, after.id)]
+        return [copy.deepcopy(p) for p in found[:limit]]
+
+    def count(self, clinic_id: str, search: NameSearch | None, cap: int) -> Total:
+        return _capped(len(self._found(clinic_id, search)), cap)
 
     def update(self, patient: Patient, expected_version: int) -> None:
         stored = self.rows.get(patient.id)
@@ -238,6 +252,20 @@ class FakeSessions(_Repo, abstract.SessionRepository):
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[SessionRecord]:
         return sorted(self._of_patient(clinic_id, patient_id), key=lambda s: (s.session_date, s.number))
 
+    def schedule(self, clinic_id: str, patient_id: str, after: SessionRecord | None,
+                 limit: int) -> list[ScheduledSession]:
+        found = sorted(self._of_patient(clinic_id, patient_id), key=lambda s: (s.session_date, s.number, s.id))
+        if after is not None:
+            found = [s for s in found if (s.session_date, s.number, s.id) > (after.session_date, after.number, after.id)]
+        return [ScheduledSession(id=s.id, plan_id=s.plan_id, number=s.number, session_date=s.session_date)
+                for s in found[:limit]]
+
+    def schedule_plans(self, clinic_id: str, patient_id: str) -> list[SchedulePlan]:
+        plans = self.uow.working.table("plans").values()
+        return [SchedulePlan(plan_id=p.id, status=p.status)
+                for p in sorted((p for p in plans if p.clinic_id == clinic_id and p.patient_id == patient_id),
+                                key=lambda p: (p.created_at, p.id))]
+
     def page_for_plan(self, clinic_id: str, plan_id: str, offset: int, limit: int) -> tuple[list[SessionRecord], int]:
         return _page(self.list_for_plan(clinic_id, plan_id), offset, limit)
 
@@ -317,9 +345,17 @@ class FakeAuditLog(abstract.AuditLog):
                  if e.clinic_id == clinic_id and (patient_id is None or e.patient_id == patient_id)]
         return copy.deepcopy(found[offset:offset + limit])
 
-    def search(self, clinic_id: str, query: AuditQuery, offset: int, limit: int) -> tuple[list[AuditEntry], int]:
-        return _page([e for e in reversed(self.uow.working.audit) if _audit_matches(e, clinic_id, query)],
-                     offset, limit)
+    def _found(self, clinic_id: str, query: AuditQuery) -> list[AuditEntry]:
+        return sorted((e for e in self.uow.working.audit if _audit_matches(e, clinic_id, query)),
+                      key=lambda e: (e.at, e.id), reverse=True)
+
+    def search(self, clinic_id: str, query: AuditQuery, after: tuple[datetime, int] | None,
+               limit: int) -> list[AuditEntry]:
+        found = [e for e in self._found(clinic_id, query) if after is None or (e.at, e.id) < after]
+        return copy.deepcopy(found[:limit])
+
+    def count(self, clinic_id: str, query: AuditQuery, cap: int) -> Total:
+        return _capped(len(self._found(clinic_id, query)), cap)
 
     def owner_of(self, record_type: str, record_id: str) -> RecordOwner | None:
         record = self.uow.working.table(_AUDITED_TABLES.get(record_type, "")).get(record_id)

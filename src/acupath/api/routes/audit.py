@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from acupath.api.bounds import ClinicTime
 from acupath.api.deps import SignedInDep
-from acupath.api.paging import PageDep, page_body
+from acupath.api.paging import CursorDep, keyset_body
 from acupath.services import audit_export, audit_log
 
 router = APIRouter(prefix="/audit", tags=["accounts"])
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/audit", tags=["accounts"])
 @router.get("", summary="Search the clinic's audit log, newest first (administrators)")
 def search_audit(
     signed: SignedInDep,
-    page: PageDep,
+    page: CursorDep,
     patient_id: Annotated[str | None, Query(max_length=64, description="Entries about this patient.")] = None,
     user_id: Annotated[str | None, Query(max_length=254, description="Entries of this user.")] = None,
     action: Annotated[str | None, Query(max_length=64, description="e.g. patient.read, plan.amend.")] = None,
@@ -28,8 +28,9 @@ def search_audit(
 ) -> dict[str, Any]:
     """Return one page of the clinic's entries matching every filter given; 403 unless an admin."""
     found = audit_log.search_audit(signed.uow, signed.actor, patient_id=patient_id, user_id=user_id, action=action,
-                                   since=since, until=until, offset=page.offset, limit=page.limit)
-    return page_body(found, asdict)
+                                   since=since, until=until, cursor=page.cursor, limit=page.limit,
+                                   total=page.total)
+    return keyset_body(found, asdict)
 
 
 @router.get("/export", summary="Export the clinic's audit log as CSV or NDJSON, oldest first (administrators)",
