@@ -7,6 +7,7 @@ ACUPATH_ENV                development, test or production             productio
 ACUPATH_DATABASE_URL       SQLAlchemy URL (sqlite:/// or postgresql)   sqlite:///acupath.sqlite3
 ACUPATH_SECRET_KEY         signs login tokens; at least 32 bytes       none (development: a public key)
 ACUPATH_TOKEN_MINUTES      lifetime of a login token, 5..10080         480 (one clinic day)
+ACUPATH_TOKEN_IDLE_MINUTES a token unused this long is refused, 5..1440 30
 ACUPATH_SQL_ECHO           log every SQL statement (true/false)        false
 ACUPATH_DOCS               serve /docs and /openapi.json (true/false)  true in development only
 ACUPATH_MAX_BODY_BYTES     largest request body, 1024..67108864        1048576 (1 MiB; else 413)
@@ -55,6 +56,7 @@ class Settings:
     #: None when no key is configured outside development: ``signing_key`` refuses to serve then.
     secret_key: str | None = None
     token_minutes: int = 480
+    token_idle_minutes: int = 30
     sql_echo: bool = False
     docs: bool = False
     max_body_bytes: int = MAX_BODY_BYTES
@@ -87,6 +89,7 @@ class Settings:
             database_url=url,
             secret_key=secret,
             token_minutes=_integer(source, "ACUPATH_TOKEN_MINUTES", cls.token_minutes, 5, 10080),
+            token_idle_minutes=_integer(source, "ACUPATH_TOKEN_IDLE_MINUTES", cls.token_idle_minutes, 5, 1440),
             sql_echo=_boolean(source, "ACUPATH_SQL_ECHO", cls.sql_echo),
             docs=_boolean(source, "ACUPATH_DOCS", env == "development"),
             max_body_bytes=_integer(source, "ACUPATH_MAX_BODY_BYTES", MAX_BODY_BYTES, 1024, 64 * 1024 * 1024),

@@ -48,8 +48,10 @@ def test_docs_body_limit_and_trusted_proxies_are_read() -> None:
 
 def test_production_with_its_own_secret_and_postgresql() -> None:
     settings = Settings.from_env({"ACUPATH_ENV": "production", "ACUPATH_SECRET_KEY": SECRET,
-                                  "ACUPATH_DATABASE_URL": "postgresql://app@db/acupath", "ACUPATH_TOKEN_MINUTES": "60"})
-    assert (settings.env, settings.token_minutes) == ("production", 60)
+                                  "ACUPATH_DATABASE_URL": "postgresql://app@db/acupath", "ACUPATH_TOKEN_MINUTES": "60",
+                                  "ACUPATH_TOKEN_IDLE_MINUTES": "15"})
+    assert (settings.env, settings.token_minutes, settings.token_idle_minutes) == ("production", 60, 15)
+    assert Settings.from_env({"ACUPATH_SECRET_KEY": SECRET}).token_idle_minutes == 30
 
 
 @pytest.mark.parametrize(("name", "value"), [
@@ -58,6 +60,7 @@ def test_production_with_its_own_secret_and_postgresql() -> None:
     ("ACUPATH_SECRET_KEY", "short"),
     ("ACUPATH_TOKEN_MINUTES", "eight hours"),
     ("ACUPATH_TOKEN_MINUTES", "0"),
+    ("ACUPATH_TOKEN_IDLE_MINUTES", "1"),
     ("ACUPATH_SQL_ECHO", "maybe"),
     ("ACUPATH_DOCS", "sometimes"),
     ("ACUPATH_MAX_BODY_BYTES", "100"),

@@ -80,6 +80,7 @@ def create_app(
         kb=kb or load_knowledge(),
         signer=TokenSigner(settings.signing_key(), timedelta(minutes=settings.token_minutes)),
         secure_cookies=True,
+        idle_timeout=timedelta(minutes=settings.token_idle_minutes),
     )
     install_error_handlers(app)
     if settings.docs:
