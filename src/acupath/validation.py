@@ -38,6 +38,21 @@ def within_clinic_dates(value: date) -> date:
 ClinicDate = Annotated[date, AfterValidator(within_clinic_dates)]
 
 
+def one_line(value: str) -> str:
+    """Return ``value`` if it holds no line break nor tab; raises ``ValueError`` otherwise.
+
+    Names, numbers and addresses are one line; newline and tab belong only to free-text notes (the
+    API's request guard refuses every other control character everywhere).
+    """
+    if any(char in value for char in "\r\n\t"):
+        raise ValueError("must be one line: no line break nor tab")
+    return value
+
+
+#: Text of one line: a name, an MRN, a phone number, an email address.
+OneLine = Annotated[str, AfterValidator(one_line)]
+
+
 def field_path(location: Iterable[Any]) -> str:
     """Return a pydantic error location as a readable path, e.g. ``items[3].options``."""
     text = ""

@@ -27,7 +27,7 @@ from acupath.services.records import Patient
 from acupath.services.records.listings import NameSearch
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
-from acupath.validation import ClinicDate
+from acupath.validation import ClinicDate, OneLine
 
 __all__ = ["MAX_PAGE", "PatientDetails", "get_patient", "list_patients", "new_id", "register_patient",
            "update_patient"]
@@ -38,13 +38,13 @@ class PatientDetails(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    given_name: str = Field(min_length=1, max_length=100)
-    family_name: str = Field(min_length=1, max_length=100)
+    given_name: OneLine = Field(min_length=1, max_length=100)
+    family_name: OneLine = Field(min_length=1, max_length=100)
     birth_date: ClinicDate
     sex: Literal["female", "male", "other", "unknown"]
-    mrn: str | None = Field(default=None, min_length=1, max_length=64)
-    phone: str | None = Field(default=None, max_length=40)
-    email: str | None = Field(default=None, max_length=254)
+    mrn: OneLine | None = Field(default=None, min_length=1, max_length=64)
+    phone: OneLine | None = Field(default=None, max_length=40)
+    email: OneLine | None = Field(default=None, max_length=254)
 
 
 def new_id() -> str:

@@ -114,6 +114,9 @@ def test_control_characters_are_refused_naming_the_field_and_nothing_is_stored(w
         (error,) = answer.json()["errors"]
         assert error["field"] == field and "U+" in error["problem"]
         _assert_secured(answer)
+    for field in ("given_name", "mrn", "phone"):
+        answer = world.call("dr_lee", "POST", "/patients", {**NEW_PATIENT, field: "Ana\nQuay"})
+        assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == field, answer.text
     lone_surrogate = world.client.post("/patients", content=b'{"given_name": "\\ud800", "family_name": "Q"}',
                                        headers={**world.headers("dr_lee"), "content-type": "application/json"})
     assert lone_surrogate.status_code == 422 and lone_surrogate.json()["errors"][0]["field"] == "given_name"
