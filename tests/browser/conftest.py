@@ -51,7 +51,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         f["kind"] == "red_flag" for plan in patient_records.list_plans(clinics.uow_factory(), reader, pid).items
         for f in plan.plan.get("findings") or [])]
     assert flagged, "the demo clinic should hold a patient with a red flag"
-    app = create_site(Settings(env="test", database_url=clinics.url, secret_key=SECRET),
+    # docs=True: the API's /docs is served too, as ACUPATH_DOCS does (test_browser_docs.py).
+    app = create_site(Settings(env="test", database_url=clinics.url, secret_key=SECRET, docs=True),
                       uow_factory=clinics.uow_factory, kb=clinics.kb)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
