@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from acupath.cli import main
-from acupath.services import patients, users
-from acupath.services.passwords import Argon2idHasher
+from acupath.security.passwords import Argon2idHasher
+from acupath.services import logins, patients
 from acupath.storage import SqlAlchemyUnitOfWork, make_engine, make_session_factory
 
 
@@ -36,7 +36,7 @@ def test_a_clinic_and_its_first_user_can_be_set_up_from_an_empty_file(capsys, mo
     assert code == 0, err
     assert json.loads(out)["email"] == "lee@harbour.example" and "password" not in out
     uow = SqlAlchemyUnitOfWork(make_session_factory(make_engine(db)))
-    actor = users.authenticate(uow, "lee@harbour.example", "a long clinic password", Argon2idHasher())
+    actor = logins.authenticate(uow, "lee@harbour.example", "a long clinic password", Argon2idHasher())
     assert actor is not None and actor.clinic_id == clinic_id
 
 
@@ -63,7 +63,7 @@ def test_the_demo_has_patients_for_every_condition_with_sessions_and_loads_once(
     assert summary["sessions"] > 6 * 3 and summary["reassessments"] >= 1
     assert "demo login: lee@harbour.demo" in out
     uow_factory = make_session_factory(make_engine(db))
-    actor = users.authenticate(SqlAlchemyUnitOfWork(uow_factory), "lee@harbour.demo", "acupath-demo-2026",
+    actor = logins.authenticate(SqlAlchemyUnitOfWork(uow_factory), "lee@harbour.demo", "acupath-demo-2026",
                                Argon2idHasher())
     assert actor is not None
     assert patients.list_patients(SqlAlchemyUnitOfWork(uow_factory), actor, total=True).total.value == 6

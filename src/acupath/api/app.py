@@ -82,6 +82,7 @@ def create_app(
         secure_cookies=True,
         idle_timeout=timedelta(minutes=settings.token_idle_minutes),
     )
+    app.state.logins = auth.logins_for(settings)  # the password hasher and login throttle (routes.auth)
     install_error_handlers(app)
     if settings.docs:
         install_docs(app, "/openapi.json")

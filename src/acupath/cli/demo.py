@@ -24,9 +24,9 @@ from acupath.cli.demo_records import (
 from acupath.cli.output import emit_json
 from acupath.cli.server import DbOption, settings_for, unit_of_work_factory
 from acupath.knowledge import KnowledgeBase, load_knowledge
-from acupath.services import intakes, patients, plans, progress, sessions, users
+from acupath.security.passwords import Argon2idHasher
+from acupath.services import intakes, logins, patients, plans, progress, sessions, users
 from acupath.services.actor import Actor, Role
-from acupath.services.passwords import Argon2idHasher
 
 CLINIC_NAME = "Harbour Integrative Pain Clinic"
 DEMO_PASSWORD = "acupath-demo-2026"  # printed on purpose: a demo database holds no real patient
@@ -134,7 +134,7 @@ def demo(
         raise typer.BadParameter(f"{today!r} is not a date (YYYY-MM-DD)", param_hint="--today") from None
 
     uow_factory = unit_of_work_factory(settings)
-    if users.authenticate(uow_factory(), STAFF[0][0], DEMO_PASSWORD, Argon2idHasher(), "cli") is not None:
+    if logins.authenticate(uow_factory(), STAFF[0][0], DEMO_PASSWORD, Argon2idHasher(), "cli") is not None:
         typer.echo(f"demo clinic already loaded; log in as {STAFF[0][0]} / {DEMO_PASSWORD}")
         return
     summary = build_demo(uow_factory, load_knowledge(), seed=seed, today=day, per_condition=per_condition)

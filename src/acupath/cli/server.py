@@ -1,6 +1,6 @@
-"""``acupath serve``, ``acupath db upgrade``, ``acupath clinics create``, ``acupath users create``.
+"""``acupath serve``, ``acupath db upgrade``, ``acupath clinics create``; ``users`` is ``cli.accounts``.
 
-The server is started by import string (``acupath.api.app:app_from_environment``) because the CLI and
+The server is started by import string (``acupath.site:app_from_environment``: API and pages) because the CLI and
 the API are separate composition roots that never import each other; ``--db`` reaches the API
 through ``ACUPATH_DATABASE_URL``, the same variable the settings read.
 """
@@ -8,7 +8,6 @@ through ``ACUPATH_DATABASE_URL``, the same variable the settings read.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from typing import Annotated
 
@@ -17,8 +16,6 @@ import typer
 from acupath.cli.output import emit_json
 from acupath.errors import InputError
 from acupath.services import users
-from acupath.services.actor import Actor, Role
-from acupath.services.passwords import Argon2idHasher
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.settings import Settings
 
@@ -27,7 +24,6 @@ DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (defaul
 
 db_group = typer.Typer(help="Create or upgrade the database schema.", no_args_is_help=True)
 clinics_group = typer.Typer(help="Clinics.", no_args_is_help=True)
-users_group = typer.Typer(help="Accounts of a clinic.", no_args_is_help=True)
 
 
 def settings_for(db: str | None) -> Settings:
@@ -80,7 +76,7 @@ def serve(
                f"database {settings.database_url.split('@')[-1]}")
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 (its
     # default forwarded_allow_ips); the app trusts only ACUPATH_TRUSTED_PROXIES (``create_app``).
-    uvicorn.run("acupath.api.app:app_from_environment", factory=True, host=host, port=port,
+    uvicorn.run("acupath.site:app_from_environment", factory=True, host=host, port=port,
                 log_level="info", log_config=log_config(), proxy_headers=False, server_header=False)
 
 
@@ -101,32 +97,11 @@ def clinics_create(name: Annotated[str, typer.Option(help="The clinic's name.")]
     emit_json({"id": clinic.id, "name": clinic.name})
 
 
-def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
-
-
-@users_group.command("create")
-def users_create(
-    email: Annotated[str, typer.Option(help="Login email (unique).")],
-    clinic: Annotated[str, typer.Option(help="Clinic id (see `acupath clinics create`).")],
-    role: Annotated[Role, typer.Option(help="admin, clinician or reception.")],
-    name: Annotated[str | None, typer.Option(help="Display name (default: the email).")] = None,
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the "
-                                                 "first line of stdin instead of prompting.")] = False,
-    db: DbOption = None,
-) -> None:
-    """Create an account; the password is hashed with argon2id and never stored or printed."""
-    password = _read_password(password_stdin)
-    user = users.create_user(unit_of_work_factory(settings_for(db))(), Actor.system(clinic), email=email,
-                             name=name or email, role=role.value, password=password, hasher=Argon2idHasher())
-    emit_json({"id": user.id, "email": user.email, "clinic_id": user.clinic_id, "role": user.role})
-
-
 def register(app: typer.Typer) -> None:
     """Add ``serve``, ``db``, ``clinics`` and ``users`` to ``app``."""
     app.command("serve")(serve)
     app.add_typer(db_group, name="db")
     app.add_typer(clinics_group, name="clinics")
+    from acupath.cli.accounts import users_group  # after this module: it uses ``settings_for``
+
     app.add_typer(users_group, name="users")

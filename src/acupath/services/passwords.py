@@ -1,14 +1,12 @@
-"""Password hashing behind a small interface, with the argon2id implementation the clinic uses.
+"""The password hasher the services take: hash, verify, and a dummy hash for unknown accounts.
 
-Services take a ``PasswordHasher`` so that tests can pass a fast fake; production uses argon2id
-(RFC 9106) through argon2-cffi with its default, OWASP-conforming parameters.
+Services take a ``PasswordHasher`` so that tests can pass a fast, counting fake; production passes
+the argon2id one of ``acupath.security.passwords`` (infrastructure, made by the API and the CLI).
 """
 
 from __future__ import annotations
 
 import abc
-
-import argon2
 
 
 class PasswordHasher(abc.ABC):
@@ -20,27 +18,16 @@ class PasswordHasher(abc.ABC):
 
     @abc.abstractmethod
     def verify(self, password_hash: str, password: str) -> bool:
-        """Return True when ``password`` matches ``password_hash``."""
+        """Return True when ``password`` matches ``password_hash`` (False for a malformed hash)."""
 
     @abc.abstractmethod
     def needs_rehash(self, password_hash: str) -> bool:
         """Return True when the hash was made with weaker parameters than today's."""
 
+    @abc.abstractmethod
+    def dummy_hash(self) -> str:
+        """Return a hash of a random password made with today's parameters, the same on every call.
 
-class Argon2idHasher(PasswordHasher):
-    """argon2id hashes (``$argon2id$v=19$...``)."""
-
-    def __init__(self) -> None:
-        self._hasher = argon2.PasswordHasher(type=argon2.Type.ID)
-
-    def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
-
-    def verify(self, password_hash: str, password: str) -> bool:
-        try:
-            return self._hasher.verify(password_hash, password)
-        except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
-            return False
-
-    def needs_rehash(self, password_hash: str) -> bool:
-        return self._hasher.check_needs_rehash(password_hash)
+        A login of an unknown (or deactivated) account verifies against it, so it costs the time a
+        wrong password costs and the answer's delay does not tell which accounts exist.
+        """

@@ -1,26 +1,31 @@
-"""Use cases of clinics and accounts: create a clinic, create a user, check a login.
+"""Use cases of clinics and accounts: create a clinic; create, list, change and reset a user.
 
-Passwords are hashed by the ``PasswordHasher`` passed in (argon2id in production) and never stored.
+Passwords are hashed by the ``PasswordHasher`` passed in (argon2id in production) and never stored;
+every new password meets ``password_policy``. Logging in is ``logins``. Every change is audited
+(``user.create``, ``user.update``, ``user.password_reset``), refusals included.
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from acupath.errors import Conflict, InputError
-from acupath.services.access import require_admin
+from acupath.errors import Conflict, InputError, NotFound
+from acupath.services.access import found, require_admin
 from acupath.services.actor import Actor, Role
 from acupath.services.audit import audited
+from acupath.services.login_throttle import account_key
 from acupath.services.paging import check_page
+from acupath.services.password_policy import check_new_password
 from acupath.services.passwords import PasswordHasher
 from acupath.services.patients import new_id
-from acupath.services.records import AuditEntry, Clinic, Outcome, Page, User
+from acupath.services.records import Clinic, Page, User
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
 
-MIN_PASSWORD = 10
+ROLES = tuple(role.value for role in Role)
 
 
 class UserInput(BaseModel):
@@ -56,21 +61,20 @@ def create_user(
 ) -> User:
     """Create an account in the actor's clinic (administrators only; ``Actor.system`` from the CLI).
 
-    Returns the user. Raises ``PermissionDenied``, ``InputError`` (bad email or role, password shorter
-    than 10 characters), ``Conflict`` (email taken), ``NotFound`` (no such clinic).
+    Returns the user. Raises ``PermissionDenied``, ``InputError`` (bad email or role, a password the
+    policy refuses: ``password_policy``), ``Conflict`` (email taken), ``NotFound`` (no such clinic).
     """
     with uow, audited(uow, actor, "user.create", "user") as note:
         require_admin(actor)
         form = parse(UserInput, {"email": email, "name": name, "role": role})
-        if len(password) < MIN_PASSWORD:
-            raise InputError("password", f"must have at least {MIN_PASSWORD} characters")
+        check_new_password(password, form.email)
         if uow.clinics.get(actor.clinic_id) is None:
             raise InputError("clinic_id", f"no clinic {actor.clinic_id!r}")
         address = form.email.lower()
         if uow.users.get_by_email(address) is not None:
             raise Conflict(f"a user with email {address} exists already")
         user = User(id=new_id(), clinic_id=actor.clinic_id, email=address, name=form.name, role=form.role,
-                    password_hash=hasher.hash(password), created_at=uow.clock())
+                    password_hash=hasher.hash(password), password_changed_at=uow.clock(), created_at=uow.clock())
         note.record_id = user.id
         uow.users.add(user)
         return user
@@ -92,28 +96,85 @@ def list_users(uow: AbstractUnitOfWork, actor: Actor, *, offset: int = 0, limit:
 def public_user(user: User) -> dict[str, object]:
     """Return what may be shown of an account: never its password hash."""
     return {"id": user.id, "email": user.email, "name": user.name, "role": user.role, "active": user.active,
-            "created_at": user.created_at.isoformat()}
+            "must_change_password": user.must_change_password, "created_at": user.created_at.isoformat()}
 
 
-def authenticate(
-    uow: AbstractUnitOfWork, email: str, password: str, hasher: PasswordHasher, remote_address: str = "unknown"
-) -> Actor | None:
-    """Check a login. Returns the ``Actor`` to act as, or None (unknown email, wrong password, inactive).
+def user_by_email(uow: AbstractUnitOfWork, email: str) -> User:
+    """Return the account with ``email`` (any clinic), for the command line to act on.
 
-    Every attempt is audited; the hash is upgraded when its parameters are outdated.
+    Raises ``NotFound`` naming the email.
     """
+    address = email.strip().lower()
     with uow:
-        user = uow.users.get_by_email(email.strip().lower())
-        ok = user is not None and user.active and hasher.verify(user.password_hash, password)
-        if ok and user is not None and hasher.needs_rehash(user.password_hash):
-            user.password_hash = hasher.hash(password)
-            uow.users.update(user)
-        uow.audit.add(AuditEntry(
-            at=uow.clock(), clinic_id=user.clinic_id if user else None, user_id=user.id if user else email[:254],
-            action="user.login", record_type="user", record_id=user.id if user else None,
-            remote_address=remote_address, outcome=Outcome.OK if ok else Outcome.FAILED,
-        ))
-        uow.commit()
-        if not ok or user is None:
-            return None
-        return Actor(user_id=user.id, clinic_id=user.clinic_id, role=Role(user.role), remote_address=remote_address)
+        user = uow.users.get_by_email(address)
+    if user is None:
+        raise NotFound(f"no user with email {address!r}")
+    return user
+
+
+def _clinic_user(uow: AbstractUnitOfWork, actor: Actor, user_id: str) -> User:
+    user = uow.users.get(user_id)
+    return found(user if user is not None and user.clinic_id == actor.clinic_id else None, "user", user_id)
+
+
+def _is_active_admin(user: User) -> bool:
+    return user.active and user.role == Role.ADMIN.value
+
+
+def update_user(
+    uow: AbstractUnitOfWork, actor: Actor, user_id: str, *, role: str | None = None, active: bool | None = None
+) -> User:
+    """Change an account's role and/or whether it may sign in (administrators only). Returns the account.
+
+    The change counts from the account's next request (the API checks the stored user on each). Raises
+    ``PermissionDenied``, ``NotFound`` (no such account in the clinic), ``InputError`` (``role`` not
+    admin, clinician or reception; nothing to change), ``Conflict`` when the change would leave the
+    clinic with no active administrator (an administrator demoting or deactivating themselves, or the
+    last other one): make another user administrator first.
+    """
+    with uow, audited(uow, actor, "user.update", "user", record_id=user_id) as note:
+        require_admin(actor)
+        if role is None and active is None:
+            raise InputError("body", "give role, active or both")
+        if role is not None and role not in ROLES:
+            raise InputError("role", f"unknown role {role!r}", ROLES)
+        user = _clinic_user(uow, actor, user_id)
+        was_admin = _is_active_admin(user)
+        changes = []
+        if role is not None and role != user.role:
+            changes.append(f"role {user.role} -> {role}")
+            user.role = role
+        if active is not None and active != user.active:
+            changes.append(f"active {str(user.active).lower()} -> {str(active).lower()}")
+            user.active = active
+        if was_admin and not _is_active_admin(user) and not any(
+                _is_active_admin(other) for other in uow.users.list(actor.clinic_id) if other.id != user.id):
+            who = "yourself" if user.id == actor.user_id else "the clinic's last active administrator"
+            raise Conflict(f"cannot demote or deactivate {who}: the clinic would have no active administrator; "
+                           "make another user administrator first")
+        note.detail = "; ".join(changes) or "no change"
+        uow.users.update(user)
+        return user
+
+
+def reset_password(
+    uow: AbstractUnitOfWork, actor: Actor, user_id: str, hasher: PasswordHasher, *, password: str | None = None
+) -> str:
+    """Give the account a temporary password it must change at its next sign-in (administrators only).
+
+    ``password`` is the temporary password, or None for a random one (16 URL-safe characters).
+    Returns it, so that the caller can hand it over once; it is never stored or logged. Forgets the
+    account's failed logins (ends a lockout). Raises ``PermissionDenied``, ``NotFound``, ``InputError``
+    (``password`` refused by the policy).
+    """
+    with uow, audited(uow, actor, "user.password_reset", "user", record_id=user_id):
+        require_admin(actor)
+        user = _clinic_user(uow, actor, user_id)
+        temporary = password if password is not None else secrets.token_urlsafe(12)
+        check_new_password(temporary, user.email)
+        user.password_hash = hasher.hash(temporary)
+        user.must_change_password = True
+        user.password_changed_at = uow.clock()
+        uow.users.update(user)
+        uow.login_failures.forget(account_key(user.email))
+        return temporary

@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from fastapi.testclient import TestClient
 
+from acupath.security.passwords import Argon2idHasher
 from acupath.services import users
 from acupath.services.actor import Actor
-from acupath.services.passwords import Argon2idHasher
 
 ROOT = Path(__file__).resolve().parents[3]
 POSTGRES_ADMIN_URL = os.environ.get("ACUPATH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

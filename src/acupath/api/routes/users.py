@@ -1,18 +1,21 @@
-"""Accounts of the clinic (administrators only)."""
+"""Accounts of the clinic (administrators only): create, list, change role or access."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from acupath.api.deps import SignedInDep
 from acupath.api.paging import PageDep, page_body
-from acupath.api.routes.auth import HASHER
+from acupath.api.routes.auth import LoginsDep
 from acupath.services import users
+from acupath.services.password_policy import MAX_LENGTH, MIN_LENGTH
 
 router = APIRouter(prefix="/users", tags=["accounts"])
+
+Role = Literal["admin", "clinician", "reception"]
 
 
 class NewUser(BaseModel):
@@ -22,15 +25,25 @@ class NewUser(BaseModel):
 
     email: str = Field(min_length=3, max_length=254)
     name: str = Field(min_length=1, max_length=200)
-    role: Literal["admin", "clinician", "reception"]
-    password: str = Field(min_length=users.MIN_PASSWORD, max_length=1024)
+    role: Role
+    password: str = Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH,
+                          description="at least 12 characters, not the email, not a common password")
+
+
+class UserChange(BaseModel):
+    """What to change of an account: its role, whether it may sign in, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    active: bool | None = None
 
 
 @router.post("", status_code=201, summary="Create an account (administrators)")
-def create_user(signed: SignedInDep, body: NewUser) -> dict[str, Any]:
+def create_user(signed: SignedInDep, body: NewUser, accounts: LoginsDep) -> dict[str, Any]:
     """Return the account without its password hash; 403 unless an admin, 409 if the email is taken."""
     user = users.create_user(signed.uow, signed.actor, email=body.email, name=body.name, role=body.role,
-                             password=body.password, hasher=HASHER)
+                             password=body.password, hasher=accounts.hasher)
     return users.public_user(user)
 
 
@@ -39,3 +52,16 @@ def list_users(signed: SignedInDep, page: PageDep) -> dict[str, Any]:
     """Return one page of the clinic's accounts by email, without password hashes; 403 unless an admin."""
     found = users.list_users(signed.uow, signed.actor, offset=page.offset, limit=page.limit)
     return page_body(found, users.public_user)
+
+
+@router.patch("/{user_id}", summary="Change an account's role or deactivate it (administrators)")
+def update_user(signed: SignedInDep, body: UserChange,
+                user_id: str = Path(min_length=1, max_length=64)) -> dict[str, Any]:
+    """Return the changed account; it counts from the account's next request.
+
+    403 unless an admin, 404 for no such account in the clinic, 422 naming ``role`` or ``body``
+    (nothing to change), 409 when the clinic would be left with no active administrator (an admin
+    demoting or deactivating themselves while no other admin is active).
+    """
+    user = users.update_user(signed.uow, signed.actor, user_id, role=body.role, active=body.active)
+    return users.public_user(user)

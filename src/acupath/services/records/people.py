@@ -20,7 +20,11 @@ class Clinic:
 
 @dataclass(kw_only=True)
 class User:
-    """A person who signs in; ``password_hash`` is an argon2id hash, never the password."""
+    """A person who signs in; ``password_hash`` is an argon2id hash, never the password.
+
+    ``must_change_password`` is set by a reset to a temporary password: sign-in is refused until the
+    user sets their own. ``password_changed_at`` is when the password was last set (None: at creation).
+    """
 
     id: str
     clinic_id: str
@@ -29,6 +33,8 @@ class User:
     role: str
     password_hash: str
     active: bool = True
+    must_change_password: bool = False
+    password_changed_at: datetime | None = None
     created_at: datetime
 
 

@@ -12,6 +12,7 @@ from acupath.storage.tables.clinical import (
     ScreeningRow,
 )
 from acupath.storage.tables.clinics_users import ClinicRow, UserRow
+from acupath.storage.tables.login_failures import LoginFailureRow
 from acupath.storage.tables.patients import PatientRow
 from acupath.storage.tables.sessions import AdverseEventRow, SessionPointRow, SessionRow
 from acupath.storage.tables.tokens import RevokedTokenRow
@@ -26,6 +27,7 @@ __all__ = [
     "Base",
     "ClinicRow",
     "IntakeRow",
+    "LoginFailureRow",
     "PatientRow",
     "PlanOverrideRow",
     "PlanRevisionRow",

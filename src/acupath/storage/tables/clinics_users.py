@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from acupath.services.records import Clinic, User
@@ -43,12 +43,16 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     def to_domain(self) -> User:
         """Return the user record."""
         return User(id=self.id, clinic_id=self.clinic_id, email=self.email, name=self.name, role=self.role,
-                    password_hash=self.password_hash, active=self.active, created_at=self.created_at)
+                    password_hash=self.password_hash, active=self.active,
+                    must_change_password=self.must_change_password,
+                    password_changed_at=self.password_changed_at, created_at=self.created_at)
 
     @classmethod
     def from_domain(cls, user: User) -> UserRow:
@@ -65,4 +69,6 @@ class UserRow(Base):
         self.role = user.role
         self.password_hash = user.password_hash
         self.active = user.active
+        self.must_change_password = user.must_change_password
+        self.password_changed_at = user.password_changed_at
         self.created_at = user.created_at
