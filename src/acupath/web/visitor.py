@@ -8,19 +8,22 @@ sign-in page (``pages.NotSignedIn``). A form's POST also depends on ``CsrfDep``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from acupath.errors import NotAuthenticated
-from acupath.services import sign_ins
+from acupath.services import audit, sign_ins
 from acupath.services.actor import Actor
 from acupath.services.sign_ins import SignedToken
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.web import csrf
 from acupath.web.pages import FormRefused, NotSignedIn, web_state
 from acupath.web.state import Claims
+
+log = logging.getLogger(__name__)
 
 
 def remote_address(request: Request) -> str:
@@ -43,31 +46,56 @@ class Visitor:
 
 def signed_in_claims(request: Request) -> Claims | None:
     """Return the claims of the request's session cookie when genuine and unexpired, else None."""
+    return _cookie_claims(request)[0]
+
+
+def _cookie_claims(request: Request) -> tuple[Claims | None, str, Claims | None]:
+    """Return (claims of a genuine unexpired cookie or None, why it was refused, a genuine token's claims)."""
     state = web_state(request)
     token = request.cookies.get(state.cookie_name)
-    if not token or not token.isascii() or len(token) > 4096:
-        return None
+    if not token:
+        return None, "no session cookie", None
     try:
-        return state.tokens.verify(token, state.clock())
-    except state.invalid_token:
-        return None
+        return state.tokens.verify(token, state.clock()), "", None
+    except state.invalid_token as exc:
+        return None, str(exc), getattr(exc, "claims", None)
+
+
+def _audit_refusal(request: Request, reason: str, claims: Claims | None) -> None:
+    """Write the audit entry of a page refused for its login, as the API writes its 401s.
+
+    Names the route by its template (no ids, no query) and, for a genuine token, its user and clinic.
+    Raises nothing: the visitor is sent to sign in whatever happens here.
+    """
+    route = request.scope.get("route")
+    try:
+        audit.record_refused_token(web_state(request).uow_factory(),
+                                   route=f"{request.method} {getattr(route, 'path', '?')}", reason=reason,
+                                   remote_address=remote_address(request),
+                                   clinic_id=getattr(claims, "clinic_id", None) if claims else None,
+                                   user_id=claims.user_id if claims else None)
+    except Exception as exc:
+        log.warning("a refused page could not be audited (%s)", type(exc).__name__)
 
 
 def visitor(request: Request) -> Visitor:
     """Return the signed-in visitor; raise ``NotSignedIn`` when the session does not count (any more).
 
-    A plain ``def``: FastAPI runs it in its thread pool, as the database is asked (one query).
+    A plain ``def``: FastAPI runs it in its thread pool, as the database is asked (one query). Every
+    refusal is audited (``services.audit.record_refused_token``), as the API's 401s are.
     """
     state = web_state(request)
-    claims = signed_in_claims(request)
+    claims, reason, genuine = _cookie_claims(request)
     if claims is None:
+        _audit_refusal(request, reason, genuine)
         raise NotSignedIn
     token = SignedToken(token_id=claims.token_id, user_id=claims.user_id, issued_at=claims.issued_at,
                         expires_at=claims.expires_at)
     try:
         actor = sign_ins.check_sign_in(state.uow_factory(), token, remote_address(request), state.clock(),
                                        state.idle_timeout())
-    except NotAuthenticated:
+    except NotAuthenticated as exc:
+        _audit_refusal(request, str(exc), claims)
         raise NotSignedIn from None
     found = Visitor(actor=actor, claims=claims)
     request.state.visitor = found

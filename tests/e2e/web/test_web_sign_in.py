@@ -116,3 +116,27 @@ def test_an_htmx_request_without_a_login_is_told_to_load_the_sign_in_page(site: 
     answer = site.client().get("/clinic/patients?q=Lee", headers={"HX-Request": "true"}, follow_redirects=False)
     assert answer.status_code == 200
     assert answer.headers["hx-redirect"] == "/sign-in?next=%2Fclinic%2Fpatients%3Fq%3DLee"
+
+
+def refused_pages(site: Site, clinic_id: str | None) -> list[tuple[str, str]]:
+    """Return (route, reason) of the audit's refused-login entries of ``clinic_id`` (None: of no clinic)."""
+    uow = site.uow_factory()
+    with uow:
+        entries = uow.audit.list(clinic_id, limit=100_000)
+    return [(e.record_id or "", e.detail) for e in entries if e.action == "request.refused"]
+
+
+def test_a_page_refused_for_its_login_is_audited_like_the_apis_401s(site: Site) -> None:
+    clinician = site.as_("clinician")
+    cookie = clinician.client.cookies["acupath_session"]
+    clinician.post_form("/sign-out", "/clinic/today", {})
+    before = len(refused_pages(site, site.demo["clinic_id"]))
+    replay = site.client()
+    replay.cookies.set("acupath_session", cookie)
+    assert replay.get("/clinic/patients/" + "a" * 32, follow_redirects=False).status_code == 303
+    revoked = refused_pages(site, site.demo["clinic_id"])[before:]
+    assert revoked[0][0] == "GET /clinic/patients/{patient_id}" and "revoked" in revoked[0][1]
+    forged = site.client()
+    forged.cookies.set("acupath_session", "not-a-token")
+    assert forged.get("/clinic/today", follow_redirects=False).status_code == 303
+    assert refused_pages(site, None)[-1][0] == "GET /clinic/today"
