@@ -207,9 +207,13 @@ class SessionRepository(abc.ABC):
         """Return one page of the plan's sessions by number, and how many the plan has."""
 
     @abc.abstractmethod
-    def schedule(self, clinic_id: str, patient_id: str, after: SessionRecord | None,
+    def schedule(self, clinic_id: str, patient_id: str, after: ScheduledSession | None,
                  limit: int) -> list[ScheduledSession]:
         """Return up to ``limit`` of the patient's sessions after ``after``, by date, number and id."""
+
+    @abc.abstractmethod
+    def schedule_entry(self, clinic_id: str, patient_id: str, session_id: str) -> ScheduledSession | None:
+        """Return the patient's session as the schedule shows it, or None (not the clinic's patient's)."""
 
     @abc.abstractmethod
     def schedule_plans(self, clinic_id: str, patient_id: str) -> list[SchedulePlan]:

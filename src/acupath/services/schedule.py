@@ -39,8 +39,8 @@ def get_schedule(
         found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
         after = None
         if position is not None:
-            after = uow.sessions.get(actor.clinic_id, position)
-            if after is None or after.patient_id != patient_id:
+            after = uow.sessions.schedule_entry(actor.clinic_id, patient_id, position)
+            if after is None:
                 raise unknown_cursor("schedule")
         rows = uow.sessions.schedule(actor.clinic_id, patient_id, after, limit + 1)
         return Schedule(plans=uow.sessions.schedule_plans(actor.clinic_id, patient_id),

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from acupath.errors import Conflict
-from acupath.services import login_throttle as abstract_throttle
 from acupath.services import repositories as abstract
 from acupath.services.passwords import PasswordHasher
 from acupath.services.records import (
@@ -49,7 +48,6 @@ class Store:
     revisions: list[PlanRevision] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     amendments: list[Amendment] = field(default_factory=list)
-    login_failures: list[tuple[str, datetime]] = field(default_factory=list)
 
     def table(self, name: str) -> dict[str, Any]:
         return self.rows.setdefault(name, {})
@@ -254,7 +252,10 @@ class FakeSessions(_Repo, abstract.SessionRepository):
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[SessionRecord]:
         return sorted(self._of_patient(clinic_id, patient_id), key=lambda s: (s.session_date, s.number))
 
-    def schedule(self, clinic_id: str, patient_id: str, after: SessionRecord | None,
+    def schedule_entry(self, clinic_id: str, patient_id: str, session_id: str) -> ScheduledSession | None:
+        return next((s for s in self.schedule(clinic_id, patient_id, None, len(self.rows)) if s.id == session_id), None)
+
+    def schedule(self, clinic_id: str, patient_id: str, after: ScheduledSession | None,
                  limit: int) -> list[ScheduledSession]:
         found = sorted(self._of_patient(clinic_id, patient_id), key=lambda s: (s.session_date, s.number, s.id))
         if after is not None:
@@ -424,30 +425,6 @@ class FakeSignIns(_Repo, SignIns):
         return len(expired)
 
 
-class FakeLoginFailures(abstract_throttle.LoginFailures):
-    def __init__(self, uow: FakeUnitOfWork) -> None:
-        self.uow = uow
-
-    @property
-    def kept(self) -> list[tuple[str, datetime]]:
-        return self.uow.working.login_failures
-
-    def add(self, key: str, at: datetime) -> None:
-        self.kept.append((key, at))
-
-    def recent(self, key: str, since: datetime, limit: int) -> list[datetime]:
-        return sorted((at for k, at in self.kept if k == key and at > since), reverse=True)[:limit]
-
-    def forget(self, key: str) -> None:
-        self.kept[:] = [(k, at) for k, at in self.kept if k != key]
-
-    def forget_before(self, before: datetime) -> int:
-        kept = [(k, at) for k, at in self.kept if at > before]
-        gone = len(self.kept) - len(kept)
-        self.kept[:] = kept
-        return gone
-
-
 class FakeUnitOfWork(AbstractUnitOfWork):
     """An in-memory unit of work; ``committed`` is what a database would hold."""
 
@@ -469,7 +446,6 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.amendments = FakeAmendments(self)
         self.audit = FakeAuditLog(self)
         self.revoked_tokens = FakeTokenRevocations(self)
-        self.login_failures = FakeLoginFailures(self)
         self.sign_ins = FakeSignIns(self)
 
     def __enter__(self) -> FakeUnitOfWork:
@@ -493,20 +469,13 @@ class FakeUnitOfWork(AbstractUnitOfWork):
 
 
 class PlainHasher(PasswordHasher):
-    """A fast, transparent stand-in for argon2id (tests only) that counts the hashes it verifies against."""
-
-    def __init__(self) -> None:
-        self.verified: list[str] = []
+    """A fast, transparent stand-in for argon2id (tests only)."""
 
     def hash(self, password: str) -> str:
         return "plain$" + password[::-1]
 
     def verify(self, password_hash: str, password: str) -> bool:
-        self.verified.append(password_hash)
         return password_hash == self.hash(password)
 
     def needs_rehash(self, password_hash: str) -> bool:
         return False
-
-    def dummy_hash(self) -> str:
-        return "plain$dummy"

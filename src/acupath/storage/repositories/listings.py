@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Select, column, func, literal_column, select, table, tuple_, union
 from sqlalchemy.orm import Session
 
-from acupath.services.records import AuditEntry, Patient, SessionRecord
+from acupath.services.records import AuditEntry, Patient
 from acupath.services.records.listings import NameSearch, ScheduledSession, SchedulePlan, Total
 from acupath.storage.tables import AuditRow, PatientRow, PlanRow, SessionRow
 
@@ -99,16 +99,28 @@ def audit_page(session: Session, entries: Select[Any], after: tuple[Any, int] | 
     return [row.to_domain() for row in rows]
 
 
-def schedule_page(session: Session, clinic_id: str, patient_id: str, after: SessionRecord | None,
-                  limit: int) -> list[ScheduledSession]:
-    """Return up to ``limit`` of the patient's sessions after ``after``, by date, number, id (4 columns)."""
-    order = (SessionRow.session_date, SessionRow.number, SessionRow.id)
-    query = select(SessionRow.id, SessionRow.plan_id, SessionRow.number, SessionRow.session_date).where(
+def _scheduled(clinic_id: str, patient_id: str) -> Select[Any]:
+    # Four columns: no ORM objects, none of the needled points.
+    return select(SessionRow.id, SessionRow.plan_id, SessionRow.number, SessionRow.session_date).where(
         SessionRow.clinic_id == clinic_id, SessionRow.patient_id == patient_id)
+
+
+def schedule_page(session: Session, clinic_id: str, patient_id: str, after: ScheduledSession | None,
+                  limit: int) -> list[ScheduledSession]:
+    """Return up to ``limit`` of the patient's sessions after ``after``, by date, number, id."""
+    order = (SessionRow.session_date, SessionRow.number, SessionRow.id)
+    query = _scheduled(clinic_id, patient_id)
     if after is not None:
         query = query.where(tuple_(*order) > tuple_(after.session_date, after.number, after.id))
     return [ScheduledSession(id=row.id, plan_id=row.plan_id, number=row.number, session_date=row.session_date)
             for row in session.execute(query.order_by(*order).limit(limit))]
+
+
+def schedule_entry(session: Session, clinic_id: str, patient_id: str, session_id: str) -> ScheduledSession | None:
+    """Return the patient's session ``session_id`` as the schedule shows it, or None."""
+    row = session.execute(_scheduled(clinic_id, patient_id).where(SessionRow.id == session_id)).one_or_none()
+    return None if row is None else ScheduledSession(id=row.id, plan_id=row.plan_id, number=row.number,
+                                                     session_date=row.session_date)
 
 
 def schedule_plans(session: Session, clinic_id: str, patient_id: str) -> list[SchedulePlan]:

@@ -65,9 +65,12 @@ class SqlSessionRepository(SqlRepository, abstract.SessionRepository):
         )
         return [row.to_domain() for row in rows]
 
-    def schedule(self, clinic_id: str, patient_id: str, after: SessionRecord | None,
+    def schedule(self, clinic_id: str, patient_id: str, after: ScheduledSession | None,
                  limit: int) -> list[ScheduledSession]:
         return listings.schedule_page(self.session, clinic_id, patient_id, after, limit)
+
+    def schedule_entry(self, clinic_id: str, patient_id: str, session_id: str) -> ScheduledSession | None:
+        return listings.schedule_entry(self.session, clinic_id, patient_id, session_id)
 
     def schedule_plans(self, clinic_id: str, patient_id: str) -> list[SchedulePlan]:
         return listings.schedule_plans(self.session, clinic_id, patient_id)
