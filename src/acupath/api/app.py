@@ -18,7 +18,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from acupath import __version__
 from acupath.api.deps import ApiState
 from acupath.api.docs import install_docs
-from acupath.api.errors import install_error_handlers
+from acupath.api.errors import UnexpectedErrors, install_error_handlers
 from acupath.api.guards import RequestGuard, SecurityHeaders
 from acupath.api.routes import (
     amendments,
@@ -88,6 +88,7 @@ def create_app(
         install_docs(app, "/openapi.json")
     # Added innermost first: the proxy's headers are read before anything else, and every answer of
     # the guard (413, 422) gets the security headers.
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     if settings.trusted_proxies:

@@ -9,9 +9,10 @@
 * A database connection lost mid-request (the server restarted, or terminated the backend) → 503 with
   ``Retry-After: 1``: its transaction is gone, nothing of it stayed, and the next request gets a fresh
   connection (``pool_pre_ping``, ``storage.engine``).
-* Anything unexpected → 500 with a fixed message and the security headers (it is answered outside the
-  middlewares); the exception's type and frames go to the server log, never its message (which may
-  quote request values) and never anything to the client.
+* Anything unexpected → 500 with a fixed message, answered by ``UnexpectedErrors`` inside the other
+  middlewares (so with the security headers) and not raised further (so the server does not log it
+  again with its message); the exception's type and frames go to the log, never its message (which
+  may quote request values) and never anything to the client.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from acupath.api.guards import SECURITY_HEADERS
+from acupath.api.guards import SECURITY_HEADERS, ASGIApp, Message, Receive, Scope, Send, send_json
 from acupath.errors import AcupathError, InputError, TooManyAttempts
 from acupath.validation import describe, field_path
 
@@ -108,15 +109,55 @@ def frames_without_values(exc: BaseException) -> str:
     return "\n... which was raised while handling:\n".join(parts)
 
 
-async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+_UNEXPECTED = "internal error; the clinic's administrator can find it in the log"
+
+
+def _log_unexpected(scope: Scope, exc: BaseException) -> None:
     # The traceback is for the operator's log, without the exception's message (it may quote patient
-    # data); the client learns only that it was not their fault. The route template, not the path,
-    # is logged, so that no id nor value of the request reaches the log.
-    route = request.scope.get("route")
-    where = getattr(route, "path", "an unmatched path")
-    log.error("unexpected error on %s %s: %s", request.method, where, frames_without_values(exc))
-    return JSONResponse(_error_body("internal error; the clinic's administrator can find it in the log"),
-                        status_code=500, headers={name.decode(): value.decode() for name, value in SECURITY_HEADERS})
+    # data). The route template, not the path, is logged, so that no id nor value of the request
+    # reaches the log.
+    where = getattr(scope.get("route"), "path", "an unmatched path")
+    log.error("unexpected error on %s %s: %s", scope.get("method"), where, frames_without_values(exc))
+
+
+class UnexpectedErrors:
+    """ASGI middleware: an exception no handler maps is logged without values and answered 500 here.
+
+    Starlette's own last resort (``ServerErrorMiddleware``, which runs ``_on_unexpected``) raises the
+    exception again after answering, so that the server logs it, and uvicorn logs it with its message
+    ("Exception in ASGI application"), which may quote patient data. Here it goes no further. A
+    response already started (a streamed export) is cut short; uvicorn logs only that it was incomplete.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the application; on an exception, log it without values and answer 500 if nothing was sent."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_noting_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_start)
+        except Exception as exc:
+            _log_unexpected(scope, exc)
+            if not started:
+                await send_json(send, 500, _error_body(_UNEXPECTED))
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # Only for an exception outside ``UnexpectedErrors`` (in an outer middleware): the client learns
+    # only that it was not their fault.
+    _log_unexpected(request.scope, exc)
+    return JSONResponse(_error_body(_UNEXPECTED), status_code=500,
+                        headers={name.decode(): value.decode() for name, value in SECURITY_HEADERS})
 
 
 async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:

@@ -181,7 +181,8 @@ def test_an_unexpected_error_is_logged_without_the_values_of_the_request(
         world: World, caplog: pytest.LogCaptureFixture) -> None:
     app = create_app(Settings(env="test", secret_key=SECRET), uow_factory=_StoreThatQuotesItsInput,
                      kb=world.client.app.state.acupath.kb)
-    with caplog.at_level(logging.DEBUG), TestClient(app, raise_server_exceptions=False) as client:
+    # raise_server_exceptions: the exception must not reach the server, whose log would print its message.
+    with caplog.at_level(logging.DEBUG), TestClient(app, raise_server_exceptions=True) as client:
         answer = client.get("/patients?search=Mei%20Harbour", headers=world.headers("dr_lee"))
     assert answer.status_code == 500 and "Mei" not in answer.text
     _assert_secured(answer)
