@@ -123,3 +123,16 @@ def test_five_wrong_passwords_lock_the_account_with_retry_after(world: World) ->
     assert "too many failed logins" in locked.json()["detail"]
     refusals = [e for e in _audit(world, "user.login") if e["record_id"] == account["id"] and e["outcome"] == "denied"]
     assert len(refusals) == 1 and refusals[0]["detail"].startswith("too many failed logins")
+
+
+def test_a_deactivated_users_token_is_refused_at_once_and_a_new_role_counts_on_the_next_request(
+        world: World) -> None:
+    account = _new_account(world)
+    token = _login(world, account["email"]).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    world.client.cookies.clear()
+    assert world.client.get("/patients", headers=headers).status_code == 200
+    assert world.call("ada_admin", "PATCH", f"/users/{account['id']}", {"role": "admin"}).status_code == 200
+    assert world.client.get("/users", headers=headers).status_code == 200  # admin from this request on
+    assert world.call("ada_admin", "PATCH", f"/users/{account['id']}", {"active": False}).status_code == 200
+    assert world.client.get("/patients", headers=headers).status_code == 401
