@@ -18,6 +18,7 @@ from acupath import services
 from acupath.errors import Conflict
 from acupath.services import Actor
 from acupath.services.records import AuditEntry, NeedlePoint, Outcome, PlanRecord
+from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.storage import make_engine
 from acupath.storage.engine import PREPARE_THRESHOLD
 from acupath.storage.migrate import upgrade
@@ -149,6 +150,8 @@ def test_plan_course_and_plan_at_session_read_what_the_repositories_hold(engine:
         "assessed_on": "2026-12-05", "answers": {instrument: answers}}, kb)
     with fresh_uow(engine) as uow:
         course, at_session = uow.plan_course(staff.clinic_id, plan.id), uow.plan_at_session(staff.clinic_id, plan.id)
+        # The SQL unit of work reads plan_at_session in one statement: the same as through the repositories.
+        assert at_session == AbstractUnitOfWork.plan_at_session(uow, staff.clinic_id, plan.id)
         elsewhere = (uow.plan_course(staff.dr_outsider.clinic_id, plan.id),
                      uow.plan_at_session(staff.dr_outsider.clinic_id, plan.id),
                      uow.plans.head(staff.dr_outsider.clinic_id, plan.id))

@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from acupath.services.records.summaries import PlanAtSession
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.storage import repositories as sql
 from acupath.storage.engine import make_engine, make_session_factory
+from acupath.storage.repositories.clinical import plan_at_session
 from acupath.storage.repositories.login_failures import SqlLoginFailures
 from acupath.storage.repositories.sign_ins import SqlSignIns
 
@@ -75,6 +77,10 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             super().__exit__(*args)
         finally:
             self._close()
+
+    def plan_at_session(self, clinic_id: str, plan_id: str) -> PlanAtSession | None:
+        # Every recorded session reads this: two statements instead of five (``clinical.plan_at_session``).
+        return plan_at_session(self.session, clinic_id, plan_id)
 
     def commit(self) -> None:
         self.session.commit()

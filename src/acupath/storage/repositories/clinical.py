@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Text, and_, bindparam, cast, select, update
+from sqlalchemy import Text, and_, bindparam, cast, func, select, update
+from sqlalchemy.orm import Session
 
 from acupath.errors import Conflict
 from acupath.services import repositories as abstract
 from acupath.services.records import IntakeRecord, PlanRecord, PlanRevision, Reassessment, ScreeningRecord
-from acupath.services.records.summaries import PlanHead, ReassessmentSummary
+from acupath.services.records.summaries import PlanAtSession, PlanHead, ReassessmentSummary
 from acupath.storage.repositories.base import SqlRepository, columns_of
 from acupath.storage.repositories.documents import stored_totals
 from acupath.storage.tables import (
@@ -17,6 +18,7 @@ from acupath.storage.tables import (
     PlanRow,
     ReassessmentRow,
     ScreeningRow,
+    SessionRow,
 )
 
 _plans = PlanRow.__table__.c
@@ -34,6 +36,45 @@ REASSESSMENT_SUMMARIES = select(
     cast(_reassessments.scores, Text),
 ).where(_reassessments.clinic_id == bindparam("clinic_id"), _reassessments.patient_id == bindparam("patient_id")
         ).order_by(_reassessments.assessed_on, _reassessments.recorded_at)
+
+
+_screenings = ScreeningRow.__table__.c
+_latest = ScreeningRow.__table__.alias("latest").c
+_sessions = SessionRow.__table__.c
+#: What recording a session reads of a plan, in one row (``clinic_id``, ``plan_id``): the head's four
+#: columns, every column of its screening (NULLs if it is missing), the id of the patient's latest
+#: screening (the order ``list_for_patient`` gives) and the number of its last session (NULL before
+#: the first; by the plan alone, so the unique (plan_id, number) index answers from its last entry).
+PLAN_AT_SESSION = (
+    select(_plans.patient_id, _plans.screening_id, _plans.status, _plans.version, *_screenings,
+           select(_latest.id).where(_latest.clinic_id == _plans.clinic_id, _latest.patient_id == _plans.patient_id)
+           .order_by(_latest.screened_at.desc(), _latest.id.desc()).limit(1)
+           .scalar_subquery(),
+           select(func.max(_sessions.number)).where(_sessions.plan_id == _plans.id).scalar_subquery())
+    .select_from(PlanRow.__table__.outerjoin(ScreeningRow.__table__, and_(
+        _screenings.id == _plans.screening_id, _screenings.clinic_id == _plans.clinic_id)))
+    .where(_plans.id == bindparam("plan_id"), _plans.clinic_id == bindparam("clinic_id")))
+#: The clinic's plan row, locked until the commit (``clinic_id``, ``plan_id``; FOR UPDATE on PostgreSQL).
+LOCK_PLAN = select(_plans.id).where(_plans.id == bindparam("plan_id"),
+                                    _plans.clinic_id == bindparam("clinic_id")).with_for_update()
+
+
+def plan_at_session(session: Session, clinic_id: str, plan_id: str) -> PlanAtSession | None:
+    """Return the clinic's plan with its screening and next session number, or None; the plan stays locked.
+
+    Two statements instead of the five of ``AbstractUnitOfWork.plan_at_session`` (recording a session
+    reads them all): the lock first (see ``SqlSessionRepository.next_number``), then one row.
+    """
+    where = {"clinic_id": clinic_id, "plan_id": plan_id}
+    if session.scalar(LOCK_PLAN, where) is None:
+        return None
+    row = session.execute(PLAN_AT_SESSION, where).one()
+    patient_id, screening_id, status, version = row[:4]
+    screening = dict(zip((c.key for c in _screenings), row[4:-2], strict=True))
+    return PlanAtSession(
+        head=PlanHead(id=plan_id, patient_id=patient_id, screening_id=screening_id, status=status, version=version),
+        screening=ScreeningRecord(**screening) if screening["id"] is not None else None,
+        next_number=(row[-1] or 0) + 1, latest_screening_id=row[-2])
 
 
 class SqlIntakeRepository(SqlRepository, abstract.IntakeRepository):

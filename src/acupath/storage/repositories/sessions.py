@@ -10,25 +10,21 @@ from acupath.services.records.listings import ScheduledSession, SchedulePlan
 from acupath.services.records.summaries import SessionSummary
 from acupath.storage.repositories import listings
 from acupath.storage.repositories.base import SqlRepository, columns_of
+from acupath.storage.repositories.clinical import LOCK_PLAN
 from acupath.storage.tables import (
     AdverseEventRow,
     AmendmentRow,
-    PlanRow,
     SessionPointRow,
     SessionRow,
 )
 
 _sessions = SessionRow.__table__.c
-_plans = PlanRow.__table__.c
 
 # Built once with bound parameters (see ``clinical.PLAN_HEAD``): progress and every recorded session run them.
 #: Number, date and pain of a plan's sessions by number (``clinic_id``, ``plan_id``).
 SESSION_SUMMARIES = select(_sessions.number, _sessions.session_date, _sessions.pain_before, _sessions.pain_after
                            ).where(_sessions.clinic_id == bindparam("clinic_id"),
                                    _sessions.plan_id == bindparam("plan_id")).order_by(_sessions.number)
-#: The clinic's plan row, locked until the commit (``clinic_id``, ``plan_id``; FOR UPDATE on PostgreSQL).
-LOCK_PLAN = select(_plans.id).where(_plans.id == bindparam("plan_id"),
-                                    _plans.clinic_id == bindparam("clinic_id")).with_for_update()
 #: The highest session number of a plan, or NULL (``plan_id``).
 LAST_NUMBER = select(func.max(_sessions.number)).where(_sessions.plan_id == bindparam("plan_id"))
 
