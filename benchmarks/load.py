@@ -82,14 +82,28 @@ def _machine_busy_seconds() -> float:
     return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
 
 
+def _with_workers(pid: int) -> list[int]:
+    # The process and its children (uvicorn's worker processes when it runs more than one).
+    pids = [pid]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        pids.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    return pids
+
+
 def cpu_snapshot(server_pid: int | None) -> dict[str, float]:
-    """Return the CPU seconds used so far by the server, PostgreSQL, this process and the machine.
+    """Return the CPU seconds used so far by the server (with its workers), PostgreSQL, this process and the machine.
 
     Reads /proc (Linux); on another system every figure is 0.
     """
     if not os.path.exists("/proc/stat"):
         return {"server": 0.0, "postgresql": 0.0, "load generator": 0.0, "machine": 0.0}
-    return {"server": _cpu_seconds([server_pid]) if server_pid else 0.0,
+    return {"server": _cpu_seconds(_with_workers(server_pid)) if server_pid else 0.0,
             "postgresql": _cpu_seconds(_database_pids()), "load generator": time.process_time(),
             "machine": _machine_busy_seconds()}
 
@@ -140,8 +154,8 @@ class Served:
 
 @contextmanager
 def uvicorn_server(target: str, *, factory: bool = False, env: dict[str, str] | None = None,
-                   timeout: float = 30.0) -> Iterator[Served]:
-    """Run ``uvicorn target`` (one worker, in the process started) on the loopback interface.
+                   timeout: float = 30.0, workers: int = 1) -> Iterator[Served]:
+    """Run ``uvicorn target`` on the loopback interface: one worker in the process started, or ``workers``.
 
     Yields the ``Served`` server and stops it on exit.
 
@@ -152,6 +166,8 @@ def uvicorn_server(target: str, *, factory: bool = False, env: dict[str, str] | 
                "--log-level", "warning", "--no-access-log"]
     if factory:
         command.append("--factory")
+    if workers > 1:
+        command += ["--workers", str(workers)]
     process = subprocess.Popen(command, env={**os.environ, **(env or {})})
     base = f"http://{LOOPBACK}:{port}"
     try:
