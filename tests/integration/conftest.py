@@ -51,6 +51,19 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def postgres_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """An engine on a new, migrated PostgreSQL database of the test module (what only PostgreSQL does)."""
+    url = new_database("postgresql", tmp_path_factory.mktemp("postgres"))
+    try:
+        upgrade(url)
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+    finally:
+        drop_database(url)
+
+
 @pytest.fixture
 def uow(engine: Engine) -> SqlAlchemyUnitOfWork:
     """A unit of work on the session's database."""

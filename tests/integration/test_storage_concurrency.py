@@ -6,19 +6,17 @@ Threads share one engine, as a server's thread pool does; each use case opens it
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from integration_support import Staff, drop_database, fresh_uow, new_database
+from integration_support import Staff, fresh_uow
 from sqlalchemy import Engine, text
 
 from acupath import services
 from acupath.errors import Conflict
 from acupath.services.records import PlanRecord
-from acupath.storage import make_engine
-from acupath.storage.migrate import upgrade
 from example_records import example_intake, example_session
 
 THREADS = 8
@@ -74,19 +72,6 @@ def test_named_numbers_racing_for_one_slot_give_one_session_and_conflicts(engine
         return "stored"
 
     assert sorted(_at_once(record_seven)) == ["conflict"] * (THREADS - 1) + ["stored"]
-
-
-@pytest.fixture(scope="module")
-def postgres_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """An engine on a new, migrated PostgreSQL database of this module alone (its backends get terminated)."""
-    url = new_database("postgresql", tmp_path_factory.mktemp("terminated"))
-    try:
-        upgrade(url)
-        engine = make_engine(url)
-        yield engine
-        engine.dispose()
-    finally:
-        drop_database(url)
 
 
 def _terminate_backends(engine: Engine) -> int:

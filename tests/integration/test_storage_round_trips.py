@@ -6,12 +6,11 @@ go together and read back unchanged through the ORM; psycopg prepares what runs 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from integration_support import Staff, drop_database, fresh_uow, new_database
+from integration_support import Staff, fresh_uow
 from sqlalchemy import Engine, event, func, select, text
 
 from acupath import services
@@ -19,9 +18,7 @@ from acupath.errors import Conflict
 from acupath.services import Actor
 from acupath.services.records import AuditEntry, NeedlePoint, Outcome, PlanRecord
 from acupath.services.unit_of_work import AbstractUnitOfWork
-from acupath.storage import make_engine
 from acupath.storage.engine import PREPARE_THRESHOLD
-from acupath.storage.migrate import upgrade
 from acupath.storage.tables import AuditRow, SessionPointRow
 from example_records import example_intake, example_session
 
@@ -159,19 +156,6 @@ def test_plan_course_and_plan_at_session_read_what_the_repositories_hold(engine:
     assert at_session.next_number == 3 and at_session.screening is not None
     assert at_session.latest_screening_id == at_session.screening.id
     assert elsewhere == (None, None, None)
-
-
-@pytest.fixture(scope="module")
-def postgres_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """An engine on a new, migrated PostgreSQL database (for what only PostgreSQL does)."""
-    url = new_database("postgresql", tmp_path_factory.mktemp("postgres"))
-    try:
-        upgrade(url)
-        engine = make_engine(url)
-        yield engine
-        engine.dispose()
-    finally:
-        drop_database(url)
 
 
 @pytest.mark.postgres
