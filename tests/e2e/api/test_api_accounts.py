@@ -136,3 +136,17 @@ def test_a_deactivated_users_token_is_refused_at_once_and_a_new_role_counts_on_t
     assert world.client.get("/users", headers=headers).status_code == 200  # admin from this request on
     assert world.call("ada_admin", "PATCH", f"/users/{account['id']}", {"active": False}).status_code == 200
     assert world.client.get("/patients", headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/auth/login", {"email": "lee@harbour\n.example", "password": PASSWORD}, "email"),
+    ("/auth/password", {"email": "lee@harbour.example", "current_password": PASSWORD, "new_password": "short"},
+     "new_password"),
+    ("/auth/password", {"email": "lee@harbour.example\t", "current_password": PASSWORD,
+                        "new_password": "a new phrase of mine"}, "email"),
+])
+def test_bad_login_and_password_bodies_are_422_naming_the_field(world: World, path, body, field) -> None:
+    world.client.cookies.clear()
+    response = world.client.post(path, json=body)
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [field]

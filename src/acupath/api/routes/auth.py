@@ -23,6 +23,7 @@ from acupath.services.login_throttle import LoginLimits
 from acupath.services.password_policy import MAX_LENGTH, MIN_LENGTH
 from acupath.services.passwords import PasswordHasher
 from acupath.settings import Settings
+from acupath.validation import OneLine
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 
@@ -61,7 +62,7 @@ class Login(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(min_length=3, max_length=254)
+    email: OneLine = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=MAX_LENGTH)
 
 
@@ -70,7 +71,7 @@ class PasswordChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(min_length=3, max_length=254)
+    email: OneLine = Field(min_length=3, max_length=254)
     current_password: str = Field(min_length=1, max_length=MAX_LENGTH)
     new_password: str = Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH,
                               description="at least 12 characters, not the email, not a common password")

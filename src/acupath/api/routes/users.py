@@ -12,6 +12,7 @@ from acupath.api.paging import PageDep, page_body
 from acupath.api.routes.auth import LoginsDep
 from acupath.services import users
 from acupath.services.password_policy import MAX_LENGTH, MIN_LENGTH
+from acupath.validation import OneLine
 
 router = APIRouter(prefix="/users", tags=["accounts"])
 
@@ -23,8 +24,8 @@ class NewUser(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(min_length=3, max_length=254)
-    name: str = Field(min_length=1, max_length=200)
+    email: OneLine = Field(min_length=3, max_length=254)
+    name: OneLine = Field(min_length=1, max_length=200)
     role: Role
     password: str = Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH,
                           description="at least 12 characters, not the email, not a common password")
