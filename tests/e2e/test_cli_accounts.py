@@ -7,21 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+from test_cli_server import run
 
-from acupath.cli import main
 from acupath.errors import PasswordChangeRequired
 from acupath.security.passwords import Argon2idHasher
 from acupath.services import logins
 from acupath.storage import SqlAlchemyUnitOfWork, make_engine, make_session_factory
 
 PASSWORD = "a long clinic password"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exit_info.value.code or 0), out, err
 
 
 @pytest.fixture
