@@ -3,19 +3,23 @@
 One clinic is built on each database with the project's own code: the template patient's intake,
 screening, plan and session go through the services; every other patient is registered with copies of
 those records through the storage repositories (a unit of work per batch of patients, as a migration
-of an old system would load them), with ``sessions_per_patient`` sessions each and 15 audit entries
-per patient written through the audit log's own ``add`` (its hash chain included). One patient has
-1,000 sessions. Then each listing is timed through its use case (``services``: the page, its audit
-entry and the commit), first at ``--small`` patients, then after the clinic has grown to ``--large``,
-and ``ANALYZE`` after each load (as README's production section asks after bulk loads).
+of an old system would load them), with ``--sessions`` sessions each and about 15 audit entries per
+patient written through the audit log's own ``add`` (its hash chain included). One patient has 1,000
+sessions. At ``--small`` patients the database is copied (SQLite's backup API; PostgreSQL's CREATE
+DATABASE ... TEMPLATE), then the clinic grows to ``--large``; ``ANALYZE`` after each load (as README's
+production section asks after bulk loads). Each listing is then timed through its use case
+(``services``: the page, its audit entry, the commit) on both databases in alternating rounds, so a
+machine whose speed drifts (it is shared) slows both sides alike; the ratio is large / small of the
+medians, with the range of the rounds' own ratios beside it.
 
-Listings timed (each ``--repeat`` times, p50 and p95 in milliseconds):
+Listings timed (``--repeat`` calls each on each size, p50 and p95 in milliseconds):
 patient list, first page and last page (a cursor 50 patients from the end); the first page with a
 total; a name search (a given name and the start of a family name of a patient among the first
 ``--small``, so the same searches run at both sizes); an MRN search (exact); the audit log's last
 page (its oldest 50 entries); the 1,000-session patient's schedule, first and last page.
 
-    .venv/bin/python -m benchmarks.listings [--small 2000] [--large 20000] [--repeat 200] [--only sqlite]
+    .venv/bin/python -m benchmarks.listings [--small 2000] [--large 20000] [--repeat 200] [--rounds 5]
+                                            [--sessions 10] [--only sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from acupath.services.audit_log import search_audit
 from acupath.services.records import AuditEntry, AuditQuery, Outcome, Patient
 from acupath.storage import SqlAlchemyUnitOfWork, make_engine, make_session_factory
 from acupath.storage.migrate import analyze, upgrade
-from benchmarks.api import postgres_database, sqlite_database
+from benchmarks.api import POSTGRES_ADMIN_URL, postgres_database, sqlite_database
 
 RATIO_TARGET = 1.5
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "intakes"
@@ -61,9 +65,10 @@ ACTIONS = ("patient.read", "plan.read", "session.read", "progress.read", "schedu
 
 @dataclasses.dataclass
 class Clinic:
-    """The clinic being built: its staff, the template records and what the listings need."""
+    """The clinic being built: its database, staff, the template records and what the listings need."""
 
-    uow: Callable[[], SqlAlchemyUnitOfWork]
+    url: str
+    engine: Any
     clinic_id: str
     clinician: Actor
     reception: Actor
@@ -73,6 +78,32 @@ class Clinic:
     busy_patient: str = ""
     clock: datetime = datetime(2024, 1, 1, tzinfo=UTC)
 
+    def __post_init__(self) -> None:
+        self.sessions = make_session_factory(self.engine)
+
+    def uow(self) -> SqlAlchemyUnitOfWork:
+        """Return a unit of work on the clinic's database."""
+        return SqlAlchemyUnitOfWork(self.sessions)
+
+    def copy_to(self, url: str) -> Clinic:
+        """Copy the database as it is now to ``url`` and return the clinic there (for paired rounds)."""
+        self.engine.dispose()
+        if url.startswith("sqlite"):
+            import sqlite3
+
+            with sqlite3.connect(self.url.removeprefix("sqlite:///")) as source, \
+                    sqlite3.connect(url.removeprefix("sqlite:///")) as target:
+                source.backup(target)
+        else:
+            import psycopg
+
+            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}" TEMPLATE "{self.url.rsplit("/", 1)[1]}"')
+        copy = dataclasses.replace(self, url=url, engine=make_engine(url), patients=list(self.patients))
+        self.engine = make_engine(self.url)
+        self.sessions = make_session_factory(self.engine)
+        return copy
+
 
 def _id() -> str:
     return uuid.uuid4().hex
@@ -81,7 +112,8 @@ def _id() -> str:
 def start_clinic(url: str) -> Clinic:
     """Migrate ``url``, create the clinic and the template patient through the services."""
     upgrade(url)
-    sessions = make_session_factory(make_engine(url))
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
 
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(sessions)
@@ -107,7 +139,7 @@ def start_clinic(url: str) -> Clinic:
         "stimulation": {"kind": "manual"}, "retention_minutes": 20}, kb,
         today=date.fromisoformat(first["date"]) + timedelta(days=1))
     template = {"intake": intake, "screening": screening, "plan": plan_record, "session": session}
-    return Clinic(uow, clinic.id, *staff, template=template)
+    return Clinic(url, engine, clinic.id, *staff, template=template)
 
 
 def _audit(clinic: Clinic, patient_id: str, action: str) -> AuditEntry:
@@ -185,20 +217,14 @@ def _last_cursor(fetch: Callable[[str | None], Any]) -> str | None:
     return cursors[-1]
 
 
-def _percentiles(call: Callable[[], Any], repeat: int) -> tuple[float, float]:
-    times = []
-    for _ in range(10):
-        call()
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+def _ms(call: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
 
 
-def measure(clinic: Clinic, repeat: int, rng: random.Random, known: int) -> dict[str, tuple[float, float]]:
-    """Return p50/p95 (ms) of each listing; searches pick patients among the first ``known``."""
+def listings(clinic: Clinic, rng: random.Random, known: int) -> dict[str, Callable[[], Any]]:
+    """Return each listing as a call on ``clinic``; searches pick patients among the first ``known``."""
     u, desk, admin = clinic.uow, clinic.reception, clinic.admin
     sample = clinic.patients[:known]
 
@@ -221,7 +247,7 @@ def measure(clinic: Clinic, repeat: int, rng: random.Random, known: int) -> dict
         patient = rng.choice(sample)
         return services.list_patients(u(), desk, search=f"{patient.given_name} {patient.family_name[:4]}")
 
-    rows: dict[str, Callable[[], Any]] = {
+    return {
         "patients first page": lambda: services.list_patients(u(), desk),
         "patients first page + total": lambda: services.list_patients(u(), desk, total=True),
         "patients last page": lambda: services.list_patients(u(), desk, cursor=patients_last),
@@ -232,7 +258,40 @@ def measure(clinic: Clinic, repeat: int, rng: random.Random, known: int) -> dict
         "schedule last page (1,000)": lambda: services.get_schedule(u(), desk, clinic.busy_patient,
                                                                     cursor=schedule_last),
     }
-    return {name: _percentiles(call, repeat) for name, call in rows.items()}
+
+
+@dataclasses.dataclass
+class Paired:
+    """One listing's times (ms) on the small and the large clinic, and each round's ratio of medians."""
+
+    small: list[float] = dataclasses.field(default_factory=list)
+    large: list[float] = dataclasses.field(default_factory=list)
+    round_ratios: list[float] = dataclasses.field(default_factory=list)
+
+
+def measure(small: dict[str, Callable[[], Any]], large: dict[str, Callable[[], Any]], repeat: int,
+            rounds: int) -> dict[str, Paired]:
+    """Time every listing on both clinics in alternating rounds (each round: ``repeat // rounds`` calls on
+    one, then on the other, the order swapped every round), so that the machine's drift lands on both."""
+    results = {name: Paired() for name in small}
+    for name in small:
+        for _ in range(10):  # warm both databases' caches for this listing
+            small[name]()
+            large[name]()
+    for number in range(rounds):
+        for name, paired in results.items():
+            sides = [(small[name], paired.small), (large[name], paired.large)]
+            medians = {}
+            for call, times in (sides if number % 2 == 0 else sides[::-1]):
+                batch = [_ms(call) for _ in range(max(1, repeat // rounds))]
+                times.extend(batch)
+                medians[id(times)] = statistics.median(batch)
+            paired.round_ratios.append(medians[id(paired.large)] / medians[id(paired.small)])
+    return results
+
+
+def _p95(times: list[float]) -> float:
+    return sorted(times)[int(0.95 * (len(times) - 1))]
 
 
 def counts(clinic: Clinic) -> str:
@@ -243,8 +302,13 @@ def counts(clinic: Clinic) -> str:
     return f"{patients:,} patients, {audit:,} audit entries"
 
 
+def _copy_url(url: str) -> str:
+    return url.replace(".sqlite3", "-small.sqlite3") if url.startswith("sqlite") else f"{url}_small"
+
+
 def run(label: str, url: str, args: argparse.Namespace) -> list[str]:
-    """Build the clinic on ``url``, measure at both sizes, return the report's lines."""
+    """Build the clinic on ``url`` to the small size, keep a copy, grow it to the large size, then time
+    both in alternating rounds. Returns the report's lines."""
     rng = random.Random(7)
     began = time.perf_counter()
     clinic = start_clinic(url)
@@ -252,24 +316,35 @@ def run(label: str, url: str, args: argparse.Namespace) -> list[str]:
     add_patients(clinic, args.small - len(clinic.patients) - 1, args.sessions, rng)
     analyze(url)
     built_small = time.perf_counter() - began
-    small_size = counts(clinic)
-    small = measure(clinic, args.repeat, rng, args.small)
-    began = time.perf_counter()
-    add_patients(clinic, args.large - len(clinic.patients) - 1, args.sessions, rng)
-    analyze(url)
-    built_large = time.perf_counter() - began
-    large_size = counts(clinic)
-    large = measure(clinic, args.repeat, rng, args.small)
-    sessions = (len(clinic.patients) - 1) * args.sessions + 1000 + 1
-    lines = [f"{label}: small clinic {small_size} (built in {built_small:.0f} s); large clinic {large_size}, "
-             f"{sessions:,} sessions (grown in {built_large:.0f} s)",
-             f"  {'listing':<30}{'p50 small':>10}{'p95 small':>10}{'p50 large':>10}{'p95 large':>10}"
-             f"{'ratio p50':>10}{'ratio p95':>10}  target"]
-    for name, (p50, p95) in small.items():
-        l50, l95 = large[name]
-        ratio = l50 / p50
-        lines.append(f"  {name:<30}{p50:>10.2f}{p95:>10.2f}{l50:>10.2f}{l95:>10.2f}{ratio:>9.2f}x{l95 / p95:>9.2f}x"
+    small_clinic = clinic.copy_to(_copy_url(url))
+    try:
+        began = time.perf_counter()
+        add_patients(clinic, args.large - len(clinic.patients) - 1, args.sessions, rng)
+        analyze(url)
+        built_large = time.perf_counter() - began
+        sessions = (len(clinic.patients) - 1) * args.sessions + 1000 + 1
+        lines = [f"{label}: small clinic {counts(small_clinic)} (built in {built_small:.0f} s); large clinic "
+                 f"{counts(clinic)}, {sessions:,} sessions (grown in {built_large:.0f} s); "
+                 f"{args.repeat} calls each in {args.rounds} alternating rounds",
+                 f"  {'listing':<30}{'p50 small':>10}{'p95 small':>10}{'p50 large':>10}{'p95 large':>10}"
+                 f"{'ratio p50':>10}{'rounds':>13}{'ratio p95':>10}  target"]
+        results = measure(listings(small_clinic, rng, args.small), listings(clinic, rng, args.small),
+                          args.repeat, args.rounds)
+    finally:
+        small_clinic.engine.dispose()
+        if not url.startswith("sqlite"):
+            import psycopg
+
+            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{small_clinic.url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    for name, paired in results.items():
+        s50, l50 = statistics.median(paired.small), statistics.median(paired.large)
+        ratio = l50 / s50
+        spread = f"{min(paired.round_ratios):.2f}-{max(paired.round_ratios):.2f}"
+        lines.append(f"  {name:<30}{s50:>10.2f}{_p95(paired.small):>10.2f}{l50:>10.2f}{_p95(paired.large):>10.2f}"
+                     f"{ratio:>9.2f}x{spread:>13}{_p95(paired.large) / _p95(paired.small):>9.2f}x"
                      f"  {'met' if ratio < RATIO_TARGET else 'NOT MET'}")
+    clinic.engine.dispose()
     return lines
 
 
@@ -279,7 +354,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--small", type=int, default=2000, help="patients of the small clinic")
     parser.add_argument("--large", type=int, default=20000, help="patients of the large clinic")
     parser.add_argument("--sessions", type=int, default=10, help="sessions of each patient")
-    parser.add_argument("--repeat", type=int, default=200, help="timed calls of each listing")
+    parser.add_argument("--repeat", type=int, default=200, help="timed calls of each listing on each clinic")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds the calls are split into")
     parser.add_argument("--only", choices=("sqlite", "postgresql"), help="measure one database only")
     args = parser.parse_args(argv)
     for label, database in (("sqlite", sqlite_database), ("postgresql", postgres_database)):
