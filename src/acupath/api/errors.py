@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from acupath.api.guards import SECURITY_HEADERS, ASGIApp, Message, Receive, Scope, Send, send_json
+from acupath.api.guards import SECURITY_HEADERS, HttpMiddleware, Message, Receive, Scope, Send, send_json
 from acupath.errors import AcupathError, InputError, TooManyAttempts
 from acupath.validation import describe, field_path
 
@@ -120,7 +120,7 @@ def _log_unexpected(scope: Scope, exc: BaseException) -> None:
     log.error("unexpected error on %s %s: %s", scope.get("method"), where, frames_without_values(exc))
 
 
-class UnexpectedErrors:
+class UnexpectedErrors(HttpMiddleware):
     """ASGI middleware: an exception no handler maps is logged without values and answered 500 here.
 
     Starlette's own last resort (``ServerErrorMiddleware``, which runs ``_on_unexpected``) raises the
@@ -129,14 +129,8 @@ class UnexpectedErrors:
     response already started (a streamed export) is cut short; uvicorn logs only that it was incomplete.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the application; on an exception, log it without values and answer 500 if nothing was sent."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         started = False
 
         async def send_noting_start(message: Message) -> None:

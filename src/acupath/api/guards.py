@@ -59,17 +59,29 @@ _SUSPECT_QUERY = re.compile(rb"%(?:[01][0-9a-fA-F]|7[fF]|[cC]2%[89][0-9a-fA-F])"
 _BODYLESS = frozenset(("GET", "HEAD", "OPTIONS", "DELETE"))
 
 
-class SecurityHeaders:
-    """ASGI middleware: adds ``SECURITY_HEADERS`` to every HTTP response that did not set them itself."""
+class HttpMiddleware:
+    """A pure-ASGI middleware that acts on HTTP requests (``handle``); lifespan and others pass through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Run the application, adding the headers to its response start."""
-        if scope["type"] != "http":
+        """Run ``handle`` for an HTTP request, else the application as it is."""
+        if scope["type"] == "http":
+            await self.handle(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one HTTP request through ``self.app``."""
+        raise NotImplementedError
+
+
+class SecurityHeaders(HttpMiddleware):
+    """ASGI middleware: adds ``SECURITY_HEADERS`` to every HTTP response that did not set them itself."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the application, adding the headers to its response start."""
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -171,18 +183,15 @@ def _unprocessable(entry: dict[str, Any]) -> dict[str, Any]:
     return {"detail": f"invalid request: {entry['field']}", "errors": [entry]}
 
 
-class RequestGuard:
+class RequestGuard(HttpMiddleware):
     """ASGI middleware: 413 above ``max_body_bytes``, 422 for control characters, before the app runs."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_body_bytes = max_body_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer 413 or 422 itself, or run the application on the (already read) body."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         entry = refused_in_url(scope)
         if entry:
             await send_json(send, 422, _unprocessable(entry))
