@@ -18,7 +18,8 @@ Templates extend ``base.html`` and carry no inline script or style (``pages.PAGE
 
 from __future__ import annotations
 
-from acupath.web.routes import amendments, chart, fallback, patients, sign_in, today
+from acupath.web.routes import amendments, chart, fallback, patients, plans, sign_in, today
 
 #: ``fallback`` (any other ``/clinic/`` address: the 404 page) stays last.
-ROUTERS = (sign_in.router, today.router, patients.router, chart.router, amendments.router, fallback.router)
+ROUTERS = (sign_in.router, today.router, patients.router, chart.router, amendments.router, plans.router,
+           fallback.router)
