@@ -153,6 +153,8 @@ def test_forwarded_headers_are_believed_only_from_a_configured_proxy(world: Worl
     assert _addresses_of_reads(world, world.client, "203.0.113.9") == {"testclient"}
     with _app(world, trusted_proxies=("10.0.0.5",), client=("10.0.0.5", 4000)) as proxied:
         assert _addresses_of_reads(world, proxied, "203.0.113.9") == {"203.0.113.9"}
+        # What the client wrote before the proxy appended its address is not believed.
+        assert _addresses_of_reads(world, proxied, "198.51.100.1, 203.0.113.9") == {"203.0.113.9"}
     with _app(world, trusted_proxies=("10.0.0.5",), client=("10.0.0.6", 4000)) as direct:
         assert _addresses_of_reads(world, direct, "203.0.113.9") == {"10.0.0.6"}
 
