@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from acupath.errors import Conflict
+from acupath.services import login_throttle as abstract_throttle
 from acupath.services import repositories as abstract
 from acupath.services.passwords import PasswordHasher
 from acupath.services.records import (
@@ -48,6 +49,7 @@ class Store:
     revisions: list[PlanRevision] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     amendments: list[Amendment] = field(default_factory=list)
+    login_failures: list[tuple[str, datetime]] = field(default_factory=list)
 
     def table(self, name: str) -> dict[str, Any]:
         return self.rows.setdefault(name, {})
@@ -401,6 +403,30 @@ class FakeTokenRevocations(_Repo, abstract.TokenRevocations):
         return len(expired)
 
 
+class FakeLoginFailures(abstract_throttle.LoginFailures):
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    @property
+    def kept(self) -> list[tuple[str, datetime]]:
+        return self.uow.working.login_failures
+
+    def add(self, key: str, at: datetime) -> None:
+        self.kept.append((key, at))
+
+    def recent(self, key: str, since: datetime, limit: int) -> list[datetime]:
+        return sorted((at for k, at in self.kept if k == key and at > since), reverse=True)[:limit]
+
+    def forget(self, key: str) -> None:
+        self.kept[:] = [(k, at) for k, at in self.kept if k != key]
+
+    def forget_before(self, before: datetime) -> int:
+        kept = [(k, at) for k, at in self.kept if at > before]
+        gone = len(self.kept) - len(kept)
+        self.kept[:] = kept
+        return gone
+
+
 class FakeSignIns(_Repo, SignIns):
     """Users, revocations and each token's last use (``token_activity``: token id -> (user, seen, expiry))."""
 
@@ -447,6 +473,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.audit = FakeAuditLog(self)
         self.revoked_tokens = FakeTokenRevocations(self)
         self.sign_ins = FakeSignIns(self)
+        self.login_failures = FakeLoginFailures(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         self.working = copy.deepcopy(self.committed)
@@ -469,13 +496,20 @@ class FakeUnitOfWork(AbstractUnitOfWork):
 
 
 class PlainHasher(PasswordHasher):
-    """A fast, transparent stand-in for argon2id (tests only)."""
+    """A fast, transparent stand-in for argon2id (tests only) that counts the hashes it verifies against."""
+
+    def __init__(self) -> None:
+        self.verified: list[str] = []
 
     def hash(self, password: str) -> str:
         return "plain$" + password[::-1]
 
     def verify(self, password_hash: str, password: str) -> bool:
+        self.verified.append(password_hash)
         return password_hash == self.hash(password)
 
     def needs_rehash(self, password_hash: str) -> bool:
         return False
+
+    def dummy_hash(self) -> str:
+        return "plain$dummy"
