@@ -1,0 +1,152 @@
+"""Intake entry: the form (condition, pain, red flags, history and safety, medications, schedule, payer,
+the condition's questionnaires rendered from the instrument YAML) and the live questionnaire score.
+
+Form controls are named by their path in the intake document (``pain.nrs``, ``questionnaires.odi.q1``),
+so a service's ``InputError`` field is the control's id: the error summary links straight to it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, get_args
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from acupath.assessment.intake import Condition, History, Pain, Payer, RedFlagAnswers, Weekday
+from acupath.errors import InputError
+from acupath.services import intakes, patients
+from acupath.services.access import require_clinical
+from acupath.web.forms import Problem, refused_characters
+from acupath.web.pages import PageRoute, render, web_state
+from acupath.web.visitor import CsrfFormDep, VisitorDep, unit_of_work
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+CONDITIONS = get_args(Condition)
+PAYERS = get_args(Payer)
+WEEKDAYS = get_args(Weekday)
+#: Questionnaires asked of every patient besides the condition's reassessment instruments (mood, risk).
+SCREENING_INSTRUMENTS = ("phq9", "start_back")
+RED_FLAGS = tuple(RedFlagAnswers.model_fields)
+HISTORY = tuple(History.model_fields)
+PAIN_FLAGS = tuple(name for name, field in Pain.model_fields.items() if field.annotation is bool)
+SAFETY_FLAGS = ("anticoagulant", "implanted_electronic_device", "needle_phobia")
+CHOICES = {"safety.bleeding_disorder": ("none", "mild", "severe"),
+           "safety.epilepsy": ("none", "controlled", "poorly_controlled")}
+LIST_FIELDS = ("pain.sites",)
+
+
+def words(name: str) -> str:
+    """Return a field name as the form labels it (``saddle_anaesthesia`` -> ``Saddle anaesthesia``)."""
+    return name.replace("_", " ").capitalize()
+
+
+def instruments_for(kb: Any, condition: str | None) -> list[Any]:
+    """Return the instrument files the form asks for ``condition`` (choice items only, in order)."""
+    if not condition:
+        return []
+    wanted = list(kb.conditions[condition].reassessment_instruments) + list(SCREENING_INSTRUMENTS)
+    seen: list[Any] = []
+    for instrument_id in dict.fromkeys(wanted):
+        instrument = kb.instruments.get(instrument_id)
+        if instrument is not None and instrument.items and all(i.kind == "choice" for i in instrument.items):
+            seen.append(instrument)
+    return seen
+
+
+def intake_document(form: dict[str, str]) -> dict[str, Any]:
+    """Return the intake document the posted form describes (blank boxes left out, numbers as ints)."""
+    document: dict[str, Any] = {}
+    days = [day for day in WEEKDAYS if form.get(f"schedule.day.{day}")]
+    for name, value in form.items():
+        if not value.strip() or name.startswith("schedule.day.") or name == "medications":
+            continue
+        typed: Any = value.strip()
+        if name in LIST_FIELDS:
+            typed = [part.strip() for part in value.split(",") if part.strip()]
+        elif value == "true":
+            typed = True
+        elif typed.lstrip("-").isdigit():
+            typed = int(typed)
+        place = document
+        *parents, last = name.split(".")
+        for parent in parents:
+            place = place.setdefault(parent, {})
+        place[last] = typed
+    if days:
+        document.setdefault("schedule", {})["clinic_days"] = days
+    medications = [line for line in form.get("medications", "").splitlines() if line.strip()]
+    if medications:
+        document["medications"] = [dict(zip(("name", "class", "dose"), (p.strip() for p in line.split(",", 2)),
+                                            strict=False)) for line in medications]
+    return document
+
+
+def _form(request: Request, patient: Any, values: dict[str, str], problems: list[Problem],
+          status_code: int = 200) -> Response:
+    kb = web_state(request).kb
+    condition = values.get("condition") or None
+    return render(request, "intakes/new.html", {
+        "patient": patient, "values": values, "problems": problems, "conditions": CONDITIONS,
+        "payers": PAYERS, "weekdays": WEEKDAYS, "red_flags": RED_FLAGS, "history": HISTORY,
+        "pain_flags": PAIN_FLAGS, "safety_flags": SAFETY_FLAGS, "choices": CHOICES, "words": words,
+        "instruments": instruments_for(kb, condition if condition in CONDITIONS else None),
+    }, status_code=status_code)
+
+
+@router.get("/clinic/patients/{patient_id}/intakes/new")
+def new_intake_page(request: Request, patient_id: str, visitor: VisitorDep,
+                    condition: Annotated[str | None, Query()] = None) -> Response:
+    """Return the empty intake form, with the questionnaires of ``condition`` when one is chosen.
+
+    Reception gets the 403 page, another clinic's patient the 404 page.
+    """
+    require_clinical(visitor.actor)
+    patient = patients.get_patient(unit_of_work(request), visitor.actor, patient_id)
+    values = {"condition": condition} if condition in CONDITIONS else {}
+    return _form(request, patient, values, [])
+
+
+@router.post("/clinic/patients/{patient_id}/intakes/new")
+async def record_intake(request: Request, patient_id: str, form: CsrfFormDep, visitor: VisitorDep) -> Response:
+    """Record and screen the intake, then open its screening page; else the form as typed, the problem named."""
+    require_clinical(visitor.actor)
+    kb = web_state(request).kb
+    patient = await run_in_threadpool(patients.get_patient, unit_of_work(request), visitor.actor, patient_id)
+    problems = refused_characters(form, {})
+    if not problems:
+        try:
+            record = await run_in_threadpool(intakes.record_intake, unit_of_work(request), visitor.actor,
+                                             patient_id, intake_document(form), kb)
+            await run_in_threadpool(intakes.screen_intake, unit_of_work(request), visitor.actor, record.id, kb)
+            return RedirectResponse(f"/clinic/intakes/{record.id}", status_code=303)
+        except InputError as exc:
+            problems.append(problem_at(exc))
+    return _form(request, patient, form, problems, status_code=422)
+
+
+def problem_at(error: InputError) -> Problem:
+    """Return the form problem of ``error``, its field being the control's name (``pain.nrs``)."""
+    field = error.field.replace("[", ".").replace("]", "")
+    text = f"{words(field.split('.')[-1])} ({field}): {error.problem}"
+    if error.allowed:
+        text += f" (allowed: {error.allowed})"
+    return Problem(field=field, message=text)
+
+
+@router.post("/clinic/intakes/score")
+async def live_score(request: Request, form: CsrfFormDep, visitor: VisitorDep,
+                     instrument: Annotated[str, Query(max_length=40)]) -> Response:
+    """Return the fragment with ``instrument``'s total and band for the answers given so far (htmx)."""
+    require_clinical(visitor.actor)
+    prefix = f"questionnaires.{instrument}."
+    answers = {name[len(prefix):]: int(value) if value.isdigit() else value
+               for name, value in form.items() if name.startswith(prefix) and value}
+    score, problem = None, None
+    if answers:
+        try:
+            score = intakes.score_answers({instrument: answers}, web_state(request).kb, "questionnaires")[instrument]
+        except InputError as exc:
+            problem = problem_at(exc).message
+    return render(request, "intakes/score.html", {"score": score, "problem": problem, "answered": len(answers)})

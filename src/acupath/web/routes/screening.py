@@ -1,0 +1,59 @@
+"""The screening page of an intake: each finding with its severity, message, citations and an override
+reason box where the rule allows one; "Create plan" sends the overrides to the plan service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from acupath.errors import InputError, SafetyBlock
+from acupath.services import plans
+from acupath.services.intake_screening import latest_screening
+from acupath.web.forms import Problem
+from acupath.web.pages import PageRoute, render, web_state
+from acupath.web.visitor import CsrfFormDep, VisitorDep, unit_of_work
+
+router = APIRouter(prefix="/clinic/intakes", route_class=PageRoute, include_in_schema=False)
+
+#: Severity word and icon per finding kind (colour is never the only signal).
+KINDS = {"red_flag": ("danger", "Red flag", "!"), "contraindication": ("danger", "Contraindication", "!"),
+         "caution": ("warning", "Caution", "i")}
+
+
+def _page(request: Request, visitor: Any, intake_id: str, reasons: dict[str, str], problems: list[Problem],
+          status_code: int = 200) -> Response:
+    intake, screening = latest_screening(unit_of_work(request), visitor.actor, intake_id)
+    return render(request, "intakes/screening.html", {
+        "intake": intake, "screening": screening, "kinds": KINDS, "reasons": reasons, "problems": problems,
+        "who": visitor.actor.user_id, "today": web_state(request).clock().date(),
+    }, status_code=status_code)
+
+
+@router.get("/{intake_id}")
+def screening_page(request: Request, intake_id: str, visitor: VisitorDep) -> Response:
+    """Return the intake's scores and its latest screening (403 for reception, 404 for another clinic)."""
+    return _page(request, visitor, intake_id, {}, [])
+
+
+@router.post("/{intake_id}/plan")
+async def create_plan(request: Request, intake_id: str, form: CsrfFormDep, visitor: VisitorDep) -> Response:
+    """Create the plan with the overrides written, and open it; else this page with the problem inline."""
+    reasons = {name.removeprefix("override."): value for name, value in form.items()
+               if name.startswith("override.")}
+    overrides = [{"finding": code, "reason": reason} for code, reason in reasons.items() if reason.strip()]
+    problems: list[Problem] = []
+    try:
+        plan = await run_in_threadpool(plans.create_plan, unit_of_work(request), visitor.actor, intake_id,
+                                       web_state(request).kb, overrides=overrides)
+        return RedirectResponse(f"/clinic/plans/{plan.id}", status_code=303)
+    except InputError as exc:
+        index = exc.field.split("[")[1].split("]")[0] if "[" in exc.field else None
+        code = overrides[int(index)]["finding"] if index and index.isdigit() else "form"
+        problems.append(Problem(field=f"override.{code}", message=f"Override of {code}: {exc.problem}"
+                                + (f" (allowed: {exc.allowed})" if exc.allowed else "")))
+    except SafetyBlock as exc:
+        problems.append(Problem(field="create-plan", message=f"The plan cannot be created: {exc}"))
+    return await run_in_threadpool(_page, request, visitor, intake_id, reasons, problems, 422)

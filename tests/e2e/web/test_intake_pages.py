@@ -1,0 +1,73 @@
+"""Intake entry and screening pages: a good intake is recorded with its scores and screened, a bad NRS
+is a form error naming the field with the other answers kept, an "ok" override is refused, another
+clinic gets 404 and reception 403."""
+
+from __future__ import annotations
+
+from web_world import Site
+
+from acupath.services import intakes, patients
+from acupath.services.actor import Actor, Role
+
+ODI = {f"questionnaires.odi.q{i}": str(a) for i, a in enumerate((3, 1, 3, 2, 2, 2, 2, 1, 2, 2), start=1)}
+GOOD = {"condition": "chronic_low_back_pain", "pain.nrs": "6", "pain.duration_weeks": "30",
+        "pain.sites": "lower_back", "schedule.start": "2026-12-01", "schedule.day.tue": "true",
+        "schedule.day.fri": "true", "payer": "self_pay", "safety.anticoagulant": "true", **ODI}
+
+
+def a_patient(site: Site) -> str:
+    clinician = Actor(user_id="web-test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    return patients.list_patients(site.uow_factory(), clinician, limit=1).items[0].id
+
+
+def form_of(patient_id: str) -> str:
+    return f"/clinic/patients/{patient_id}/intakes/new"
+
+
+def test_a_good_intake_is_recorded_with_its_scores_and_screened(site: Site) -> None:
+    clinician, patient_id = site.as_("clinician"), a_patient(site)
+    page = clinician.get(form_of(patient_id) + "?condition=chronic_low_back_pain").text
+    assert 'name="questionnaires.odi.q1"' in page and 'type="radio"' in page
+    response = clinician.post_form(form_of(patient_id), form_of(patient_id), GOOD)
+    assert response.status_code == 303, response.text
+    intake_id = response.headers["location"].rsplit("/", 1)[1]
+    actor = Actor(user_id="web-test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    record = intakes.get_intake(site.uow_factory(), actor, intake_id)
+    assert record.scores["odi"]["total"] == 40 and record.answers["pain"]["nrs"] == 6
+    screening = clinician.get(f"/clinic/intakes/{intake_id}").text
+    assert "moderate disability" in screening and "bleeding risk caution" in screening
+
+
+def test_a_bad_nrs_names_the_field_and_keeps_the_other_answers(site: Site) -> None:
+    clinician, patient_id = site.as_("clinician"), a_patient(site)
+    response = clinician.post_form(form_of(patient_id), form_of(patient_id), {**GOOD, "pain.nrs": "11"})
+    assert response.status_code == 422
+    assert 'href="#pain.nrs"' in response.text and 'id="pain.nrs-error"' in response.text
+    assert 'name="questionnaires.odi.q3" value="3" checked' in response.text
+    assert 'id="pain.duration_weeks" name="pain.duration_weeks" type="number" value="30"' in response.text
+
+
+def test_the_live_score_answers_with_the_total_and_band(site: Site) -> None:
+    clinician, patient_id = site.as_("clinician"), a_patient(site)
+    response = clinician.post_form("/clinic/intakes/score?instrument=odi", form_of(patient_id), ODI)
+    assert response.status_code == 200 and "Total 40" in response.text and "moderate disability" in response.text
+
+
+def test_an_ok_override_is_refused_inline_and_a_reason_creates_the_plan(site: Site) -> None:
+    clinician, patient_id = site.as_("clinician"), a_patient(site)
+    intake_id = clinician.post_form(form_of(patient_id), form_of(patient_id), GOOD).headers["location"].rsplit("/")[-1]
+    page = f"/clinic/intakes/{intake_id}"
+    refused = clinician.post_form(f"{page}/plan", page, {"override.bleeding_risk_caution": "ok"})
+    assert refused.status_code == 422 and 'id="override.bleeding_risk_caution-error"' in refused.text
+    created = clinician.post_form(f"{page}/plan", page, {
+        "override.bleeding_risk_caution": "INR checked today in range; superficial needling only, firm pressure"})
+    assert created.status_code == 303 and created.headers["location"].startswith("/clinic/plans/")
+
+
+def test_another_clinic_gets_404_and_reception_is_refused(site: Site) -> None:
+    patient_id = a_patient(site)
+    assert site.as_("outsider").get(form_of(patient_id)).status_code == 404
+    reception = site.as_("reception")
+    assert reception.get(form_of(patient_id)).status_code == 403
+    refused = reception.post_form(form_of(patient_id), "/clinic/patients", GOOD)
+    assert refused.status_code == 403
