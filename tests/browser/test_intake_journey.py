@@ -55,6 +55,8 @@ def test_an_intake_is_scored_live_screened_overridden_and_planned(page: Page, se
     page.wait_for_url(re.compile(r"/clinic/intakes/[0-9a-f]{32}$"))
     expect(page.get_by_role("heading", name=re.compile("bleeding risk caution"))).to_contain_text("Caution")
     assert serious_violations(page) == []
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / "screening.png"), full_page=True)
     reason = page.get_by_label(re.compile("Override reason")).first
     reason.fill("ok")
     page.get_by_role("button", name="Create plan").click()
@@ -71,4 +73,6 @@ def test_the_intake_form_fits_the_screen(page: Page, server: Server, width: int,
     open_form(page, server)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the form scrolls sideways by {overflow} px at {width} px"
-    page.screenshot(path=str(Path(SHOTS or tmp_path) / f"intake-form-{width}.png"), full_page=False)
+    shots = Path(SHOTS or tmp_path)
+    page.screenshot(path=str(shots / f"intake-form-{width}.png"), full_page=False)
+    page.locator("fieldset#questionnaires\\.odi").screenshot(path=str(shots / f"intake-odi-{width}.png"))
