@@ -6,8 +6,9 @@ scripts, styles and images from this server only, no inline script or style anyw
 configured by a ``<meta>`` tag), forms posted to this server only, never framed.
 
 ``PageRoute`` is the route class of every web router (FastAPI's documented custom ``APIRoute``): a
-service's ``NotFound`` becomes the 404 page, ``PermissionDenied`` the 403 page, and a request that is
-not signed in (``NotSignedIn``) goes to the sign-in page; the API's JSON error handlers never see them.
+service's ``NotFound`` becomes the 404 page, ``PermissionDenied`` the 403 page, an ``InputError`` no
+form caught the 422 page naming the field, ``Conflict`` the 409 page, and a request that is not signed
+in (``NotSignedIn``) goes to the sign-in page; the API's JSON error handlers never see them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from acupath.errors import NotFound, PermissionDenied
+from acupath.errors import Conflict, InputError, NotFound, PermissionDenied
 from acupath.web import csrf
 from acupath.web.state import WebState
 
@@ -119,5 +120,12 @@ class PageRoute(APIRoute):
                 return error_page(request, 403, "Not available to your role",
                                   "Your role does not show this page. Ask a clinician or your clinic's "
                                   "administrator.")
+            except InputError as exc:  # a page's own form maps these to its fields; this is the safety net
+                return error_page(request, 422, "This request could not be read",
+                                  f"{exc.field}: {exc.problem}. Go back and try again.")
+            except Conflict:
+                return error_page(request, 409, "Someone changed this record meanwhile",
+                                  "Nothing was saved. Reload the page to see the record as it is now, then "
+                                  "make your change again.")
 
         return page_handler

@@ -209,3 +209,9 @@ def test_an_amended_record_links_from_the_chart_to_what_changed_who_and_why(site
     assert site.as_("outsider").get(link).status_code == 404
     assert site.as_("reception").get(link).status_code == 403
     assert browser.get(f"/clinic/records/invoice/{event.id}/history").status_code == 404
+
+
+def test_a_cursor_of_another_list_on_the_search_is_a_problem_named_on_the_page(site: Site) -> None:
+    answer = site.as_("clinician").get("/clinic/patients?cursor=c2NoZWR1bGU6YWJj")  # "schedule:abc"
+    assert answer.status_code == 200 and "cursor" in answer.text and "application/json" not in answer.headers[
+        "content-type"]
