@@ -26,7 +26,9 @@ KINDS = {"red_flag": ("danger", "Red flag", "!"), "contraindication": ("danger",
 def _page(request: Request, visitor: Any, intake_id: str, reasons: dict[str, str], problems: list[Problem],
           status_code: int = 200) -> Response:
     intake, screening = latest_screening(unit_of_work(request), visitor.actor, intake_id)
-    return render(request, "intakes/screening.html", {
+    cited = {key for f in (screening.findings if screening else []) for key in f.get("citations", [])}
+    sources = {c.key: c.text for c in web_state(request).kb.citations.sources if c.key in cited}
+    return render(request, "intakes/screening.html", {"sources": sources,
         "intake": intake, "screening": screening, "kinds": KINDS, "reasons": reasons, "problems": problems,
         "who": visitor.actor.user_id, "today": web_state(request).clock().date(),
     }, status_code=status_code)
