@@ -51,6 +51,10 @@ _OWNERS: dict[str, tuple[Any, Any, Any]] = {
 
 _HEAD = AuditChainHeadRow.__table__
 _LOG = AuditRow.__table__
+#: Counts one more entry and gives the previous hash, locking the head until the commit.
+_NEXT_IN_CHAIN = (update(_HEAD).where(_HEAD.c.id == 1).values(entries=_HEAD.c.entries + 1)
+                  .returning(_HEAD.c.last_hash))
+_APPEND = insert(_LOG).returning(_LOG.c.id)
 
 
 class SqlAuditLog(SqlRepository, abstract.AuditLog):
@@ -59,12 +63,13 @@ class SqlAuditLog(SqlRepository, abstract.AuditLog):
     def add(self, entry: AuditEntry) -> None:
         # Core statements: every request appends one entry, and the ORM's bookkeeping for an object
         # nobody reads again cost more than the insert itself.
-        prev_hash = self.session.execute(
-            update(_HEAD).where(_HEAD.c.id == 1).values(entries=_HEAD.c.entries + 1).returning(_HEAD.c.last_hash)
-        ).scalar_one()
+        # On the session's connection (its transaction): the ORM's execution path, which a Core statement
+        # does not need, cost about 100 µs a statement (measured, see README "Benchmarks").
+        connection = self.session.connection()
+        prev_hash = connection.execute(_NEXT_IN_CHAIN).scalar_one()
         values = AuditRow.values_of(entry)
         values.update(prev_hash=prev_hash, hash=entry_hash(values, prev_hash))
-        entry.id = self.session.execute(insert(_LOG).returning(_LOG.c.id), values).scalar_one()
+        entry.id = connection.execute(_APPEND, values).scalar_one()
 
     def list(
         self, clinic_id: str | None, *, patient_id: str | None = None, offset: int = 0, limit: int = 100
