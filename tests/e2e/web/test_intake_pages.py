@@ -43,6 +43,7 @@ def test_a_bad_nrs_names_the_field_and_keeps_the_other_answers(site: Site) -> No
     clinician, patient_id = site.as_("clinician"), a_patient(site)
     response = clinician.post_form(form_of(patient_id), form_of(patient_id), {**GOOD, "pain.nrs": "11"})
     assert response.status_code == 422
+    assert '<a href="#pain.nrs">Pain now (NRS 0 to 10): Input should be less than or equal to 10</a>' in response.text
     assert 'href="#pain.nrs"' in response.text and 'id="pain.nrs-error"' in response.text
     assert 'name="questionnaires.odi.q3" value="3" checked' in response.text
     assert 'id="pain.duration_weeks" name="pain.duration_weeks" type="number" value="30"' in response.text

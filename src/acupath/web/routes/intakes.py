@@ -35,6 +35,10 @@ SAFETY_FLAGS = ("anticoagulant", "implanted_electronic_device", "needle_phobia")
 CHOICES = {"safety.bleeding_disorder": ("none", "mild", "severe"),
            "safety.epilepsy": ("none", "controlled", "poorly_controlled")}
 LIST_FIELDS = ("pain.sites",)
+#: The labels of the form's boxes, as the error summary names them (others: the question's words).
+LABELS = {"pain.nrs": "Pain now (NRS 0 to 10)", "pain.duration_weeks": "Duration in weeks", "pain.sites": "Sites",
+          "schedule.start": "First visit", "schedule.clinic_days": "Clinic days", "payer": "Payer",
+          "medications": "Medications"}
 
 
 def words(name: str) -> str:
@@ -90,7 +94,7 @@ def _form(request: Request, patient: Any, values: dict[str, str], problems: list
     return render(request, "intakes/new.html", {
         "patient": patient, "values": values, "problems": problems, "conditions": CONDITIONS,
         "payers": PAYERS, "weekdays": WEEKDAYS, "red_flags": RED_FLAGS, "history": HISTORY,
-        "pain_flags": PAIN_FLAGS, "safety_flags": SAFETY_FLAGS, "choices": CHOICES, "words": words,
+        "pain_flags": PAIN_FLAGS, "safety_flags": SAFETY_FLAGS, "choices": CHOICES, "words": words, "labels": LABELS,
         "instruments": instruments_for(kb, condition if condition in CONDITIONS else None),
     }, status_code=status_code)
 
@@ -129,7 +133,8 @@ async def record_intake(request: Request, patient_id: str, form: CsrfFormDep, vi
 def problem_at(error: InputError) -> Problem:
     """Return the form problem of ``error``, its field being the control's name (``pain.nrs``)."""
     field = error.field.replace("[", ".").replace("]", "")
-    text = f"{words(field.split('.')[-1])} ({field}): {error.problem}"
+    label = LABELS.get(field) or f"{words(field.split('.')[-1])} ({field})"
+    text = f"{label}: {error.problem}"
     if error.allowed:
         text += f" (allowed: {error.allowed})"
     return Problem(field=field, message=text)
