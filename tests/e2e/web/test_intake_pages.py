@@ -73,3 +73,7 @@ def test_another_clinic_gets_404_and_reception_is_refused(site: Site) -> None:
     assert reception.get(form_of(patient_id)).status_code == 403
     refused = reception.post_form(form_of(patient_id), "/clinic/patients", GOOD)
     assert refused.status_code == 403
+    clinician = site.as_("clinician")
+    intake = clinician.post_form(form_of(patient_id), form_of(patient_id), GOOD).headers["location"]
+    assert site.as_("outsider").get(intake).status_code == 404
+    assert reception.get(intake).status_code == 403
