@@ -18,7 +18,17 @@ Templates extend ``base.html`` and carry no inline script or style (``pages.PAGE
 
 from __future__ import annotations
 
-from acupath.web.routes import amendments, chart, fallback, intakes, patients, plans, screening, sign_in, today
+from acupath.web.routes import (
+           amendments,
+           chart,
+           fallback,
+           intakes,
+           patients,
+           plans,
+           screening,
+           sign_in,
+           today,
+)
 
 #: ``fallback`` (any other ``/clinic/`` address: the 404 page) stays last.
 ROUTERS = (sign_in.router, today.router, patients.router, chart.router, amendments.router, plans.router,
