@@ -17,7 +17,7 @@ from acupath.services.patients import new_id
 from acupath.services.plan_cache import LruCache, parsed_plans
 from acupath.services.record_dates import check_record_date, first_intake_start, plan_start
 from acupath.services.records import Reassessment
-from acupath.services.records.summaries import PlanHead, ReassessmentSummary, SessionSummary
+from acupath.services.records.summaries import PlanCourse, PlanHead, ReassessmentSummary, SessionSummary
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
 from acupath.validation import MAX_SESSION_NUMBER
@@ -84,8 +84,8 @@ def check_reassessment_date(
                           "the patient's treatment start")
 
 
-def _session_of(reassessment: ReassessmentSummary, sessions: list[SessionSummary]) -> int:
-    # A reassessment without a session number belongs to the last session given on or before its date.
+def session_of(reassessment: ReassessmentSummary, sessions: list[SessionSummary]) -> int:
+    """Return the session a reassessment belongs to: its own number, else the last session given by its date."""
     if reassessment.session_number is not None:
         return reassessment.session_number
     return max((s.number for s in sessions if s.session_date <= reassessment.assessed_on), default=0)
@@ -100,18 +100,31 @@ def get_progress(uow: AbstractUnitOfWork, actor: Actor, plan_id: str, kb: Knowle
     with uow, audited(uow, actor, "progress.read", "plan", plan_id) as note:
         require_clinical(actor)
         course = found(uow.plan_course(actor.clinic_id, plan_id), "plan", plan_id)
-        head, sessions = course.head, course.sessions
-        note.patient_id = head.patient_id
-        plan = _parsed_plan(uow, actor.clinic_id, head)
-        reassessments = [r for r in course.reassessments if r.plan_id in (None, plan_id)]
-        # The scores stored when each reassessment was recorded (with the knowledge version that made
-        # them): progress reports what was measured then, and does not score the answers again.
-        session_rows = tuple((s.number, s.session_date, s.pain_before, s.pain_after) for s in sessions)
-        reassessment_rows = tuple(
-            (r.assessed_on, _session_of(r, sessions), r.totals)
-            for r in reassessments)
-        key = (id(kb), kb.version, actor.clinic_id, plan_id, head.version, session_rows, reassessment_rows)
-        return _evaluated.get(key, lambda: _evaluate(plan, session_rows, reassessment_rows, kb))[1]
+        note.patient_id = course.head.patient_id
+        return course_progress(uow, actor.clinic_id, course, kb)[1]
+
+
+def course_progress(uow: AbstractUnitOfWork, clinic_id: str, course: PlanCourse, kb: KnowledgeBase
+                    ) -> tuple[planning.Plan, outcomes.Progress]:
+    """Return the plan of ``course`` and its progress, inside the caller's transaction.
+
+    Raises ``InputError`` (stored answers the current knowledge cannot score).
+    """
+    head, sessions = course.head, course.sessions
+    plan = _parsed_plan(uow, clinic_id, head)
+    # The scores stored when each reassessment was recorded (with the knowledge version that made
+    # them): progress reports what was measured then, and does not score the answers again.
+    session_rows = tuple((s.number, s.session_date, s.pain_before, s.pain_after) for s in sessions)
+    reassessment_rows = tuple(
+        (r.assessed_on, session_of(r, sessions), r.totals)
+        for r in plan_reassessments(course))
+    key = (id(kb), kb.version, clinic_id, head.id, head.version, session_rows, reassessment_rows)
+    return plan, _evaluated.get(key, lambda: _evaluate(plan, session_rows, reassessment_rows, kb))[1]
+
+
+def plan_reassessments(course: PlanCourse) -> list[ReassessmentSummary]:
+    """Return the reassessments of the course's plan: those tied to it and those tied to no plan."""
+    return [r for r in course.reassessments if r.plan_id in (None, course.head.id)]
 
 
 #: ``outcomes.evaluate`` is a pure function of the plan, the sessions' numbers, dates and pain, the
