@@ -75,6 +75,18 @@ def test_names_are_found_by_substring_and_word_start_and_mrns_exactly(engine: En
     assert _names(engine, staff.rita, smith) == ["Anna Maria Smith"]              # a patient id exactly
 
 
+def test_a_search_that_is_exactly_an_mrn_finds_that_patient_alone(engine: Engine, staff: Staff) -> None:
+    # The exact lookup answers; the names are not searched too (see ``NameSearch``), so a clinic whose
+    # MRNs look like words still finds the one patient the MRN belongs to.
+    _register(engine, staff.rita, "Lindsay", "Marlow")
+    _register(engine, staff.rita, "Noah", "Williams", mrn="lind")
+    assert _names(engine, staff.rita, "lind") == ["Noah Williams"]
+    assert _names(engine, staff.rita, "LIND") == ["Lindsay Marlow"]             # MRNs match case and all
+    assert _names(engine, staff.rita, "lind marl") == ["Lindsay Marlow"]
+    page = services.list_patients(fresh_uow(engine), staff.rita, search="lind", total=True)
+    assert page.total == Total(1, "eq")
+
+
 def test_a_renamed_patient_is_found_by_the_new_name_only(engine: Engine, staff: Staff) -> None:
     patient_id = _register(engine, staff.rita, "Iris", "Quenby")
     services.update_patient(fresh_uow(engine), staff.rita, patient_id, {"family_name": "Rowntree"}, 1)

@@ -150,12 +150,11 @@ class FakePatients(_Repo, abstract.PatientRepository):
         return self._get(clinic_id, patient_id)
 
     def _found(self, clinic_id: str, search: NameSearch | None) -> list[Patient]:
-        # The rule the databases' indexes answer, as NameSearch states it.
-        def matches(p: Patient) -> bool:
-            return search is None or search.text in (p.mrn, p.id) or search.matches_names(p.given_name, p.family_name)
-
-        return sorted((p for p in self.rows.values() if p.clinic_id == clinic_id and matches(p)),
-                      key=lambda p: (p.family_name, p.given_name, p.id))
+        # The rule the databases' indexes answer, as NameSearch states it: an exact MRN or id alone.
+        mine = [p for p in self.rows.values() if p.clinic_id == clinic_id]
+        exact = [p for p in mine if search is not None and search.text in (p.mrn, p.id)]
+        found = exact or [p for p in mine if search is None or search.matches_names(p.given_name, p.family_name)]
+        return sorted(found, key=lambda p: (p.family_name, p.given_name, p.id))
 
     def search(self, clinic_id: str, search: NameSearch | None, after: Patient | None, limit: int) -> list[Patient]:
         found = self._found(clinic_id, search)

@@ -26,7 +26,8 @@ class Total:
 class NameSearch:
     """A patient search as the front desk typed it, split as both databases search it.
 
-    ``text`` is the whole search (an MRN or a patient id is matched exactly against it). A patient's
+    ``text`` is the whole search (an MRN or a patient id is matched exactly against it; a text that is
+    exactly a patient's MRN or id finds that patient alone, and the names are not searched). A patient's
     names match when every word of 3 or more characters appears anywhere in the given or family name,
     every 2-character word begins a word of them, and every 1-letter word begins one too (the initials
     only narrow a search: a search of initials alone matches no names, only an MRN or id). Case is
