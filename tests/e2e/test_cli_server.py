@@ -69,3 +69,15 @@ def test_the_demo_has_patients_for_every_condition_with_sessions_and_loads_once(
     assert patients.list_patients(SqlAlchemyUnitOfWork(uow_factory), actor, total=True).total.value == 6
     again = run(capsys, "demo", "--db", db)
     assert again[0] == 0 and "already loaded" in again[1]
+
+
+def test_a_clinic_is_created_with_a_locale_and_its_it_changes_it(capsys, db: str) -> None:
+    run(capsys, "db", "upgrade", "--db", db)
+    code, out, err = run(capsys, "clinics", "create", "--name", "Bay", "--locale", "en_US", "--db", db)
+    assert code == 0, err
+    clinic = json.loads(out)
+    assert clinic["locale"] == "en-US"
+    code, out, err = run(capsys, "clinics", "set-locale", "fr-FR", "--clinic", clinic["id"], "--db", db)
+    assert code == 0 and json.loads(out)["locale"] == "fr-FR", err
+    code, _, err = run(capsys, "clinics", "set-locale", "pt-BR", "--clinic", clinic["id"], "--db", db)
+    assert code == 2 and err.count("\n") == 1 and err.startswith("acupath: locale") and "de-DE" in err

@@ -1,4 +1,4 @@
-"""``acupath serve``, ``acupath db upgrade``, ``acupath clinics create``; ``users`` is ``cli.accounts``.
+"""``acupath serve``, ``db upgrade``, ``clinics create`` and ``clinics set-locale``; ``users`` is ``cli.accounts``.
 
 The server is started by import string (``acupath.site:app_from_environment``: API and pages) because the CLI and
 the API are separate composition roots that never import each other; ``--db`` reaches the API
@@ -90,11 +90,28 @@ def db_upgrade(db: DbOption = None) -> None:
     typer.echo(f"database at the newest schema: {settings.database_url.split('@')[-1]}")
 
 
+LocaleOption = Annotated[str, typer.Option(help="How the pages write dates and numbers: en-GB, en-US, de-DE "
+                                                  "or fr-FR.")]
+
+
 @clinics_group.command("create")
-def clinics_create(name: Annotated[str, typer.Option(help="The clinic's name.")], db: DbOption = None) -> None:
+def clinics_create(name: Annotated[str, typer.Option(help="The clinic's name.")], locale: LocaleOption = "en-GB",
+                   db: DbOption = None) -> None:
     """Create a clinic and print its id (needed by ``acupath users create --clinic``)."""
-    clinic = users.create_clinic(unit_of_work_factory(settings_for(db))(), name)
-    emit_json({"id": clinic.id, "name": clinic.name})
+    clinic = users.create_clinic(unit_of_work_factory(settings_for(db))(), name, locale)
+    emit_json({"id": clinic.id, "name": clinic.name, "locale": clinic.locale})
+
+
+@clinics_group.command("set-locale")
+def clinics_set_locale(locale: Annotated[str, typer.Argument(help="en-GB, en-US, de-DE or fr-FR.")],
+                       clinic: Annotated[str, typer.Option(help="Clinic id (see `acupath clinics create`).")],
+                       db: DbOption = None) -> None:
+    """Set how the clinic's pages write dates and numbers (audited; open pages follow within a minute)."""
+    from acupath.services import clinics
+    from acupath.services.actor import Actor
+
+    changed = clinics.set_locale(unit_of_work_factory(settings_for(db))(), Actor.system(clinic), locale)
+    emit_json({"id": changed.id, "name": changed.name, "locale": changed.locale})
 
 
 def register(app: typer.Typer) -> None:

@@ -42,6 +42,10 @@ class ClinicRepository(abc.ABC):
     def get(self, clinic_id: str) -> Clinic | None:
         """Return the clinic, or None."""
 
+    @abc.abstractmethod
+    def update(self, clinic: Clinic) -> None:
+        """Store changes to a clinic (name, locale). Raises ``NotFound`` when it does not exist."""
+
 
 class UserRepository(abc.ABC):
     """Users (emails are unique across all clinics: one login, one clinic)."""

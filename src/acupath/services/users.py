@@ -16,12 +16,14 @@ from acupath.errors import Conflict, InputError, NotFound
 from acupath.services.access import found, require_admin
 from acupath.services.actor import Actor, Role
 from acupath.services.audit import audited
+from acupath.services.clinics import check_locale
 from acupath.services.login_throttle import account_key
 from acupath.services.paging import check_page
 from acupath.services.password_policy import check_new_password
 from acupath.services.passwords import PasswordHasher
 from acupath.services.patients import new_id
 from acupath.services.records import Clinic, Page, User
+from acupath.services.records.people import DEFAULT_LOCALE
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
 
@@ -38,12 +40,16 @@ class UserInput(BaseModel):
     role: Literal["admin", "clinician", "reception"]
 
 
-def create_clinic(uow: AbstractUnitOfWork, name: str) -> Clinic:
-    """Create a clinic (the command line does this when setting up). Raises ``InputError`` for no name."""
+def create_clinic(uow: AbstractUnitOfWork, name: str, locale: str = DEFAULT_LOCALE) -> Clinic:
+    """Create a clinic (the command line does this when setting up) with its pages' ``locale``.
+
+    Raises ``InputError`` for no name or a locale not in ``clinics.LOCALES``.
+    """
     if not name or not name.strip():
         raise InputError("name", "a clinic needs a name")
+    chosen = check_locale(locale)
     with uow:
-        clinic = Clinic(id=new_id(), name=name.strip(), created_at=uow.clock())
+        clinic = Clinic(id=new_id(), name=name.strip(), created_at=uow.clock(), locale=chosen)
         uow.clinics.add(clinic)
         uow.commit()
         return clinic

@@ -14,7 +14,6 @@ in (``NotSignedIn``) goes to the sign-in page; the API's JSON error handlers nev
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -25,7 +24,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from acupath.errors import Conflict, InputError, NotFound, PermissionDenied
-from acupath.web import csrf
+from acupath.services.records.people import DEFAULT_LOCALE
+from acupath.web import csrf, locales
 from acupath.web.state import WebState
 
 HERE = Path(__file__).parent
@@ -35,16 +35,7 @@ PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
-def day(value: date | datetime | str | None) -> str:
-    """Return a date as the clinic reads it: ``5 Dec 2026`` (empty for None)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return f"{value.day} {value:%b %Y}"
-
-
-templates.env.filters["day"] = day
+locales.install(templates.env)  # the filters day, when and number: in the clinic's locale
 
 
 def web_state(request: Request) -> WebState:
@@ -64,11 +55,12 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     """Return ``template`` rendered as a page (CSP header, CSRF token and cookie, the signed-in user).
 
     The context always holds ``csrf_token`` (for every form), ``visitor`` (the signed-in ``Visitor``
-    or None) and ``request``.
+    or None), ``locale`` (the visitor's clinic's, for the filters of ``web.locales``) and ``request``.
     """
     state = web_state(request)
     values = {"csrf_token": csrf.token_for(state.csrf_key, csrf.nonce_of(request)),
-              "visitor": getattr(request.state, "visitor", None), **(context or {})}
+              "visitor": getattr(request.state, "visitor", None),
+              "locale": getattr(request.state, "locale", DEFAULT_LOCALE), **(context or {})}
     response = templates.TemplateResponse(request, template, values, status_code=status_code)
     response.headers["content-security-policy"] = PAGE_POLICY
     csrf.remember_nonce(request, response, state.secure_cookies)

@@ -8,7 +8,7 @@ signer, the clock) is handed to it by ``acupath.site`` as values satisfying the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -65,3 +65,5 @@ class WebState:
     csrf_key: bytes
     cookie_name: str
     secure_cookies: bool
+    #: Each clinic's locale and when it was read (``web.locales.clinic_locale`` keeps it a minute).
+    locales: dict[str, tuple[str, datetime]] = field(default_factory=dict)

@@ -19,7 +19,7 @@ from acupath.services import audit, sign_ins
 from acupath.services.actor import Actor
 from acupath.services.sign_ins import SignedToken
 from acupath.services.unit_of_work import AbstractUnitOfWork
-from acupath.web import csrf
+from acupath.web import csrf, locales
 from acupath.web.pages import FormRefused, NotSignedIn, web_state
 from acupath.web.state import Claims
 
@@ -81,8 +81,9 @@ def _audit_refusal(request: Request, reason: str, claims: Claims | None) -> None
 def visitor(request: Request) -> Visitor:
     """Return the signed-in visitor; raise ``NotSignedIn`` when the session does not count (any more).
 
-    A plain ``def``: FastAPI runs it in its thread pool, as the database is asked (one query). Every
-    refusal is audited (``services.audit.record_refused_token``), as the API's 401s are.
+    A plain ``def``: FastAPI runs it in its thread pool, as the database is asked (one query; and the
+    clinic's locale at most once a minute, ``web.locales.clinic_locale``, kept in ``request.state.locale``).
+    Every refusal is audited (``services.audit.record_refused_token``), as the API's 401s are.
     """
     state = web_state(request)
     claims, reason, genuine = _cookie_claims(request)
@@ -99,6 +100,7 @@ def visitor(request: Request) -> Visitor:
         raise NotSignedIn from None
     found = Visitor(actor=actor, claims=claims)
     request.state.visitor = found
+    request.state.locale = locales.clinic_locale(state, actor)  # for the pages' date and number filters
     return found
 
 

@@ -14,6 +14,7 @@ from web_world import Site
 from acupath.services import patient_records, patients, plans, sessions
 from acupath.services.actor import Actor, Role
 from acupath.services.records import PlanRecord
+from acupath.web.locales import format_number
 
 SECTIONS = ("Findings and overrides", "Points", "Body chart", "Electroacupuncture", "Components", "Phases",
             "Schedule and cover", "Evidence")
@@ -68,7 +69,8 @@ def test_electroacupuncture_settings_show_frequency_intensity_and_every_pair(sit
     ea = plan.plan["electroacupuncture"]
     section = page[page.index('id="ea-title"'):page.index('id="components-title"')]
     assert f"{ea['frequency_hz']} Hz" in section
-    assert f"{ea['intensity_ma'][0]}–{ea['intensity_ma'][1]} mA" in section
+    low, high = (format_number(value, "en-GB") for value in ea["intensity_ma"])  # the demo clinic's locale
+    assert f"{low}–{high} mA" in section
     for a, b, side in ea["pairs"]:
         assert f"{a}–{b} ({side})" in section
 

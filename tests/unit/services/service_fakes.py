@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from acupath.errors import Conflict
+from acupath.errors import Conflict, NotFound
 from acupath.services import login_throttle as abstract_throttle
 from acupath.services import repositories as abstract
 from acupath.services.passwords import PasswordHasher
@@ -111,6 +111,11 @@ class FakeClinics(_Repo, abstract.ClinicRepository):
     def get(self, clinic_id: str) -> Clinic | None:
         record = self.rows.get(clinic_id)
         return copy.deepcopy(record)
+
+    def update(self, clinic: Clinic) -> None:
+        if clinic.id not in self.rows:
+            raise NotFound(f"no clinic {clinic.id!r}")
+        self.rows[clinic.id] = copy.deepcopy(clinic)
 
 
 class FakeUsers(_Repo, abstract.UserRepository):

@@ -8,14 +8,21 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+#: The locale a clinic's pages use unless its IT sets another (``services.clinics.LOCALES``).
+DEFAULT_LOCALE = "en-GB"
+
 
 @dataclass(kw_only=True)
 class Clinic:
-    """A clinic: every record holding patient data belongs to exactly one."""
+    """A clinic: every record holding patient data belongs to exactly one.
+
+    ``locale`` is how its pages write dates and numbers (``services.clinics.LOCALES``).
+    """
 
     id: str
     name: str
     created_at: datetime
+    locale: str = DEFAULT_LOCALE
 
 
 @dataclass(kw_only=True)

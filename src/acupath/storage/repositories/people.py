@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from acupath.errors import Conflict
+from acupath.errors import Conflict, NotFound
 from acupath.services import repositories as abstract
 from acupath.services.records import Clinic, Patient, User
 from acupath.services.records.listings import NameSearch, Total
@@ -25,6 +25,13 @@ class SqlClinicRepository(SqlRepository, abstract.ClinicRepository):
     def get(self, clinic_id: str) -> Clinic | None:
         row = self.session.get(ClinicRow, clinic_id)
         return row.to_domain() if row else None
+
+    def update(self, clinic: Clinic) -> None:
+        row = self.session.get(ClinicRow, clinic.id)
+        if row is None:
+            raise NotFound(f"no clinic {clinic.id!r}")
+        row.name, row.locale = clinic.name, clinic.locale
+        self.flush(f"clinic {clinic.id}")
 
 
 class SqlUserRepository(SqlRepository, abstract.UserRepository):

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from acupath.services.records import Clinic, User
+from acupath.services.records.people import DEFAULT_LOCALE
 from acupath.storage.tables.base import Base, Id, UtcDateTime
 
 
@@ -19,15 +20,17 @@ class ClinicRow(Base):
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: How the clinic's pages write dates and numbers (migration 0009; ``services.clinics.LOCALES``).
+    locale: Mapped[str] = mapped_column(String(16), default=DEFAULT_LOCALE, server_default=DEFAULT_LOCALE)
 
     def to_domain(self) -> Clinic:
         """Return the clinic record."""
-        return Clinic(id=self.id, name=self.name, created_at=self.created_at)
+        return Clinic(id=self.id, name=self.name, created_at=self.created_at, locale=self.locale)
 
     @classmethod
     def from_domain(cls, clinic: Clinic) -> ClinicRow:
         """Return a new row for ``clinic``."""
-        return cls(id=clinic.id, name=clinic.name, created_at=clinic.created_at)
+        return cls(id=clinic.id, name=clinic.name, created_at=clinic.created_at, locale=clinic.locale)
 
 
 class UserRow(Base):

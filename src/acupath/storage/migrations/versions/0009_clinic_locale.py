@@ -1,0 +1,31 @@
+"""Each clinic's locale: how its pages write dates and numbers.
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-05
+
+Upgrade: ``clinics.locale`` (``en-GB`` for every existing clinic: the pages' one format so far),
+one of ``services.clinics.LOCALES``, set with ``acupath clinics set-locale``.
+Downgrade drops the column (the pages then write every date as en-GB did).
+Column types are spelled out so later changes to the tables' code never change this revision.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0009'
+down_revision = '0008'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # A plain ALTER TABLE ... ADD COLUMN on both databases (nothing is copied).
+    op.add_column('clinics', sa.Column('locale', sa.String(length=16), server_default='en-GB', nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('clinics', schema=None) as batch_op:
+        batch_op.drop_column('locale')
