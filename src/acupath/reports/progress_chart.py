@@ -129,12 +129,13 @@ class TrendRow:
 
 @dataclass(frozen=True)
 class TrendChart:
-    """One instrument's chart: names, direction, MCID band, the SVG and the rows of its data table."""
+    """One instrument's chart: names, direction, baseline, MCID band, the SVG and the rows of its data table."""
 
     instrument: str
     name: str
     scale_label: str
     lower_is_better: bool
+    baseline: float | None
     band: McidBand | None
     svg: str
     rows: tuple[TrendRow, ...]
@@ -183,7 +184,7 @@ def trend_chart(trend: Trend, doc: InstrumentFile, kb: Any, *, last_session: int
     svg = trend_svg(trend, doc.name, scale.label, lower_is_better, band, (lo, hi), last_session, checkpoints,
                     id_prefix)
     return TrendChart(instrument=trend.instrument, name=doc.name, scale_label=scale.label,
-                      lower_is_better=lower_is_better, band=band, svg=svg, rows=rows,
+                      lower_is_better=lower_is_better, baseline=trend.baseline, band=band, svg=svg, rows=rows,
                       checkpoints=tuple(checkpoints))
 
 

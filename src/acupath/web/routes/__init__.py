@@ -25,6 +25,7 @@ from acupath.web.routes import (
            intakes,
            patients,
            plans,
+           progress,
            screening,
            sign_in,
            today,
@@ -33,4 +34,5 @@ from acupath.web.routes import (
 #: ``fallback`` (any other ``/clinic/`` address: the 404 page) stays last.
 ROUTERS = (sign_in.router, today.router, patients.router, chart.router, amendments.router, plans.router,
            intakes.router, screening.router,
+           progress.router,
            fallback.router)

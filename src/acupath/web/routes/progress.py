@@ -1,0 +1,37 @@
+"""The progress page of a plan: every instrument over the sessions, against its baseline and MCID.
+
+One chart per instrument (``reports.progress_chart``, inline SVG readable without JavaScript): the
+baseline marked, the MCID band from the instrument's file with its source, each checkpoint of the
+plan with whether the instrument had improved by the MCID there, the pain NRS before and after
+needling at each session. Each chart has a title, a description and its numbers as a table. Above
+the charts: the alerts, and the responder status at each checkpoint reached. Reception gets the 403
+page (``progress_trends.get_trends`` refuses it) and another clinic's plan is the 404 page.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from acupath.reports.progress_chart import progress_charts
+from acupath.services import patients
+from acupath.services.progress_trends import get_trends
+from acupath.web.pages import PageRoute, render, web_state
+from acupath.web.visitor import VisitorDep, unit_of_work
+
+router = APIRouter(prefix="/clinic/plans", route_class=PageRoute, include_in_schema=False)
+
+
+@router.get("/{plan_id}/progress")
+def progress_page(request: Request, plan_id: str, visitor: VisitorDep) -> Response:
+    """Return the plan's progress page; 403 page for reception, 404 page for a plan the clinic does not hold."""
+    kb = web_state(request).kb
+    trends = get_trends(unit_of_work(request), visitor.actor, plan_id, kb)
+    patient = patients.get_patient(unit_of_work(request), visitor.actor, trends.patient_id)
+    charts = progress_charts(trends, kb)
+    cited = {c.band.mcid.source for c in charts if c.band is not None}
+    cited.update(key for alert in trends.progress.alerts for key in alert.citations)
+    sources = {c.key: c.text for c in kb.citations.sources if c.key in cited}
+    return render(request, "progress/progress.html", {
+        "trends": trends, "plan": trends.plan, "progress": trends.progress, "patient": patient,
+        "charts": charts, "sources": sources, "measured": any(t.measures for t in trends.trends)})
