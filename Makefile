@@ -48,13 +48,14 @@ run: setup
 	@echo "acupath: development mode (ACUPATH_ENV=development: public signing key, /docs on); pages: http://127.0.0.1:8000/ (sign in; API docs: http://127.0.0.1:8000/docs); demo login lee@harbour.demo / acupath-demo-2026"
 	ACUPATH_ENV=development $(BIN)/acupath serve --db $(RUN_DB) --host 127.0.0.1 --port 8000
 
-# Scoring, score-file memory, CLI start-up, planning and the API in turn (the API needs PostgreSQL too); bench-meta has its own venv.
+# Scoring, score-file memory, CLI start-up, planning, the API (needs PostgreSQL too) and the web pages in turn; bench-meta has its own venv.
 bench: setup postgres
 	$(BIN)/python -m benchmarks.scoring
 	$(BIN)/python -m benchmarks.score_file
 	$(BIN)/python -m benchmarks.cli_startup
 	$(BIN)/python -m benchmarks.planning
 	$(BIN)/python -m benchmarks.api
+	$(BIN)/python -m benchmarks.web_pages
 
 # Meta-analysis speed vs PyMARE and statsmodels, installed only in the separate .venv-bench.
 bench-meta:
