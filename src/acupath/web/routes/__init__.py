@@ -19,6 +19,8 @@ Templates extend ``base.html`` and carry no inline script or style (``pages.PAGE
 from __future__ import annotations
 
 from acupath.web.routes import (
+           admin_audit,
+           admin_users,
            amendments,
            chart,
            fallback,
@@ -35,4 +37,5 @@ from acupath.web.routes import (
 ROUTERS = (sign_in.router, today.router, patients.router, chart.router, amendments.router, plans.router,
            intakes.router, screening.router,
            progress.router,
+           admin_users.router, admin_audit.router,
            fallback.router)
