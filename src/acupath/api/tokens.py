@@ -1,7 +1,9 @@
 """Login tokens: HMAC-SHA256-signed with the secret key, expiring, revocable at logout.
 
 A token is ``<payload>.<signature>``, both URL-safe base64; the payload names the user, their clinic
-and role, when it expires and a random token id. Nothing secret is in it (it is signed, not
+and role, when it was issued (``iat``, seconds to the millisecond: a password changed later refuses
+it, ``services.sign_ins``, and a login just after the change must not be taken for one before it), when
+it expires and a random token id. Nothing secret is in it (it is signed, not
 encrypted). Logout revokes the token id in the database (``acupath.services.logouts``), so every
 worker refuses it; the revocation is kept only until the token would have expired anyway.
 """
@@ -69,11 +71,13 @@ class TokenSigner:
 
     def issue(self, user_id: str, clinic_id: str, role: str, now: datetime) -> tuple[str, TokenClaims]:
         """Return a new token and its claims, valid from ``now`` for the signer's lifetime."""
-        issued_at = now.replace(microsecond=0)  # as the token holds it, whole seconds
+        # As the token holds it, to the millisecond (truncated: never later than the issue itself).
+        issued_at = now.replace(microsecond=now.microsecond - now.microsecond % 1000)
         claims = TokenClaims(user_id=user_id, clinic_id=clinic_id, role=role, issued_at=issued_at,
-                             expires_at=issued_at + self.lifetime, token_id=secrets.token_urlsafe(16))
+                             expires_at=(issued_at + self.lifetime).replace(microsecond=0),
+                             token_id=secrets.token_urlsafe(16))
         body = {"sub": claims.user_id, "clinic": claims.clinic_id, "role": claims.role,
-                "iat": int(claims.issued_at.timestamp()), "exp": int(claims.expires_at.timestamp()),
+                "iat": claims.issued_at.timestamp(), "exp": int(claims.expires_at.timestamp()),
                 "jti": claims.token_id}
         payload = _b64(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
         return f"{payload}.{self._sign(payload)}", claims
@@ -97,11 +101,11 @@ class TokenSigner:
             body = json.loads(_unb64(payload))
             expires_at = datetime.fromtimestamp(int(body["exp"]), UTC)
             # A token issued before tokens named their issue time: as if issued a lifetime before expiry.
-            issued_at = (datetime.fromtimestamp(int(body["iat"]), UTC) if "iat" in body
+            issued_at = (datetime.fromtimestamp(float(body["iat"]), UTC) if "iat" in body
                          else expires_at - self.lifetime)
             claims = TokenClaims(user_id=str(body["sub"]), clinic_id=str(body["clinic"]),
                                  role=str(body["role"]), token_id=str(body["jti"]), expires_at=expires_at,
                                  issued_at=issued_at)
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, OverflowError, OSError) as exc:
             raise InvalidToken("the token is malformed") from exc
         return claims

@@ -2,8 +2,10 @@
 
 A login token is signed, so its claims (user, clinic, role) are the ones of the moment it was issued.
 ``check_sign_in`` asks the store in one query whether the token was revoked at logout, whether its
-user is still active, which clinic and role the user has now, and when the token was last used; a
-deactivated user's token is refused at once, and a role changed takes effect on the next request.
+user is still active, which clinic and role the user has now, when the user's password was last set,
+and when the token was last used; a deactivated user's token is refused at once, a role changed takes
+effect on the next request, and a password changed or reset refuses every token issued before it (a
+token taken by someone who knew the old password stops working when its owner changes it).
 
 Idle tokens: a token unused for ``idle_timeout`` is refused even before it expires. Its last use is
 written only when the stored one is ``SEEN_EVERY`` old or older, not on every request: a write per
@@ -36,7 +38,8 @@ SEEN_EVERY = timedelta(minutes=1)
 class AccountNow:
     """What the store holds now about a token and its user (``SignIns.account_now``).
 
-    ``last_seen_at`` is None before the token's first recorded use.
+    ``last_seen_at`` is None before the token's first recorded use; ``password_changed_at`` is None for
+    an account whose password was never set after its creation.
     """
 
     clinic_id: str
@@ -44,6 +47,7 @@ class AccountNow:
     active: bool
     revoked: bool
     last_seen_at: datetime | None
+    password_changed_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,8 @@ class SignIns(abc.ABC):
 
     @abc.abstractmethod
     def account_now(self, token_id: str, user_id: str) -> AccountNow | None:
-        """Return the user's clinic, role and status, the token's revocation and last use, in one query.
+        """Return the user's clinic, role, status and password change, the token's revocation and last use,
+        in one query.
 
         None when the user does not exist.
         """
@@ -80,8 +85,9 @@ def check_sign_in(uow: AbstractUnitOfWork, token: SignedToken, remote_address: s
     """Return the ``Actor`` the token acts as now: its user's clinic and role as stored at ``now``.
 
     Raises ``NotAuthenticated`` when the user no longer exists or is deactivated, the token was revoked
-    at logout, or it was not used for ``idle_timeout``. Records the token's use when the recorded one
-    is ``SEEN_EVERY`` old (see the module docstring).
+    at logout, was issued before the user's password was last changed or reset, or was not used for
+    ``idle_timeout``. Records the token's use when the recorded one is ``SEEN_EVERY`` old (see the
+    module docstring).
     """
     with uow:
         found = uow.sign_ins.account_now(token.token_id, token.user_id)
@@ -91,6 +97,8 @@ def check_sign_in(uow: AbstractUnitOfWork, token: SignedToken, remote_address: s
             raise NotAuthenticated("the account is deactivated; ask the clinic's administrator")
         if found.revoked:
             raise NotAuthenticated("the token was revoked at logout; log in again")
+        if found.password_changed_at is not None and token.issued_at < found.password_changed_at:
+            raise NotAuthenticated("the password was changed after this token was issued; log in again")
         last_seen = found.last_seen_at or token.issued_at
         if now - last_seen >= idle_timeout:
             raise NotAuthenticated(f"the token was not used for {int(idle_timeout.total_seconds() // 60)} "

@@ -25,16 +25,27 @@ from acupath.services.sign_ins import SEEN_EVERY
 from acupath.services.unit_of_work import utc_now
 
 
-def _account(world: World, role: str) -> tuple[str, dict[str, str]]:
-    """Return the id of a new account of ``role`` in harbour_clinic and its bearer header."""
+def _new_account(world: World, role: str) -> tuple[str, str]:
+    """Return the id and email of a new account of ``role`` in harbour_clinic (password ``PASSWORD``)."""
     email = f"{role}-{uuid.uuid4().hex[:8]}@harbour.example"
     user = users.create_user(world.uow_factory(), Actor.system(world.clinic_ids["harbour_clinic"]), email=email,
                              name=f"New {role}", role=role, password=PASSWORD, hasher=Argon2idHasher())
+    return user.id, email
+
+
+def _bearer(world: World, email: str, password: str = PASSWORD) -> dict[str, str]:
+    """Return the bearer header of a new login of ``email`` (another device each time)."""
     world.client.cookies.clear()
-    response = world.client.post("/auth/login", json={"email": email, "password": PASSWORD})
+    response = world.client.post("/auth/login", json={"email": email, "password": password})
     assert response.status_code == 200, response.text
     world.client.cookies.clear()
-    return user.id, {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def _account(world: World, role: str) -> tuple[str, dict[str, str]]:
+    """Return the id of a new account of ``role`` in harbour_clinic and its bearer header."""
+    user_id, email = _new_account(world, role)
+    return user_id, _bearer(world, email)
 
 
 def _change(world: World, user_id: str, **changes: object) -> None:
@@ -130,3 +141,41 @@ def test_last_use_is_written_at_most_once_a_minute(world: World, clock: list[dat
     clock[0] = start + SEEN_EVERY
     assert world.client.get("/auth/me", headers=headers).status_code == 200
     assert last_seen() == clock[0]
+
+
+def test_a_password_change_refuses_every_token_issued_before_it(world: World) -> None:
+    # Dr Kim is signed in on the clinic's laptop, and someone who saw her password signed in too; she
+    # changes it. Both earlier tokens stop at their next request; her login with the new one works at once.
+    user_id, email = _new_account(world, "clinician")
+    laptop, intruder = _bearer(world, email), _bearer(world, email)
+    progress = f"/plans/{world.ids['plan']}/progress"
+    assert world.client.get(progress, headers=intruder).status_code == 200
+    change = {"email": email, "current_password": PASSWORD, "new_password": "kim's own harbour phrase"}
+    assert world.client.post("/auth/password", json=change).status_code == 204
+    for headers in (laptop, intruder):
+        for path in ("/auth/me", progress):
+            refused = world.client.get(path, headers=headers)
+            assert refused.status_code == 401, path
+            assert "password was changed" in refused.json()["detail"]
+    fresh = _bearer(world, email, "kim's own harbour phrase")
+    assert world.client.get(progress, headers=fresh).status_code == 200
+    entries = world.call("ada_admin", "GET", "/audit?action=request.refused&limit=200").json()["items"]
+    mine = [e for e in entries if e["user_id"] == user_id]
+    assert len(mine) == 4 and all("password was changed" in e["detail"] for e in mine)
+
+
+def test_a_reset_password_refuses_the_accounts_earlier_tokens(world: World) -> None:
+    # The administrator resets a password (``acupath users reset-password``): the account's tokens stop
+    # working, and the temporary password must be changed before a login gives a new one.
+    user_id, email = _new_account(world, "reception")
+    headers = _bearer(world, email)
+    assert world.client.get("/auth/me", headers=headers).status_code == 200
+    temporary = users.reset_password(world.uow_factory(), Actor.system(world.clinic_ids["harbour_clinic"]), user_id,
+                                     Argon2idHasher())
+    refused = world.client.get(f"/patients/{world.ids['patient']}", headers=headers)
+    assert refused.status_code == 401 and "password was changed" in refused.json()["detail"]
+    change = {"email": email, "current_password": temporary, "new_password": "rita's new front desk phrase"}
+    assert world.client.post("/auth/password", json=change).status_code == 204
+    again = _bearer(world, email, "rita's new front desk phrase")
+    assert world.client.get(f"/patients/{world.ids['patient']}", headers=again).status_code == 200
+    assert world.client.get("/auth/me", headers=headers).status_code == 401

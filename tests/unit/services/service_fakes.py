@@ -443,7 +443,8 @@ class FakeSignIns(_Repo, SignIns):
         seen = self.rows.get(token_id)
         return AccountNow(clinic_id=user.clinic_id, role=user.role, active=user.active,
                           revoked=token_id in self.uow.working.table("revoked_tokens"),
-                          last_seen_at=seen[1] if seen is not None and seen[0] == user_id else None)
+                          last_seen_at=seen[1] if seen is not None and seen[0] == user_id else None,
+                          password_changed_at=user.password_changed_at)
 
     def mark_seen(self, token_id: str, user_id: str, at: datetime, expires_at: datetime) -> None:
         self.rows[token_id] = (user_id, at, expires_at)

@@ -16,11 +16,13 @@ _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 _users, _revoked, _activity = UserRow.__table__.c, RevokedTokenRow.__table__.c, TokenActivityRow.__table__.c
 
-#: One statement: the user by id, with the token's revocation and last use joined by token id (each a
-#: primary-key lookup), so the check costs one round trip per request (``token_id``, ``user_id``).
+#: One statement: the user by id (clinic, role, status, when the password was last set), with the
+#: token's revocation and last use joined by token id (each a primary-key lookup), so the check costs
+#: one round trip per request (``token_id``, ``user_id``).
 #: Built once with bound parameters: it runs on every authenticated request.
 ACCOUNT_NOW = (
-    select(_users.clinic_id, _users.role, _users.active, _revoked.token_id, _activity.last_seen_at)
+    select(_users.clinic_id, _users.role, _users.active, _users.password_changed_at, _revoked.token_id,
+           _activity.last_seen_at)
     .select_from(UserRow.__table__
                  .outerjoin(RevokedTokenRow.__table__, _revoked.token_id == bindparam("token_id"))
                  .outerjoin(TokenActivityRow.__table__, and_(_activity.token_id == bindparam("token_id"),
@@ -35,9 +37,9 @@ class SqlSignIns(SqlRepository, SignIns):
         row = self.session.execute(ACCOUNT_NOW, {"token_id": token_id, "user_id": user_id}).one_or_none()
         if row is None:
             return None
-        clinic_id, role, active, revoked, last_seen_at = row
+        clinic_id, role, active, password_changed_at, revoked, last_seen_at = row
         return AccountNow(clinic_id=clinic_id, role=role, active=bool(active), revoked=revoked is not None,
-                          last_seen_at=last_seen_at)
+                          last_seen_at=last_seen_at, password_changed_at=password_changed_at)
 
     def mark_seen(self, token_id: str, user_id: str, at: datetime, expires_at: datetime) -> None:
         # An upsert (INSERT ... ON CONFLICT DO UPDATE, on both databases): the first two requests of a
