@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_VERSION ?= 15
 RUN_DB ?= sqlite:///acupath.sqlite3
 
-.PHONY: run test setup lint postgres chromium bench bench-meta clean
+.PHONY: run test setup lint postgres chromium bench bench-meta screenshots clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found (acupath needs Python 3.11)"; exit 1; }
@@ -56,6 +56,12 @@ bench: setup postgres
 	$(BIN)/python -m benchmarks.planning
 	$(BIN)/python -m benchmarks.api
 	$(BIN)/python -m benchmarks.web_pages
+
+# PNGs of the main pages (docs/screenshots/, shown in README): the demo clinic served in development
+# mode on a temporary SQLite file, captured by Debian's chromium through Playwright at 1280 px (the plan
+# page at 768 px too).
+screenshots: setup chromium
+	$(BIN)/python -m scripts.screenshots
 
 # Meta-analysis speed vs PyMARE and statsmodels, installed only in the separate .venv-bench.
 bench-meta:
