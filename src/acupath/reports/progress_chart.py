@@ -36,8 +36,8 @@ from acupath.services.progress_trends import Measure, MeasureKind, ProgressTrend
 WIDTH = 640.0
 LEFT, RIGHT, TOP = 52.0, 16.0, 50.0
 #: Checkpoint labels sit in two rows above the plot; a character of font-size 10 is about this wide.
-LABEL_ROWS = (31.0, 43.0)
-LABEL_CHAR = 5.6
+LABEL_ROWS = (31.0, 44.0)
+LABEL_CHAR = 6.2
 PLOT_HEIGHT = 200.0
 AXIS_ROOM = 40.0
 LEGEND_ROW = 18.0
@@ -295,10 +295,10 @@ def trend_svg(trend: Trend, name: str, scale_label: str, lower_is_better: bool, 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
         f'viewBox="0 0 {_n(WIDTH)} {_n(height)}" class="trend-chart" data-instrument="{escape(trend.instrument)}" '
-        f'data-empty="{"true" if count < 2 else "false"}" font-family="sans-serif" font-size="11" fill="{TEXT}">',
+        f'data-empty="{"true" if count < 2 else "false"}" font-family="sans-serif" font-size="12" fill="{TEXT}">',
         f'<title id="{id_prefix}-title">{escape(title)}</title>',
         f'<desc id="{id_prefix}-desc">{escape(desc)}</desc>',
-        f'<text x="{_n(LEFT)}" y="16" font-size="12" font-weight="bold">{escape(scale_label)}'
+        f'<text x="{_n(LEFT)}" y="16" font-size="13" font-weight="bold">{escape(scale_label)}'
         f' ({"lower" if lower_is_better else "higher"} is better)</text>',
         _grid(axes),
     ]
@@ -310,8 +310,12 @@ def trend_svg(trend: Trend, name: str, scale_label: str, lower_is_better: bool, 
     for kind in kinds:
         parts.append(_series(kind, style_of(kind, kinds), [m for m in trend.measures if m.kind == kind], axes))
     if count < 2:
-        parts.append(f'<text x="{_n((LEFT + WIDTH - RIGHT) / 2)}" y="{_n(TOP + PLOT_HEIGHT / 2)}" '
-                     f'text-anchor="middle" font-size="13" data-empty-note="">{escape(_empty(count))}</text>')
+        note = _empty(count)
+        middle, width = (LEFT + WIDTH - RIGHT) / 2, len(note) * 7.4 + 16
+        parts.append(f'<rect x="{_n(middle - width / 2)}" y="{_n(TOP + PLOT_HEIGHT / 2 - 16)}" width="{_n(width)}" '
+                     f'height="24" fill="#ffffff" stroke="#888888"/>'
+                     f'<text x="{_n(middle)}" y="{_n(TOP + PLOT_HEIGHT / 2)}" text-anchor="middle" font-size="13" '
+                     f'data-empty-note="">{escape(note)}</text>')
     parts.append(_legend(legend, axes.bottom + AXIS_ROOM))
     parts.append("</svg>")
     return "\n".join(parts)
@@ -404,7 +408,7 @@ def _band(band: McidBand, axes: _Axes, lower_is_better: bool) -> str:
                      f'x2="{_n(WIDTH - RIGHT)}" y1="{_n(y)}" y2="{_n(y)}" stroke="{BAND_EDGE}" '
                      f'stroke-dasharray="2 3"/>'
                      f'<text x="{_n(WIDTH - RIGHT - 4)}" y="{_n(y - 4 if above else y + 12)}" text-anchor="end" '
-                     f'font-size="10">MCID {edge} ({_n(value)})</text>')
+                     f'font-size="11">MCID {edge} ({_n(value)})</text>')
     return "".join(parts)
 
 
@@ -414,7 +418,7 @@ def _baseline(baseline: float, axes: _Axes) -> str:
             f'stroke="{TEXT}" stroke-width="1.5"/>'
             f'<path data-baseline="{_n(baseline)}" d="M{_n(x)} {_n(y - 7)}l7 7l-7 7l-7 -7z" fill="{TEXT}">'
             f'<title>Baseline {_n(baseline)} at intake</title></path>'
-            f'<text x="{_n(x + 10)}" y="{_n(y - 5)}" font-size="10">Baseline {_n(baseline)}</text>')
+            f'<text x="{_n(x + 10)}" y="{_n(y - 5)}" font-size="11">Baseline {_n(baseline)}</text>')
 
 
 def _checkpoints(marks: Sequence[CheckpointMark], axes: _Axes) -> str:
@@ -441,7 +445,7 @@ def _checkpoints(marks: Sequence[CheckpointMark], axes: _Axes) -> str:
                      f'<title>Checkpoint {escape(mark.id.replace("_", " "))} at session {mark.session}: {word}</title>'
                      f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{_n(TOP)}" y2="{_n(axes.bottom)}" stroke="#666666" '
                      f'stroke-dasharray="1 3"/>'
-                     f'<text x="{_n(x)}" y="{_n(LABEL_ROWS[row])}" text-anchor="middle" font-size="10">'
+                     f'<text x="{_n(x)}" y="{_n(LABEL_ROWS[row])}" text-anchor="middle" font-size="11">'
                      f'{label}</text></g>')
     return "".join(parts)
 

@@ -38,12 +38,12 @@ def charts_of(html: str) -> dict[str, ET.Element]:
     return found
 
 
-def reassessed_plan(site: Site, test: Callable[[Any], bool] = lambda _: True) -> PlanRecord:
-    """Return the first demo plan with a reassessment whose progress passes ``test``."""
+def reassessed_plan(site: Site, test: Callable[[PlanRecord, Any], Any] = lambda plan, report: True) -> PlanRecord:
+    """Return the first demo plan with a reassessment that passes ``test`` (the plan and its progress)."""
     for plan in demo_plans(site):
         if any(s["reassess"] for s in plan.plan["sessions"]):
             report = progress.get_progress(site.uow_factory(), clinician_of(site), plan.id, site.app.state.acupath.kb)
-            if report.checkpoints and test(report):
+            if report.checkpoints and test(plan, report):
                 return plan
     raise AssertionError("the demo has no such plan")
 
@@ -120,8 +120,23 @@ def test_the_checkpoints_show_responder_status_and_each_instruments_change(site:
     assert set(marks) == {c["id"] for c in plan.plan["checkpoints"]}
 
 
+def test_a_checkpoint_not_reached_yet_says_so_on_the_table_and_the_charts(site: Site) -> None:
+    plan = reassessed_plan(site, lambda plan, report: len(report.checkpoints) < len(plan.plan["checkpoints"]))
+    page = unescape(site.as_("clinician").get(f"/clinic/plans/{plan.id}/progress").text)
+    reached = {s.id for s in progress.get_progress(site.uow_factory(), clinician_of(site), plan.id,
+                                                   site.app.state.acupath.kb).checkpoints}
+    ahead = [c for c in plan.plan["checkpoints"] if c["id"] not in reached]
+    for checkpoint in ahead:
+        row = page[page.index(f'<tr id="checkpoint-{checkpoint["id"]}">'):]
+        assert "Not reached yet" in row[:row.index("</tr>")]
+        for svg in charts_of(page).values():
+            group = next(g for g in svg.iter(f"{SVG}g") if g.get("data-checkpoint") == checkpoint["id"])
+            assert group.get("data-status") == "ahead"
+
+
+
 def test_an_alert_is_shown_with_its_message_and_sources(site: Site) -> None:
-    plan = reassessed_plan(site, lambda report: report.alerts)
+    plan = reassessed_plan(site, lambda plan, report: report.alerts)
     report = progress.get_progress(site.uow_factory(), clinician_of(site), plan.id, site.app.state.acupath.kb)
     page = unescape(site.as_("clinician").get(f"/clinic/plans/{plan.id}/progress").text)
     alerts = page[page.index('id="alerts-title"'):page.index('id="checkpoints-title"')]
