@@ -99,7 +99,14 @@ class PageRoute(APIRoute):
             try:
                 return await handler(request)
             except NotSignedIn:
-                return sign_in_redirect(request)
+                # The cookie no longer counts (user deactivated, signed out elsewhere, idle): forget it, or
+                # the sign-in page, which reads only the token's signature, would send the visitor back here.
+                redirect = sign_in_redirect(request)
+                state = web_state(request)
+                if state.cookie_name in request.cookies:
+                    redirect.delete_cookie(state.cookie_name, path="/", httponly=True, secure=state.secure_cookies,
+                                           samesite="lax")
+                return redirect
             except FormRefused:
                 return error_page(request, 403, "This form was not accepted",
                                   "The form was sent without its security token, or from another site. "

@@ -153,6 +153,7 @@ def test_a_deactivated_user_is_signed_out_of_their_open_pages_and_nothing_they_s
         "csrf_token": token, "given_name": "Unsaved", "family_name": "Afterdeactivation",
         "birth_date": "1970-01-01", "sex": "female"})
     assert sent.status_code == 303 and sent.headers["location"] == "/sign-in"
+    assert leaving.get("/sign-in").status_code == 200  # the cookie is forgotten: no loop back to the form
     assert "No patient matches" in admin.get("/clinic/patients?q=Afterdeactivation").text
     again = Browser(site.client()).post_form("/sign-in", "/sign-in", {"email": temp.email, "password": GOOD_PASSWORD})
     assert again.status_code == 400
