@@ -3,11 +3,12 @@
 ``.venv/bin/python -m scripts.screenshots [--out docs/screenshots] [--max-height 2400]``
 
 As ``make run`` does, but on a temporary SQLite file and a free port: ``acupath db upgrade``,
-``acupath demo`` and ``acupath serve`` in development mode. Then Debian's chromium (``apt-get install
-chromium``; Playwright never downloads a browser here) signs in as the demo clinician (and the
-administrator for the admin pages) and captures each page at 1280 px wide (the plan page also at
-768 px, a tablet held upright), from the top down to ``--max-height`` pixels. A page the
-web has no route for yet is skipped with a printed note; an answer other than 200 stops the run.
+``acupath demo``, then ``acupath serve``'s app under uvicorn in development mode. Then Debian's
+chromium (``apt-get install chromium``; Playwright never downloads a browser here) signs in as the
+demo clinician (and the administrator for the admin pages) and captures each page at 1280 px wide
+(the plan page also at 768 px, a tablet held upright), from the top down to ``--max-height`` pixels.
+A page the web has no route for yet is skipped with a printed note; an answer other than 200 stops
+the run.
 The ids come from the demo clinic as the page benchmark picks them (``benchmarks.web_pages.demo_ids``:
 the plan with the most sessions, its patient and intake).
 """
@@ -20,15 +21,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 from benchmarks.api import DEMO_LOGIN
-from benchmarks.load import free_port
+from benchmarks.load import uvicorn_server
 from benchmarks.web_pages import ADMIN_LOGIN, NAMED_PAGES, demo_ids, web_routes
 
 if TYPE_CHECKING:
@@ -62,36 +61,15 @@ def _acupath(*args: str, env: dict[str, str]) -> None:
 def demo_server(folder: Path) -> Iterator[tuple[str, str]]:
     """Load the demo clinic into a SQLite file in ``folder`` and serve it; yield (base URL, database URL).
 
-    Raises RuntimeError when the server does not answer within 30 s; stops it on exit.
+    The app is ``acupath serve``'s (``acupath.site:app_from_environment``) under uvicorn in its own
+    process (``benchmarks.load.uvicorn_server``: RuntimeError when it does not start; stopped on exit).
     """
     url = f"sqlite:///{folder / 'demo.sqlite3'}"
-    env = {**os.environ, "ACUPATH_ENV": "development", "ACUPATH_DATABASE_URL": url}
-    _acupath("db", "upgrade", "--db", url, env=env)
-    _acupath("demo", "--db", url, env=env)
-    port = free_port()
-    server = subprocess.Popen([str(ACUPATH), "serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"acupath serve exited with {server.returncode}")
-            try:
-                httpx.get(base + "/health", timeout=1.0)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("acupath serve did not answer in 30 s") from None
-                time.sleep(0.2)
-        yield base, url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    env = {"ACUPATH_ENV": "development", "ACUPATH_DATABASE_URL": url}
+    _acupath("db", "upgrade", "--db", url, env={**os.environ, **env})
+    _acupath("demo", "--db", url, env={**os.environ, **env})
+    with uvicorn_server("acupath.site:app_from_environment", factory=True, env=env) as served:
+        yield served.base, url
 
 
 def capture(out: Path, max_height: int) -> list[str]:
