@@ -27,5 +27,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('clinics', schema=None) as batch_op:
-        batch_op.drop_column('locale')
+    # A plain ALTER TABLE ... DROP COLUMN (SQLite >= 3.35): a batch copy would drop ``clinics``, which
+    # every other table references, and SQLite refuses that with foreign keys on.
+    op.drop_column('clinics', 'locale')
