@@ -9,7 +9,6 @@ its day. Clinicians and reception get the 403 page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
@@ -19,6 +18,7 @@ from starlette.responses import Response, StreamingResponse
 from acupath.errors import InputError
 from acupath.services import audit_export, audit_log, users
 from acupath.services.paging import MAX_PAGE
+from acupath.services.records import AuditQuery
 from acupath.web.forms import Problem, problem_of, refused_characters
 from acupath.web.pages import PageRoute, render
 from acupath.web.visitor import Visitor, VisitorDep, unit_of_work
@@ -51,39 +51,23 @@ def _day(values: dict[str, str], name: str, problems: list[Problem]) -> date | N
     return day
 
 
-@dataclass(frozen=True)
-class Search:
-    """The typed form as the services take it: days as UTC times (``until`` the midnight after its day)."""
+def _search(values: dict[str, str]) -> tuple[AuditQuery, list[Problem]]:
+    """Return the service's query of the typed form and its problems (each naming its field).
 
-    since_day: date | None = None
-    until_day: date | None = None
-    user_id: str | None = None
-    action: str | None = None
-    patient_id: str | None = None
-
-    @property
-    def since(self) -> datetime | None:
-        """Return the first moment of ``since_day`` (UTC), or None."""
-        return datetime.combine(self.since_day, time(), UTC) if self.since_day else None
-
-    @property
-    def until(self) -> datetime | None:
-        """Return the midnight after ``until_day`` (UTC, exclusive), or None."""
-        return datetime.combine(self.until_day + timedelta(days=1), time(), UTC) if self.until_day else None
-
-
-def _search(values: dict[str, str]) -> tuple[Search, list[Problem]]:
-    """Return the search the form asks for and its problems (each naming its field)."""
+    A day is a UTC day: ``since`` from its midnight, ``until`` to the midnight after it (exclusive).
+    """
     problems = refused_characters(values, LABELS)
     problems += [Problem(name, f"{LABELS[name]}: at most {most} characters")
                  for name, most in LONGEST.items() if len(values[name]) > most]
     if problems:
-        return Search(), problems
+        return AuditQuery(), problems
     since, until = _day(values, "since", problems), _day(values, "until", problems)
     if since and until and until < since:
         problems.append(Problem("until", f"{LABELS['until']}: must be on or after the From date"))
-    return Search(since_day=since, until_day=until, user_id=values["user"].strip() or None,
-                  action=values["action"].strip() or None, patient_id=values["patient"].strip() or None), problems
+    return AuditQuery(since=datetime.combine(since, time(), UTC) if since else None,
+                      until=datetime.combine(until + timedelta(days=1), time(), UTC) if until else None,
+                      user_id=values["user"].strip() or None, action=values["action"].strip() or None,
+                      patient_id=values["patient"].strip() or None), problems
 
 
 def _audit_page(request: Request, visitor: Visitor, values: dict[str, str], cursor: str | None,
@@ -103,7 +87,9 @@ def _audit_page(request: Request, visitor: Visitor, values: dict[str, str], curs
     entries = [(entry, entry.at.astimezone(UTC)) for entry in page.items] if page else []
     return render(request, "admin/audit.html", {
         "values": values, "problems": problems, "labels": LABELS, "page": page, "entries": entries,
-        "search": search, "names": {account.id: account.name for account in accounts}, "accounts": accounts,
+        "since_day": search.since.date() if search.since else None,
+        "until_day": (search.until - timedelta(days=1)).date() if search.until else None,
+        "names": {account.id: account.name for account in accounts}, "accounts": accounts,
         "clinic_id": visitor.actor.clinic_id, "nav": "admin"}, 422 if problems else 200)
 
 
