@@ -53,6 +53,23 @@ SESSION_STEPS = (1, 2, 4, 5, 10, 20, 50)
 BISECTIONS = 40
 
 
+def _n(value: float) -> str:
+    """Return ``value`` with at most two decimals and no trailing zeros (``74``, ``38.17``): attributes, tests."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@dataclass(frozen=True)
+class Formats:
+    """How the chart's text writes numbers and dates (a page passes its clinic's locale's; attributes keep ``_n``)."""
+
+    number: Callable[[float], str] = _n
+    day: Callable[[date], str] = date.isoformat
+
+
+PLAIN = Formats()
+
+
 @dataclass(frozen=True)
 class Style:
     """How one kind of measure is drawn and named: marker shape, filled or open, line dash."""
@@ -142,9 +159,11 @@ class TrendChart:
     checkpoints: tuple[CheckpointMark, ...]
 
 
-def progress_charts(trends: ProgressTrends, kb: Any, *, id_prefix: str = "trend") -> tuple[TrendChart, ...]:
+def progress_charts(trends: ProgressTrends, kb: Any, *, id_prefix: str = "trend", formats: Formats = PLAIN
+                    ) -> tuple[TrendChart, ...]:
     """Return a ``TrendChart`` for every trend of ``trends`` whose instrument the knowledge base holds.
 
+    ``formats`` writes the numbers and dates of the charts' text (titles, labels, description).
     The session axis runs to the plan's last session (or the last measured, if later). Raises nothing
     for an instrument the knowledge base no longer holds: it is left out.
     """
@@ -157,7 +176,7 @@ def progress_charts(trends: ProgressTrends, kb: Any, *, id_prefix: str = "trend"
             continue
         marks = tuple(_mark(c, trend.instrument, trends.progress) for c in trends.plan.checkpoints)
         charts.append(trend_chart(trend, doc, kb, last_session=last, checkpoints=marks,
-                                  id_prefix=f"{id_prefix}-{trend.instrument}"))
+                                  id_prefix=f"{id_prefix}-{trend.instrument}", formats=formats))
     return tuple(charts)
 
 
@@ -169,7 +188,8 @@ def _mark(checkpoint: Any, instrument: str, progress: Any) -> CheckpointMark:
 
 
 def trend_chart(trend: Trend, doc: InstrumentFile, kb: Any, *, last_session: int,
-                checkpoints: Sequence[CheckpointMark] = (), id_prefix: str = "trend") -> TrendChart:
+                checkpoints: Sequence[CheckpointMark] = (), id_prefix: str = "trend", formats: Formats = PLAIN
+                ) -> TrendChart:
     """Return the chart of one trend of instrument ``doc``, sessions 0 to ``last_session``.
 
     Raises ``InputError`` (from ``classify_change``) when ``doc`` has no total scale.
@@ -182,7 +202,7 @@ def trend_chart(trend: Trend, doc: InstrumentFile, kb: Any, *, last_session: int
     rows = tuple(_row(trend, m, kb, band is not None) for m in trend.measures)
     scale = next(s for s in doc.scales if s.id == doc.total)
     svg = trend_svg(trend, doc.name, scale.label, lower_is_better, band, (lo, hi), last_session, checkpoints,
-                    id_prefix)
+                    id_prefix, formats)
     return TrendChart(instrument=trend.instrument, name=doc.name, scale_label=scale.label,
                       lower_is_better=lower_is_better, baseline=trend.baseline, band=band, svg=svg, rows=rows,
                       checkpoints=tuple(checkpoints))
@@ -284,13 +304,13 @@ class _Axes:
 
 def trend_svg(trend: Trend, name: str, scale_label: str, lower_is_better: bool, band: McidBand | None,
               value_range: tuple[float, float], last_session: int, checkpoints: Sequence[CheckpointMark],
-              id_prefix: str) -> str:
+              id_prefix: str, formats: Formats = PLAIN) -> str:
     """Return one trend as ``<svg role="img">`` (title, desc, axes, band, baseline, checkpoints, measures, legend)."""
     axes = _Axes(value_range[0], value_range[1], max(1, last_session))
     kinds: list[MeasureKind] = [k for k in ("before", "after", "reassessment") if any(m.kind == k for m in trend.measures)]
     legend = _legend_rows(kinds, band, trend.baseline is not None, bool(checkpoints))
     height = TOP + PLOT_HEIGHT + AXIS_ROOM + LEGEND_ROW * len(legend)
-    title, desc = _title(trend, name), describe(trend, band, lower_is_better)
+    title, desc = _title(trend, name), describe(trend, band, lower_is_better, formats)
     count = len(trend.measures) + (trend.baseline is not None)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
@@ -300,15 +320,16 @@ def trend_svg(trend: Trend, name: str, scale_label: str, lower_is_better: bool, 
         f'<desc id="{id_prefix}-desc">{escape(desc)}</desc>',
         f'<text x="{_n(LEFT)}" y="16" font-size="13" font-weight="bold">{escape(scale_label)}'
         f' ({"lower" if lower_is_better else "higher"} is better)</text>',
-        _grid(axes),
+        _grid(axes, formats),
     ]
     if band is not None:
-        parts.append(_band(band, axes, lower_is_better))
+        parts.append(_band(band, axes, lower_is_better, formats))
     parts.append(_checkpoints(checkpoints, axes))
     if trend.baseline is not None:
-        parts.append(_baseline(trend.baseline, axes))
+        parts.append(_baseline(trend.baseline, axes, formats))
     for kind in kinds:
-        parts.append(_series(kind, style_of(kind, kinds), [m for m in trend.measures if m.kind == kind], axes))
+        parts.append(_series(kind, style_of(kind, kinds), [m for m in trend.measures if m.kind == kind], axes,
+                             formats))
     if count < 2:
         note = _empty(count)
         middle, width = (LEFT + WIDTH - RIGHT) / 2, len(note) * 7.4 + 16
@@ -330,42 +351,42 @@ def _empty(count: int) -> str:
             else "One measure so far: a trend needs two.")
 
 
-def describe(trend: Trend, band: McidBand | None, lower_is_better: bool) -> str:
+def describe(trend: Trend, band: McidBand | None, lower_is_better: bool, formats: Formats = PLAIN) -> str:
     """Return one or two sentences on the trend: the baseline, the latest measure, its change and the MCID."""
     sentences = []
     if trend.baseline is not None:
-        sentences.append(f"Baseline {_n(trend.baseline)} at intake.")
+        sentences.append(f"Baseline {formats.number(trend.baseline)} at intake.")
     else:
         sentences.append("No baseline in the plan.")
     if trend.measures:
         latest = trend.measures[-1]
-        text = f"Latest {_n(latest.value)} at session {latest.session} ({latest.on.isoformat()})"
+        text = f"Latest {formats.number(latest.value)} at session {latest.session} ({formats.day(latest.on)})"
         if trend.baseline is not None:
             change = latest.value - trend.baseline
             better = (change < 0) == lower_is_better and change != 0
-            text += f", {_n(abs(change))} {'better' if better else 'worse' if change else 'unchanged'}"
+            text += f", {formats.number(abs(change))} {'better' if better else 'worse' if change else 'unchanged'}"
         sentences.append(text + ".")
     else:
         sentences.append("Not measured since.")
     if band is not None:
         edges = []
         if band.better_at is not None:
-            edges.append(f"improved at {_n(band.better_at)}")
+            edges.append(f"improved at {formats.number(band.better_at)}")
         if band.worse_at is not None:
-            edges.append(f"worse at {_n(band.worse_at)}")
+            edges.append(f"worse at {formats.number(band.worse_at)}")
         sentences.append(f"MCID {band.criterion} ({band.mcid.source})"
                          + (f": {' and '.join(edges)}." if edges else "."))
     return " ".join(sentences)
 
 
-def _grid(axes: _Axes) -> str:
+def _grid(axes: _Axes, formats: Formats) -> str:
     parts = [f'<rect x="{_n(LEFT)}" y="{_n(TOP)}" width="{_n(WIDTH - LEFT - RIGHT)}" height="{_n(PLOT_HEIGHT)}" '
              f'fill="#ffffff" stroke="#888888"/>']
     for value in ticks(axes.lo, axes.hi):
         y = axes.y(value)
         parts.append(f'<line data-y-tick="{_n(value)}" x1="{_n(LEFT)}" x2="{_n(WIDTH - RIGHT)}" y1="{_n(y)}" '
                      f'y2="{_n(y)}" stroke="{GRID}"/>'
-                     f'<text x="{_n(LEFT - 6)}" y="{_n(y + 4)}" text-anchor="end">{_n(value)}</text>')
+                     f'<text x="{_n(LEFT - 6)}" y="{_n(y + 4)}" text-anchor="end">{escape(formats.number(value))}</text>')
     step = next(s for s in SESSION_STEPS if axes.last / s <= 12)
     for session in range(0, axes.last + 1, step):
         x = axes.x(session)
@@ -387,14 +408,14 @@ def ticks(lo: float, hi: float, most: int = 6) -> list[float]:
     return [round(first + i * step, 10) for i in range(count)]
 
 
-def _band(band: McidBand, axes: _Axes, lower_is_better: bool) -> str:
+def _band(band: McidBand, axes: _Axes, lower_is_better: bool, formats: Formats) -> str:
     # An edge no score of the scale reaches: the band runs to that end of the scale.
     better_end, worse_end = (axes.lo, axes.hi) if lower_is_better else (axes.hi, axes.lo)
     edges = (better_end if band.better_at is None else band.better_at,
              worse_end if band.worse_at is None else band.worse_at)
     top_value, low_value = max(edges), min(edges)
     y_top, y_bottom = axes.y(top_value), axes.y(low_value)
-    title = (f"MCID band: within {band.criterion} of the baseline {_n(band.baseline)} "
+    title = (f"MCID band: within {band.criterion} of the baseline {formats.number(band.baseline)} "
              f"({band.mcid.source}{'' if band.mcid.verified else ', unverified'})")
     parts = [f'<rect data-mcid-band="" data-from="{_n(low_value)}" data-to="{_n(top_value)}" x="{_n(LEFT)}" '
              f'y="{_n(y_top)}" width="{_n(WIDTH - LEFT - RIGHT)}" height="{_n(y_bottom - y_top)}" fill="{BAND}">'
@@ -408,17 +429,17 @@ def _band(band: McidBand, axes: _Axes, lower_is_better: bool) -> str:
                      f'x2="{_n(WIDTH - RIGHT)}" y1="{_n(y)}" y2="{_n(y)}" stroke="{BAND_EDGE}" '
                      f'stroke-dasharray="2 3"/>'
                      f'<text x="{_n(WIDTH - RIGHT - 4)}" y="{_n(y - 4 if above else y + 12)}" text-anchor="end" '
-                     f'font-size="11">MCID {edge} ({_n(value)})</text>')
+                     f'font-size="11">MCID {edge} ({escape(formats.number(value))})</text>')
     return "".join(parts)
 
 
-def _baseline(baseline: float, axes: _Axes) -> str:
+def _baseline(baseline: float, axes: _Axes, formats: Formats) -> str:
     y, x = axes.y(baseline), axes.x(0)
     return (f'<line data-baseline-line="" x1="{_n(LEFT)}" x2="{_n(WIDTH - RIGHT)}" y1="{_n(y)}" y2="{_n(y)}" '
             f'stroke="{TEXT}" stroke-width="1.5"/>'
             f'<path data-baseline="{_n(baseline)}" d="M{_n(x)} {_n(y - 7)}l7 7l-7 7l-7 -7z" fill="{TEXT}">'
-            f'<title>Baseline {_n(baseline)} at intake</title></path>'
-            f'<text x="{_n(x + 10)}" y="{_n(y - 5)}" font-size="11">Baseline {_n(baseline)}</text>')
+            f'<title>Baseline {escape(formats.number(baseline))} at intake</title></path>'
+            f'<text x="{_n(x + 10)}" y="{_n(y - 5)}" font-size="11">Baseline {escape(formats.number(baseline))}</text>')
 
 
 def _checkpoints(marks: Sequence[CheckpointMark], axes: _Axes) -> str:
@@ -450,7 +471,7 @@ def _checkpoints(marks: Sequence[CheckpointMark], axes: _Axes) -> str:
     return "".join(parts)
 
 
-def _series(kind: MeasureKind, style: Style, measures: list[Measure], axes: _Axes) -> str:
+def _series(kind: MeasureKind, style: Style, measures: list[Measure], axes: _Axes, formats: Formats) -> str:
     points = [(axes.x(m.session), axes.y(m.value), m) for m in measures]
     parts = [f'<g data-series="{kind}">']
     if len(points) > 1 and style.marker != "ring":
@@ -459,7 +480,8 @@ def _series(kind: MeasureKind, style: Style, measures: list[Measure], axes: _Axe
                      f'stroke="{INK}" stroke-width="2"{dash}/>')
     fill = INK if style.filled else "#ffffff"
     for x, y, m in points:
-        title = f"<title>{escape(style.label)}, session {m.session} ({m.on.isoformat()}): {_n(m.value)}</title>"
+        title = (f"<title>{escape(style.label)}, session {m.session} ({escape(formats.day(m.on))}): "
+                 f"{escape(formats.number(m.value))}</title>")
         data = f'data-session="{m.session}" data-value="{_n(m.value)}"'
         if style.marker == "square":
             parts.append(f'<rect {data} x="{_n(x - 4)}" y="{_n(y - 4)}" width="8" height="8" fill="{fill}" '
@@ -510,8 +532,3 @@ def _legend(rows: list[tuple[str, str]], top: float) -> str:
                      f'<text x="36" y="4">{escape(text)}</text></g>')
     return '<g data-legend="">' + "".join(parts) + "</g>"
 
-
-def _n(value: float) -> str:
-    """Return ``value`` with at most two decimals and no trailing zeros (``74``, ``38.17``)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from html import unescape
 from typing import Any
 
@@ -15,9 +15,10 @@ import pytest
 from test_plan_page import demo_plans
 from web_world import Site
 
-from acupath.services import progress, sessions
+from acupath.services import clinics, progress, sessions
 from acupath.services.actor import Actor, Role
 from acupath.services.records import PlanRecord
+from acupath.web.locales import REFRESH
 
 SVG = "{http://www.w3.org/2000/svg}"
 CHART = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" role="img"[\s\S]*?</svg>')
@@ -209,3 +210,26 @@ def test_the_progress_page_carries_no_inline_script_or_style(site: Site) -> None
     assert "unsafe-inline" not in page.headers["content-security-policy"]
     assert not re.search(r"<script(?![^>]*\ssrc=)", page.text)
     assert " style=" not in page.text and "<style" not in page.text
+
+
+def test_the_charts_write_numbers_and_dates_in_the_clinics_locale(site: Site) -> None:
+    plan = reassessed_plan(site)
+    admin = Actor(user_id="locale-test", clinic_id=site.demo["clinic_id"], role=Role.ADMIN)
+    api_state, web = site.app.state.acupath, site.app.state.acupath_web
+    start = api_state.clock()
+    clinics.set_locale(site.uow_factory(), admin, "de-DE")
+    try:
+        api_state.clock = lambda: start + REFRESH + timedelta(seconds=1)
+        page = site.as_("clinician").get(f"/clinic/plans/{plan.id}/progress").text
+    finally:
+        clinics.set_locale(site.uow_factory(), admin, "en-GB")
+        api_state.clock = lambda: start
+        web.locales.clear()
+    charts = charts_of(page).values()
+    latest = [root.find(f"{SVG}desc").text for root in charts if "Latest" in root.find(f"{SVG}desc").text]
+    assert latest and all(re.search(r"\(\d{2}\.\d{2}\.\d{4}\)", desc) for desc in latest)  # de-DE's day
+    for root in charts:
+        labels = [t.text or "" for t in root.iter(f"{SVG}text")]
+        assert not [label for label in labels if re.search(r"\d\.\d", label)]
+    table = page[page.index("<details>"):page.index("</details>")]
+    assert re.search(r'<td class="nowrap">\d{2}\.\d{2}\.\d{4}</td>', table)

@@ -3,7 +3,8 @@
 One chart per instrument (``reports.progress_chart``, inline SVG readable without JavaScript): the
 baseline marked, the MCID band from the instrument's file with its source, each checkpoint of the
 plan with whether the instrument had improved by the MCID there, the pain NRS before and after
-needling at each session. Each chart has a title, a description and its numbers as a table. Above
+needling at each session, numbers and dates written in the clinic's locale. Each chart has a title, a
+description and its numbers as a table. Above
 the charts: the alerts, and the responder status at each checkpoint reached. Reception gets the 403
 page (``progress_trends.get_trends`` refuses it) and another clinic's plan is the 404 page.
 """
@@ -13,9 +14,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from acupath.reports.progress_chart import progress_charts
+from acupath.reports.progress_chart import Formats, progress_charts
 from acupath.services import patients
 from acupath.services.progress_trends import get_trends
+from acupath.services.records.people import DEFAULT_LOCALE
+from acupath.web.locales import format_day, format_number
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.visitor import VisitorDep, unit_of_work
 
@@ -28,7 +31,9 @@ def progress_page(request: Request, plan_id: str, visitor: VisitorDep) -> Respon
     kb = web_state(request).kb
     trends = get_trends(unit_of_work(request), visitor.actor, plan_id, kb)
     patient = patients.get_patient(unit_of_work(request), visitor.actor, trends.patient_id)
-    charts = progress_charts(trends, kb)
+    locale = getattr(request.state, "locale", DEFAULT_LOCALE)  # the clinic's, set by the visitor check
+    charts = progress_charts(trends, kb, formats=Formats(number=lambda value: format_number(value, locale),
+                                                         day=lambda day: format_day(day, locale)))
     cited = {c.band.mcid.source for c in charts if c.band is not None}
     cited.update(key for alert in trends.progress.alerts for key in alert.citations)
     sources = {c.key: c.text for c in kb.citations.sources if c.key in cited}
