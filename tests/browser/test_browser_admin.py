@@ -65,7 +65,12 @@ def test_an_admin_deactivates_a_clinician_whose_open_form_then_fails_to_save(
         clinician.get_by_label("Female").check()
 
         row = page.get_by_role("row").filter(has_text=email)
-        row.get_by_role("button", name="Deactivate Dr Jo Leaving").click()
+        row.get_by_role("link", name="Deactivate Dr Jo Leaving").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Deactivate Dr Jo Leaving?")
+        page.get_by_role("button", name="Deactivate the account").click()  # no reason yet
+        expect(page.get_by_role("alert")).to_contain_text("Reason: say why the account is deactivated")
+        page.get_by_label("Reason").fill("left the clinic today")
+        page.get_by_role("button", name="Deactivate the account").click()
         expect(page.get_by_role("status")).to_contain_text("Dr Jo Leaving is deactivated")
         expect(page.get_by_role("row").filter(has_text=email)).to_contain_text("Deactivated")
 
@@ -80,7 +85,7 @@ def test_an_admin_deactivates_a_clinician_whose_open_form_then_fails_to_save(
     page.goto(f"{server.url}/clinic/patients?q=Afterleaving")
     expect(page.get_by_role("heading", name="No patient matches “Afterleaving”")).to_be_visible()
     page.goto(f"{server.url}/clinic/admin/audit?action=user.update")
-    expect(page.locator("table.audit tbody tr").first).to_contain_text("active true -> false")
+    expect(page.locator("table.audit tbody tr").first).to_contain_text("active true -> false; reason: left the clinic today")
 
 
 def test_the_last_administrator_is_told_why_they_cannot_step_down(page: Page, server: Server) -> None:
@@ -111,6 +116,10 @@ def test_the_administration_pages_have_no_serious_accessibility_violation(page: 
                  "/clinic/admin/audit?since=2026-02-30"):
         page.goto(server.url + path)
         found[path] = serious_violations(page)
+    page.goto(f"{server.url}/clinic/admin/users")
+    page.get_by_role("row").filter(has_text="rita@harbour.demo").get_by_role("link", name="Deactivate").click()
+    page.get_by_role("button", name="Deactivate the account").click()  # the confirmation with its error
+    found["deactivate with errors"] = serious_violations(page)
     page.goto(f"{server.url}/clinic/admin/users/new")
     page.get_by_role("button", name="Create the account").click()
     found["new account with errors"] = serious_violations(page)

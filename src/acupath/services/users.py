@@ -28,6 +28,8 @@ from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
 
 ROLES = tuple(role.value for role in Role)
+#: The longest reason an administrator may give for a change of an account (kept in its audit entry).
+REASON_MAX = 500
 
 
 class UserInput(BaseModel):
@@ -118,6 +120,17 @@ def user_by_email(uow: AbstractUnitOfWork, email: str) -> User:
     return user
 
 
+def get_user(uow: AbstractUnitOfWork, actor: Actor, user_id: str) -> User:
+    """Return one account of the administrator's clinic (audited ``user.read``).
+
+    The record carries the password hash: callers show ``public_user`` fields only. Raises
+    ``PermissionDenied`` (not an administrator), ``NotFound`` (no such account in the clinic).
+    """
+    with uow, audited(uow, actor, "user.read", "user", record_id=user_id):
+        require_admin(actor)
+        return _clinic_user(uow, actor, user_id)
+
+
 def _clinic_user(uow: AbstractUnitOfWork, actor: Actor, user_id: str) -> User:
     user = uow.users.get(user_id)
     return found(user if user is not None and user.clinic_id == actor.clinic_id else None, "user", user_id)
@@ -128,15 +141,18 @@ def _is_active_admin(user: User) -> bool:
 
 
 def update_user(
-    uow: AbstractUnitOfWork, actor: Actor, user_id: str, *, role: str | None = None, active: bool | None = None
+    uow: AbstractUnitOfWork, actor: Actor, user_id: str, *, role: str | None = None, active: bool | None = None,
+    reason: str | None = None,
 ) -> User:
     """Change an account's role and/or whether it may sign in (administrators only). Returns the account.
 
-    The change counts from the account's next request (the API checks the stored user on each). Raises
+    The change counts from the account's next request (the API checks the stored user on each).
+    ``reason``, when given, is kept in the audit entry beside what changed. Raises
     ``PermissionDenied``, ``NotFound`` (no such account in the clinic), ``InputError`` (``role`` not
-    admin, clinician or reception; nothing to change), ``Conflict`` when the change would leave the
-    clinic with no active administrator (an administrator demoting or deactivating themselves, or the
-    last other one): make another user administrator first.
+    admin, clinician or reception; nothing to change; ``reason`` longer than ``REASON_MAX`` or over
+    more than one line), ``Conflict`` when the change would leave the clinic with no active
+    administrator (an administrator demoting or deactivating themselves, or the last other one): make
+    another user administrator first.
     """
     with uow, audited(uow, actor, "user.update", "user", record_id=user_id) as note:
         require_admin(actor)
@@ -144,6 +160,9 @@ def update_user(
             raise InputError("body", "give role, active or both")
         if role is not None and role not in ROLES:
             raise InputError("role", f"unknown role {role!r}", ROLES)
+        reason = (reason or "").strip() or None
+        if reason is not None and (len(reason) > REASON_MAX or "\n" in reason or "\r" in reason):
+            raise InputError("reason", "is too long or over more than one line", f"one line of at most {REASON_MAX} characters")
         user = _clinic_user(uow, actor, user_id)
         was_admin = _is_active_admin(user)
         changes = []
@@ -159,6 +178,8 @@ def update_user(
             raise Conflict(f"cannot demote or deactivate {who}: the clinic would have no active administrator; "
                            "make another user administrator first")
         note.detail = "; ".join(changes) or "no change"
+        if reason is not None:
+            note.detail += f"; reason: {reason}"
         uow.users.update(user)
         return user
 

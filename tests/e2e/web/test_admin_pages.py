@@ -61,14 +61,14 @@ def test_the_users_page_lists_the_clinics_accounts_without_password_hashes(site:
     assert "argon2" not in page.text
     lee = account(site, EMAILS["clinician"])
     assert '<option value="clinician" selected>Clinician</option>' in page.text
-    assert f'action="/clinic/admin/users/{lee.id}/deactivate"' in page.text
+    assert f'href="/clinic/admin/users/{lee.id}/deactivate">Deactivate' in page.text
 
 
 def test_clinicians_and_reception_get_the_403_page_on_every_administration_page(site: Site) -> None:
     lee = account(site, EMAILS["clinician"])
     for persona in ("clinician", "reception"):
         visitor = site.as_(persona)
-        for path in (USERS, NEW, AUDIT, AUDIT + "/export?format=csv"):
+        for path in (USERS, NEW, f"{USERS}/{lee.id}/deactivate", AUDIT, AUDIT + "/export?format=csv"):
             answer = visitor.get(path)
             assert answer.status_code == 403, (persona, path)
             assert "Not available to your role" in answer.text
@@ -79,7 +79,10 @@ def test_clinicians_and_reception_get_the_403_page_on_every_administration_page(
         assert bad.status_code == 403  # refused for the role, not answered as a form
         promoted = visitor.post_form(f"{USERS}/{lee.id}/role", "/clinic/today", {"role": "admin"})
         assert promoted.status_code == 403
-    assert account(site, EMAILS["clinician"]).role == "clinician"
+        for reason in ("", "trying it"):
+            stopped = visitor.post_form(f"{USERS}/{lee.id}/deactivate", "/clinic/today", {"reason": reason})
+            assert stopped.status_code == 403
+    assert account(site, EMAILS["clinician"]).role == "clinician" and account(site, EMAILS["clinician"]).active
     assert "sneaky@harbour.demo" not in site.as_("admin").get(USERS).text
 
 
@@ -145,7 +148,10 @@ def test_a_deactivated_user_is_signed_out_of_their_open_pages_and_nothing_they_s
     form_page = leaving.get("/clinic/patients/new")
     assert form_page.status_code == 200
     token = re.search(r'name="csrf_token" value="([^"]+)"', form_page.text).group(1)  # type: ignore[union-attr]
-    done = admin.post_form(f"{USERS}/{temp.id}/deactivate", USERS, {})
+    confirm = admin.get(f"{USERS}/{temp.id}/deactivate")
+    assert confirm.status_code == 200 and "Deactivate Dr Temp Account?" in confirm.text and temp.email in confirm.text
+    done = admin.post_form(f"{USERS}/{temp.id}/deactivate", f"{USERS}/{temp.id}/deactivate",
+                           {"reason": "left the clinic today"})
     assert done.headers["location"] == f"{USERS}?done=deactivated&who={temp.id}"
     assert "Dr Temp Account is deactivated" in admin.get(done.headers["location"]).text
     assert not account(site, temp.email).active
@@ -162,6 +168,21 @@ def test_a_deactivated_user_is_signed_out_of_their_open_pages_and_nothing_they_s
     assert account(site, temp.email).active
     assert Browser(site.client()).post_form("/sign-in", "/sign-in", {
         "email": temp.email, "password": GOOD_PASSWORD}).status_code == 303
+
+
+def test_a_deactivation_asks_why_and_keeps_the_reason_in_the_audit_log(site: Site) -> None:
+    admin = site.as_("admin")
+    temp = new_account(site, admin, "reasoned@harbour.demo")
+    page = f"{USERS}/{temp.id}/deactivate"
+    for reason, problem in (("  ", "Reason: say why the account is deactivated (it is kept in the audit log)"),
+                            ("x" * 501, "Reason: is too long or over more than one line (allowed: one line of at "
+                                        "most 500 characters)")):
+        answer = admin.post_form(page, page, {"reason": reason})
+        assert answer.status_code == 422 and summary_links(answer.text) == [("reason", problem)]
+        assert account(site, temp.email).active
+    assert admin.post_form(page, page, {"reason": "moved to the Hill clinic"}).status_code == 303
+    rows = audit_rows(admin.get(f"{AUDIT}?action=user.update").text)
+    assert any("active true -> false; reason: moved to the Hill clinic" in row for row in rows)
 
 
 def test_a_role_change_applies_from_the_users_next_page(site: Site) -> None:
@@ -201,8 +222,11 @@ def test_the_last_active_administrator_cannot_demote_or_deactivate_themselves(si
     [(target, text)] = summary_links(demoted.text)
     assert target == f"role-{me.id}"
     assert text.startswith("Role: cannot demote or deactivate yourself: the clinic would have no active administrator")
-    gone = admin.post_form(f"{USERS}/{me.id}/deactivate", USERS, {})
-    assert gone.status_code == 409 and summary_links(gone.text)[0][0] == f"access-{me.id}"
+    gone = admin.post_form(f"{USERS}/{me.id}/deactivate", USERS, {"reason": "stepping down as administrator"})
+    assert gone.status_code == 409
+    [(target, text)] = summary_links(gone.text)
+    assert target == "confirm" and text.startswith("Not deactivated: cannot demote or deactivate yourself")
+    assert 'value="stepping down as administrator"' in gone.text
     stored = account(site, EMAILS["admin"])
     assert stored.role == "admin" and stored.active
     assert admin.get(USERS).status_code == 200
@@ -216,9 +240,11 @@ def test_another_clinics_account_is_not_found(site: Site) -> None:
     outsider = account(site, EMAILS["outsider"])
     admin = site.as_("admin")
     for path, fields in ((f"{USERS}/{outsider.id}/role", {"role": "reception"}),
-                         (f"{USERS}/{outsider.id}/deactivate", {})):
+                         (f"{USERS}/{outsider.id}/deactivate", {"reason": "probing another clinic"}),
+                         (f"{USERS}/{outsider.id}/deactivate", {"reason": ""})):
         answer = admin.post_form(path, USERS, fields)
         assert answer.status_code == 404 and "Page not found" in answer.text
+    assert admin.get(f"{USERS}/{outsider.id}/deactivate").status_code == 404
     stored = account(site, EMAILS["outsider"])
     assert stored.role == "clinician" and stored.active
     sign_in(site.client(), EMAILS["outsider"])  # still signs in
@@ -227,7 +253,8 @@ def test_another_clinics_account_is_not_found(site: Site) -> None:
 def test_administration_forms_without_their_csrf_token_are_refused(site: Site) -> None:
     admin = site.as_("admin")
     lee = account(site, EMAILS["clinician"])
-    for path, fields in ((f"{USERS}/{lee.id}/deactivate", {}), (f"{USERS}/{lee.id}/role", {"role": "admin"}),
+    for path, fields in ((f"{USERS}/{lee.id}/deactivate", {"reason": "forged from another site"}),
+                         (f"{USERS}/{lee.id}/role", {"role": "admin"}),
                          (NEW, {"name": "Forged", "email": "forged@harbour.demo", "role": "admin",
                                 "password": GOOD_PASSWORD})):
         for token in (None, "0" * 64):

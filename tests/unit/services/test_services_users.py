@@ -8,7 +8,7 @@ from service_fakes import FakeUnitOfWork, PlainHasher
 from acupath.errors import Conflict, InputError, NotFound, PasswordChangeRequired, PermissionDenied
 from acupath.services import Actor, authenticate, change_password, create_clinic, create_user
 from acupath.services.records import Outcome, User
-from acupath.services.users import reset_password, update_user, user_by_email
+from acupath.services.users import get_user, reset_password, update_user, user_by_email
 
 PASSWORD = "correct horse battery"
 
@@ -158,3 +158,34 @@ def test_the_command_line_finds_an_account_by_email(uow: FakeUnitOfWork) -> None
     assert user_by_email(uow, " LEE@harbour.example").id == lee.id
     with pytest.raises(NotFound, match="nobody@harbour.example"):
         user_by_email(uow, "nobody@harbour.example")
+
+
+def test_a_reason_given_for_a_change_is_kept_in_its_audit_entry(uow: FakeUnitOfWork) -> None:
+    _, ada = _account(uow, "ada", "admin")
+    lee, _ = _account(uow, "lee", "clinician")
+    update_user(uow, ada, lee.id, active=False, reason="  left the clinic on 30 November ")
+    entry = uow.audit_entries()[-1]
+    assert (entry.action, entry.detail) == ("user.update", "active true -> false; reason: left the clinic on 30 November")
+
+
+@pytest.mark.parametrize("reason", ["x" * 501, "two\nlines"])
+def test_a_reason_too_long_or_over_two_lines_is_refused_and_nothing_changes(uow: FakeUnitOfWork, reason) -> None:
+    _, ada = _account(uow, "ada", "admin")
+    lee, _ = _account(uow, "lee", "clinician")
+    with pytest.raises(InputError) as error:
+        update_user(uow, ada, lee.id, active=False, reason=reason)
+    assert error.value.field == "reason"
+    assert _stored(uow, lee).active
+
+
+def test_an_admin_reads_an_account_of_their_clinic_only(uow: FakeUnitOfWork) -> None:
+    _, ada = _account(uow, "ada", "admin")
+    lee, lee_actor = _account(uow, "lee", "clinician")
+    _, outsider_admin = _account(uow, "oz", "admin", clinic="hill")
+    assert get_user(uow, ada, lee.id).email == "lee@harbour.example"
+    with pytest.raises(NotFound):
+        get_user(uow, outsider_admin, lee.id)
+    with pytest.raises(PermissionDenied):
+        get_user(uow, lee_actor, lee.id)
+    assert [(e.action, e.outcome) for e in uow.audit_entries()[-3:]] == [
+        ("user.read", Outcome.OK), ("user.read", Outcome.NOT_FOUND), ("user.read", Outcome.DENIED)]

@@ -40,6 +40,7 @@ DONE = {"created": "The account of {name} is created: they can sign in now.",
                        "cannot sign in again.",
         "activated": "{name} is active again and can sign in."}
 UserId = Annotated[str, Path(min_length=1, max_length=64)]
+REASON_LABEL = "Reason"
 
 
 def _users_page(request: Request, visitor: Visitor, offset: int, problems: list[Problem], done: str | None = None,
@@ -144,10 +145,49 @@ async def change_role(request: Request, user_id: UserId, form: CsrfFormDep, visi
     return await _change(request, visitor, user_id, "role", "role", role=form.get("role", ""))
 
 
+def _deactivate_page(request: Request, visitor: Visitor, user_id: str, reason: str, problems: list[Problem],
+                     status_code: int = 200) -> Response:
+    """Return the deactivation's confirmation: the account, what deactivating does, the reason asked for."""
+    user = users.get_user(unit_of_work(request), visitor.actor, user_id)
+    return render(request, "admin/deactivate.html", {
+        "user": user, "reason": reason, "problems": problems, "reason_max": users.REASON_MAX,
+        "role_words": ROLE_WORDS, "nav": "admin"}, status_code)
+
+
+@router.get("/{user_id}/deactivate")
+def deactivate_page(request: Request, user_id: UserId, visitor: VisitorDep) -> Response:
+    """Return the confirmation of a deactivation, which asks why (a dangerous action: ``shared/ui.md``).
+
+    Raises ``PermissionDenied`` (403) unless an administrator, ``NotFound`` (404) for an account of
+    another clinic.
+    """
+    return _deactivate_page(request, visitor, user_id, "", [])
+
+
 @router.post("/{user_id}/deactivate")
 async def deactivate(request: Request, user_id: UserId, form: CsrfFormDep, visitor: VisitorDep) -> Response:
-    """Stop the account signing in, from its next request on (its open pages included)."""
-    return await _change(request, visitor, user_id, "access", "deactivated", active=False)
+    """Stop the account signing in, from its next request on (its open pages included), for the reason given.
+
+    The reason goes to the audit entry (``services.users.update_user``). A missing reason is a form
+    error (422), as is the last active administrator's own deactivation (409, the service's reason).
+    """
+    reason = form.get("reason", "")
+    problems = refused_characters({"reason": reason}, {"reason": REASON_LABEL})
+    if not problems and not reason.strip():
+        problems.append(Problem("reason", f"{REASON_LABEL}: say why the account is deactivated (it is kept in "
+                                          "the audit log)"))
+    status = 422
+    if not problems:
+        try:
+            await run_in_threadpool(users.update_user, unit_of_work(request), visitor.actor, user_id, active=False,
+                                    reason=reason)
+            return RedirectResponse(f"/clinic/admin/users?done=deactivated&who={user_id}", status_code=303)
+        except InputError as exc:
+            problems.append(problem_of(exc, REASON_LABEL if exc.field == "reason" else None))
+        except Conflict as exc:
+            problems.append(Problem("confirm", f"Not deactivated: {exc}"))
+            status = 409
+    return await run_in_threadpool(_deactivate_page, request, visitor, user_id, reason, problems, status)
 
 
 @router.post("/{user_id}/activate")
