@@ -137,6 +137,12 @@ def test_the_administration_pages_fit_the_screen(page: Page, server: Server, wid
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow} px at {width} px"
         page.screenshot(path=str(shots / f"admin-{name}-{width}.png"), full_page=False)
+    page.goto(f"{server.url}/clinic/admin/users")
+    page.get_by_role("row").filter(has_text="rita@harbour.demo").get_by_role("link", name="Deactivate").click()
+    page.get_by_role("button", name="Deactivate the account").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.screenshot(path=str(shots / f"admin-deactivate-{width}.png"), full_page=False)
     rows = page.locator("table.audit tbody tr")
     page.goto(f"{server.url}/clinic/admin/audit")
     expect(rows.first).to_be_visible()
