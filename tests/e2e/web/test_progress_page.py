@@ -15,10 +15,11 @@ import pytest
 from test_plan_page import demo_plans
 from web_world import Site
 
-from acupath.services import clinics, progress, sessions
+from acupath.services import clinics, intakes, patients, plans, progress, sessions
 from acupath.services.actor import Actor, Role
 from acupath.services.records import PlanRecord
 from acupath.web.locales import REFRESH
+from example_records import example_intake
 
 SVG = "{http://www.w3.org/2000/svg}"
 CHART = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" role="img"[\s\S]*?</svg>')
@@ -177,6 +178,24 @@ def _lowest(kb: Any, instrument: str, item: Any) -> Any:
     options = kb.instruments[instrument].option_sets[item.options]
     return min(options, key=lambda o: o.points).answer
 
+
+def test_a_plan_with_nothing_measured_yet_shows_the_baseline_and_says_a_trend_needs_two(site: Site) -> None:
+    actor, kb = clinician_of(site), site.app.state.acupath.kb
+    patient = patients.register_patient(site.uow_factory(), actor, {
+        "given_name": "Progress", "family_name": "Tester", "birth_date": "1970-05-06", "sex": "male"})
+    intake = intakes.record_intake(site.uow_factory(), actor, patient.id,
+                                   example_intake("chronic_low_back_pain"), kb)
+    plan = plans.create_plan(site.uow_factory(), actor, intake.id, kb, today=date(2026, 12, 1))
+    page = site.as_("clinician").get(f"/clinic/plans/{plan.id}/progress").text
+    assert "No session or reassessment recorded yet: each chart shows the baseline only." in page
+    assert "No alerts" in page and "Not reached yet" in page
+    charts = charts_of(page)
+    assert set(charts) == set(plan.plan["baseline"])
+    for root in charts.values():
+        assert root.get("data-empty") == "true"
+        assert [t.text for t in root.iter(f"{SVG}text") if t.get("data-empty-note") is not None] == [
+            "One measure so far: a trend needs two."]
+        assert root.find(f".//{SVG}path[@data-baseline]") is not None
 
 def test_reception_is_refused_the_progress_page(site: Site) -> None:
     plan = demo_plans(site)[0]
