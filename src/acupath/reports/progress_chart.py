@@ -164,15 +164,15 @@ def progress_charts(trends: ProgressTrends, kb: Any, *, id_prefix: str = "trend"
     """Return a ``TrendChart`` for every trend of ``trends`` whose instrument the knowledge base holds.
 
     ``formats`` writes the numbers and dates of the charts' text (titles, labels, description).
-    The session axis runs to the plan's last session (or the last measured, if later). Raises nothing
-    for an instrument the knowledge base no longer holds: it is left out.
+    The session axis runs to the plan's last session (or the last measured, if later). An instrument
+    the knowledge base no longer holds, or one without a total (the KOOS), is left out; raises nothing.
     """
     last = max([len(trends.plan.sessions)] + [m.session for t in trends.trends for m in t.measures]
                + [c.session for c in trends.plan.checkpoints])
     charts = []
     for trend in trends.trends:
         doc = kb.instruments.get(trend.instrument)
-        if doc is None:
+        if doc is None or doc.total is None:  # gone from this knowledge version, or no total (the KOOS)
             continue
         marks = tuple(_mark(c, trend.instrument, trends.progress) for c in trends.plan.checkpoints)
         charts.append(trend_chart(trend, doc, kb, last_session=last, checkpoints=marks,
@@ -352,14 +352,20 @@ def _empty(count: int) -> str:
 
 
 def describe(trend: Trend, band: McidBand | None, lower_is_better: bool, formats: Formats = PLAIN) -> str:
-    """Return one or two sentences on the trend: the baseline, the latest measure, its change and the MCID."""
+    """Return one or two sentences on the trend: the baseline, the latest measure, its change and the MCID.
+
+    The latest measure of the pain NRS is the latest asked before needling (or at a reassessment), the
+    one progress judges; the pain after needling only when nothing else was measured.
+    """
     sentences = []
     if trend.baseline is not None:
         sentences.append(f"Baseline {formats.number(trend.baseline)} at intake.")
     else:
         sentences.append("No baseline in the plan.")
-    if trend.measures:
-        latest = trend.measures[-1]
+    # The pain after needling is drawn, but progress judges the pain before it (and the questionnaires).
+    judged = [m for m in trend.measures if m.kind != "after"] or list(trend.measures)
+    if judged:
+        latest = judged[-1]
         text = f"Latest {formats.number(latest.value)} at session {latest.session} ({formats.day(latest.on)})"
         if trend.baseline is not None:
             change = latest.value - trend.baseline

@@ -245,3 +245,20 @@ def test_progress_charts_draw_every_trend_of_a_plan_to_its_last_session() -> Non
             c.id for c in plan.checkpoints}
     odi_at_6 = next(m for m in charts[1].checkpoints if m.session == 6)
     assert odi_at_6.reached and odi_at_6.met is True
+
+
+def test_the_description_judges_the_pain_before_needling_not_after() -> None:
+    day = START + timedelta(days=3)
+    trend = Trend("nrs", 7.0, (Measure(1, day, 4.0, "before"), Measure(1, day, 1.0, "after")))
+    _, chart = _chart(trend, last=10)
+    desc = ET.fromstring(chart.svg).find(f"{SVG}desc").text
+    assert desc.startswith(f"Baseline 7 at intake. Latest 4 at session 1 ({day.isoformat()}), 3 better.")
+
+
+def test_an_instrument_without_a_total_is_not_charted() -> None:
+    intake = read_intake(ROOT / "examples/intakes/knee_osteoarthritis.yaml")
+    plan = build_plan(intake, screen(intake, kb=KB, today=intake.schedule.start), KB)
+    trends = ProgressTrends(plan_id="p", patient_id=plan.patient_id, plan=plan, progress=evaluate(plan, (), (), KB),
+                            started=None, trends=(Trend("koos", None, ()), Trend("nrs", 6.0, ())))
+    assert KB.instruments["koos"].total is None
+    assert [c.instrument for c in progress_charts(trends, KB)] == ["nrs"]
