@@ -34,7 +34,8 @@ from acupath.knowledge.schema.instruments import InstrumentFile, Mcid
 from acupath.services.progress_trends import Measure, MeasureKind, ProgressTrends, Trend
 
 WIDTH = 640.0
-LEFT, RIGHT, TOP = 52.0, 16.0, 50.0
+#: The plot's margins; the right one holds the labels of the MCID band's edges, clear of the measures.
+LEFT, RIGHT, TOP = 52.0, 84.0, 50.0
 #: Checkpoint labels sit in two rows above the plot; a character of font-size 10 is about this wide.
 LABEL_ROWS = (31.0, 44.0)
 LABEL_CHAR = 6.2
@@ -434,8 +435,10 @@ def _band(band: McidBand, axes: _Axes, lower_is_better: bool, formats: Formats) 
         parts.append(f'<line data-mcid-edge="{edge}" data-value="{_n(value)}" x1="{_n(LEFT)}" '
                      f'x2="{_n(WIDTH - RIGHT)}" y1="{_n(y)}" y2="{_n(y)}" stroke="{BAND_EDGE}" '
                      f'stroke-dasharray="2 3"/>'
-                     f'<text x="{_n(WIDTH - RIGHT - 4)}" y="{_n(y - 4 if above else y + 12)}" text-anchor="end" '
-                     f'font-size="11">MCID {edge} ({escape(formats.number(value))})</text>')
+                     # Outward from the band, so that the two edges' labels never meet.
+                     f'<text x="{_n(WIDTH - RIGHT + 6)}" y="{_n(y - 16 if above else y + 12)}" font-size="11">'
+                     f'<tspan>MCID {edge}</tspan><tspan x="{_n(WIDTH - RIGHT + 6)}" dy="12">'
+                     f'({escape(formats.number(value))})</tspan></text>')
     return "".join(parts)
 
 
