@@ -61,7 +61,7 @@ def test_the_chart_and_the_plan_page_link_to_the_progress_page(site: Site) -> No
     assert '<link rel="stylesheet" href="/static/css/progress.css">' in page.text
     assert clinician.get("/static/css/progress.css").status_code == 200
     headings = re.findall(r"<h2 id=\"[a-z-]+\">([^<]+)</h2>", page.text)
-    assert headings[:3] == ["Alerts", "Checkpoints", "Measures over the sessions"]
+    assert headings[:3] == ["Alerts", "Measures over the sessions", "Checkpoints"]  # the charts first
 
 
 def test_every_instrument_of_the_baseline_has_a_chart_with_its_baseline_marked(site: Site) -> None:
@@ -141,7 +141,7 @@ def test_an_alert_is_shown_with_its_message_and_sources(site: Site) -> None:
     plan = reassessed_plan(site, lambda plan, report: report.alerts)
     report = progress.get_progress(site.uow_factory(), clinician_of(site), plan.id, site.app.state.acupath.kb)
     page = unescape(site.as_("clinician").get(f"/clinic/plans/{plan.id}/progress").text)
-    alerts = page[page.index('id="alerts-title"'):page.index('id="checkpoints-title"')]
+    alerts = page[page.index('id="alerts-title"'):page.index('id="charts-title"')]
     for alert in report.alerts:
         assert alert.message in alerts and f"<code class=\"code\">{alert.code}</code>" in alerts
         for key in alert.citations:
