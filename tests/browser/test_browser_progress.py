@@ -4,7 +4,7 @@ reassessment is recorded (through the JSON API), no serious accessibility violat
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -59,7 +59,7 @@ def test_a_reassessment_recorded_through_the_api_adds_a_point(page: Page, server
         assert login.ok, login.text()
         recorded = api.post(f"/patients/{patient_id}/reassessments",
                             headers={"Authorization": f"Bearer {login.json()['access_token']}"},
-                            data={"assessed_on": date.today().isoformat(), "plan_id": plan_id,
+                            data={"assessed_on": datetime.now(UTC).date().isoformat(), "plan_id": plan_id,
                                   "session_number": session, "answers": {"nrs": {"nrs": 2}}})
         assert recorded.status == 201, recorded.text()
     finally:
