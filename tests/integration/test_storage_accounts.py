@@ -74,3 +74,40 @@ def test_role_and_access_changes_are_stored(engine: Engine, staff: Staff) -> Non
     with fresh_uow(engine) as uow:
         stored = uow.users.get(lee.id)
         assert stored is not None and (stored.role, stored.active) == ("reception", False)
+
+
+def test_a_sign_in_is_recorded_alone_keeping_a_deactivation_and_an_update_keeps_it(
+        engine: Engine, staff: Staff) -> None:
+    email = f"kim-{uuid.uuid4().hex[:8]}@harbour.example"
+    user = create_user(fresh_uow(engine), Actor.system(staff.clinic_id), email=email, name="Kim", role="clinician",
+                       password=PASSWORD, hasher=Argon2idHasher())
+    with fresh_uow(engine) as uow:
+        stale = uow.users.get(user.id)  # as a login reads it before its password check
+    assert stale is not None and stale.last_sign_in_at is None
+    update_user(fresh_uow(engine), Actor.system(staff.clinic_id), user.id, active=False)
+    with fresh_uow(engine) as uow:
+        uow.users.record_sign_in(user.id, T0)
+        uow.commit()
+    with fresh_uow(engine) as uow:
+        stale.name, stale.active = "Kim Renamed", False
+        uow.users.update(stale)  # a copy read before the sign-in was recorded: its empty last sign-in is not stored
+        uow.commit()
+    with fresh_uow(engine) as uow:
+        stored = uow.users.get(user.id)
+    assert stored is not None
+    assert (stored.last_sign_in_at, stored.active, stored.name) == (T0, False, "Kim Renamed")
+
+
+def test_a_successful_login_records_when_and_a_failed_one_does_not(engine: Engine, staff: Staff) -> None:
+    hasher = Argon2idHasher()
+    email = f"joy-{uuid.uuid4().hex[:8]}@harbour.example"
+    user = create_user(fresh_uow(engine), Actor.system(staff.clinic_id), email=email, name="Joy", role="clinician",
+                       password=PASSWORD, hasher=hasher)
+    assert authenticate(fresh_uow(engine), email, "wrong password!", hasher) is None
+    with fresh_uow(engine) as uow:
+        assert uow.users.get(user.id).last_sign_in_at is None  # type: ignore[union-attr]
+    before = datetime.now(UTC)
+    assert authenticate(fresh_uow(engine), email, PASSWORD, hasher) is not None
+    with fresh_uow(engine) as uow:
+        signed = uow.users.get(user.id).last_sign_in_at  # type: ignore[union-attr]
+    assert signed is not None and before - timedelta(seconds=1) <= signed <= datetime.now(UTC)

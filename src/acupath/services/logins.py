@@ -70,7 +70,8 @@ def authenticate(
 ) -> Actor | None:
     """Check a login. Returns the ``Actor`` to act as, or None (unknown email, wrong password, inactive).
 
-    A success forgets the account's failures and upgrades an outdated hash. Raises ``TooManyAttempts``
+    A success forgets the account's failures, records when it happened (``last_sign_in_at``) and
+    upgrades an outdated hash. Raises ``TooManyAttempts``
     while the account or address is locked out, and ``PasswordChangeRequired`` for a right temporary
     password (``reset_password``): the user must set their own first (``change_password``).
     """
@@ -90,6 +91,7 @@ def authenticate(
         if rehashed is not None:
             user.password_hash = rehashed
             uow.users.update(user)
+        uow.users.record_sign_in(user.id, uow.clock())
         uow.audit.add(_entry(uow.clock(), address, user, "user.login", remote_address, Outcome.OK))
         uow.commit()
     return Actor(user_id=user.id, clinic_id=user.clinic_id, role=Role(user.role), remote_address=remote_address)

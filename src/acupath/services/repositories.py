@@ -64,7 +64,15 @@ class UserRepository(abc.ABC):
 
     @abc.abstractmethod
     def update(self, user: User) -> None:
-        """Store changes to a user (role, active, password hash)."""
+        """Store changes to a user (role, active, password hash); never its ``last_sign_in_at``."""
+
+    @abc.abstractmethod
+    def record_sign_in(self, user_id: str, at: datetime) -> None:
+        """Store that the user signed in at ``at``, and nothing else of them.
+
+        Only that field is written, so a copy of the user read before a slow password check never
+        undoes a change of role or access made meanwhile.
+        """
 
     @abc.abstractmethod
     def list(self, clinic_id: str) -> list[User]:

@@ -104,7 +104,8 @@ def list_users(uow: AbstractUnitOfWork, actor: Actor, *, offset: int = 0, limit:
 def public_user(user: User) -> dict[str, object]:
     """Return what may be shown of an account: never its password hash."""
     return {"id": user.id, "email": user.email, "name": user.name, "role": user.role, "active": user.active,
-            "must_change_password": user.must_change_password, "created_at": user.created_at.isoformat()}
+            "must_change_password": user.must_change_password, "created_at": user.created_at.isoformat(),
+            "last_sign_in_at": user.last_sign_in_at.isoformat() if user.last_sign_in_at else None}
 
 
 def user_by_email(uow: AbstractUnitOfWork, email: str) -> User:

@@ -62,6 +62,24 @@ def test_the_users_page_lists_the_clinics_accounts_without_password_hashes(site:
     lee = account(site, EMAILS["clinician"])
     assert '<option value="clinician" selected>Clinician</option>' in page.text
     assert f'href="/clinic/admin/users/{lee.id}/deactivate">Deactivate' in page.text
+    admin_row = page.text.split(EMAILS["admin"], 1)[1].split("</tr>", 1)[0]
+    assert " UTC" in admin_row and "Not recorded" not in admin_row  # signed in through the form just now
+
+
+def users_row(admin: Browser, email: str) -> str:
+    """Return the users page's row of ``email``, as HTML."""
+    return admin.get(USERS).text.split(email, 1)[1].split("</tr>", 1)[0]
+
+
+def test_an_account_that_never_signed_in_says_so_until_it_does(site: Site) -> None:
+    admin = site.as_("admin")
+    temp = new_account(site, admin, "fresh@harbour.demo")
+    assert "Not recorded" in users_row(admin, temp.email)
+    signed = Browser(site.client()).post_form("/sign-in", "/sign-in", {"email": temp.email, "password": GOOD_PASSWORD})
+    assert signed.status_code == 303
+    stored = account(site, temp.email).last_sign_in_at
+    row = users_row(admin, temp.email)
+    assert stored is not None and "Not recorded" not in row and f"{stored:%H:%M} UTC" in row
 
 
 def test_clinicians_and_reception_get_the_403_page_on_every_administration_page(site: Site) -> None:

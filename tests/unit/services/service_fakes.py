@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -133,7 +133,13 @@ class FakeUsers(_Repo, abstract.UserRepository):
         return next((copy.deepcopy(u) for u in self.rows.values() if u.email == email), None)
 
     def update(self, user: User) -> None:
-        self.rows[user.id] = copy.deepcopy(user)
+        stored = self.rows.get(user.id)
+        self.rows[user.id] = replace(copy.deepcopy(user), last_sign_in_at=stored.last_sign_in_at
+                                                 if stored else None)
+
+    def record_sign_in(self, user_id: str, at: datetime) -> None:
+        if user_id in self.rows:
+            self.rows[user_id] = replace(self.rows[user_id], last_sign_in_at=at)
 
     def list(self, clinic_id: str) -> list[User]:
         return sorted((copy.deepcopy(u) for u in self.rows.values() if u.clinic_id == clinic_id),

@@ -8,7 +8,7 @@ from service_fakes import FakeUnitOfWork, PlainHasher
 from acupath.errors import Conflict, InputError, NotFound, PasswordChangeRequired, PermissionDenied
 from acupath.services import Actor, authenticate, change_password, create_clinic, create_user
 from acupath.services.records import Outcome, User
-from acupath.services.users import get_user, reset_password, update_user, user_by_email
+from acupath.services.users import get_user, public_user, reset_password, update_user, user_by_email
 
 PASSWORD = "correct horse battery"
 
@@ -189,3 +189,12 @@ def test_an_admin_reads_an_account_of_their_clinic_only(uow: FakeUnitOfWork) -> 
         get_user(uow, lee_actor, lee.id)
     assert [(e.action, e.outcome) for e in uow.audit_entries()[-3:]] == [
         ("user.read", Outcome.OK), ("user.read", Outcome.NOT_FOUND), ("user.read", Outcome.DENIED)]
+
+
+def test_a_successful_sign_in_is_recorded_and_shown_but_a_failed_one_is_not(uow: FakeUnitOfWork) -> None:
+    lee, _ = _account(uow, "lee", "clinician")
+    assert authenticate(uow, lee.email, "not the password", PlainHasher()) is None
+    assert _stored(uow, lee).last_sign_in_at is None
+    assert authenticate(uow, lee.email, PASSWORD, PlainHasher()) is not None
+    assert _stored(uow, lee).last_sign_in_at == uow.clock()
+    assert public_user(_stored(uow, lee))["last_sign_in_at"] == uow.clock().isoformat()

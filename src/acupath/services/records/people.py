@@ -31,6 +31,8 @@ class User:
 
     ``must_change_password`` is set by a reset to a temporary password: sign-in is refused until the
     user sets their own. ``password_changed_at`` is when the password was last set (None: at creation).
+    ``last_sign_in_at`` is the last successful sign-in (None: never, or before it was recorded; migration
+    0010); only ``UserRepository.record_sign_in`` writes it.
     """
 
     id: str
@@ -43,6 +45,7 @@ class User:
     must_change_password: bool = False
     password_changed_at: datetime | None = None
     created_at: datetime
+    last_sign_in_at: datetime | None = None
 
 
 @dataclass(kw_only=True)

@@ -49,13 +49,15 @@ class UserRow(Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     password_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     def to_domain(self) -> User:
         """Return the user record."""
         return User(id=self.id, clinic_id=self.clinic_id, email=self.email, name=self.name, role=self.role,
                     password_hash=self.password_hash, active=self.active,
                     must_change_password=self.must_change_password,
-                    password_changed_at=self.password_changed_at, created_at=self.created_at)
+                    password_changed_at=self.password_changed_at, created_at=self.created_at,
+                    last_sign_in_at=self.last_sign_in_at)
 
     @classmethod
     def from_domain(cls, user: User) -> UserRow:
@@ -65,7 +67,7 @@ class UserRow(Base):
         return row
 
     def update_from(self, user: User) -> None:
-        """Copy the user's fields onto this row."""
+        """Copy the user's fields onto this row, but ``last_sign_in_at`` (``record_sign_in`` writes it alone)."""
         self.clinic_id = user.clinic_id
         self.email = user.email
         self.name = user.name
