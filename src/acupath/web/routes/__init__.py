@@ -21,6 +21,7 @@ from __future__ import annotations
 from acupath.web.routes import (
            admin_audit,
            admin_users,
+           adverse_events,
            amendments,
            chart,
            fallback,
@@ -28,7 +29,9 @@ from acupath.web.routes import (
            patients,
            plans,
            progress,
+           reassessments,
            screening,
+           sessions,
            sign_in,
            today,
 )
@@ -37,5 +40,6 @@ from acupath.web.routes import (
 ROUTERS = (sign_in.router, today.router, patients.router, chart.router, amendments.router, plans.router,
            intakes.router, screening.router,
            progress.router,
+           sessions.router, adverse_events.router, reassessments.router,
            admin_users.router, admin_audit.router,
            fallback.router)

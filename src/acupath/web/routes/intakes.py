@@ -50,7 +50,11 @@ def instruments_for(kb: Any, condition: str | None) -> list[Any]:
     """Return the instrument files the form asks for ``condition`` (choice items only, in order)."""
     if not condition:
         return []
-    wanted = list(kb.conditions[condition].reassessment_instruments) + list(SCREENING_INSTRUMENTS)
+    return answerable(kb, list(kb.conditions[condition].reassessment_instruments) + list(SCREENING_INSTRUMENTS))
+
+
+def answerable(kb: Any, wanted: list[str]) -> list[Any]:
+    """Return the instrument files of ``wanted`` the forms can ask (choice items only), once each, in order."""
     seen: list[Any] = []
     for instrument_id in dict.fromkeys(wanted):
         instrument = kb.instruments.get(instrument_id)
