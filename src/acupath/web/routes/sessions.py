@@ -108,7 +108,7 @@ def label_of(name: str) -> str:
 
 
 def draft_fields(values: dict[str, Any], draft: SessionDraft) -> dict[str, str]:
-    """Return the draft's values as the form's fields (strings; every carried-forward point ticked)."""
+    """Return the draft's values as the form's fields (strings; every point row ticked "Needled")."""
     fields: dict[str, str] = {}
 
     def put(name: str, value: Any) -> None:
@@ -117,8 +117,10 @@ def draft_fields(values: dict[str, Any], draft: SessionDraft) -> dict[str, str]:
 
     for name in ("session_date", "style", "rationale", "individualisation", "retention_minutes"):
         put(name, values.get(name))
-    for i, point in enumerate(values.get("points") or []):
+    points = values.get("points") or []
+    for i in range(len(points) + EXTRA_POINTS):  # an empty row's code, once typed, is needled too
         fields[f"points.{i}.given"] = "true"
+    for i, point in enumerate(points):
         for key in ("code", "side", "depth", "unit"):
             put(f"points.{i}.{key}", point.get(key))
     stimulation = values.get("stimulation") or {}
