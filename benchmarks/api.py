@@ -192,12 +192,18 @@ def run_rounds(bare: Any, apps: list[Served], args: argparse.Namespace) -> list[
     return [rows[key] for key in sorted(rows, key=lambda key: (key[0] != "bare", key[1], labels.index(key[0])))]
 
 
-def report(rows: list[Row], args: argparse.Namespace) -> str:
-    """Return the table: each row's medians and verdict, then its rounds, then CPU per request."""
+def report(rows: list[Row], args: argparse.Namespace, load: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())
+           ) -> str:
+    """Return the table: each row's medians and verdict, then its rounds, then CPU per request.
+
+    ``load`` is the machine's load average (1, 5, 15 minutes) when the run started and when it ended.
+    """
     lines = [f"acupath API benchmark: {args.rounds} paired rounds, {args.clients} concurrent clients, "
              f"{args.requests} requests or {args.seconds:.0f} s per measurement, uvicorn ({args.workers} "
              f"worker{'s' if args.workers > 1 else ''} for the app and the bare endpoint alike) on "
              f"127.0.0.1, {os.cpu_count()} CPUs",
+             "load average (1/5/15 min) at start " + " ".join(f"{x:.2f}" for x in load[0])
+             + ", at end " + " ".join(f"{x:.2f}" for x in load[1]) + " (the machine may be shared)",
              "medians over the rounds; 'of bare' pairs each round with the bare endpoint measured just before it",
              f"{'row':<26}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'of bare':>9}{'errors':>8}  target"]
     for row in rows:
@@ -238,6 +244,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.requests < 1 or args.clients < 1 or args.workers < 1:
         parser.error("--rounds, --requests, --clients and --workers must be at least 1")
+    started_load = os.getloadavg()
     with contextlib.ExitStack() as stack:
         bare = stack.enter_context(uvicorn_server("benchmarks.bare_app:app", workers=args.workers))
         apps = []
@@ -248,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
             load_demo(url)
             apps.append(serve_app(stack, label, url, args.workers))
         rows = run_rounds(bare, apps, args)
-    print(report(rows, args))
+    print(report(rows, args, (started_load, os.getloadavg())))
 
 
 if __name__ == "__main__":
