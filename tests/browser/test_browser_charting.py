@@ -1,6 +1,6 @@
 """Charting in a real browser: the clinician charts three sessions under a demo plan, each pre-filled from
 the one before (what was changed is what comes back), records an adverse event after the second and a
-reassessment with a live questionnaire total; no serious accessibility violation on the charting page,
+reassessment with a live questionnaire total; no serious accessibility violation on the three forms,
 every control reached with the Tab key, and the form fits 1280 and a 768 px tablet."""
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ def test_three_sessions_an_adverse_event_and_a_reassessment(page: Page, server: 
     page.get_by_role("button", name=f"Record session {first + 1}").click()
     page.wait_for_url(re.compile(r"/adverse-events/new\?session=[0-9a-f]{32}$"))
     expect(page.get_by_label("Session it followed")).to_have_value(re.compile(r"[0-9a-f]{32}"))
+    assert serious_violations(page) == []
     page.get_by_label("What happened").fill("bruising")
     page.get_by_label("Mild").check()
     page.get_by_label("Resolved").check()
@@ -94,6 +95,7 @@ def test_three_sessions_an_adverse_event_and_a_reassessment(page: Page, server: 
     expect(page.locator("#carried")).to_contain_text(f"Carried forward from session {first + 1}")
     assert record(page, plan_url) == first + 2
     page.get_by_role("link", name="Record a reassessment").click()
+    assert serious_violations(page) == []
     questionnaire = page.locator("fieldset.questionnaire").first
     instrument = questionnaire.get_attribute("id").removeprefix("questionnaires.")
     for item in questionnaire.locator("fieldset.item").all():
