@@ -200,6 +200,8 @@ ERRORS = [
     ({"rationale": ""}, "rationale", "Rationale"),
     ({"points.0.code": "XX999"}, "points.0.code", "XX999"),
     ({"points.1.side": ""}, "points.1.side", "Point row 2"),
+    ({"points.0.given": None, "points.2.code": "XX999"}, "points.2.code", "Point row 3"),  # rows left out count
+    ({"stimulation.electrode_pairs.0.1.side": ""}, "stimulation.electrode_pairs.0.1.side", "Electrode pair 1"),
     ({"pain_before": "11"}, "pain_before", "10"),
     ({"pain_after": "-1"}, "pain_after", "0"),
     ({"retention_minutes": "0"}, "retention_minutes", "1"),

@@ -190,7 +190,7 @@ def problems_of_input(exc: ValidationError, rows: Rows) -> list[Problem]:
     found: dict[str, Problem] = {}
     for error in exc.errors():
         path = [part for part in error["loc"] if part != "root"]
-        name = rows.control(path) or "session_date"
+        name = rows.control(path) or "form"
         if name in found:
             continue
         problem, allowed = describe(error)
