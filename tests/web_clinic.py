@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +49,17 @@ def demo_clinics(folder: Path, today: date, per_condition: int) -> Clinics:
     def uow_factory() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(sessions)
 
+    def before_today() -> SqlAlchemyUnitOfWork:
+        # The clinic is built before the first day its plans start (at most 26 weeks before ``today``):
+        # the route tests move the pages' clock to days of the plans, and a password set after a
+        # token's issue refuses the token (``services.sign_ins``).
+        uow = uow_factory()
+        uow.clock = lambda: datetime.combine(today - timedelta(weeks=27), time(0), UTC)
+        return uow
+
     kb = load_knowledge()
-    demo = build_demo(uow_factory, kb, seed=7, today=today, per_condition=per_condition)
-    hill = users.create_clinic(uow_factory(), "Hill clinic")
-    users.create_user(uow_factory(), Actor.system(hill.id), email=EMAILS["outsider"], name="Dr Outsider",
+    demo = build_demo(before_today, kb, seed=7, today=today, per_condition=per_condition)
+    hill = users.create_clinic(before_today(), "Hill clinic")
+    users.create_user(before_today(), Actor.system(hill.id), email=EMAILS["outsider"], name="Dr Outsider",
                       role="clinician", password=PASSWORD, hasher=Argon2idHasher())
     return Clinics(url=url, uow_factory=uow_factory, kb=kb, demo=demo, dispose=engine.dispose)
