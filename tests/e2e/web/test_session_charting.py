@@ -10,7 +10,7 @@ the page's form with the values it shows, then the changes of the test.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
@@ -21,9 +21,10 @@ from web_world import Browser, Site
 from acupath.services import intakes, patient_records, patients, plans, sessions
 from acupath.services.actor import Actor, Role
 from acupath.services.records import PlanRecord
-from conftest import TODAY
 from strategies import base_intake_data
 
+#: The pages' clock in these tests (``conftest.py`` sets it; ``fresh`` checks it is this day).
+TODAY = date(2026, 12, 1)
 START = TODAY - timedelta(days=14)
 URGENT_REASON = "Saddle sensation retested normal by Dr Lee today; GP confirms no cauda equina signs."
 
@@ -136,6 +137,7 @@ class Plans:
 @pytest.fixture(scope="module")
 def fresh(site: Site) -> Plans:
     """A plain plan, one excluding the left lower back, one without electroacupuncture."""
+    assert site.app.state.acupath.clock().date() == TODAY
     return Plans(plain=fresh_plan(site), tumour=fresh_plan(site, safety={"tumour_sites": ["left_lower_back"]}),
                  pacemaker=fresh_plan(site, safety={"implanted_electronic_device": True}))
 
@@ -371,3 +373,11 @@ def test_a_reassessment_is_scored_from_the_plans_questionnaires(site: Site, fres
     stored = reassessments()[-1]
     assert stored.plan_id == fresh.plain.id and set(stored.scores) == {instrument.id}
     assert stored.scores[instrument.id]["total"] is not None
+
+
+def test_a_refused_date_is_described_by_its_hint_and_its_error(site: Site, fresh: Plans) -> None:
+    response = chart(site.as_("clinician"), fresh.plain, session_date=(TODAY + timedelta(days=1)).isoformat())
+    box = response.text[response.text.index('<input id="session_date"'):]
+    box = box[:box.index(">")]
+    assert 'aria-invalid="true"' in box and box.count("aria-describedby") == 1
+    assert 'aria-describedby="session_date-hint session_date-error"' in box
