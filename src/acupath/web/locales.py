@@ -14,10 +14,11 @@ de-DE    05.12.2026        14:05        1.234,5
 fr-FR    5 déc. 2026       14:05        1 234,5 (a narrow no-break space groups)
 =======  ================  ===========  ============
 
-``day`` writes a date, ``when`` a date and time, ``number`` a number (``number(1)``: one decimal),
-``value`` any stored field's value (a number, an ISO date or time, else the text). The filters read
-the page's ``locale`` from the template's context (``pages.render`` puts the signed-in
-visitor's clinic's locale there; pages nobody signed in to use ``DEFAULT_LOCALE``). Times are stored in
+``day`` writes a date, ``when`` a date and time (``when(seconds=true)`` with seconds), ``number`` a
+number (``number(1)``: one decimal), ``value`` any stored field's value (a number, an ISO date or
+time, else the text). The filters read the page's ``locale`` from the template's context
+(``pages.render`` puts the signed-in visitor's clinic's locale there; pages nobody signed in to use
+``DEFAULT_LOCALE``). Times are stored in
 UTC and no clinic has a time zone yet, so ``when`` writes UTC and says so.
 
 The visitor's clinic's locale is asked of ``services.clinics`` when the visitor is checked (the
@@ -87,11 +88,11 @@ def format_day(value: date | datetime | str | None, locale: str | None = None) -
                              mon=style.months[value.month - 1], y=value.year)
 
 
-def format_when(value: datetime | str | None, locale: str | None = None) -> str:
+def format_when(value: datetime | str | None, locale: str | None = None, seconds: bool = False) -> str:
     """Return the date and time of ``value`` (in UTC, an aware datetime converted) in ``locale``, marked UTC.
 
-    A naive datetime is taken as UTC (as stored); "" for None or "". Raises ``ValueError`` for a
-    string that is not an ISO date and time.
+    ``seconds`` adds the seconds (an audit log's entries). A naive datetime is taken as UTC (as
+    stored); "" for None or "". Raises ``ValueError`` for a string that is not an ISO date and time.
     """
     if value is None or value == "":
         return ""
@@ -100,10 +101,11 @@ def format_when(value: datetime | str | None, locale: str | None = None) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(UTC)
     style = _format(locale)
+    minutes = f"{value.minute:02d}" + (f":{value.second:02d}" if seconds else "")
     if style.twelve_hour:
-        clock = f"{(value.hour % 12) or 12}:{value.minute:02d} {'PM' if value.hour >= 12 else 'AM'}"
+        clock = f"{(value.hour % 12) or 12}:{minutes} {'PM' if value.hour >= 12 else 'AM'}"
     else:
-        clock = f"{value.hour:02d}:{value.minute:02d}"
+        clock = f"{value.hour:02d}:{minutes}"
     return f"{format_day(value, locale)}, {clock} UTC"
 
 
@@ -157,8 +159,8 @@ def _day(context: Context, value: Any) -> str:
 
 
 @pass_context
-def _when(context: Context, value: Any) -> str:
-    return format_when(value, context.get("locale"))
+def _when(context: Context, value: Any, seconds: bool = False) -> str:
+    return format_when(value, context.get("locale"), seconds)
 
 
 @pass_context

@@ -69,6 +69,12 @@ def test_noon_on_a_twelve_hour_clock_is_pm() -> None:
     assert format_when(datetime(2026, 12, 5, 12, 30), "en-US") == "Dec 5, 2026, 12:30 PM UTC"
 
 
+def test_seconds_are_written_when_asked_for() -> None:
+    moment = datetime(2026, 12, 5, 14, 5, 9, tzinfo=UTC)
+    assert format_when(moment, "en-US", seconds=True) == "Dec 5, 2026, 2:05:09 PM UTC"
+    assert format_when(moment, "de-DE", seconds=True) == "05.12.2026, 14:05:09 UTC"
+
+
 def test_a_stored_value_is_written_as_what_it_is() -> None:
     assert format_value("2026-12-05", "de-DE") == "05.12.2026"
     assert format_value("2026-12-05T14:05:00Z", "en-US") == "Dec 5, 2026, 2:05 PM UTC"
