@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser_steps import Server, serious_violations, sign_in
+from clinical_steps import points_shown, record_session
 from playwright.sync_api import Page, expect
 
 #: Screenshots go here when set (to look at the form), else to the test's temporary directory.
@@ -33,27 +34,6 @@ def open_charting(page: Page, server: Server) -> str:
     raise AssertionError("the demo clinic should hold an active plan without a referral")
 
 
-def points_shown(page: Page) -> list[tuple[str, str]]:
-    """Return the (code, side) of each ticked point row of the charting form."""
-    return page.locator("tr.point-row").evaluate_all(
-        """rows => rows.filter(r => r.querySelector('input[type=checkbox]').checked
-                              && r.querySelector('input.code-input').value)
-                    .map(r => [r.querySelector('input.code-input').value, r.querySelector('select').value])""")
-
-
-def record(page: Page, plan_url: str) -> int:
-    """Press the form's record button; return the session number the plan page confirms."""
-    button = page.get_by_role("button", name=re.compile(r"^Record session \d+$"))
-    number = int(button.inner_text().rsplit(" ", 1)[1])
-    button.click()
-    page.wait_for_load_state()
-    summary = page.locator(".error-summary")
-    assert not summary.count(), summary.inner_text()
-    page.wait_for_url(re.compile(re.escape(plan_url) + r"\?recorded="))
-    expect(page.get_by_role("status")).to_have_text(f"Session {number} is recorded.")
-    return number
-
-
 def test_three_sessions_an_adverse_event_and_a_reassessment(page: Page, server: Server) -> None:
     sign_in(page, server, "clinician")
     plan_url = open_charting(page, server)
@@ -69,7 +49,7 @@ def test_three_sessions_an_adverse_event_and_a_reassessment(page: Page, server: 
     page.get_by_label("Needle retention (minutes)").fill("31")
     page.get_by_label("Pain before (NRS 0 to 10)").fill("6")
     page.get_by_label("Pain after (NRS 0 to 10)").fill("4")
-    first = record(page, plan_url)
+    first = record_session(page, plan_url)
 
     # Second: pre-filled from the first, as given; an adverse event follows it.
     page.get_by_role("link", name="Chart a session").click()
@@ -93,7 +73,7 @@ def test_three_sessions_an_adverse_event_and_a_reassessment(page: Page, server: 
     # Third, then the reassessment with its live total.
     page.get_by_role("link", name="Chart a session").click()
     expect(page.locator("#carried")).to_contain_text(f"Carried forward from session {first + 1}")
-    assert record(page, plan_url) == first + 2
+    assert record_session(page, plan_url) == first + 2
     page.get_by_role("link", name="Record a reassessment").click()
     assert serious_violations(page) == []
     questionnaire = page.locator("fieldset.questionnaire").first

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from browser_steps import Server, serious_violations, sign_in
+from clinical_steps import answer
 from playwright.sync_api import Page, expect
 
 ODI = (3, 1, 3, 2, 2, 2, 2, 1, 2, 2)
@@ -25,10 +26,6 @@ def open_form(page: Page, server: Server) -> None:
     page.get_by_label("Condition").select_option("chronic_low_back_pain")
     page.get_by_role("button", name="Show its questionnaires").click()
     expect(page.locator("fieldset#questionnaires\\.odi")).to_be_visible()
-
-
-def answer(page: Page, instrument: str, item: str, value: int) -> None:
-    page.locator(f'input[name="questionnaires.{instrument}.{item}"][value="{value}"]').check()
 
 
 def test_an_intake_is_scored_live_screened_overridden_and_planned(page: Page, server: Server) -> None:
