@@ -45,6 +45,9 @@ class AbstractUnitOfWork(abc.ABC):
     revoked_tokens: repo.TokenRevocations
     sign_ins: SignIns
     login_failures: LoginFailures
+    portal_accounts: repo.PortalAccountRepository
+    portal_links: repo.PortalLinkRepository
+    portal_sign_ins: repo.PortalSignInRepository
 
     #: Where services read the time for records and audit entries; tests freeze it.
     clock: Callable[[], datetime] = staticmethod(utc_now)

@@ -21,6 +21,7 @@ from acupath.storage import repositories as sql
 from acupath.storage.engine import make_engine, make_session_factory
 from acupath.storage.repositories.clinical import plan_at_session
 from acupath.storage.repositories.login_failures import SqlLoginFailures
+from acupath.storage.repositories.portal import SqlPortalAccounts, SqlPortalLinks, SqlPortalSignIns
 from acupath.storage.repositories.sign_ins import SqlSignIns
 
 
@@ -70,6 +71,9 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.revoked_tokens = sql.SqlTokenRevocations(session)
         self.sign_ins = SqlSignIns(session)
         self.login_failures = SqlLoginFailures(session)
+        self.portal_accounts = SqlPortalAccounts(session)
+        self.portal_links = SqlPortalLinks(session)
+        self.portal_sign_ins = SqlPortalSignIns(session)
         return self
 
     def __exit__(self, *args: Any) -> None:

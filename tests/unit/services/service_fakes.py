@@ -35,6 +35,7 @@ from acupath.services.records import (
     User,
 )
 from acupath.services.records.listings import NameSearch, ScheduledSession, SchedulePlan, Total
+from acupath.services.records.portal import PortalAccount, PortalLink, PortalSignIn, PortalSignInNow
 from acupath.services.sign_ins import AccountNow, SignIns
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
@@ -462,6 +463,109 @@ class FakeSignIns(_Repo, SignIns):
         return len(expired)
 
 
+class FakePortalAccounts(_Repo, abstract.PortalAccountRepository):
+    table = "portal_accounts"
+
+    def _email_taken(self, account: PortalAccount) -> bool:
+        return account.email is not None and any(
+            a.email == account.email and a.id != account.id for a in self.rows.values())
+
+    def add(self, account: PortalAccount) -> None:
+        if self._email_taken(account) or any(a.patient_id == account.patient_id for a in self.rows.values()):
+            raise Conflict("portal account conflicts with a stored record")
+        self._put(account)
+
+    def get(self, clinic_id: str, account_id: str) -> PortalAccount | None:
+        return self._get(clinic_id, account_id)  # type: ignore[no-any-return]
+
+    def for_patient(self, clinic_id: str, patient_id: str) -> PortalAccount | None:
+        found = [a for a in self.rows.values() if (a.clinic_id, a.patient_id) == (clinic_id, patient_id)]
+        return copy.deepcopy(found[0]) if found else None
+
+    def by_email(self, email: str) -> PortalAccount | None:
+        found = [a for a in self.rows.values() if a.email == email]
+        return copy.deepcopy(found[0]) if found else None
+
+    def update(self, account: PortalAccount) -> None:
+        stored = self.rows.get(account.id)
+        if stored is None or stored.clinic_id != account.clinic_id:
+            raise Conflict("the portal account no longer exists")
+        if self._email_taken(account):
+            raise Conflict("portal account email conflicts with a stored record")
+        self.rows[account.id] = replace(copy.deepcopy(account), last_sign_in_at=stored.last_sign_in_at)
+
+    def record_sign_in(self, account_id: str, at: datetime) -> None:
+        if account_id in self.rows:
+            self.rows[account_id].last_sign_in_at = at
+
+
+class FakePortalLinks(_Repo, abstract.PortalLinkRepository):
+    table = "portal_links"
+
+    def add(self, link: PortalLink) -> None:
+        if any(other.token_hash == link.token_hash for other in self.rows.values()):
+            raise Conflict("portal link conflicts with a stored record")
+        self._put(link)
+
+    def by_token_hash(self, token_hash: str) -> PortalLink | None:
+        found = [link for link in self.rows.values() if link.token_hash == token_hash]
+        return copy.deepcopy(found[0]) if found else None
+
+    def use(self, link_id: str, at: datetime) -> bool:
+        link = self.rows.get(link_id)
+        if link is None or link.used_at is not None or link.revoked_at is not None:
+            return False
+        link.used_at = at
+        return True
+
+    def revoke_open(self, clinic_id: str, patient_id: str, at: datetime) -> int:
+        open_links = [link for link in self.rows.values() if (link.clinic_id, link.patient_id) == (clinic_id, patient_id)
+                      and link.used_at is None and link.revoked_at is None]
+        for link in open_links:
+            link.revoked_at = at
+        return len(open_links)
+
+    def list_for_patient(self, clinic_id: str, patient_id: str) -> list[PortalLink]:
+        found = [link for link in self.rows.values() if (link.clinic_id, link.patient_id) == (clinic_id, patient_id)]
+        return copy.deepcopy(sorted(found, key=lambda link: link.created_at, reverse=True))
+
+
+class FakePortalSignIns(_Repo, abstract.PortalSignInRepository):
+    table = "portal_sign_ins"
+
+    def add(self, sign_in: PortalSignIn) -> None:
+        if sign_in.token_hash in self.rows:
+            raise Conflict("portal sign-in exists")
+        self.rows[sign_in.token_hash] = copy.deepcopy(sign_in)
+
+    def find(self, token_hash: str) -> PortalSignInNow | None:
+        sign_in = self.rows.get(token_hash)
+        if sign_in is None:
+            return None
+        account = self.uow.working.table("portal_accounts")[sign_in.account_id]
+        return PortalSignInNow(sign_in=copy.deepcopy(sign_in), account_active=account.active,
+                               password_changed_at=account.password_changed_at)
+
+    def touch(self, token_hash: str, at: datetime) -> None:
+        if token_hash in self.rows:
+            self.rows[token_hash].last_seen_at = at
+
+    def remove(self, token_hash: str) -> None:
+        self.rows.pop(token_hash, None)
+
+    def remove_for_account(self, account_id: str, keep: str | None = None) -> int:
+        gone = [h for h, s in self.rows.items() if s.account_id == account_id and h != keep]
+        for token_hash in gone:
+            del self.rows[token_hash]
+        return len(gone)
+
+    def purge(self, now: datetime) -> int:
+        gone = [h for h, s in self.rows.items() if s.expires_at < now]
+        for token_hash in gone:
+            del self.rows[token_hash]
+        return len(gone)
+
+
 class FakeUnitOfWork(AbstractUnitOfWork):
     """An in-memory unit of work; ``committed`` is what a database would hold."""
 
@@ -485,6 +589,9 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.revoked_tokens = FakeTokenRevocations(self)
         self.sign_ins = FakeSignIns(self)
         self.login_failures = FakeLoginFailures(self)
+        self.portal_accounts = FakePortalAccounts(self)
+        self.portal_links = FakePortalLinks(self)
+        self.portal_sign_ins = FakePortalSignIns(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         self.working = copy.deepcopy(self.committed)

@@ -14,6 +14,7 @@ from acupath.storage.tables.clinical import (
 from acupath.storage.tables.clinics_users import ClinicRow, UserRow
 from acupath.storage.tables.login_failures import LoginFailureRow
 from acupath.storage.tables.patients import PatientRow
+from acupath.storage.tables.portal import PortalAccountRow, PortalLinkRow, PortalSignInRow
 from acupath.storage.tables.sessions import AdverseEventRow, SessionPointRow, SessionRow
 from acupath.storage.tables.tokens import RevokedTokenRow
 
@@ -32,6 +33,9 @@ __all__ = [
     "PlanOverrideRow",
     "PlanRevisionRow",
     "PlanRow",
+    "PortalAccountRow",
+    "PortalLinkRow",
+    "PortalSignInRow",
     "ReassessmentRow",
     "RevokedTokenRow",
     "ScreeningRow",
