@@ -395,7 +395,8 @@ _AUDITED_TABLES = {"patient": "patients", "intake": "intakes", "screening": "scr
 def _audit_matches(e: AuditEntry, clinic_id: str, query: AuditQuery) -> bool:
     wanted = ((e.patient_id, query.patient_id), (e.user_id, query.user_id), (e.action, query.action))
     return (e.clinic_id == clinic_id and all(w is None or v == w for v, w in wanted)
-            and (query.since is None or e.at >= query.since) and (query.until is None or e.at < query.until))
+            and (query.since is None or e.at >= query.since) and (query.until is None or e.at < query.until)
+            and not (query.staff_only and e.user_id.startswith("patient:")))
 
 
 class FakeTokenRevocations(_Repo, abstract.TokenRevocations):

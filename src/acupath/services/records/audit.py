@@ -45,13 +45,18 @@ class AuditEntry:
 
 @dataclass(kw_only=True)
 class AuditQuery:
-    """Which entries of a clinic to find: each given field must match; ``since`` inclusive, ``until`` exclusive."""
+    """Which entries of a clinic to find: each given field must match; ``since`` inclusive, ``until`` exclusive.
+
+    ``staff_only``: leave out what patients did on the portal (``user_id`` ``patient:<id>``), as a
+    patient's own access log does.
+    """
 
     patient_id: str | None = None
     user_id: str | None = None
     action: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    staff_only: bool = False
 
 
 @dataclass(frozen=True)

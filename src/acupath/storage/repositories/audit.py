@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from acupath.services import repositories as abstract
+from acupath.services.patient_actor import PATIENT_USER_PREFIX
 from acupath.services.records import AuditEntry, AuditQuery, RecordOwner
 from acupath.services.records.listings import Total
 from acupath.storage.audit_chain import CHAINED_FIELDS, ChainHead, ChainReport, check_chain, entry_hash
@@ -114,6 +115,8 @@ def _matching(statement: Any, query: AuditQuery) -> Any:
         statement = statement.where(AuditRow.at >= query.since)
     if query.until is not None:
         statement = statement.where(AuditRow.at < query.until)
+    if query.staff_only:
+        statement = statement.where(AuditRow.user_id.not_like(PATIENT_USER_PREFIX + "%"))
     return statement
 
 
