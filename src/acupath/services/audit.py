@@ -35,6 +35,7 @@ from acupath.errors import (
 )
 from acupath.services.access import MissingRecord
 from acupath.services.actor import Actor
+from acupath.services.patient_actor import PatientActor
 from acupath.services.records import AuditEntry, Outcome
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
@@ -67,7 +68,7 @@ class AuditNote:
     entry_id: int | None = None
 
 
-def _entry(uow: AbstractUnitOfWork, actor: Actor, action: str, record_type: str, note: AuditNote,
+def _entry(uow: AbstractUnitOfWork, actor: Actor | PatientActor, action: str, record_type: str, note: AuditNote,
            outcome: Outcome, detail: str) -> AuditEntry:
     return AuditEntry(
         at=uow.clock(),
@@ -96,7 +97,7 @@ def _subject(error: AcupathError, record_type: str, note: AuditNote,
     return ("patient", note.patient_id) if note.patient_id is not None else None
 
 
-def refusal_entries(uow: AbstractUnitOfWork, actor: Actor, action: str, record_type: str, note: AuditNote,
+def refusal_entries(uow: AbstractUnitOfWork, actor: Actor | PatientActor, action: str, record_type: str, note: AuditNote,
                     error: AcupathError, about: tuple[str, str] | None = None) -> list[AuditEntry]:
     """Return the audit entries of the refusal ``error``: the actor's, and the owning clinic's when the
     record the request named is another clinic's (see the module docstring). Raises nothing of its own."""
@@ -121,7 +122,7 @@ def refusal_entries(uow: AbstractUnitOfWork, actor: Actor, action: str, record_t
 @contextlib.contextmanager
 def audited(
     uow: AbstractUnitOfWork,
-    actor: Actor,
+    actor: Actor | PatientActor,
     action: str,
     record_type: str,
     record_id: str | None = None,
