@@ -21,6 +21,15 @@ ACUPATH_LOGIN_ADDRESS_     failed logins from one client address that  30
 FAILURES                   lock it, 1..100000
 ACUPATH_LOGIN_LOCKOUT_     how long failures count and lock, 1..1440   15
 MINUTES
+ACUPATH_PORTAL_URL         the address patients open the portal at     the address of the request
+                           (``https://clinic.example``), for invitation  (fine on one machine)
+                           links and their QR codes
+ACUPATH_SMTP_HOST          SMTP server that emails portal links        none (links are shown only)
+ACUPATH_SMTP_PORT          its port, 1..65535                          587
+ACUPATH_SMTP_USER          login at the server (optional)              none
+ACUPATH_SMTP_PASSWORD      its password (optional)                     none
+ACUPATH_SMTP_FROM          the From address; needed with a host        none
+ACUPATH_SMTP_SECURITY      starttls, ssl (implicit TLS) or none        starttls
 =========================  ==========================================  ===========================
 
 Secure by default: without ``ACUPATH_ENV`` the environment is production, where the server refuses to
@@ -39,6 +48,7 @@ from dataclasses import dataclass
 from typing import Literal, cast
 
 from acupath.errors import InputError
+from acupath.services.portal.mail import Security, SmtpSettings
 
 ENVIRONMENTS = ("development", "test", "production")
 DEVELOPMENT_SECRET = "acupath-development-secret-do-not-use-in-production"  # public on purpose: refused outside development
@@ -65,6 +75,9 @@ class Settings:
     login_account_failures: int = 5
     login_address_failures: int = 30
     login_lockout_minutes: int = 15
+    portal_url: str | None = None
+    #: None: no SMTP server configured, portal links are shown to the clinician only.
+    smtp: SmtpSettings | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -101,6 +114,8 @@ class Settings:
                                             1, 100_000),
             login_lockout_minutes=_integer(source, "ACUPATH_LOGIN_LOCKOUT_MINUTES", cls.login_lockout_minutes,
                                            1, 1440),
+            portal_url=_portal_url(source.get("ACUPATH_PORTAL_URL", "")),
+            smtp=_smtp(source),
         )
 
     def signing_key(self) -> str:
@@ -124,6 +139,35 @@ def _check_secret(secret: str, env: str) -> None:
     if len(secret.encode()) < MIN_SECRET:
         raise InputError("ACUPATH_SECRET_KEY", f"must have at least {MIN_SECRET} bytes",
                          "e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+
+
+def _portal_url(raw: str) -> str | None:
+    """Return the portal's public base URL of ``ACUPATH_PORTAL_URL`` without a trailing slash, or None."""
+    url = raw.strip().rstrip("/")
+    if not url:
+        return None
+    scheme, _, rest = url.partition("://")
+    if scheme not in ("http", "https") or not rest or any(c in rest for c in "?# "):
+        raise InputError("ACUPATH_PORTAL_URL", f"{url!r} is not an http(s) address without query",
+                         "e.g. https://portal.harbour-clinic.example")
+    return url
+
+
+def _smtp(source: Mapping[str, str]) -> SmtpSettings | None:
+    """Return the SMTP settings of ``ACUPATH_SMTP_*``, or None when no host is set."""
+    host = source.get("ACUPATH_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    sender = source.get("ACUPATH_SMTP_FROM", "").strip()
+    if "@" not in sender:
+        raise InputError("ACUPATH_SMTP_FROM", "must be the From address of portal emails when ACUPATH_SMTP_HOST is set",
+                         "e.g. portal@harbour-clinic.example")
+    security = source.get("ACUPATH_SMTP_SECURITY", "starttls").strip().lower()
+    if security not in ("starttls", "ssl", "none"):
+        raise InputError("ACUPATH_SMTP_SECURITY", f"unknown value {security!r}", "starttls, ssl, none")
+    return SmtpSettings(host=host, port=_integer(source, "ACUPATH_SMTP_PORT", 587, 1, 65535), sender=sender,
+                        user=source.get("ACUPATH_SMTP_USER") or None, password=source.get("ACUPATH_SMTP_PASSWORD") or None,
+                        security=cast(Security, security))
 
 
 def _proxies(raw: str) -> tuple[str, ...]:

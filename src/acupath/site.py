@@ -23,6 +23,8 @@ from acupath.api.tokens import InvalidToken
 from acupath.knowledge import KnowledgeBase
 from acupath.security.passwords import Argon2idHasher
 from acupath.services.login_throttle import LoginLimits
+from acupath.services.portal.mail import SmtpLinkSender
+from acupath.services.portal.tokens import PortalTimes
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.settings import Settings
 from acupath.web import WebState, install_web
@@ -66,6 +68,9 @@ def create_site(
         csrf_key=csrf_key(settings.signing_key()),
         cookie_name=SESSION_COOKIE,
         secure_cookies=api.secure_cookies,
+        portal_times=PortalTimes(idle=timedelta(minutes=settings.token_idle_minutes)),
+        link_sender=SmtpLinkSender(settings.smtp) if settings.smtp is not None else None,
+        portal_url=settings.portal_url,
     ))
     return app
 

@@ -15,6 +15,8 @@ from typing import Protocol
 from acupath.knowledge import KnowledgeBase
 from acupath.services.login_throttle import LoginLimits
 from acupath.services.passwords import PasswordHasher
+from acupath.services.portal.mail import LinkSender
+from acupath.services.portal.tokens import DEFAULT_TIMES, PortalTimes
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
 
@@ -65,5 +67,11 @@ class WebState:
     csrf_key: bytes
     cookie_name: str
     secure_cookies: bool
+    #: How long portal links and sign-ins last (``services.portal.tokens``).
+    portal_times: PortalTimes = DEFAULT_TIMES
+    #: Sends portal links by email when SMTP is configured (``ACUPATH_SMTP_*``); None: links are shown only.
+    link_sender: LinkSender | None = None
+    #: The address patients reach the portal at (``ACUPATH_PORTAL_URL``); None: the request's own.
+    portal_url: str | None = None
     #: Each clinic's locale and when it was read (``web.locales.clinic_locale`` keeps it a minute).
     locales: dict[str, tuple[str, datetime]] = field(default_factory=dict)
