@@ -5,6 +5,7 @@ Each schema reports what it refers to through ``Document.cited_keys()`` and ``Do
 condition and programme files also through ``evidence_ids()`` and ``free_text()`` (issue 10 item 6:
 plans say only what the evidence library supports). Every point a protocol, acute-flare rule or
 programme set can place has a body-chart position on a view body_chart.yaml draws (issue 13 item 2).
+Every multimodal component and condition is explained in patient_guide.yaml (issue 14 item 1).
 """
 
 from __future__ import annotations
@@ -30,6 +31,27 @@ def check_integrity(kb: KnowledgeBase) -> list[str]:
         problems.extend(_evidence_problems(rel, doc, known_evidence))
     problems.extend(_instrument_regions(kb))
     problems.extend(_chart_positions(kb))
+    problems.extend(_patient_guide(kb))
+    return problems
+
+
+def _patient_guide(kb: KnowledgeBase) -> list[str]:
+    """Return every component of programme.yaml without a handout in patient_guide.yaml, every handout
+    of a component it does not hold, and every condition without a plain name."""
+    guide = kb._by_collection.get("patient_guide")
+    programme = kb._by_collection.get("programme")
+    if guide is None or programme is None:
+        return []
+    components = {component.id for component in programme.components}
+    explained = {handout.component for handout in guide.handouts}
+    problems = [f"patient_guide.yaml: component {c!r} of programme.yaml has no handout"
+                for c in sorted(components - explained)]
+    problems += [f"patient_guide.yaml: handout of {c!r}, which programme.yaml does not hold"
+                 for c in sorted(explained - components)]
+    conditions = set()
+    for condition in (kb._by_collection.get("conditions") or {}).values():
+        conditions |= {condition.id, *(variant.condition for variant in condition.variants)}
+    problems += [f"patient_guide.yaml: condition {c!r} has no plain name" for c in sorted(conditions - set(guide.conditions))]
     return problems
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the schemas are imported lazily by the registry
     from acupath.knowledge.schema.coverage import CoverageFile
     from acupath.knowledge.schema.evidence import EvidenceFile
     from acupath.knowledge.schema.instruments import InstrumentFile
+    from acupath.knowledge.schema.patient_guide import PatientGuideFile
     from acupath.knowledge.schema.points import PointsFile
     from acupath.knowledge.schema.programme import ProgrammeFile
     from acupath.knowledge.schema.safety import SafetyFile
@@ -122,6 +123,11 @@ class KnowledgeBase:
     def programme(self) -> ProgrammeFile:
         """programme.yaml: multimodal components, adjunct point sets, needle budget, spacing."""
         return self.collection("programme")
+
+    @property
+    def patient_guide(self) -> PatientGuideFile:
+        """patient_guide.yaml: the plan explained in plain language (portal, printed plan)."""
+        return self.collection("patient_guide")
 
     def __getattr__(self, name: str) -> Any:
         # Typed properties above cover the common collections; others are reachable by name.

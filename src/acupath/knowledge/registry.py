@@ -29,6 +29,7 @@ def collections() -> tuple[Collection, ...]:
     from acupath.knowledge.schema.coverage import CoverageFile
     from acupath.knowledge.schema.evidence import EvidenceFile
     from acupath.knowledge.schema.instruments import InstrumentFile
+    from acupath.knowledge.schema.patient_guide import PatientGuideFile
     from acupath.knowledge.schema.points import PointsFile
     from acupath.knowledge.schema.programme import ProgrammeFile
     from acupath.knowledge.schema.safety import SafetyFile
@@ -42,4 +43,5 @@ def collections() -> tuple[Collection, ...]:
     found.append(Collection("conditions", "conditions/*.yaml", ConditionFile, many=True))
     found.append(Collection("coverage", "coverage.yaml", CoverageFile))
     found.append(Collection("programme", "programme.yaml", ProgrammeFile))
+    found.append(Collection("patient_guide", "patient_guide.yaml", PatientGuideFile))
     return tuple(found)

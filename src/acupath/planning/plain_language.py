@@ -1,0 +1,177 @@
+"""The plan explained to the patient: phases, dates, what to expect, electroacupuncture, handouts.
+
+``explain_plan`` turns a stored plan (``Plan.to_dict()``) into a ``PlainPlan`` that the patient portal
+shows and the printed plan (``reports``) prints: ONE generator for both, so the page and the paper
+never differ. Every sentence comes from ``knowledge/data/patient_guide.yaml`` (cited) or from the plan
+itself (dates, counts, frequencies, the electroacupuncture duration, the components' instructions);
+nothing here states a clinical fact of its own. A pure function: today and the knowledge base come in
+as arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from acupath.knowledge import KnowledgeBase
+
+#: How a phase's frequency reads ("2/week" in the plan).
+_PER_WEEK = {1: "once a week", 2: "twice a week", 3: "three times a week"}
+
+
+@dataclass(frozen=True)
+class PlainPhase:
+    """One phase of care: title, what it is for, what to expect, its dates, how often, how many
+    sessions, the titles of the components that run in it."""
+
+    id: str
+    title: str
+    purpose: str
+    expect: str
+    starts: date
+    ends: date
+    frequency: str
+    sessions: int
+    components: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlainSession:
+    """A dated session: its number and phase title, the questionnaires asked then (their names), and
+    whether it is a checkpoint."""
+
+    number: int
+    day: date
+    phase: str
+    questionnaires: tuple[str, ...] = ()
+    checkpoint: bool = False
+
+
+@dataclass(frozen=True)
+class PlainHandout:
+    """A component of the plan explained: title, why, what to do, the plan's own instructions, and who
+    else takes part (``referral``, None when no one)."""
+
+    component: str
+    title: str
+    why: str
+    what_to_do: str
+    instructions: str
+    referral: str | None
+
+
+@dataclass(frozen=True)
+class PlainElectroacupuncture:
+    """What electroacupuncture is and feels like, as paragraphs, with the plan's duration in minutes."""
+
+    paragraphs: tuple[str, ...]
+    minutes: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class PlainPlan:
+    """The whole plan in plain language (see ``explain_plan``).
+
+    ``upcoming`` are the dated sessions after ``today``; ``sessions_total`` counts every planned one.
+    ``citations`` are the keys of every source the texts restate, for a printed plan's source list.
+    """
+
+    condition: str
+    starts: date | None
+    ends: date | None
+    phases: tuple[PlainPhase, ...]
+    upcoming: tuple[PlainSession, ...]
+    sessions_total: int
+    acupuncture: tuple[str, ...]
+    electroacupuncture: PlainElectroacupuncture | None
+    reassessments: str
+    checkpoints: str
+    handouts: tuple[PlainHandout, ...]
+    citations: tuple[str, ...] = field(default=())
+
+    @property
+    def next_session(self) -> PlainSession | None:
+        """The first upcoming session, or None when none is left."""
+        return self.upcoming[0] if self.upcoming else None
+
+
+def frequency_in_words(frequency: str) -> str:
+    """Return a phase's frequency as the patient reads it: ``2/week`` -> ``twice a week``; others as given."""
+    count, slash, unit = frequency.partition("/")
+    if slash and unit == "week" and count.isdigit() and int(count) in _PER_WEEK:
+        return _PER_WEEK[int(count)]
+    return frequency
+
+
+def _instrument_name(kb: KnowledgeBase, instrument: str) -> str:
+    found = kb.instruments.get(instrument)
+    return getattr(found, "name", None) or instrument
+
+
+def explain_plan(plan: dict[str, Any], kb: KnowledgeBase, today: date) -> PlainPlan:
+    """Return ``plan`` (a stored ``Plan.to_dict()``) explained in plain language as of ``today``.
+
+    Raises ``KeyError`` for a plan without its ``condition``, ``phases`` or ``sessions`` (a referral
+    holds no plan to explain: callers show the referral instead).
+    """
+    guide = kb.patient_guide
+    cited: set[str] = set()
+    components = list(plan.get("components") or ())
+    phase_titles = {phase.id: phase.title for phase in guide.phases}
+    phases = []
+    for phase in plan["phases"]:
+        text = guide.phase(phase["id"])
+        cited.update(text.citations)
+        phases.append(PlainPhase(
+            id=phase["id"], title=text.title, purpose=text.purpose, expect=text.expect,
+            starts=date.fromisoformat(phase["starts"]), ends=date.fromisoformat(phase["ends"]),
+            frequency=frequency_in_words(phase["frequency"]), sessions=int(phase["sessions"]),
+            components=tuple(c["title"] for c in components if phase["id"] in c.get("phases", ()))))
+    sessions = [PlainSession(number=s["number"], day=date.fromisoformat(s["date"]),
+                             phase=phase_titles.get(s["phase"], s["phase"]),
+                             questionnaires=tuple(_instrument_name(kb, i) for i in s.get("reassess") or ()),
+                             checkpoint=bool(s.get("checkpoint")))
+                for s in plan["sessions"]]
+    acupuncture = guide.acupuncture
+    paragraphs = [acupuncture.during, acupuncture.feels, acupuncture.after, acupuncture.response]
+    cited.update(key for p in paragraphs for key in p.citations)
+    for text in (guide.reassessments, guide.checkpoints):
+        cited.update(text.citations)
+    handouts = []
+    for component in components:
+        handout = guide.handout(component["id"])
+        if handout is None:  # knowledge check refuses this; a plan of an older knowledge base may still hold one
+            handouts.append(PlainHandout(component=component["id"], title=component["title"], why="",
+                                         what_to_do="", instructions=component["instructions"],
+                                         referral=component.get("referral")))
+            continue
+        cited.update(handout.citations)
+        handouts.append(PlainHandout(component=component["id"], title=handout.title, why=handout.why,
+                                     what_to_do=handout.what_to_do, instructions=component["instructions"],
+                                     referral=component.get("referral")))
+    dated = [s.day for s in sessions]
+    return PlainPlan(
+        condition=guide.conditions.get(plan["condition"], plan["condition"].replace("_", " ")),
+        starts=min(dated, default=None), ends=max(dated, default=None), phases=tuple(phases),
+        upcoming=tuple(s for s in sessions if s.day > today), sessions_total=len(sessions),
+        acupuncture=tuple(p.text for p in paragraphs),
+        electroacupuncture=_electroacupuncture(plan, kb, cited),
+        reassessments=guide.reassessments.text, checkpoints=guide.checkpoints.text,
+        handouts=tuple(handouts), citations=tuple(sorted(cited)))
+
+
+def _electroacupuncture(plan: dict[str, Any], kb: KnowledgeBase, cited: set[str]) -> PlainElectroacupuncture | None:
+    """Return the electroacupuncture paragraphs when the plan uses it (its ``electroacupuncture`` is set)."""
+    settings = plan.get("electroacupuncture")
+    if not settings:
+        return None
+    ea = kb.patient_guide.electroacupuncture
+    parts = [ea.what, ea.feels]
+    if "/" in str(settings.get("frequency_hz", "")):  # dense-disperse: two alternating frequencies
+        parts.append(ea.rhythm)
+    parts += [ea.twitching, ea.tell_us]
+    cited.update(key for p in parts for key in p.citations)
+    duration = settings.get("duration_min")
+    minutes = (int(duration[0]), int(duration[1])) if duration and len(duration) == 2 else None
+    return PlainElectroacupuncture(paragraphs=tuple(p.text for p in parts), minutes=minutes)
