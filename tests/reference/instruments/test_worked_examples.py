@@ -79,11 +79,13 @@ def test_instruments_without_published_bands_have_none(kb) -> None:
         assert kb.instruments[iid].bands == ()
 
 
-def test_loinc_codes_only_where_verified(kb) -> None:
-    # instruments.md §21: NRS, PHQ-9, GAD-7 and PEG only
+def test_loinc_codes_only_where_a_reference_found_them(kb) -> None:
+    # instruments.md §21: NRS, PHQ-9, GAD-7 and PEG; stack.md ("FHIR") adds the ODI and marks the PEG unverified.
     with_loinc = {iid for iid, doc in kb.instruments.items()
                   if doc.loinc is not None or any(item.loinc for item in doc.items)}
-    assert with_loinc == {"nrs", "phq9", "gad7", "peg"}
+    assert with_loinc == {"nrs", "phq9", "gad7", "peg", "odi"}
+    assert {iid for iid in with_loinc if not kb.instruments[iid].loinc.verified} == {"peg"}
+    assert kb.instruments["odi"].loinc.score == "97909-6"
     assert kb.instruments["phq9"].loinc.score == "44261-6"
     assert kb.instruments["gad7"].loinc.score == "70274-6"
     assert kb.instruments["peg"].loinc.panel == "91148-7"

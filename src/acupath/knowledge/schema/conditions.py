@@ -60,6 +60,18 @@ class Pattern(Strict):
     citations: tuple[str, ...] = Field(min_length=1)
 
 
+class DiagnosisCode(Strict):
+    """A diagnosis code of the condition, as clinical.md §4.3 gives it: ``verified`` False where the
+    reference says "verify" (from general knowledge, not yet checked against the CMS tabular list)."""
+
+    system: Literal["icd10cm"]
+    code: str = Field(pattern=r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+    display: str
+    verified: bool
+    source: str  # citation key
+    note: str | None = None
+
+
 class Variant(Strict):
     """A variant of the protocol for another intake condition (e.g. upper back pain).
 
@@ -75,6 +87,8 @@ class Variant(Strict):
     regions: tuple[Region, ...] = ()
     reassessment_instruments: tuple[str, ...] | None = None
     citations: tuple[str, ...] = Field(min_length=1)
+    #: The variant's own diagnosis codes (empty: none is given by the reference).
+    codes: tuple[DiagnosisCode, ...] = ()
 
 
 class Electroacupuncture(Strict):
@@ -171,6 +185,8 @@ class ConditionFile(Document):
     acute_exacerbation_points: tuple[ProtocolPoint, ...] = ()
     #: evidence.yaml ids of the claims about this condition that every plan for it prints.
     evidence_claims: tuple[str, ...] = ()
+    #: Diagnosis codes (ICD-10-CM) for the condition's FHIR Condition (``acupath.fhir``).
+    codes: tuple[DiagnosisCode, ...] = ()
 
     def all_points(self) -> tuple[ProtocolPoint, ...]:
         """Return every point the file names (protocol, acute-flare points, patterns, variants)."""
@@ -194,6 +210,9 @@ class ConditionFile(Document):
         keys.update(self.electroacupuncture.citations)
         if self.diary_responder is not None:
             keys.update(self.diary_responder.citations)
+        keys.update(code.source for code in self.codes)
+        for variant in self.variants:
+            keys.update(code.source for code in variant.codes)
         return keys
 
     def evidence_ids(self) -> set[str]:

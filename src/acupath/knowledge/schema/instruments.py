@@ -212,11 +212,14 @@ class Licence(Strict):
 
 
 class Loinc(Strict):
-    """LOINC codes, only where instruments.md §21 verified them."""
+    """LOINC codes, where instruments.md §21 or stack.md ("FHIR") found them; ``verified`` False where
+    the sources disagree or found the code only in a public repository (the FHIR export marks it)."""
 
     panel: str | None = None
     score: str | None = None
     source: str
+    verified: bool = True
+    note: str | None = None
 
 
 class InstrumentFile(Document):
