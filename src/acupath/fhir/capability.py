@@ -1,0 +1,55 @@
+"""The CapabilityStatement of ``GET /fhir/R4/metadata``: exactly what the read API supports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+
+from acupath.fhir.chart import CLINICAL_TYPES
+from acupath.fhir.published import DEFINITION_TYPES
+
+#: Where the definition of each search parameter lives (R4 core), by name.
+_SEARCH_PARAMS = {
+    "patient": ("reference", "http://hl7.org/fhir/SearchParameter/clinical-patient",
+                "The patient the resources are about (required for patient data)"),
+    "_id": ("token", "http://hl7.org/fhir/SearchParameter/Resource-id", "The resource's id"),
+    "_count": ("number", None, "Page size, 1 to 200 (default 50)"),
+    "_offset": ("number", None, "How many results to skip (the next link carries it)"),
+}
+
+
+def search_parameters(resource_type: str) -> tuple[str, ...]:
+    """Return the search parameters a type accepts (each search also takes ``_count`` and ``_offset``)."""
+    if resource_type in CLINICAL_TYPES:
+        return ("patient", "_count", "_offset")
+    return ("_id", "_count", "_offset")
+
+
+def capability_statement(version: str, base_url: str, now: datetime) -> CapabilityStatement:
+    """Return the server's CapabilityStatement (``version``: acupath's; ``base_url``: ``.../fhir/R4``)."""
+    types = ("Patient", "Organization", "Practitioner", "PractitionerRole", *CLINICAL_TYPES, *DEFINITION_TYPES)
+    resources = []
+    for name in types:
+        entry = {"type": name, "interaction": [{"code": "read"}, {"code": "search-type"}],
+                 "searchParam": [{"name": p, "type": _SEARCH_PARAMS[p][0], "definition": _SEARCH_PARAMS[p][1],
+                                  "documentation": _SEARCH_PARAMS[p][2]} for p in search_parameters(name)]}
+        if name == "Patient":
+            entry["operation"] = [{"name": "everything",
+                                   "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+                                   "documentation": "The patient's whole record as a searchset Bundle, paged"}]
+        resources.append(entry)
+    return CapabilityStatement.model_validate({
+        "resourceType": "CapabilityStatement", "status": "active", "date": now.isoformat(), "kind": "instance",
+        "publisher": "acupath",
+        "software": {"name": "acupath", "version": version},
+        "implementation": {"description": "acupath FHIR R4 read API", "url": base_url},
+        "fhirVersion": "4.0.1", "format": ["json"],
+        "rest": [{"mode": "server",
+                  "documentation": "Read-only. Bulk $export, import, CDS Hooks are not yet built.",
+                  # acupath's own bearer login: none of restful-security-service's codes (OAuth, SMART-on-FHIR, ...)
+                  "security": {"service": [{"text": "Bearer token from POST /auth/login (acupath's own login; not SMART)"}],
+                               "description": "Every read needs acupath's bearer token; clinic isolation, roles and "
+                                              "the audit log apply as in the rest of the API."},
+                  "resource": resources}],
+    })
