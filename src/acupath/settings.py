@@ -30,6 +30,8 @@ ACUPATH_SMTP_USER          login at the server (optional)              none
 ACUPATH_SMTP_PASSWORD      its password (optional)                     none
 ACUPATH_SMTP_FROM          the From address; needed with a host        none
 ACUPATH_SMTP_SECURITY      starttls, ssl (implicit TLS) or none        starttls
+ACUPATH_FHIR_BASE          base of the canonical URLs of the FHIR      https://acupath.example/fhir
+                           definitions acupath publishes (http(s) URL)
 =========================  ==========================================  ===========================
 
 Secure by default: without ``ACUPATH_ENV`` the environment is production, where the server refuses to
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, cast
@@ -78,6 +81,8 @@ class Settings:
     portal_url: str | None = None
     #: None: no SMTP server configured, portal links are shown to the clinician only.
     smtp: SmtpSettings | None = None
+    #: The base of the canonical URLs of acupath's FHIR definitions (``acupath.fhir.Canon``).
+    fhir_base: str = "https://acupath.example/fhir"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -116,6 +121,7 @@ class Settings:
                                            1, 1440),
             portal_url=_portal_url(source.get("ACUPATH_PORTAL_URL", "")),
             smtp=_smtp(source),
+            fhir_base=_url(source, "ACUPATH_FHIR_BASE", cls.fhir_base),
         )
 
     def signing_key(self) -> str:
@@ -182,6 +188,15 @@ def _proxies(raw: str) -> tuple[str, ...]:
             raise InputError("ACUPATH_TRUSTED_PROXIES", f"{entry!r} is not an IP address or network",
                              "e.g. 10.0.0.5, 10.0.0.0/24, or * behind a proxy that is the only way in") from None
     return entries
+
+
+def _url(source: Mapping[str, str], name: str, default: str) -> str:
+    # A canonical base: an absolute http(s) URL without query or fragment (FHIR canonical URLs).
+    raw = source.get(name, "").strip() or default
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?", raw):
+        raise InputError(name, f"is not an http(s) URL without query: {raw[:80]!r}",
+                         "an absolute URL such as https://clinic.example/fhir")
+    return raw.rstrip("/")
 
 
 def _integer(source: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

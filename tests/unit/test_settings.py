@@ -70,3 +70,13 @@ def test_a_bad_value_is_refused_naming_the_variable(name: str, value: str) -> No
     with pytest.raises(InputError) as error:
         Settings.from_env({name: value})
     assert error.value.field == name
+
+
+def test_the_fhir_base_is_an_http_url_without_query_and_loses_its_trailing_slash() -> None:
+    assert Settings.from_env({"ACUPATH_FHIR_BASE": "https://clinic.example/fhir/"}).fhir_base == (
+        "https://clinic.example/fhir")
+    assert Settings.from_env({}).fhir_base == "https://acupath.example/fhir"
+    for bad in ("ftp://clinic.example", "https://clinic.example/fhir?x=1", "clinic.example"):
+        with pytest.raises(InputError) as error:
+            Settings.from_env({"ACUPATH_FHIR_BASE": bad})
+        assert error.value.field == "ACUPATH_FHIR_BASE"
