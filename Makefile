@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_VERSION ?= 15
 RUN_DB ?= sqlite:///acupath.sqlite3
 
-.PHONY: run test setup lint postgres chromium bench bench-meta screenshots clean
+.PHONY: run test setup lint postgres chromium pdf-libs bench bench-meta screenshots clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found (acupath needs Python 3.11)"; exit 1; }
@@ -33,15 +33,25 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 	@command -v chromium >/dev/null || { echo "make: chromium could not be installed (apt-get install chromium)"; exit 1; }
 
+# The PDF documents (acupath.reports.documents): WeasyPrint needs Debian's pango, harfbuzz, fontconfig and
+# glib, a font (DejaVu), and the tests read the PDFs with poppler's pdftotext. Installed when missing
+# (checked with dpkg, so apt runs only on a machine that lacks one of them).
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 libglib2.0-0 fonts-dejavu-core poppler-utils
+pdf-libs:
+	@dpkg-query -W -f='$${Status}\n' $(PDF_DEBS) 2>/dev/null | grep -c '^install ok installed$$' | grep -qx $(words $(PDF_DEBS)) \
+	  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(PDF_DEBS); }
+	@dpkg-query -W -f='$${Status}\n' $(PDF_DEBS) 2>/dev/null | grep -c '^install ok installed$$' | grep -qx $(words $(PDF_DEBS)) \
+	  || { echo "make: the PDF libraries could not be installed (apt-get install $(PDF_DEBS))"; exit 1; }
+
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 
-test: setup postgres chromium lint
+test: setup pdf-libs postgres chromium lint
 	$(BIN)/acupath knowledge check
 	$(BIN)/pytest -q
 
-run: setup
+run: setup pdf-libs
 	$(BIN)/acupath knowledge check
 	$(BIN)/acupath db upgrade --db $(RUN_DB)
 	$(BIN)/acupath demo --db $(RUN_DB)
