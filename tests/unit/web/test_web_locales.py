@@ -9,13 +9,14 @@ from decimal import Decimal
 import pytest
 from jinja2 import Environment
 
+from acupath.reports import locale_formats
 from acupath.services.clinics import LOCALES
 from acupath.web import locales
 from acupath.web.locales import format_day, format_number, format_value, format_when
 
 
 def test_every_locale_a_clinic_may_choose_has_a_format_and_no_other_has_one() -> None:
-    assert set(locales.FORMATS) == set(LOCALES)
+    assert set(locale_formats.FORMATS) == set(LOCALES)
 
 
 @pytest.mark.parametrize(("locale", "december", "march"), [
