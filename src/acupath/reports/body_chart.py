@@ -265,10 +265,13 @@ def _labels(panel: _Panel, marks: list[_Mark]) -> list[str]:
             out.append(f'<line x1="{_n(mark.cx)}" y1="{_n(mark.cy)}" x2="{_n(near_x)}" y2="{_n(near_y)}" '
                        f'stroke="{OUTLINE}" stroke-width="0.6" aria-hidden="true"/>')
         weight = "bold" if mark.needled else "normal"
-        # A white halo keeps the code readable over the outline and the hatching.
-        out.append(f'<text x="{_n(x0 + 1)}" y="{_n(y1 - 2)}" font-weight="{weight}" fill="{INK}" '
-                   f'stroke="#ffffff" stroke-width="3" paint-order="stroke" aria-hidden="true">'
+        place = f'x="{_n(x0 + 1)}" y="{_n(y1 - 2)}" font-weight="{weight}"'
+        # A white halo keeps the code readable over the outline and the hatching: a white, stroked copy
+        # under the code rather than ``paint-order``, which WeasyPrint (the PDF documents) ignores,
+        # painting the white stroke over the letters.
+        out.append(f'<text {place} fill="#ffffff" stroke="#ffffff" stroke-width="3" aria-hidden="true">'
                    f'{escape(mark.code)}</text>')
+        out.append(f'<text {place} fill="{INK}" aria-hidden="true">{escape(mark.code)}</text>')
     return out
 
 
