@@ -1,10 +1,10 @@
-"""coverage.yaml: who pays for which sessions (Medicare NCD 30.3.3, private plans, self-pay)."""
+"""coverage.yaml: who pays for which sessions (Medicare NCD 30.3.3, private plans, self-pay), and CPT codes."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from acupath.knowledge.schema.document import Document, Strict
 
@@ -51,16 +51,59 @@ class SelfPay(Strict):
     citations: tuple[str, ...] = Field(min_length=1)
 
 
+class CptCode(Strict):
+    """One CPT acupuncture code: with or without electrical stimulation, the initial unit or each additional one."""
+
+    code: str = Field(pattern=r"^\d{5}$")
+    electrical_stimulation: bool
+    unit: Literal["initial", "additional"]
+    descriptor: str
+
+
+class CptRule(Strict):
+    """How a session is coded: one initial code, then one add-on per further ``unit_minutes`` of contact."""
+
+    unit_minutes: int = Field(ge=1)
+    codes: tuple[CptCode, ...] = Field(min_length=1)
+    note: str
+    citations: tuple[str, ...] = Field(min_length=1)
+
+    def code_for(self, electrical: bool, unit: str) -> CptCode:
+        """Return the code for a session with (or without) electrical stimulation and ``unit``.
+
+        Raises ``StopIteration`` when the file holds no such code (``knowledge check`` guarantees all four).
+        """
+        return next(c for c in self.codes if c.electrical_stimulation is electrical and c.unit == unit)
+
+
+class Billing(Strict):
+    """How a session is billed: CPT by electrical stimulation and time (the diagnosis is the condition
+    file's ICD-10-CM ``codes``)."""
+
+    cpt: CptRule
+    citations: tuple[str, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Billing:
+        kinds = {(c.electrical_stimulation, c.unit) for c in self.cpt.codes}
+        if len(kinds) != 4 or len(self.cpt.codes) != 4:
+            raise ValueError("cpt.codes needs exactly one code for each of with/without electrical "
+                             "stimulation and initial/additional")
+        return self
+
+
 class CoverageFile(Document):
     """The coverage.yaml document."""
 
     medicare: MedicareRule
     private: PrivateRule
     self_pay: SelfPay
+    billing: Billing
 
     def cited_keys(self) -> set[str]:
         """Return every citation key in the coverage rules."""
         keys = set(self.citations)
-        for part in (self.medicare, self.medicare.eligibility, self.private, self.self_pay):
+        for part in (self.medicare, self.medicare.eligibility, self.private, self.self_pay, self.billing,
+                     self.billing.cpt):
             keys.update(part.citations)
         return keys
