@@ -29,6 +29,7 @@ from acupath.api.routes import (
     patients,
     plans,
     progress,
+    reports,
     sessions,
     users,
 )
@@ -41,9 +42,9 @@ from acupath.settings import Settings
 #: of progress and session records, which a clinic's day calls most, come first (matching the 27 routes
 #: ahead of progress cost about a tenth of its request). ``OPENAPI_TAGS`` keeps /docs in pathway order.
 ROUTERS = (progress.router, sessions.router, health.router, auth.router, users.router, patients.router,
-           intakes.router, plans.router, amendments.router, audit.router)
+           intakes.router, plans.router, amendments.router, reports.router, audit.router)
 OPENAPI_TAGS = [{"name": name} for name in ("health", "accounts", "patients", "intakes and screening", "plans",
-                                            "sessions and adverse events", "follow-up")]
+                                            "sessions and adverse events", "follow-up", "documents")]
 
 
 def _storage_uow_factory(settings: Settings) -> Callable[[], AbstractUnitOfWork]:

@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("acupath.cli.server", "Create or upgrade the database schema."),
     "clinics": ("acupath.cli.server", "Clinics."),
     "users": ("acupath.cli.server", "Accounts of a clinic."),
+    "report": ("acupath.cli.report", "A patient's document as PDF: plan, progress, ncd, referral, superbill, record."),
     "audit": ("acupath.cli.audit", "The audit log: check its hash chain, export it."),
     "demo": ("acupath.cli.demo", "Load a demo clinic: staff, patients, months of sessions and reassessments."),
 }

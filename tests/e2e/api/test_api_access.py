@@ -107,6 +107,7 @@ ENDPOINTS = (
     Endpoint("GET", "/patients/{patient}/reassessments", 200, CLINIC),
     Endpoint("GET", "/patients/{patient}/intakes", 200, CLINIC),
     Endpoint("GET", "/patients/{patient}/plans", 200, CLINIC),
+    Endpoint("GET", "/patients/{patient}/reports/record.pdf", 200, CLINIC),
     Endpoint("GET", "/sessions/{session}", 200, CLINIC),
     Endpoint("POST", "/sessions/{session}/amendments", 201, CLINIC, lambda w: _amendment(w, "sessions/{session}", {
         "notes": f"corrected note {next(_counter)}"})),
@@ -164,6 +165,6 @@ def test_the_access_table_covers_every_route_of_the_app(world: World) -> None:
     tabled = {(e.method, e.path.partition("?")[0].replace("{patient}", "{patient_id}").replace("{intake}", "{intake_id}")
                .replace("{plan}", "{plan_id}").replace("{session}", "{session_id}")
                .replace("{event}", "{event_id}").replace("{reassessment}", "{reassessment_id}")
-               .replace("{patel}", "{user_id}")) for e in ENDPOINTS}
+               .replace("{patel}", "{user_id}").replace("/record.pdf", "/{kind}.pdf")) for e in ENDPOINTS}
     # Logging in and changing one's password need no token: test_api_auth and test_api_accounts test them.
     assert documented - {("POST", "/auth/login"), ("POST", "/auth/password")} == tabled

@@ -24,6 +24,7 @@ from acupath.web.routes import (
            adverse_events,
            amendments,
            chart,
+           documents,
            fallback,
            intakes,
            patients,
@@ -39,7 +40,7 @@ from acupath.web.routes import (
 #: ``fallback`` (any other ``/clinic/`` address: the 404 page) stays last.
 ROUTERS = (sign_in.router, today.router, patients.router, chart.router, amendments.router, plans.router,
            intakes.router, screening.router,
-           progress.router,
+           progress.router, documents.router,
            sessions.router, adverse_events.router, reassessments.router,
            admin_users.router, admin_audit.router,
            fallback.router)
