@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from acupath import planning
 from acupath.errors import Conflict
 from acupath.knowledge import KnowledgeBase
+from acupath.planning.plain_language import explain_plan
 from acupath.services.access import found
 from acupath.services.documents.records import NcdBody, PlanBody, ProgressBody
 from acupath.services.progress import course_progress
@@ -41,6 +42,7 @@ def plan_body(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient, kb: Kno
     record = current_plan(uow, clinic_id, patient)
     screening = uow.screenings.get(clinic_id, record.screening_id)
     return PlanBody(record=record, plan=planning.Plan.from_dict(record.plan),
+                    plain=explain_plan(record.plan, kb, today),
                     screening_findings=tuple(screening.findings) if screening else (),
                     sessions_given=len(uow.sessions.summaries(clinic_id, record.id)))
 

@@ -13,6 +13,7 @@ from typing import Any
 from acupath import outcomes, planning
 from acupath.knowledge.schema.conditions import DiagnosisCode
 from acupath.knowledge.schema.coverage import CptCode
+from acupath.planning.plain_language import PlainPlan
 from acupath.services.progress_trends import ProgressTrends
 from acupath.services.records import (
     AdverseEvent,
@@ -45,11 +46,13 @@ class Header:
 @dataclass(frozen=True)
 class PlanBody:
     """The patient's plan: the record (status, version, overrides), its document, the findings of the
-    screening it was built on (stored form: the regions they exclude are hatched on the body chart) and
-    how many sessions were given."""
+    screening it was built on (stored form: the regions they exclude are hatched on the body chart), how
+    many sessions were given, and ``plain``: the plan in plain language, as the patient portal shows it
+    (``planning.plain_language.explain_plan``)."""
 
     record: PlanRecord
     plan: planning.Plan
+    plain: PlainPlan
     screening_findings: tuple[dict[str, Any], ...]
     sessions_given: int
 
