@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_VERSION ?= 15
 RUN_DB ?= sqlite:///acupath.sqlite3
 
-.PHONY: run test setup lint postgres chromium pdf-libs bench bench-meta screenshots clean
+.PHONY: run test setup lint postgres chromium pdf-libs bench bench-meta screenshots documents clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found (acupath needs Python 3.11)"; exit 1; }
@@ -72,6 +72,11 @@ bench: setup postgres
 # page at 768 px too).
 screenshots: setup chromium
 	$(BIN)/python -m scripts.screenshots
+
+# PNGs of the first page of each PDF document (docs/documents/, shown in README): the demo clinic on a
+# temporary SQLite file with a fixed day, plus a patient with a red flag for the referral letter.
+documents: setup pdf-libs
+	$(BIN)/python -m scripts.documents
 
 # Meta-analysis speed vs PyMARE and statsmodels, installed only in the separate .venv-bench.
 bench-meta:
