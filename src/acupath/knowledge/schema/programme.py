@@ -38,6 +38,19 @@ class Trigger(Strict):
     citations: tuple[str, ...] = Field(min_length=1)
 
 
+class Homework(Strict):
+    """What the patient does at home for a component, and how often (``times_per_week``, 1-7).
+
+    Adherence is the days done against ``times_per_week`` a week over the component's phases so far
+    (``services.homework``); ``task`` is written for the patient.
+    """
+
+    task: str
+    times_per_week: int = Field(ge=1, le=7)
+    citations: tuple[str, ...] = Field(min_length=1)
+    note: str | None = None
+
+
 class Component(Strict):
     """One multimodal component: what it is, in which phases, and when it is added.
 
@@ -56,6 +69,8 @@ class Component(Strict):
     referral: str | None = None
     prescriber_review: bool = False
     citations: tuple[str, ...] = Field(min_length=1)
+    #: Home practice the patient ticks off (portal), when the component has one.
+    homework: Homework | None = None
 
 
 class AdjunctSet(Strict):
@@ -158,6 +173,8 @@ class ProgrammeFile(Document):
                 keys.update(point.evidence)
         for component in self.components:
             keys.update(component.citations)
+            if component.homework is not None:
+                keys.update(component.homework.citations)
             for trigger in component.any_of:
                 keys.update(trigger.citations)
         return keys
