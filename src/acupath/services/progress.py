@@ -47,24 +47,37 @@ def record_reassessment(
     with uow, audited(uow, actor, "reassessment.record", "reassessment", patient_id=patient_id) as note:
         require_clinical(actor)
         found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
-        form = parse(ReassessmentInput, data)
-        check_reassessment_date(uow, actor.clinic_id, patient_id, form, today or uow.clock().date())
-        record = Reassessment(
-            id=new_id(),
-            clinic_id=actor.clinic_id,
-            patient_id=patient_id,
-            plan_id=form.plan_id,
-            assessed_on=form.assessed_on,
-            session_number=form.session_number,
-            answers=form.answers,
-            scores=score_answers(form.answers, kb, "answers"),
-            knowledge_version=kb.version,
-            recorded_at=uow.clock(),
-            recorded_by=actor.user_id,
-        )
+        record = store_reassessment(uow, actor.clinic_id, actor.user_id, patient_id, parse(ReassessmentInput, data),
+                                    kb, today or uow.clock().date())
         note.record_id = record.id
-        uow.reassessments.add(record)
         return record
+
+
+def store_reassessment(uow: AbstractUnitOfWork, clinic_id: str, recorded_by: str, patient_id: str,
+                       form: ReassessmentInput, kb: KnowledgeBase, today: date) -> Reassessment:
+    """Score ``form`` and add it as a reassessment of the clinic's patient, inside the caller's transaction.
+
+    The one path of every reassessment: a clinician's (``record_reassessment``) and a questionnaire a
+    patient completed on the portal (``services.between_visits.answering``), so both are dated, scored
+    and charted alike. Returns the record. Raises ``InputError`` (the date, an answer), ``NotFound``
+    (a plan not the patient's).
+    """
+    check_reassessment_date(uow, clinic_id, patient_id, form, today)
+    record = Reassessment(
+        id=new_id(),
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        plan_id=form.plan_id,
+        assessed_on=form.assessed_on,
+        session_number=form.session_number,
+        answers=form.answers,
+        scores=score_answers(form.answers, kb, "answers"),
+        knowledge_version=kb.version,
+        recorded_at=uow.clock(),
+        recorded_by=recorded_by,
+    )
+    uow.reassessments.add(record)
+    return record
 
 
 def check_reassessment_date(

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from acupath.services import repositories as repo
+from acupath.services.between_visits import repositories as between
 from acupath.services.login_throttle import LoginFailures
 from acupath.services.records.summaries import PlanAtSession, PlanCourse
 from acupath.services.sign_ins import SignIns
@@ -41,6 +42,11 @@ class AbstractUnitOfWork(abc.ABC):
     adverse_events: repo.AdverseEventRepository
     reassessments: repo.ReassessmentRepository
     amendments: repo.AmendmentRepository
+    #: Between visits: questionnaires assigned, crisis contacts, urgent tasks, homework.
+    assignments: between.AssignmentRepository
+    crisis_contacts: between.CrisisContactRepository
+    urgent_tasks: between.UrgentTaskRepository
+    homework: between.HomeworkRepository
     audit: repo.AuditLog
     revoked_tokens: repo.TokenRevocations
     sign_ins: SignIns

@@ -19,6 +19,12 @@ from acupath.services.records.summaries import PlanAtSession
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.storage import repositories as sql
 from acupath.storage.engine import make_engine, make_session_factory
+from acupath.storage.repositories.between_visits import (
+    SqlAssignments,
+    SqlCrisisContacts,
+    SqlHomework,
+    SqlUrgentTasks,
+)
 from acupath.storage.repositories.clinical import plan_at_session
 from acupath.storage.repositories.login_failures import SqlLoginFailures
 from acupath.storage.repositories.portal import SqlPortalAccounts, SqlPortalLinks, SqlPortalSignIns
@@ -67,6 +73,10 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.adverse_events = sql.SqlAdverseEventRepository(session)
         self.reassessments = sql.SqlReassessmentRepository(session)
         self.amendments = sql.SqlAmendmentRepository(session)
+        self.assignments = SqlAssignments(session)
+        self.crisis_contacts = SqlCrisisContacts(session)
+        self.urgent_tasks = SqlUrgentTasks(session)
+        self.homework = SqlHomework(session)
         self.audit = sql.SqlAuditLog(session)
         self.revoked_tokens = sql.SqlTokenRevocations(session)
         self.sign_ins = SqlSignIns(session)

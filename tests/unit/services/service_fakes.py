@@ -586,6 +586,13 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.adverse_events = FakeAdverseEvents(self)
         self.reassessments = FakeReassessments(self)
         self.amendments = FakeAmendments(self)
+        # Imported here: between_fakes builds on ``_Repo`` of this module.
+        from between_fakes import FakeAssignments, FakeCrisisContacts, FakeHomework, FakeUrgentTasks
+
+        self.assignments = FakeAssignments(self)
+        self.crisis_contacts = FakeCrisisContacts(self)
+        self.urgent_tasks = FakeUrgentTasks(self)
+        self.homework = FakeHomework(self)
         self.audit = FakeAuditLog(self)
         self.revoked_tokens = FakeTokenRevocations(self)
         self.sign_ins = FakeSignIns(self)

@@ -3,6 +3,13 @@
 from acupath.storage.tables.amendments import AmendmentRow
 from acupath.storage.tables.audit import AuditChainHeadRow, AuditRow
 from acupath.storage.tables.base import Base
+from acupath.storage.tables.between_visits import (
+    AssignmentRow,
+    CrisisContactRow,
+    HomeworkTaskRow,
+    HomeworkTickRow,
+    UrgentTaskRow,
+)
 from acupath.storage.tables.clinical import (
     IntakeRow,
     PlanOverrideRow,
@@ -23,10 +30,14 @@ metadata = Base.metadata
 __all__ = [
     "AdverseEventRow",
     "AmendmentRow",
+    "AssignmentRow",
     "AuditChainHeadRow",
     "AuditRow",
     "Base",
     "ClinicRow",
+    "CrisisContactRow",
+    "HomeworkTaskRow",
+    "HomeworkTickRow",
     "IntakeRow",
     "LoginFailureRow",
     "PatientRow",
@@ -41,6 +52,7 @@ __all__ = [
     "ScreeningRow",
     "SessionPointRow",
     "SessionRow",
+    "UrgentTaskRow",
     "UserRow",
     "metadata",
 ]
