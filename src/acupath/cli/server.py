@@ -1,4 +1,5 @@
-"""``acupath serve``, ``db upgrade``, ``clinics create`` and ``clinics set-locale``; ``users`` is ``cli.accounts``.
+"""``acupath serve``, ``db upgrade``, ``clinics create``, ``set-locale`` and ``set-crisis-contacts``; ``users`` is
+``cli.accounts``.
 
 The server is started by import string (``acupath.site:app_from_environment``: API and pages) because the CLI and
 the API are separate composition roots that never import each other; ``--db`` reaches the API
@@ -112,6 +113,31 @@ def clinics_set_locale(locale: Annotated[str, typer.Argument(help="en-GB, en-US,
 
     changed = clinics.set_locale(unit_of_work_factory(settings_for(db))(), Actor.system(clinic), locale)
     emit_json({"id": changed.id, "name": changed.name, "locale": changed.locale})
+
+
+@clinics_group.command("set-crisis-contacts")
+def clinics_set_crisis_contacts(
+    clinic: Annotated[str, typer.Option(help="Clinic id (see `acupath clinics create`).")],
+    contact: Annotated[list[str] | None, typer.Option(
+        help='One line as "NAME|PHONE|TEXT|HOURS" (leave parts empty: "Crisis team|0800 123||24/7"); repeat '
+             "for more, in the order patients see them. None: back to the cited default.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Set the crisis contacts a patient sees at once after a safety answer on the portal (audited)."""
+    from acupath.services.actor import Actor
+    from acupath.services.between_visits import crisis_contacts
+
+    lines = []
+    for index, text in enumerate(contact or []):
+        parts = text.split("|")
+        if len(parts) > 4:
+            raise InputError(f"--contact[{index}]", f"{len(parts)} parts separated by |", "NAME|PHONE|TEXT|HOURS")
+        lines.append({k: v.strip() for k, v in zip(("name", "phone", "text", "hours"), parts, strict=False)
+                      if v.strip() or k == "name"})
+    stored = crisis_contacts.set_crisis_contacts(unit_of_work_factory(settings_for(db))(), Actor.system(clinic), lines)
+    emit_json({"clinic": stored.clinic_id, "contacts": [
+        {"name": c.name, "phone": c.phone, "text": c.text, "hours": c.hours} for c in stored.contacts],
+        "default": not stored.contacts})
 
 
 def register(app: typer.Typer) -> None:

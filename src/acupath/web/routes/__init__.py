@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from acupath.web.routes import (
            admin_audit,
+           admin_crisis_contacts,
            admin_users,
            adverse_events,
            amendments,
+           between_visits,
            chart,
            documents,
            fallback,
@@ -40,7 +42,7 @@ from acupath.web.routes import (
 #: ``fallback`` (any other ``/clinic/`` address: the 404 page) stays last.
 ROUTERS = (sign_in.router, today.router, patients.router, chart.router, amendments.router, plans.router,
            intakes.router, screening.router,
-           progress.router, documents.router,
+           progress.router, documents.router, between_visits.router,
            sessions.router, adverse_events.router, reassessments.router,
-           admin_users.router, admin_audit.router,
+           admin_users.router, admin_audit.router, admin_crisis_contacts.router,
            fallback.router)

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from acupath.errors import InputError
 from acupath.services import clinic_day, patient_records, patients, plans, progress, schedule, sessions
+from acupath.services.between_visits import urgent_tasks
 from acupath.services.records import PlanRecord
 from acupath.services.records.clinical import PlanStatus
 from acupath.web.pages import PageRoute, render, web_state
@@ -56,6 +57,9 @@ def chart_page(request: Request, patient_id: str, visitor: VisitorDep) -> Respon
         plan = current_plan(plan_list)
         reassessments = patient_records.list_reassessments(unit_of_work(request), actor, patient_id,
                                                            limit=LONG_LIST).items
+        # Open urgent tasks first, above everything else of the patient (a safety answer on the portal).
+        context["urgent"] = [v for v in urgent_tasks.patient_tasks(unit_of_work(request), actor, patient_id, state.kb)
+                             if v.task.is_open]
         context.update(
             plans=plan_list, plan=plan, findings=findings_first(plan), reassessments=reassessments,
             adverse_events=patient_records.list_adverse_events(unit_of_work(request), actor, patient_id,

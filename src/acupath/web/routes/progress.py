@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from acupath.reports.progress_chart import Formats, progress_charts
 from acupath.services import patients
+from acupath.services.between_visits import homework
 from acupath.services.progress_trends import get_trends
 from acupath.services.records.people import DEFAULT_LOCALE
 from acupath.web.locales import format_day, format_number
@@ -37,6 +38,9 @@ def progress_page(request: Request, plan_id: str, visitor: VisitorDep) -> Respon
     cited = {c.band.mcid.source for c in charts if c.band is not None}
     cited.update(key for alert in trends.progress.alerts for key in alert.citations)
     sources = {c.key: c.text for c in kb.citations.sources if c.key in cited}
-    return render(request, "progress/progress.html", {
+    # Homework adherence beside the outcomes: is the patient doing the programme the plan relies on?
+    adherence = homework.plan_adherence(unit_of_work(request), visitor.actor, plan_id,
+                                        today=web_state(request).clock().date())
+    return render(request, "progress/progress.html", {"adherence": adherence,
         "trends": trends, "plan": trends.plan, "progress": trends.progress, "patient": patient,
         "charts": charts, "sources": sources, "measured": any(t.measures for t in trends.trends)})

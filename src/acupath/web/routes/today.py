@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from acupath.errors import InputError
 from acupath.services import clinic_day, progress
+from acupath.services.between_visits import urgent_tasks
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.visitor import VisitorDep, unit_of_work
 
@@ -14,8 +15,11 @@ router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=Fa
 
 
 @router.get("/today")
-def today_page(request: Request, visitor: VisitorDep) -> Response:
+def today_page(request: Request, visitor: VisitorDep, done: str | None = None) -> Response:
     """Return today's list (every role; reception sees no clinical badge), with a clear empty state.
+
+    A clinician's list opens with the clinic's open urgent tasks (a patient's safety answer on the
+    portal, whoever is due today), each with a severity word and icon, linked to the task and the patient.
 
     A clinician's list also marks non-responders: the responder status at the latest checkpoint that
     ``services.progress`` evaluated for the plan.
@@ -32,4 +36,6 @@ def today_page(request: Request, visitor: VisitorDep) -> Response:
                 continue  # answers the knowledge can no longer score: no status rather than a wrong one
             if course.latest.reached and course.latest.responder is False:
                 non_responders.add(entry.position.plan_id)
-    return render(request, "today.html", {"day": day, "due": due, "non_responders": non_responders})
+    urgent = urgent_tasks.open_tasks(unit_of_work(request), visitor.actor, state.kb) if visitor.clinical else []
+    return render(request, "today.html", {"day": day, "due": due, "non_responders": non_responders,
+                                          "urgent": urgent, "resolved": done == "resolved"})
