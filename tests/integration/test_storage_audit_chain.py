@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 from integration_support import Staff, fresh_uow
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DatabaseError
 
 from acupath import services
 from acupath.services.records import AuditEntry, Outcome
 from acupath.storage import make_engine
-from acupath.storage.audit_chain import GENESIS
+from acupath.storage.audit_chain import GENESIS, entry_hash
 from acupath.storage.migrate import upgrade
 from acupath.storage.repositories.audit import verify_chain
+from acupath.storage.tables import AuditRow
 
 DROP_TRIGGERS = {
     "postgresql": ["DROP TRIGGER audit_log_append_only ON audit_log"],
@@ -154,3 +156,18 @@ def test_the_migration_chains_the_rows_that_existed(empty_database_url: str) -> 
     assert report.intact and report.checked == 4
     # Each row's hash was checked against its fields by ``verify_chain`` (intact above).
     assert first["actor_clinic_id"] == "c1" and first["prev_hash"] == GENESIS
+
+
+def test_a_hash_made_by_the_database_is_the_one_verify_makes(own_engine: Engine) -> None:
+    # On PostgreSQL the append's one statement hashes in SQL (``repositories.audit``); quotes, a
+    # backslash, a newline, non-ASCII text and missing values must hash as ``entry_hash`` does.
+    odd = replace(entry(1), detail='said "stop" \\ twice\nthen ü 東京', record_id=None, patient_id=None)
+    with fresh_uow(own_engine) as uow:
+        uow.audit.add(entry(0))
+        uow.audit.add(odd)
+        uow.commit()
+    with own_engine.connect() as connection:
+        # Through the table's types: SQLite gives a time back as text to a bare SELECT.
+        rows = connection.execute(select(AuditRow.__table__).order_by(AuditRow.id)).mappings().all()
+    assert [row["hash"] for row in rows] == [entry_hash(rows[0], GENESIS), entry_hash(rows[1], rows[0]["hash"])]
+    assert rows[1]["prev_hash"] == rows[0]["hash"] and verify(own_engine).intact

@@ -43,12 +43,28 @@ def entry_hash(fields: Mapping[str, Any], prev_hash: str) -> str:
     ``CHAINED_FIELDS``, the time as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC, a missing value as null.
     Raises ``KeyError`` if a field is missing.
     """
-    values: list[Any] = [prev_hash]
-    for name in CHAINED_FIELDS:
-        value = fields[name]
-        values.append(_canonical_time(value) if isinstance(value, datetime) else value)
-    serialised = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(serialised.encode("utf-8")).hexdigest()
+    return hashlib.sha256(hashed_text(prev_hash, entry_tail(fields)).encode("utf-8")).hexdigest()
+
+
+def entry_tail(fields: Mapping[str, Any]) -> str:
+    """Return the serialisation of the entry ``fields`` that follows ``prev_hash`` in what is hashed.
+
+    ``'["' + prev_hash + '",' + entry_tail(fields)`` is the whole serialisation (``hashed_text``):
+    a hex hash needs no escaping in JSON, so the database can put the previous hash in front of the
+    tail itself (``repositories.audit``, PostgreSQL). Raises ``KeyError`` if a field is missing.
+    """
+    values = [_canonical_time(value) if isinstance(value, datetime) else value
+              for value in (fields[name] for name in CHAINED_FIELDS)]
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))[1:]
+
+
+def hashed_text(prev_hash: str, tail: str) -> str:
+    """Return the text an entry's hash is taken of: ``prev_hash`` (hex) and the entry's ``entry_tail``.
+
+    The same as ``json.dumps([prev_hash, *fields])`` with the separators above: a JSON array whose
+    first element is the hex string ``prev_hash``.
+    """
+    return '["' + prev_hash + '",' + tail
 
 
 @dataclass(frozen=True)
