@@ -107,6 +107,11 @@ class SessionInput(_Form):
     retention_minutes: int | None = Field(
         default=None, ge=1, le=120, validation_alias=AliasChoices("retention_minutes", "retention_min"),
         description="Needle retention in minutes (1-120; the plan shows the seeds' 20-25 and 20-35 min).")
+    # The practitioner's personal one-on-one time with the patient: CPT counts it in 15-minute units
+    # (clinical.md 4.5, coverage.yaml billing.cpt). 1-240 only refuses what cannot be one session's time.
+    face_to_face_minutes: int | None = Field(
+        default=None, ge=1, le=240,
+        description="The practitioner's one-on-one time with the patient in minutes (1-240), for CPT units.")
     needle: NeedleInput = NeedleInput()
     co_interventions: list[str] = Field(default_factory=list)
     pain_before: int | None = Field(default=None, ge=0, le=10)
@@ -229,6 +234,7 @@ def record_session(
             stimulation=Stimulation(**form.stimulation.model_dump(exclude={"electrode_pairs"}),
                                     electrode_pairs=[p.to_record() for p in form.stimulation.electrode_pairs]),
             retention_minutes=form.retention_minutes,
+            face_to_face_minutes=form.face_to_face_minutes,
             needle=NeedleType(**form.needle.model_dump()),
             co_interventions=list(form.co_interventions),
             pain_before=form.pain_before,

@@ -172,13 +172,15 @@ def test_the_next_session_carries_forward_what_was_given_not_the_plan(site: Site
     browser = site.as_("clinician")
     planned = [p for p in record.plan["points"] if p["technique"] == "needle"]
     response = chart(browser, record, **{
-        "points.2.given": None, "retention_minutes": "33", "stimulation.intensity_ma": "4.5",
+        "points.2.given": None, "retention_minutes": "33", "face_to_face_minutes": "35",
+        "stimulation.intensity_ma": "4.5",
         "needle.length_mm": "40", "needle.diameter_mm": "0.25", "needle.material": "stainless steel",
         "pain_before": "6", "pain_after": "3", "session_date": (TODAY - timedelta(days=1)).isoformat()})
     assert response.status_code == 303, unescape(response.text)
     assert response.headers["location"] == f"/clinic/plans/{record.id}?recorded=session&number=1"
     stored = given(site, record)
     assert len(stored) == 1 and planned[2]["code"] not in [p.code for p in stored[0].points]
+    assert stored[0].face_to_face_minutes == 35
     confirmation = browser.get(response.headers["location"]).text
     assert "Session 1 is recorded." in confirmation
 
@@ -189,6 +191,7 @@ def test_the_next_session_carries_forward_what_was_given_not_the_plan(site: Site
     assert [(fields[f"points.{i}.code"], fields[f"points.{i}.side"]) for i in range(len(carried))] == carried
     assert planned[2]["code"] not in [fields[f"points.{i}.code"] for i in range(len(carried))]
     assert fields["retention_minutes"] == "33" and fields["stimulation.intensity_ma"] == "4.5"
+    assert "face_to_face_minutes" not in fields or fields["face_to_face_minutes"] == ""  # each session's own time
     assert fields["needle.length_mm"] == "40" and fields["needle.material"] == "stainless steel"
     assert fields["session_date"] == TODAY.isoformat()
     assert "Chart session 2" in page
@@ -207,6 +210,7 @@ ERRORS = [
     ({"pain_before": "11"}, "pain_before", "10"),
     ({"pain_after": "-1"}, "pain_after", "0"),
     ({"retention_minutes": "0"}, "retention_minutes", "1"),
+    ({"face_to_face_minutes": "241"}, "face_to_face_minutes", "240"),
     ({"stimulation.frequency_hz": "500"}, "stimulation.frequency_hz", "200"),
     ({"stimulation.intensity_ma": None}, "stimulation", "intensity_ma"),
     ({"stimulation.electrode_pairs.0.1.side": "right"}, "stimulation.electrode_pairs.0", "standing rule"),

@@ -79,6 +79,9 @@ class SessionRecord:
     points: list[NeedlePoint] = field(default_factory=list)
     stimulation: Stimulation
     retention_minutes: int | None = None
+    #: The practitioner's personal one-on-one time with the patient, in minutes (None: not recorded; sessions
+    #: before migration 0013 have none). The CPT add-on units of the superbill count it.
+    face_to_face_minutes: int | None = None
     needle: NeedleType = field(default_factory=NeedleType)
     co_interventions: list[str] = field(default_factory=list)  # STRICTA 4a
     pain_before: int | None = None

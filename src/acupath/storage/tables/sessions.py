@@ -105,6 +105,7 @@ class SessionRow(Base):
     ea_minutes: Mapped[int | None] = mapped_column(Integer)
     ea_electrode_pairs: Mapped[list[Any]] = mapped_column(Document)
     retention_minutes: Mapped[int | None] = mapped_column(Integer)
+    face_to_face_minutes: Mapped[int | None] = mapped_column(Integer)  # migration 0013
     needle_diameter_mm: Mapped[float | None] = mapped_column(Float)
     needle_gauge: Mapped[str | None] = mapped_column(String(16))
     needle_length_mm: Mapped[float | None] = mapped_column(Float)
@@ -136,7 +137,7 @@ class SessionRow(Base):
                 pulse_width_ms=self.ea_pulse_width_ms, waveform=self.ea_waveform, minutes=self.ea_minutes,
                 electrode_pairs=[(_electrode(a), _electrode(b)) for a, b in self.ea_electrode_pairs],
             ),
-            retention_minutes=self.retention_minutes,
+            retention_minutes=self.retention_minutes, face_to_face_minutes=self.face_to_face_minutes,
             needle=NeedleType(diameter_mm=self.needle_diameter_mm, gauge=self.needle_gauge,
                               length_mm=self.needle_length_mm, material=self.needle_material,
                               manufacturer=self.needle_manufacturer),
@@ -161,7 +162,8 @@ class SessionRow(Base):
             ea_intensity_ma=s.stimulation.intensity_ma, ea_pulse_width_ms=s.stimulation.pulse_width_ms,
             ea_waveform=s.stimulation.waveform, ea_minutes=s.stimulation.minutes,
             ea_electrode_pairs=[[_document(a), _document(b)] for a, b in s.stimulation.electrode_pairs],
-            retention_minutes=s.retention_minutes, needle_diameter_mm=s.needle.diameter_mm,
+            retention_minutes=s.retention_minutes, face_to_face_minutes=s.face_to_face_minutes,
+            needle_diameter_mm=s.needle.diameter_mm,
             needle_gauge=s.needle.gauge, needle_length_mm=s.needle.length_mm,
             needle_material=s.needle.material, needle_manufacturer=s.needle.manufacturer,
             co_interventions=list(s.co_interventions), pain_before=s.pain_before, pain_after=s.pain_after,

@@ -69,6 +69,7 @@ LABELS = {
     "stimulation.intensity_ma": "Intensity (mA)", "stimulation.pulse_width_ms": "Pulse width (ms)",
     "stimulation.waveform": "Waveform", "stimulation.minutes": "Stimulation minutes",
     "stimulation.electrode_pairs": "Electrode pairs", "retention_minutes": "Needle retention (minutes)",
+    "face_to_face_minutes": "Face-to-face time (minutes)",
     "needle.diameter_mm": "Needle diameter (mm)", "needle.gauge": "Needle gauge", "needle.length_mm": "Needle length (mm)",
     "needle.material": "Needle material", "needle.manufacturer": "Needle manufacturer",
     "co_interventions": "Co-interventions", "pain_before": "Pain before (NRS 0 to 10)",
@@ -151,7 +152,8 @@ def session_document(form: dict[str, str]) -> tuple[dict[str, Any], Rows]:
     text = {name: value.strip() for name, value in form.items()}
     document: dict[str, Any] = {name: text[name] for name in ("session_date", "style", "rationale",
                                                               "individualisation", "retention_minutes",
-                                                              "pain_before", "pain_after", "notes")
+                                                              "face_to_face_minutes", "pain_before", "pain_after",
+                                                              "notes")
                                 if text.get(name)}
     document["points"] = []
     for i in _indices(form, "points."):
