@@ -17,6 +17,8 @@ from sqlalchemy import Engine, event, func, select, text
 from acupath import services
 from acupath.errors import Conflict
 from acupath.services import Actor
+from acupath.services.amendments import amend_session
+from acupath.services.documents import gather
 from acupath.services.records import AuditEntry, NeedlePoint, Outcome, PlanRecord
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.storage.engine import PREPARE_THRESHOLD
@@ -181,3 +183,18 @@ def test_the_first_read_opens_the_transaction(postgres_engine: Engine) -> None:
         assert driver.info.transaction_status.name == "INTRANS"
         uow.commit()
         assert driver.info.transaction_status.name == "IDLE"
+
+
+def test_a_sessions_face_to_face_time_is_stored_amended_and_billed(engine: Engine, staff: Staff, kb) -> None:
+    plan = _knee_plan(engine, staff.rita, staff.dr_lee, kb, ("Ivy", "Stone", "1961-02-03", "female"))
+    given = services.record_session(fresh_uow(engine), staff.dr_lee, plan.id, example_session(face_to_face_minutes=44),
+                                    kb)
+    with fresh_uow(engine) as uow:
+        assert uow.sessions.get(staff.dr_lee.clinic_id, given.id).face_to_face_minutes == 44
+    amend_session(fresh_uow(engine), staff.dr_lee, given.id, {
+        "version": 1, "changes": {"face_to_face_minutes": 47}, "reason": "timed from the appointment book"}, kb)
+    with fresh_uow(engine) as uow:
+        assert uow.sessions.get(staff.dr_lee.clinic_id, given.id).face_to_face_minutes == 47
+    billed = gather(fresh_uow(engine), staff.dr_lee, plan.patient_id, "superbill", kb).body
+    # 47 minutes: the initial 15, and two whole additional 15-minute units (the 2 minutes left are not one).
+    assert [(line.code.code, line.units) for line in billed.sessions[0].lines] == [("97810", 1), ("97811", 2)]

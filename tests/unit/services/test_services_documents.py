@@ -119,6 +119,25 @@ def test_the_diagnosis_is_the_condition_files_icd_10_cm_code_and_a_variant_witho
     assert diagnosis_of(kb, "no_such_condition") is None
 
 
+def test_the_superbill_counts_add_on_units_from_the_recorded_face_to_face_time(uow: FakeUnitOfWork, people, patient,
+                                                                             kb) -> None:
+    plan = _plan(uow, people, patient, kb)
+    record_session(uow, people.dr_lee, plan.id, session(points=BACK, stimulation=ELECTRO, face_to_face_minutes=45), kb)
+    record_session(uow, people.dr_lee, plan.id, session(points=BACK, session_date="2026-12-04"), kb)
+    timed, untimed = gather(uow, people.dr_lee, patient.id, "superbill", kb).body.sessions
+    assert [(line.code.code, line.units) for line in timed.lines] == [("97813", 1), ("97814", 2)]
+    assert timed.note == "" and untimed.note.startswith("no face-to-face time recorded")
+
+
+@pytest.mark.parametrize("minutes", [0, 241, "half an hour"])
+def test_a_face_to_face_time_that_cannot_be_one_sessions_is_refused_naming_it(uow: FakeUnitOfWork, people, patient,
+                                                                              kb, minutes) -> None:
+    plan = _plan(uow, people, patient, kb)
+    with pytest.raises(InputError) as error:
+        record_session(uow, people.dr_lee, plan.id, session(points=BACK, face_to_face_minutes=minutes), kb)
+    assert error.value.field == "face_to_face_minutes"
+
+
 @pytest.mark.parametrize(("electrical", "minutes", "expected"), [
     (False, None, [("97810", 1)]),
     (True, None, [("97813", 1)]),

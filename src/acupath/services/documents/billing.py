@@ -3,9 +3,9 @@
 CPT (``coverage.yaml`` ``billing.cpt``, reference clinical.md §4.5): one initial code per session,
 97813 with electrical stimulation and 97810 without; then, for each additional whole 15 minutes of
 personal one-on-one contact with re-insertion of needles, one add-on unit (97814 with electrical
-stimulation, 97811 without). Sessions record their electrical stimulation (STRICTA 2e) but not the
-practitioner's face-to-face time, so the superbill lists the initial code and says that add-on units
-need that time; ``cpt_lines`` takes the time whenever a caller has it. ICD-10-CM: the first code of
+stimulation, 97811 without). Sessions record their electrical stimulation (STRICTA 2e) and, since
+migration 0013, the practitioner's face-to-face minutes; a session without them (recorded before, or
+left blank) gets the initial code only, and the superbill says why. ICD-10-CM: the first code of
 the plan's condition in its condition file (``codes``, clinical.md §4.3, with ``verified``); a variant
 without codes of its own (upper back pain) has none, and the superbill says so.
 """
@@ -24,8 +24,8 @@ from acupath.services.records import Patient
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
 #: Why a session's add-on units are not listed.
-NO_TIME = ("Add-on units (each additional 15 minutes of one-on-one contact with re-insertion) are not "
-           "listed: acupath does not record the practitioner's face-to-face time.")
+NO_TIME = ("no face-to-face time recorded: the initial code only; add-on units (each additional 15 minutes "
+           "of one-on-one contact with re-insertion) need that time")
 
 
 def cpt_lines(rule: CptRule, electrical: bool, face_to_face_minutes: int | None = None) -> tuple[BillLine, ...]:
@@ -72,7 +72,8 @@ def superbill_body(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient, kb
         electrical = session.stimulation.kind == "electro"
         billed.append(BilledSession(session=session, condition=condition, electrical=electrical,
                                     diagnosis=diagnosis_of(kb, condition),
-                                    lines=cpt_lines(billing.cpt, electrical), note=NO_TIME))
+                                    lines=cpt_lines(billing.cpt, electrical, session.face_to_face_minutes),
+                                    note=NO_TIME if session.face_to_face_minutes is None else ""))
     payers = [p.payer for p in plans.values()]
     cited = set(billing.cpt.citations) | {b.diagnosis.source for b in billed if b.diagnosis}
     return SuperbillBody(sessions=tuple(billed), payer=payers[-1] if payers else "unknown",

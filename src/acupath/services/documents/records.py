@@ -116,7 +116,8 @@ class BillLine:
 
 @dataclass(frozen=True)
 class BilledSession:
-    """A session given, its diagnosis (None: the knowledge holds no code for the condition) and its CPT lines."""
+    """A session given, its diagnosis (None: the knowledge holds no code for the condition), its CPT lines and
+    ``note``: why add-on units are not listed ("" when the face-to-face time was recorded)."""
 
     session: SessionRecord
     condition: str
