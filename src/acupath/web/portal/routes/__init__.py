@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter
 
-from acupath.web.portal.routes import home, sign_in
+from acupath.web.portal.routes import home, record, sign_in
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,22 @@ class NavLink:
 
 
 #: The portal's routers; a new page appends its own (the fallback is added after all of them).
-PORTAL_ROUTERS: list[APIRouter] = [sign_in.router, home.router]
+PORTAL_ROUTERS: list[APIRouter] = [sign_in.router, home.router, record.router]
 
 #: The portal's menu, in order.
 PORTAL_NAV: list[NavLink] = [
     NavLink("plan", "Your plan", "/portal"),
-    # Questionnaires between visits and homework (issue 14, items 2 and 3) insert their links here,
-    # after "Your plan": PORTAL_NAV.insert(1, NavLink("questionnaires", "Questionnaires", "/portal/questionnaires"))
+    NavLink("sessions", "Sessions", "/portal/sessions"),
+    NavLink("handouts", "Handouts", "/portal/handouts"),
+    # Questionnaires between visits and homework (issue 14, items 2 and 3) go here, before "Your
+    # record": PORTAL_NAV.insert(nav_index("record"), NavLink("questionnaires", "Questionnaires", ...)).
     NavLink("record", "Your record", "/portal/record"),
 ]
+
+
+def nav_index(key: str) -> int:
+    """Return the position of the menu entry ``key`` (to insert an entry before it). Raises ``ValueError``."""
+    for index, link in enumerate(PORTAL_NAV):
+        if link.key == key:
+            return index
+    raise ValueError(f"no portal menu entry {key!r}")
