@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from acupath.cli.demo_portal import DEMO_SITE, demo_portal, portal_again
 from acupath.cli.demo_records import (
     CONDITIONS,
     adverse_event,
@@ -96,6 +97,7 @@ def build_demo(uow_factory: Any, kb: KnowledgeBase, *, seed: int, today: date, p
     staff = _staff(uow_factory, clinic.id)
     clinicians = [a for a in staff.values() if a.role is Role.CLINICIAN]
     counts = {"patients": 0, "plans": 0, "sessions": 0, "reassessments": 0}
+    registered = []
     for index in range(per_condition * len(CONDITIONS)):
         condition = CONDITIONS[index % len(CONDITIONS)]
         clinician = clinicians[index % len(clinicians)]
@@ -107,6 +109,7 @@ def build_demo(uow_factory: Any, kb: KnowledgeBase, *, seed: int, today: date, p
             "birth_date": born.isoformat(), "sex": rng.choice(["female", "male"]),
             "mrn": f"HB-{10001 + index}", "phone": f"+64 21 555 {1000 + index}"})
         counts["patients"] += 1
+        registered.append(patient)
         start = today - timedelta(weeks=rng.randint(3, 26))
         document = demo_intake(kb, condition, start, severity, age, rng)
         intake = intakes.record_intake(uow_factory(), clinician, patient.id, document, kb)
@@ -116,8 +119,9 @@ def build_demo(uow_factory: Any, kb: KnowledgeBase, *, seed: int, today: date, p
                                   document["pain"]["nrs"], severity, _course(rng), today, rng)
         counts["sessions"] += done
         counts["reassessments"] += reassessed
+    portal = demo_portal(uow_factory, staff[STAFF[0][0]], registered[0], registered[1], DEMO_PASSWORD)
     return {"clinic": CLINIC_NAME, "clinic_id": clinic.id, **counts,
-            "login": {"email": STAFF[0][0], "password": DEMO_PASSWORD}}
+            "login": {"email": STAFF[0][0], "password": DEMO_PASSWORD}, "portal": portal}
 
 
 def demo(
@@ -134,8 +138,10 @@ def demo(
         raise typer.BadParameter(f"{today!r} is not a date (YYYY-MM-DD)", param_hint="--today") from None
 
     uow_factory = unit_of_work_factory(settings)
-    if logins.authenticate(uow_factory(), STAFF[0][0], DEMO_PASSWORD, Argon2idHasher(), "cli") is not None:
+    clinician = logins.authenticate(uow_factory(), STAFF[0][0], DEMO_PASSWORD, Argon2idHasher(), "cli")
+    if clinician is not None:
         typer.echo(f"demo clinic already loaded; log in as {STAFF[0][0]} / {DEMO_PASSWORD}")
+        typer.echo(portal_again(uow_factory, clinician, DEMO_PASSWORD))
         return
     summary = build_demo(uow_factory, load_knowledge(), seed=seed, today=day, per_condition=per_condition)
     from acupath.storage.migrate import analyze
@@ -143,6 +149,8 @@ def demo(
     analyze(settings.database_url)  # thousands of rows went in at once: the planner's statistics lag
     emit_json(summary)
     typer.echo(f"demo login: {STAFF[0][0]} / {DEMO_PASSWORD} (reception: {STAFF[2][0]}, admin: {STAFF[3][0]})")
+    typer.echo(f"demo patient portal: {DEMO_SITE}/portal as {summary['portal']['email']} / {DEMO_PASSWORD}; "
+               f"a pending invitation: {summary['portal']['invitation']}")
 
 
 def register(app: typer.Typer) -> None:
