@@ -27,11 +27,13 @@ from acupath.services.unit_of_work import AbstractUnitOfWork
 
 @dataclass(frozen=True)
 class Invitation:
-    """A new invitation: the token for the link (shown once, never stored), its expiry, its patient."""
+    """A new invitation: the token for the link (shown once, never stored), its expiry, its patient and
+    the name of the clinic (for the email that may carry it)."""
 
     token: str
     expires_at: datetime
     patient: Patient
+    clinic_name: str
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ def invite_patient(uow: AbstractUnitOfWork, actor: Actor, patient_id: str,
                                         expires_at=expires_at))
         note.record_id = account.id
         note.detail += f"link valid until {expires_at.isoformat(timespec='minutes')}; {superseded} earlier link(s) revoked"
-        return Invitation(token=token, expires_at=expires_at, patient=patient)
+        clinic = found(uow.clinics.get(actor.clinic_id), "clinic", actor.clinic_id)
+        return Invitation(token=token, expires_at=expires_at, patient=patient, clinic_name=clinic.name)
 
 
 def portal_status(uow: AbstractUnitOfWork, actor: Actor, patient_id: str) -> PortalStatus:

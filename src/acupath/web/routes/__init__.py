@@ -31,6 +31,7 @@ from acupath.web.routes import (
            intakes,
            patients,
            plans,
+           portal_access,
            progress,
            reassessments,
            screening,
@@ -44,5 +45,5 @@ ROUTERS = (sign_in.router, today.router, patients.router, chart.router, amendmen
            intakes.router, screening.router,
            progress.router, documents.router, between_visits.router,
            sessions.router, adverse_events.router, reassessments.router,
-           admin_users.router, admin_audit.router, admin_crisis_contacts.router,
+           admin_users.router, admin_audit.router, admin_crisis_contacts.router, portal_access.router,
            fallback.router)

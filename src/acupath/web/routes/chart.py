@@ -16,6 +16,7 @@ from starlette.responses import Response
 from acupath.errors import InputError
 from acupath.services import clinic_day, patient_records, patients, plans, progress, schedule, sessions
 from acupath.services.between_visits import urgent_tasks
+from acupath.services.portal import invitations
 from acupath.services.records import PlanRecord
 from acupath.services.records.clinical import PlanStatus
 from acupath.web.pages import PageRoute, render, web_state
@@ -64,7 +65,10 @@ def chart_page(request: Request, patient_id: str, visitor: VisitorDep) -> Respon
             plans=plan_list, plan=plan, findings=findings_first(plan), reassessments=reassessments,
             adverse_events=patient_records.list_adverse_events(unit_of_work(request), actor, patient_id,
                                                                limit=LONG_LIST).items,
-            sessions=[], position=None, progress=None, revisions=[])
+            sessions=[], position=None, progress=None, revisions=[],
+            portal=invitations.portal_status(unit_of_work(request), actor, patient_id),
+            can_email_portal=state.link_sender is not None and bool(patient.email),
+            portal_revoked=request.query_params.get("portal") == "revoked", portal_days=state.portal_times.invitation.days)
         if plan is not None:
             given = sessions.list_sessions(unit_of_work(request), actor, plan.id, limit=LONG_LIST).items
             context.update(
