@@ -22,6 +22,7 @@ from acupath.fhir.terminology import (
     RESTFUL_INTERACTION,
     SECURITY_ROLE_TYPE,
 )
+from acupath.services.patient_actor import PATIENT_USER_PREFIX
 from acupath.services.records import AuditEntry
 
 SOURCE_TYPE = "http://terminology.hl7.org/CodeSystem/security-source-type"
@@ -50,8 +51,13 @@ def audit_event(entry: AuditEntry) -> AuditEvent:
     """Return the AuditEvent of a stored audit entry (id: the entry's number in the log)."""
     verb = entry.action.rsplit(".", 1)[-1]
     interaction, action = VERBS.get(verb, ("operation", "E"))
-    who = (reference("Practitioner", entry.user_id) if entry.user_id not in ("system", "unknown")
-           else {"display": entry.user_id})
+    if entry.user_id.startswith(PATIENT_USER_PREFIX):  # the patient on the portal (``patient:<id>``)
+        who = reference("Patient", entry.user_id.removeprefix(PATIENT_USER_PREFIX))
+    elif entry.user_id.startswith("portal:"):  # an unknown email or link on the portal's sign-in
+        who = {"display": entry.user_id}
+    else:
+        who = (reference("Practitioner", entry.user_id) if entry.user_id not in ("system", "unknown")
+               else {"display": entry.user_id})
     agent: dict[str, Any] = {"type": {"coding": [{"system": SECURITY_ROLE_TYPE, "code": "humanuser"}]},
                              "who": who, "requestor": True}
     network = _network(entry.remote_address)
