@@ -107,3 +107,10 @@ def test_a_second_patient_sees_their_own_plan_only(site: Site) -> None:
     record = json.loads(ben.get("/portal/record.json").text)
     assert record["patient"]["id"] == other.id
     assert portal_sign_in(site, "second.pages.patient@example.org").get("/portal").status_code == 200
+
+
+def test_the_record_downloads_as_a_pdf_too(site: Site, anna: Browser) -> None:
+    assert 'href="/portal/record.pdf"' in anna.get("/portal/record").text
+    pdf = anna.get("/portal/record.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-") and "attachment" in pdf.headers["content-disposition"]
