@@ -11,11 +11,10 @@ from acupath.errors import NotFound, PermissionDenied
 from acupath.services.portal import invitations
 from acupath.services.portal.tokens import token_hash
 from acupath.services.records import Outcome, Patient
-from conftest import Personas
 
 
 def test_an_invitation_stores_only_the_hash_of_its_token_and_expires_in_seven_days(
-        uow: FakeUnitOfWork, people: Personas, patient: Patient) -> None:
+        uow: FakeUnitOfWork, people, patient: Patient) -> None:
     invitation = invitations.invite_patient(uow, people.dr_lee, patient.id)
     [link] = uow.stored("portal_links")
     assert link.token_hash == token_hash(invitation.token) != invitation.token
@@ -27,7 +26,7 @@ def test_an_invitation_stores_only_the_hash_of_its_token_and_expires_in_seven_da
         patient.id, "harbour", None, True)
 
 
-def test_a_new_invitation_revokes_the_unused_ones_before_it(uow: FakeUnitOfWork, people: Personas,
+def test_a_new_invitation_revokes_the_unused_ones_before_it(uow: FakeUnitOfWork, people,
                                                               patient: Patient) -> None:
     first = invitations.invite_patient(uow, people.dr_lee, patient.id)
     second = invitations.invite_patient(uow, people.dr_patel, patient.id)
@@ -39,7 +38,7 @@ def test_a_new_invitation_revokes_the_unused_ones_before_it(uow: FakeUnitOfWork,
     assert status.pending is not None and status.pending.token_hash == token_hash(second.token)
 
 
-def test_reception_may_not_invite_and_the_refusal_is_audited(uow: FakeUnitOfWork, people: Personas,
+def test_reception_may_not_invite_and_the_refusal_is_audited(uow: FakeUnitOfWork, people,
                                                               patient: Patient) -> None:
     with pytest.raises(PermissionDenied):
         invitations.invite_patient(uow, people.rita, patient.id)
@@ -48,13 +47,13 @@ def test_reception_may_not_invite_and_the_refusal_is_audited(uow: FakeUnitOfWork
     assert uow.audit_entries()[-1].outcome is Outcome.DENIED
 
 
-def test_another_clinics_patient_cannot_be_invited(uow: FakeUnitOfWork, people: Personas, patient: Patient) -> None:
+def test_another_clinics_patient_cannot_be_invited(uow: FakeUnitOfWork, people, patient: Patient) -> None:
     with pytest.raises(NotFound):
         invitations.invite_patient(uow, people.dr_outsider, patient.id)
     assert uow.stored("portal_accounts") == []
 
 
-def test_revoking_access_deactivates_the_account_and_revokes_its_links(uow: FakeUnitOfWork, people: Personas,
+def test_revoking_access_deactivates_the_account_and_revokes_its_links(uow: FakeUnitOfWork, people,
                                                                         patient: Patient) -> None:
     invitations.invite_patient(uow, people.dr_lee, patient.id)
     invitations.revoke_access(uow, people.ada, patient.id)
@@ -67,7 +66,7 @@ def test_revoking_access_deactivates_the_account_and_revokes_its_links(uow: Fake
     assert uow.stored("portal_accounts")[0].active is True
 
 
-def test_revoking_a_patient_without_an_account_is_not_found(uow: FakeUnitOfWork, people: Personas,
+def test_revoking_a_patient_without_an_account_is_not_found(uow: FakeUnitOfWork, people,
                                                              patient: Patient) -> None:
     with pytest.raises(NotFound):
         invitations.revoke_access(uow, people.dr_lee, patient.id)

@@ -14,7 +14,6 @@ from acupath.services import create_user, get_patient, register_patient
 from acupath.services.patient_actor import PatientActor
 from acupath.services.portal import own_record, record_export
 from acupath.services.records import Outcome, Patient, PlanRecord
-from conftest import Personas
 
 KB = load_knowledge()
 
@@ -37,7 +36,7 @@ def _plan(uow: FakeUnitOfWork, patient: Patient, status: str = "active", documen
 
 
 @pytest.fixture
-def other(uow: FakeUnitOfWork, people: Personas) -> Patient:
+def other(uow: FakeUnitOfWork, people) -> Patient:
     return register_patient(uow, people.rita, {"given_name": "Ben", "family_name": "Ode", "birth_date": "1970-01-02",
                                                "sex": "male"})
 
@@ -70,7 +69,7 @@ def test_another_patients_plan_is_never_shown(uow: FakeUnitOfWork, patient: Pati
 
 
 def test_the_access_log_names_staff_leaves_out_the_patient_and_other_patients(
-        uow: FakeUnitOfWork, people: Personas, patient: Patient, other: Patient) -> None:
+        uow: FakeUnitOfWork, people, patient: Patient, other: Patient) -> None:
     user = create_user(uow, people.ada, email="lee@harbour.example", name="Dr Mei Lee", role="clinician",
                        password="correct horse battery", hasher=PlainHasher())
     lee = type(people.dr_lee)(user.id, "harbour", "clinician", "10.0.0.1")

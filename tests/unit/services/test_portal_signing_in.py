@@ -18,7 +18,6 @@ from acupath.services.patient_actor import PatientActor
 from acupath.services.portal import invitations, signing_in
 from acupath.services.portal.signing_in import LinkRefused
 from acupath.services.records import Outcome, Patient
-from conftest import Personas
 
 PASSWORD = "harbour tide lantern 42"
 LIMITS = LoginLimits(account_failures=5, address_failures=8, window=timedelta(minutes=15))
@@ -44,13 +43,13 @@ def clock(uow: FakeUnitOfWork) -> Clock:
     return ticking
 
 
-def _set_up(uow: FakeUnitOfWork, people: Personas, patient: Patient, email: str = "anna@example.org") -> str:
+def _set_up(uow: FakeUnitOfWork, people, patient: Patient, email: str = "anna@example.org") -> str:
     token = invitations.invite_patient(uow, people.dr_lee, patient.id).token
     signing_in.set_password_with_link(uow, token, email, PASSWORD, PlainHasher(), "10.1.1.1", LIMITS)
     return email
 
 
-def test_an_invitation_expires_after_seven_days(uow: FakeUnitOfWork, people: Personas, patient: Patient,
+def test_an_invitation_expires_after_seven_days(uow: FakeUnitOfWork, people, patient: Patient,
                                                 clock: Clock) -> None:
     token = invitations.invite_patient(uow, people.dr_lee, patient.id).token
     clock.advance(days=6, hours=23)
@@ -62,7 +61,7 @@ def test_an_invitation_expires_after_seven_days(uow: FakeUnitOfWork, people: Per
 
 
 def test_opening_a_link_uses_nothing_and_signing_in_with_it_uses_it_once(
-        uow: FakeUnitOfWork, people: Personas, patient: Patient, clock: Clock) -> None:
+        uow: FakeUnitOfWork, people, patient: Patient, clock: Clock) -> None:
     token = invitations.invite_patient(uow, people.dr_lee, patient.id).token
     signing_in.open_link(uow, token, "10.1.1.1", LIMITS)
     signing_in.open_link(uow, token, "10.1.1.1", LIMITS)
@@ -74,7 +73,7 @@ def test_opening_a_link_uses_nothing_and_signing_in_with_it_uses_it_once(
         signing_in.set_password_with_link(uow, token, "anna@example.org", PASSWORD, PlainHasher(), "10.1.1.1", LIMITS)
 
 
-def test_a_superseded_invitation_no_longer_works(uow: FakeUnitOfWork, people: Personas, patient: Patient,
+def test_a_superseded_invitation_no_longer_works(uow: FakeUnitOfWork, people, patient: Patient,
                                                  clock: Clock) -> None:
     old = invitations.invite_patient(uow, people.dr_lee, patient.id).token
     new = invitations.invite_patient(uow, people.dr_lee, patient.id).token
@@ -84,7 +83,7 @@ def test_a_superseded_invitation_no_longer_works(uow: FakeUnitOfWork, people: Pe
 
 
 def test_setting_a_password_checks_the_policy_first_and_keeps_the_link(
-        uow: FakeUnitOfWork, people: Personas, patient: Patient, clock: Clock) -> None:
+        uow: FakeUnitOfWork, people, patient: Patient, clock: Clock) -> None:
     token = invitations.invite_patient(uow, people.dr_lee, patient.id).token
     with pytest.raises(InputError) as refused:
         signing_in.set_password_with_link(uow, token, "anna@example.org", "password1234", PlainHasher(), "10.1.1.1")
@@ -98,7 +97,7 @@ def test_setting_a_password_checks_the_policy_first_and_keeps_the_link(
     assert account.password_changed_at == FROZEN_NOW
 
 
-def test_an_email_of_another_portal_account_is_refused(uow: FakeUnitOfWork, people: Personas, patient: Patient,
+def test_an_email_of_another_portal_account_is_refused(uow: FakeUnitOfWork, people, patient: Patient,
                                                        clock: Clock) -> None:
     _set_up(uow, people, patient)
     other = register_patient(uow, people.rita, {"given_name": "Ben", "family_name": "Ode", "birth_date": "1970-01-02",
@@ -110,7 +109,7 @@ def test_an_email_of_another_portal_account_is_refused(uow: FakeUnitOfWork, peop
 
 
 def test_sign_in_with_password_and_one_answer_for_every_wrong_case(
-        uow: FakeUnitOfWork, people: Personas, patient: Patient, clock: Clock) -> None:
+        uow: FakeUnitOfWork, people, patient: Patient, clock: Clock) -> None:
     email = _set_up(uow, people, patient)
     signed = signing_in.sign_in(uow, "ANNA@example.org", PASSWORD, PlainHasher(), "10.1.1.1", LIMITS)
     assert signed is not None and signed.patient.patient_id == patient.id
@@ -122,7 +121,7 @@ def test_sign_in_with_password_and_one_answer_for_every_wrong_case(
 
 
 def test_an_unknown_email_costs_one_verify_like_a_wrong_password(
-        uow: FakeUnitOfWork, people: Personas, patient: Patient, clock: Clock) -> None:
+        uow: FakeUnitOfWork, people, patient: Patient, clock: Clock) -> None:
     email = _set_up(uow, people, patient)
     known, unknown = PlainHasher(), PlainHasher()
     signing_in.sign_in(uow, email, "wrong password here", known, "10.1.1.2", LIMITS)
@@ -131,7 +130,7 @@ def test_an_unknown_email_costs_one_verify_like_a_wrong_password(
     assert unknown.verified == [PlainHasher().dummy_hash()]
 
 
-def test_an_account_without_a_password_signs_in_with_none(uow: FakeUnitOfWork, people: Personas, patient: Patient,
+def test_an_account_without_a_password_signs_in_with_none(uow: FakeUnitOfWork, people, patient: Patient,
                                                           clock: Clock) -> None:
     invitations.invite_patient(uow, people.dr_lee, patient.id)
     hasher = PlainHasher()
@@ -140,7 +139,7 @@ def test_an_account_without_a_password_signs_in_with_none(uow: FakeUnitOfWork, p
 
 
 def test_five_failures_lock_the_account_for_fifteen_minutes_before_any_hash(
-        uow: FakeUnitOfWork, people: Personas, patient: Patient, clock: Clock) -> None:
+        uow: FakeUnitOfWork, people, patient: Patient, clock: Clock) -> None:
     email = _set_up(uow, people, patient)
     for n in range(5):
         assert signing_in.sign_in(uow, email, "wrong password here", PlainHasher(), f"10.2.0.{n}", LIMITS) is None
@@ -153,7 +152,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes_before_any_hash(
     assert signing_in.sign_in(uow, email, PASSWORD, PlainHasher(), "10.3.0.1", LIMITS) is not None
 
 
-def test_bad_links_count_against_the_address(uow: FakeUnitOfWork, people: Personas, patient: Patient,
+def test_bad_links_count_against_the_address(uow: FakeUnitOfWork, people, patient: Patient,
                                              clock: Clock) -> None:
     for n in range(8):
         with pytest.raises(LinkRefused):
@@ -165,7 +164,7 @@ def test_bad_links_count_against_the_address(uow: FakeUnitOfWork, people: Person
 
 
 def test_a_sign_in_counts_until_sign_out_idle_time_expiry_or_revocation(
-        uow: FakeUnitOfWork, people: Personas, patient: Patient, clock: Clock) -> None:
+        uow: FakeUnitOfWork, people, patient: Patient, clock: Clock) -> None:
     email = _set_up(uow, people, patient)
     first = signing_in.sign_in(uow, email, PASSWORD, PlainHasher(), "10.1.1.1", LIMITS)
     assert first is not None
@@ -188,7 +187,7 @@ def test_a_sign_in_counts_until_sign_out_idle_time_expiry_or_revocation(
     assert signing_in.sign_in(uow, email, PASSWORD, PlainHasher(), "10.1.1.1", LIMITS) is None
 
 
-def test_a_new_password_signs_out_every_other_browser(uow: FakeUnitOfWork, people: Personas, patient: Patient,
+def test_a_new_password_signs_out_every_other_browser(uow: FakeUnitOfWork, people, patient: Patient,
                                                       clock: Clock) -> None:
     email = _set_up(uow, people, patient)
     before = signing_in.sign_in(uow, email, PASSWORD, PlainHasher(), "10.1.1.1", LIMITS)
@@ -201,7 +200,7 @@ def test_a_new_password_signs_out_every_other_browser(uow: FakeUnitOfWork, peopl
     assert signing_in.check_sign_in(uow, after.token, "10.1.1.1").patient_id == patient.id
 
 
-def test_a_session_expires_after_eight_hours_even_when_used(uow: FakeUnitOfWork, people: Personas, patient: Patient,
+def test_a_session_expires_after_eight_hours_even_when_used(uow: FakeUnitOfWork, people, patient: Patient,
                                                             clock: Clock) -> None:
     email = _set_up(uow, people, patient)
     signed = signing_in.sign_in(uow, email, PASSWORD, PlainHasher(), "10.1.1.1", LIMITS)
@@ -215,7 +214,7 @@ def test_a_session_expires_after_eight_hours_even_when_used(uow: FakeUnitOfWork,
 
 
 def test_an_emailed_sign_in_link_is_made_only_for_an_active_account(
-        uow: FakeUnitOfWork, people: Personas, patient: Patient, clock: Clock) -> None:
+        uow: FakeUnitOfWork, people, patient: Patient, clock: Clock) -> None:
     email = _set_up(uow, people, patient)
     assert signing_in.sign_in_link_for(uow, "nobody@example.org", "10.1.1.1", LIMITS) is None
     made = signing_in.sign_in_link_for(uow, email, "10.1.1.1", LIMITS)
