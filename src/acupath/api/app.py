@@ -24,6 +24,7 @@ from acupath.api.routes import (
     amendments,
     audit,
     auth,
+    fhir,
     health,
     intakes,
     patients,
@@ -34,6 +35,7 @@ from acupath.api.routes import (
     users,
 )
 from acupath.api.tokens import TokenSigner
+from acupath.fhir import Canon
 from acupath.knowledge import KnowledgeBase, load_knowledge
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.settings import Settings
@@ -42,9 +44,9 @@ from acupath.settings import Settings
 #: of progress and session records, which a clinic's day calls most, come first (matching the 27 routes
 #: ahead of progress cost about a tenth of its request). ``OPENAPI_TAGS`` keeps /docs in pathway order.
 ROUTERS = (progress.router, sessions.router, health.router, auth.router, users.router, patients.router,
-           intakes.router, plans.router, amendments.router, reports.router, audit.router)
+           intakes.router, plans.router, amendments.router, reports.router, audit.router, fhir.router)
 OPENAPI_TAGS = [{"name": name} for name in ("health", "accounts", "patients", "intakes and screening", "plans",
-                                            "sessions and adverse events", "follow-up", "documents")]
+                                            "sessions and adverse events", "follow-up", "documents", "FHIR R4")]
 
 
 def _storage_uow_factory(settings: Settings) -> Callable[[], AbstractUnitOfWork]:
@@ -83,6 +85,7 @@ def create_app(
         secure_cookies=True,
         idle_timeout=timedelta(minutes=settings.token_idle_minutes),
     )
+    app.state.fhir_canon = Canon(settings.fhir_base)  # canonical URLs of the FHIR definitions (routes.fhir)
     app.state.logins = auth.logins_for(settings)  # the password hasher and login throttle (routes.auth)
     install_error_handlers(app)
     if settings.docs:

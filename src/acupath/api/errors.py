@@ -23,10 +23,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from acupath.api.fhir_responses import is_fhir_path, outcome_response
 from acupath.api.guards import SECURITY_HEADERS, HttpMiddleware, Message, Receive, Scope, Send, send_json
 from acupath.errors import AcupathError, InputError, TooManyAttempts
 from acupath.validation import describe, field_path
@@ -63,8 +64,14 @@ def _error_body(message: str, errors: list[dict[str, Any]] | None = None) -> dic
     return body
 
 
-async def _on_acupath_error(request: Request, exc: Exception) -> JSONResponse:
+async def _on_acupath_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AcupathError)
+    if is_fhir_path(request.url.path):
+        fields = [exc.field] if isinstance(exc, InputError) else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after)}
+        return outcome_response(exc.http_status, exc.message, fields, headers)
     if isinstance(exc, InputError):
         entry: dict[str, Any] = {"field": exc.field, "problem": exc.problem}
         if exc.allowed:
@@ -76,15 +83,20 @@ async def _on_acupath_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(_error_body(exc.message), status_code=exc.http_status, headers=headers)
 
 
-async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = validation_errors(list(exc.errors()))
     fields = ", ".join(sorted({e["field"] for e in errors}))
+    if is_fhir_path(request.url.path):
+        problems = "; ".join(f"{e['field']}: {e['problem']}" for e in errors)
+        return outcome_response(422, f"invalid request: {problems}", sorted({e["field"] for e in errors}))
     return JSONResponse(_error_body(f"invalid request: {fields}", errors), status_code=422)
 
 
-async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if is_fhir_path(request.url.path):
+        return outcome_response(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
     return JSONResponse(_error_body(str(exc.detail)), status_code=exc.status_code,
                         headers=getattr(exc, "headers", None))
 

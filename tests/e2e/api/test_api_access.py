@@ -32,6 +32,7 @@ class Endpoint:
     reception: int = 403  # for rita_reception when not allowed
     outsider: int = 404  # for dr_outsider when not allowed
     public: bool = False
+    route: str | None = None  # the route's template when ``path`` fills in more than record ids (FHIR types)
 
     def expected(self, persona: str) -> int:
         """Return the status ``persona`` should get."""
@@ -120,6 +121,10 @@ ENDPOINTS = (
     Endpoint("POST", "/reassessments/{reassessment}/amendments", 201, CLINIC, lambda w: _amendment(
         w, "reassessments/{reassessment}", {"answers": {"peg": {"q1": 4, "q2": 3, "q3": next(_counter) % 10}}})),
     Endpoint("GET", "/reassessments/{reassessment}/history", 200, CLINIC),
+    Endpoint("GET", "/fhir/R4/metadata", 200, ALL, public=True),
+    Endpoint("GET", "/fhir/R4/Patient/{patient}/$everything", 200, CLINIC),
+    Endpoint("GET", "/fhir/R4/CarePlan/{plan}", 200, CLINIC, route="/fhir/R4/{resource_type}/{resource_id}"),
+    Endpoint("GET", "/fhir/R4/Observation?patient={patient}", 200, CLINIC, route="/fhir/R4/{resource_type}"),
     Endpoint("POST", "/auth/logout", 204, ALL, public=False),
 )
 
@@ -162,7 +167,7 @@ def test_nobody_gets_past_an_endpoint_without_a_token(world: World, endpoint: En
 def test_the_access_table_covers_every_route_of_the_app(world: World) -> None:
     documented = {(method.upper(), path) for path, item in world.client.app.openapi()["paths"].items()
                   for method in item}
-    tabled = {(e.method, e.path.partition("?")[0].replace("{patient}", "{patient_id}").replace("{intake}", "{intake_id}")
+    tabled = {(e.method, e.route or e.path.partition("?")[0].replace("{patient}", "{patient_id}").replace("{intake}", "{intake_id}")
                .replace("{plan}", "{plan_id}").replace("{session}", "{session_id}")
                .replace("{event}", "{event_id}").replace("{reassessment}", "{reassessment_id}")
                .replace("{patel}", "{user_id}").replace("/record.pdf", "/{kind}.pdf")) for e in ENDPOINTS}
