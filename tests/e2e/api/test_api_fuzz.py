@@ -32,7 +32,7 @@ from acupath.settings import Settings
 MAX_EXAMPLES = int(os.environ.get("ACUPATH_FUZZ_EXAMPLES", "15"))
 #: Path parameters and the ``world`` record each stands for.
 REAL_IDS = {"patient_id": "patient", "intake_id": "intake", "plan_id": "plan", "session_id": "session",
-            "event_id": "event", "reassessment_id": "reassessment"}
+            "event_id": "event", "reassessment_id": "reassessment", "resource_id": "patient"}
 
 
 @pytest.fixture(scope="module")
