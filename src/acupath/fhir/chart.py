@@ -105,7 +105,7 @@ def chart_resources(chart: PatientChart, kb: KnowledgeBase, canon: Canon) -> Ite
         yield care_plan(plan, kb, canon, sessions=done)
     intake_of_plan = {plan.id: plan.intake_id for plan in chart.plans}
     for session in chart.sessions:
-        yield procedure(session, canon, condition_id=intake_of_plan.get(session.plan_id))
+        yield procedure(session, kb, canon, condition_id=intake_of_plan.get(session.plan_id))
     yield from (adverse_event(event) for event in chart.adverse_events)
     for amendment in chart.amendments:
         yield provenance(amendment, _targets(chart, amendment.record_type, amendment.record_id))

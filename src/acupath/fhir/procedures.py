@@ -15,7 +15,8 @@ from fhir.resources.R4B.procedure import Procedure
 from acupath.fhir.canonical import Canon, reference
 from acupath.fhir.care_plans import pair_text, point_code
 from acupath.fhir.extensions import ea_settings
-from acupath.fhir.terminology import ACTIVITIES, ADVERSE_EVENT_OUTCOME, ADVERSE_EVENT_SEVERITY, coding
+from acupath.fhir.terminology import ACTIVITIES, ADVERSE_EVENT_OUTCOME, ADVERSE_EVENT_SEVERITY, CPT, coding
+from acupath.knowledge import KnowledgeBase
 from acupath.services.records import AdverseEvent as AdverseEventRecord
 from acupath.services.records import SessionRecord
 
@@ -37,8 +38,17 @@ def _site(canon: Canon, point: Any) -> dict[str, Any]:
     return site
 
 
-def procedure(session: SessionRecord, canon: Canon, *, condition_id: str | None = None) -> Procedure:
-    """Return the Procedure of a recorded session (``condition_id``: the Condition it treats)."""
+def _cpt(kb: KnowledgeBase, electro: bool) -> list[dict[str, Any]]:
+    # The initial 15-minute code by electrical stimulation (coverage.yaml billing.cpt, cited there); the
+    # add-on units count face-to-face time, which a session record does not hold.
+    return [{"system": CPT, "code": code.code, "display": code.descriptor}
+            for code in kb.coverage.billing.cpt.codes if code.unit == "initial" and code.electrical_stimulation is electro]
+
+
+def procedure(session: SessionRecord, kb: KnowledgeBase, canon: Canon, *,
+              condition_id: str | None = None) -> Procedure:
+    """Return the Procedure of a recorded session (``condition_id``: the Condition it treats); its code
+    is acupath's activity and the initial CPT code (97810, or 97813 with electrical stimulation)."""
     stim = session.stimulation
     electro = stim.kind == "electro"
     kind = "electroacupuncture" if electro else "acupuncture"
@@ -70,7 +80,7 @@ def procedure(session: SessionRecord, canon: Canon, *, condition_id: str | None 
         "meta": {"versionId": str(session.version)},
         "extension": [extension] if extension else None,
         "basedOn": [reference("CarePlan", session.plan_id)], "status": "completed",
-        "code": {"coding": [coding(canon, ACTIVITIES, kind)], "text": kind},
+        "code": {"coding": [coding(canon, ACTIVITIES, kind), *_cpt(kb, electro)], "text": kind},
         "subject": reference("Patient", session.patient_id), "performedDateTime": session.session_date.isoformat(),
         "recorder": reference("Practitioner", session.recorded_by),
         "performer": [{"actor": reference("Practitioner", session.practitioner_id)}],

@@ -150,8 +150,12 @@ def test_each_amendment_is_a_provenance_naming_the_author_and_the_reason(demo) -
 
 
 def test_an_electroacupuncture_session_carries_its_settings_and_each_point_its_side(demo) -> None:
-    electro = [p for p in _by_type(demo)["Procedure"] if p["code"]["coding"][0]["code"] == "electroacupuncture"]
-    assert electro
+    procedures = _by_type(demo)["Procedure"]
+    electro = [p for p in procedures if p["code"]["coding"][0]["code"] == "electroacupuncture"]
+    assert electro and len(electro) < len(procedures)
+    for procedure in procedures:
+        [cpt] = [c["code"] for c in procedure["code"]["coding"] if c["system"] == "http://www.ama-assn.org/go/cpt"]
+        assert cpt == ("97813" if procedure in electro else "97810")
     for procedure in electro:
         [settings] = procedure["extension"]
         assert {part["url"] for part in settings["extension"]} >= {"electrodePair"}
