@@ -2,6 +2,7 @@
 models, carry codes from the R4 value sets (checked here: the library does not) and acupath codes
 that its published CodeSystems hold, and reference only resources that exist."""
 
+# ruff: noqa: F811  (each test takes the imported ``demo`` fixture as its argument)
 from __future__ import annotations
 
 import importlib
@@ -18,6 +19,7 @@ from fhir_checks import (
     references,
     walk,
 )
+from fhir_demo import demo  # noqa: F401  (the fixture)
 
 from acupath.fhir import as_json
 from acupath.fhir.canonical import FHIR_ID

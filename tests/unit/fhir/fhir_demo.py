@@ -1,4 +1,7 @@
-"""Fixtures of the FHIR mapping tests: the demo clinic built through the services on the in-memory fakes.
+"""The fixture of the FHIR mapping tests: the demo clinic built through the services on the in-memory fakes.
+
+Not a conftest.py: the service tests import their own conftest by name (``from conftest import
+Personas``), which a second conftest.py collected after theirs would shadow. Test modules import ``demo``.
 
 ``demo_chart``: the demo clinic (``acupath demo``'s builder, one patient per condition) plus a patient
 whose malignancy red flag a clinician overrode, and an adverse event amended once, so that every kind of
@@ -46,7 +49,7 @@ class Demo:
     resources: list[Any]
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def demo(kb: KnowledgeBase) -> Demo:
     """The demo clinic with an override and an amendment; every patient's resources as the admin sees them."""
     uow = FakeUnitOfWork()
