@@ -18,6 +18,11 @@ class Server:
     url: str
     patient_ids: tuple[str, ...]
     red_flag_patient_id: str
+    #: The served database's unit-of-work factory, the knowledge base and the demo clinic's id, for tests
+    #: that set up what no page does yet (a portal invitation) through the services.
+    uow_factory: Any = None
+    kb: Any = None
+    clinic_id: str = ""
 
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()

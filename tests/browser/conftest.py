@@ -63,7 +63,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             break
         time.sleep(0.05)
     assert server.started, "uvicorn did not start"
-    yield Server(url=f"http://127.0.0.1:{port}", patient_ids=tuple(listed), red_flag_patient_id=flagged[0])
+    yield Server(url=f"http://127.0.0.1:{port}", patient_ids=tuple(listed), red_flag_patient_id=flagged[0],
+                 uow_factory=clinics.uow_factory, kb=clinics.kb, clinic_id=clinics.demo["clinic_id"])
     server.should_exit = True
     thread.join(timeout=10)
     clinics.dispose()

@@ -87,6 +87,24 @@ def _treat(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan: dict[str
     return recorded, reassessed
 
 
+def _between_visits(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan_id: str, today: date) -> int:
+    """Give the first demo patient's plan its portal questionnaires (the plan's reassessments from today on,
+    and a PHQ-9 due today) and its homework.
+
+    Returns how many questionnaires were assigned.
+    """
+    from acupath.services.between_visits import assignments, homework
+
+    made = assignments.assign_plan_reassessments(uow_factory(), clinician, plan_id, kb, today=today)
+    if not any(a.instrument == "phq9" and a.due_on == today for a in made):
+        made.append(assignments.assign_questionnaire(uow_factory(), clinician, plan_id,
+                                                     {"instrument": "phq9", "due_on": today.isoformat()}, kb,
+                                                     today=today))
+    # Homework is given, not ticked: a tick is the patient's act on the portal, audited as theirs.
+    homework.start_homework(uow_factory(), clinician, plan_id, kb)
+    return len(made)
+
+
 def build_demo(uow_factory: Any, kb: KnowledgeBase, *, seed: int, today: date, per_condition: int) -> dict[str, Any]:
     """Create the demo clinic, its staff and patients; returns counts and the demo login.
 
@@ -96,7 +114,7 @@ def build_demo(uow_factory: Any, kb: KnowledgeBase, *, seed: int, today: date, p
     clinic = users.create_clinic(uow_factory(), CLINIC_NAME)
     staff = _staff(uow_factory, clinic.id)
     clinicians = [a for a in staff.values() if a.role is Role.CLINICIAN]
-    counts = {"patients": 0, "plans": 0, "sessions": 0, "reassessments": 0}
+    counts = {"patients": 0, "plans": 0, "sessions": 0, "reassessments": 0, "questionnaires_assigned": 0}
     registered = []
     for index in range(per_condition * len(CONDITIONS)):
         condition = CONDITIONS[index % len(CONDITIONS)]
@@ -119,6 +137,8 @@ def build_demo(uow_factory: Any, kb: KnowledgeBase, *, seed: int, today: date, p
                                   document["pain"]["nrs"], severity, _course(rng), today, rng)
         counts["sessions"] += done
         counts["reassessments"] += reassessed
+        if index == 0:  # the first patient has questionnaires and homework waiting on the portal
+            counts["questionnaires_assigned"] = _between_visits(uow_factory, kb, clinician, plan.id, today)
     portal = demo_portal(uow_factory, staff[STAFF[0][0]], registered[0], registered[1], DEMO_PASSWORD)
     return {"clinic": CLINIC_NAME, "clinic_id": clinic.id, **counts,
             "login": {"email": STAFF[0][0], "password": DEMO_PASSWORD}, "portal": portal}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter
 
-from acupath.web.portal.routes import home, record, sign_in
+from acupath.web.portal.routes import home, homework, questionnaires, record, sign_in
 
 
 @dataclass(frozen=True)
@@ -29,15 +29,16 @@ class NavLink:
 
 
 #: The portal's routers; a new page appends its own (the fallback is added after all of them).
-PORTAL_ROUTERS: list[APIRouter] = [sign_in.router, home.router, record.router]
+PORTAL_ROUTERS: list[APIRouter] = [sign_in.router, home.router, record.router, questionnaires.router,
+                                   homework.router]
 
 #: The portal's menu, in order.
 PORTAL_NAV: list[NavLink] = [
     NavLink("plan", "Your plan", "/portal"),
     NavLink("sessions", "Sessions", "/portal/sessions"),
     NavLink("handouts", "Handouts", "/portal/handouts"),
-    # Questionnaires between visits and homework (issue 14, items 2 and 3) go here, before "Your
-    # record": PORTAL_NAV.insert(nav_index("record"), NavLink("questionnaires", "Questionnaires", ...)).
+    NavLink("questionnaires", "Questionnaires", "/portal/questionnaires"),
+    NavLink("homework", "Homework", "/portal/homework"),
     NavLink("record", "Your record", "/portal/record"),
 ]
 
