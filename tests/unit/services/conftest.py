@@ -7,12 +7,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from service_fakes import FROZEN_NOW, FakeUnitOfWork
 
-from acupath.services import Actor, register_patient
-from acupath.services.records import Clinic, Patient
+from acupath.services import Actor, create_plan, record_intake, register_patient
+from acupath.services.patient_actor import PatientActor
+from acupath.services.records import Clinic, Patient, PlanRecord
+from example_records import example_intake
 
 
 @dataclass(frozen=True)
@@ -55,3 +58,16 @@ def patient(uow: FakeUnitOfWork, people: Personas) -> Patient:
     return register_patient(uow, people.rita, {
         "given_name": "Anna", "family_name": "Smith", "birth_date": "1960-03-04", "sex": "female", "mrn": "H-001",
     })
+
+
+@pytest.fixture
+def plan(uow: FakeUnitOfWork, people: Personas, patient: Patient, kb: Any) -> PlanRecord:
+    """Anna Smith's chronic low back pain plan, starting 2026-12-01 (the between-visits tests)."""
+    intake = record_intake(uow, people.dr_lee, patient.id, example_intake("chronic_low_back_pain"), kb)
+    return create_plan(uow, people.dr_lee, intake.id, kb)
+
+
+@pytest.fixture
+def anna(patient: Patient) -> PatientActor:
+    """Anna Smith signed in to the portal."""
+    return PatientActor(patient_id=patient.id, clinic_id="harbour", remote_address="10.1.1.1")

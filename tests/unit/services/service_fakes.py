@@ -389,7 +389,9 @@ class FakeAuditLog(abstract.AuditLog):
 
 #: The record kinds services name (``access.found``) and the fake tables that keep them.
 _AUDITED_TABLES = {"patient": "patients", "intake": "intakes", "screening": "screenings", "plan": "plans",
-                   "session": "sessions", "adverse_event": "adverse_events", "reassessment": "reassessments"}
+                   "session": "sessions", "adverse_event": "adverse_events", "reassessment": "reassessments",
+                   "questionnaire_assignment": "assignments", "urgent_task": "urgent_tasks",
+                   "homework_task": "homework_tasks"}
 
 
 def _audit_matches(e: AuditEntry, clinic_id: str, query: AuditQuery) -> bool:

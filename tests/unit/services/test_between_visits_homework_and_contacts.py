@@ -6,28 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from service_fakes import FakeUnitOfWork
 
 from acupath.errors import InputError, NotFound, PermissionDenied
-from acupath.services import create_plan, record_intake
 from acupath.services.between_visits import crisis_contacts, homework
 from acupath.services.patient_actor import PatientActor
 from acupath.services.records import Clinic
-from example_records import example_intake
 
 TODAY = date(2026, 12, 20)
-
-
-@pytest.fixture
-def plan(uow: FakeUnitOfWork, people, patient, kb):
-    """Chronic low back pain, from 2026-12-01: graded walking in relief, aerobic exercise and pain education after."""
-    intake = record_intake(uow, people.dr_lee, patient.id, example_intake("chronic_low_back_pain"), kb)
-    return create_plan(uow, people.dr_lee, intake.id, kb)
-
-
-@pytest.fixture
-def anna(patient) -> PatientActor:
-    return PatientActor(patient_id=patient.id, clinic_id="harbour")
 
 
 def test_the_plans_components_become_tasks_with_the_knowledge_datas_frequency(uow, people, plan, kb) -> None:

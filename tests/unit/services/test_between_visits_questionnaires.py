@@ -9,30 +9,15 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from service_fakes import FakeUnitOfWork
 
 from acupath.errors import Conflict, InputError, NotFound, PermissionDenied
-from acupath.services import create_plan, record_intake
 from acupath.services.between_visits import answering, assignments, urgent_tasks
 from acupath.services.patient_actor import PatientActor
 from acupath.services.progress_trends import get_trends
 from acupath.services.records.between_visits import AssignmentStatus
-from example_records import example_intake
 
 TODAY = date(2026, 12, 20)
 CALM = {f"q{n}": 1 for n in range(1, 9)} | {"q9": 0, "q10": 1}
-
-
-@pytest.fixture
-def plan(uow: FakeUnitOfWork, people, patient, kb):
-    """Anna Smith's chronic low back pain plan, starting 2026-12-01."""
-    intake = record_intake(uow, people.dr_lee, patient.id, example_intake("chronic_low_back_pain"), kb)
-    return create_plan(uow, people.dr_lee, intake.id, kb)
-
-
-@pytest.fixture
-def anna(patient) -> PatientActor:
-    return PatientActor(patient_id=patient.id, clinic_id="harbour", remote_address="10.1.1.1")
 
 
 @pytest.fixture
@@ -212,3 +197,11 @@ def test_any_phq9_answers_with_item_9_above_0_always_give_an_urgent_task_and_cri
     assert crisis_shown
     mine = [v for v in urgent_tasks.open_tasks(uow, people.dr_lee, kb) if v.task.assignment_id == assignment.id]
     assert len(mine) == 1 and mine[0].task.item == "q9" and mine[0].task.answer == item9
+
+
+def test_another_clinics_probe_of_a_task_is_in_the_owners_log_too(uow, people, anna, phq9, kb) -> None:
+    task = answering.save_answer(uow, anna, phq9.id, "q9", 1, kb).urgent_task
+    with pytest.raises(NotFound):
+        urgent_tasks.get_task(uow, people.dr_outsider, task.id, kb)
+    probes = [(e.clinic_id, e.outcome.value, e.patient_id) for e in uow.audit_entries() if e.action == "urgent_task.read"]
+    assert ("hill", "not_found", None) in probes and ("harbour", "denied", anna.patient_id) in probes

@@ -37,14 +37,17 @@ from acupath.storage.repositories import listings
 from acupath.storage.repositories.base import SqlRepository
 from acupath.storage.tables import (
     AdverseEventRow,
+    AssignmentRow,
     AuditChainHeadRow,
     AuditRow,
+    HomeworkTaskRow,
     IntakeRow,
     PatientRow,
     PlanRow,
     ReassessmentRow,
     ScreeningRow,
     SessionRow,
+    UrgentTaskRow,
 )
 
 #: The record kinds services name (``access.found``) and where their clinic and patient are kept.
@@ -56,6 +59,9 @@ _OWNERS: dict[str, tuple[Any, Any, Any]] = {
     "session": (SessionRow.id, SessionRow.clinic_id, SessionRow.patient_id),
     "adverse_event": (AdverseEventRow.id, AdverseEventRow.clinic_id, AdverseEventRow.patient_id),
     "reassessment": (ReassessmentRow.id, ReassessmentRow.clinic_id, ReassessmentRow.patient_id),
+    "questionnaire_assignment": (AssignmentRow.id, AssignmentRow.clinic_id, AssignmentRow.patient_id),
+    "urgent_task": (UrgentTaskRow.id, UrgentTaskRow.clinic_id, UrgentTaskRow.patient_id),
+    "homework_task": (HomeworkTaskRow.id, HomeworkTaskRow.clinic_id, HomeworkTaskRow.patient_id),
 }
 
 _HEAD = AuditChainHeadRow.__table__
