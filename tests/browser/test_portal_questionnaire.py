@@ -40,7 +40,7 @@ def test_a_patient_on_a_phone_answers_item_9_and_the_clinician_sees_the_urgent_t
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     mobile = phone.new_page()
     mobile.goto(f"{server.url}/portal/link?token={link}")
-    mobile.get_by_label("Email address").fill("phone.patient@example.org")
+    mobile.get_by_label("Email address").fill("questionnaire.phone@example.org")
     mobile.get_by_label("Create a password").fill("harbour tide lantern 42")
     mobile.get_by_role("button", name="Save password and sign in").click()
     mobile.get_by_role("link", name="Questionnaires").click()
