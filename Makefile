@@ -55,7 +55,7 @@ run: setup pdf-libs
 	$(BIN)/acupath knowledge check
 	$(BIN)/acupath db upgrade --db $(RUN_DB)
 	$(BIN)/acupath demo --db $(RUN_DB)
-	@echo "acupath: development mode (ACUPATH_ENV=development: public signing key, /docs on); pages: http://127.0.0.1:8000/ (sign in; API docs: http://127.0.0.1:8000/docs); demo login lee@harbour.demo / acupath-demo-2026"
+	@echo "acupath: development mode (ACUPATH_ENV=development: public signing key, /docs on); pages: http://127.0.0.1:8000/ (sign in; API docs: http://127.0.0.1:8000/docs); demo login lee@harbour.demo / acupath-demo-2026; patient portal: http://127.0.0.1:8000/portal as olivia.nguyen@patient.demo / acupath-demo-2026"
 	ACUPATH_ENV=development $(BIN)/acupath serve --db $(RUN_DB) --host 127.0.0.1 --port 8000
 
 # Scoring, score-file memory, CLI start-up, planning, the API (needs PostgreSQL too) and the web pages in turn; bench-meta has its own venv.

@@ -99,3 +99,32 @@ def test_with_smtp_the_link_can_be_emailed_and_a_failure_is_said(site: Site, fai
         [message] = mail.sent
         assert message.to == patient.email and _link(shown.text) in message.body
         assert "Harbour Integrative Pain Clinic" in message.subject
+
+
+def test_with_smtp_a_patient_can_ask_for_a_sign_in_link_and_the_answer_never_tells_who_has_an_account(
+        site: Site) -> None:
+    patient = demo_patients(site, 9)[8]
+    set_up(site, patient.id, "link.by.mail@example.org")
+    assert Browser(site.client()).get("/portal/email-link").status_code == 404  # no SMTP configured
+    mail = KeptMail()
+    state = site.app.state.acupath_web
+    site.app.state.acupath_web = dataclasses.replace(state, link_sender=mail)
+    try:
+        assert "Email me a sign-in link" in Browser(site.client()).get("/portal/sign-in").text
+        known = Browser(site.client()).post_form("/portal/email-link", "/portal/email-link",
+                                                 {"email": "Link.By.Mail@example.org"})
+        unknown = Browser(site.client()).post_form("/portal/email-link", "/portal/email-link",
+                                                   {"email": "nobody.here@example.org"})
+    finally:
+        site.app.state.acupath_web = state
+    assert known.status_code == unknown.status_code == 200
+    assert "a sign-in link is on its way" in known.text and "a sign-in link is on its way" in unknown.text
+    [message] = mail.sent
+    assert message.to == "link.by.mail@example.org"
+    link = re.search(r"https://testserver(/portal/link\?token=\S+)", message.body).group(1)
+    browser = Browser(site.client())
+    page = browser.get(link)
+    assert page.status_code == 200 and "This link signs you in once" in page.text
+    done = browser.client.post("/portal/link/sign-in", data={"csrf_token": csrf_token(page.text),
+                                                             "token": link.split("=", 1)[1]}, follow_redirects=False)
+    assert done.status_code == 303 and browser.get("/portal").status_code == 200

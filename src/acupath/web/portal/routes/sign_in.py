@@ -4,19 +4,23 @@ sign in once without one), with an emailed sign-in link; and signing out.
 A link's token travels in the query string (``/portal/link?token=...``), which the server's access log
 leaves out (``cli.access_log``), and in the forms' hidden field; the page that shows it answers with
 ``Referrer-Policy: no-referrer`` and ``Cache-Control: no-store`` like every page. Opening a link uses
-nothing (mail scanners open links): only the form's POST does.
+nothing (mail scanners open links): only the form's POST does. With SMTP configured,
+``/portal/email-link`` emails a one-time sign-in link to the account of an email, answering the same
+whether or not there is one.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from acupath.errors import InputError, TooManyAttempts
+from acupath.errors import InputError, NotFound, TooManyAttempts
 from acupath.services.portal import signing_in
+from acupath.services.portal.mail import sign_in_message
 from acupath.services.portal.signing_in import LinkRefused, SignedIn
 from acupath.web import csrf
 from acupath.web.forms import Problem, problem_of, refused_characters
@@ -24,6 +28,8 @@ from acupath.web.pages import web_state
 from acupath.web.portal.pages import PortalRoute, forget_cookie, portal_error, render_portal
 from acupath.web.portal.visitor import PORTAL_COOKIE, PORTAL_PATH, PortalVisitorDep
 from acupath.web.visitor import CsrfFormDep, remote_address, unit_of_work
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/portal", route_class=PortalRoute, include_in_schema=False)
 
@@ -151,3 +157,46 @@ async def sign_out(request: Request, form: CsrfFormDep, visitor: PortalVisitorDe
     csrf.renew_nonce(request)
     csrf.remember_nonce(request, response, state.secure_cookies)
     return response
+
+
+@router.get("/email-link")
+def email_link_page(request: Request) -> Response:
+    """Return the form that emails a one-time sign-in link (404 page when no SMTP server is configured)."""
+    if web_state(request).link_sender is None:
+        raise NotFound("no email is configured")
+    return render_portal(request, "portal/email_link.html", {"email": "", "problems": [], "sent": False})
+
+
+@router.post("/email-link")
+async def email_link(request: Request, form: CsrfFormDep) -> Response:
+    """Email a one-time sign-in link to the account of the email given, if there is one.
+
+    The answer is the same whether or not an account uses the email (accounts cannot be discovered);
+    429 while the email or the address asked too often.
+    """
+    state = web_state(request)
+    if state.link_sender is None:
+        raise NotFound("no email is configured")
+    email = form.get("email", "").strip()
+    problems = refused_characters({"email": email}, {"email": "Email"})
+    status = 422
+    if not problems:
+        try:
+            made = await run_in_threadpool(signing_in.sign_in_link_for, unit_of_work(request), email,
+                                           remote_address(request), state.login_limits, state.portal_times)
+        except TooManyAttempts as exc:
+            problems, status, made = [Problem("email", _too_many(exc))], 429, None
+        except InputError as exc:
+            problems, made = [problem_of(exc, "Email")], None
+        if not problems:
+            if made is not None:
+                token, address = made
+                url = f"{state.portal_url or str(request.base_url).rstrip('/')}/portal/link?token={token}"
+                minutes = int(state.portal_times.sign_in_link.total_seconds() // 60)
+                try:
+                    await run_in_threadpool(state.link_sender.send, sign_in_message(address, url, minutes))
+                except OSError as exc:  # no address in the log line
+                    log.warning("a portal sign-in link could not be emailed (%s)", type(exc).__name__)
+            return render_portal(request, "portal/email_link.html", {"email": email, "problems": [], "sent": True})
+    return render_portal(request, "portal/email_link.html", {"email": email, "problems": problems, "sent": False},
+                        status)
