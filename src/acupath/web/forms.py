@@ -88,3 +88,15 @@ def without_blanks(fields: dict[str, str]) -> dict[str, Any]:
     """Return the posted fields without the empty ones: an empty box means no value (a required one
     is then "missing", an optional one left out)."""
     return {name: value for name, value in fields.items() if value.strip()}
+
+
+def sign_in_problems(email: str, password: str) -> list[Problem]:
+    """Return the problems of a sign-in form (staff and portal alike): an empty email or password, a
+    character no form accepts; empty when both may be checked."""
+    problems: list[Problem] = []
+    if not email:
+        problems.append(Problem("email", "Enter your email address"))
+    if not password:
+        problems.append(Problem("password", "Enter your password"))
+    return problems + refused_characters({"email": email, "password": password},
+                                         {"email": "Email", "password": "Password"})

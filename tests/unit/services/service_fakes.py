@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import itertools
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from acupath.errors import Conflict, NotFound
@@ -621,6 +621,19 @@ class FakeUnitOfWork(AbstractUnitOfWork):
     def audit_entries(self) -> list[AuditEntry]:
         """Return the committed audit entries, oldest first."""
         return list(self.committed.audit)
+
+
+class Clock:
+    """A clock the test moves by hand (``uow.clock = Clock()``)."""
+
+    def __init__(self, now: datetime = FROZEN_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 class PlainHasher(PasswordHasher):

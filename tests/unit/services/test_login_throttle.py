@@ -6,10 +6,10 @@ hash it verifies against, so the cost of a login is counted in verifies, not tim
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from service_fakes import FROZEN_NOW, FakeUnitOfWork, PlainHasher
+from service_fakes import Clock, FakeUnitOfWork, PlainHasher
 
 from acupath.errors import TooManyAttempts
 from acupath.services import Actor, authenticate, change_password, create_user
@@ -18,19 +18,6 @@ from acupath.services.records import Outcome
 
 PASSWORD = "correct horse battery"
 LIMITS = LoginLimits(account_failures=5, address_failures=8, window=timedelta(minutes=15))
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime = FROZEN_NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ The clock is the unit of work's, moved by the tests; ``PlainHasher`` records eve
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from service_fakes import FROZEN_NOW, FakeUnitOfWork, PlainHasher
+from service_fakes import FROZEN_NOW, Clock, FakeUnitOfWork, PlainHasher
 
 from acupath.errors import InputError, NotAuthenticated, TooManyAttempts
 from acupath.services import register_patient
@@ -21,19 +21,6 @@ from acupath.services.records import Outcome, Patient
 
 PASSWORD = "harbour tide lantern 42"
 LIMITS = LoginLimits(account_failures=5, address_failures=8, window=timedelta(minutes=15))
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime = FROZEN_NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture

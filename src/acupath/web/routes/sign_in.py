@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from acupath.errors import PasswordChangeRequired, TooManyAttempts
 from acupath.services import logins, logouts
 from acupath.web import csrf
-from acupath.web.forms import Problem, refused_characters
+from acupath.web.forms import Problem, sign_in_problems
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.visitor import CsrfFormDep, VisitorDep, remote_address, signed_in_claims, unit_of_work
 
@@ -54,12 +54,7 @@ async def sign_in(request: Request, form: CsrfFormDep) -> Response:
     state = web_state(request)
     email, password = form.get("email", "").strip(), form.get("password", "")
     target = safe_next(form.get("next"))
-    problems: list[Problem] = []
-    if not email:
-        problems.append(Problem("email", "Enter your email address"))
-    if not password:
-        problems.append(Problem("password", "Enter your password"))
-    problems += refused_characters({"email": email, "password": password}, {"email": "Email", "password": "Password"})
+    problems = sign_in_problems(email, password)
     status = 400
     if not problems:
         try:

@@ -23,7 +23,7 @@ from acupath.services.portal import signing_in
 from acupath.services.portal.mail import sign_in_message
 from acupath.services.portal.signing_in import LinkRefused, SignedIn
 from acupath.web import csrf
-from acupath.web.forms import Problem, problem_of, refused_characters
+from acupath.web.forms import Problem, problem_of, refused_characters, sign_in_problems
 from acupath.web.pages import web_state
 from acupath.web.portal.pages import PortalRoute, forget_cookie, portal_error, render_portal
 from acupath.web.portal.visitor import PORTAL_COOKIE, PORTAL_PATH, PortalVisitorDep
@@ -71,12 +71,7 @@ async def sign_in(request: Request, form: CsrfFormDep) -> Response:
     """Sign in with email and password; the form again with the problem (400, 429 when locked out)."""
     state = web_state(request)
     email, password = form.get("email", "").strip(), form.get("password", "")
-    problems: list[Problem] = []
-    if not email:
-        problems.append(Problem("email", "Enter your email address"))
-    if not password:
-        problems.append(Problem("password", "Enter your password"))
-    problems += refused_characters({"email": email, "password": password}, {"email": "Email", "password": "Password"})
+    problems = sign_in_problems(email, password)
     status = 400
     if not problems:
         try:
