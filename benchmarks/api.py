@@ -67,8 +67,9 @@ def postgres_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def load_demo(url: str) -> None:
-    """Migrate ``url`` and load the demo clinic into it through the services."""
+def load_demo(url: str) -> dict[str, Any]:
+    """Migrate ``url`` and load the demo clinic into it through the services; return ``build_demo``'s
+    summary (its logins among it)."""
     from acupath.cli.demo import build_demo
     from acupath.knowledge import load_knowledge
     from acupath.storage import SqlAlchemyUnitOfWork, make_engine, make_session_factory
@@ -77,10 +78,11 @@ def load_demo(url: str) -> None:
     upgrade(url)
     engine = make_engine(url)
     sessions = make_session_factory(engine)
-    build_demo(lambda: SqlAlchemyUnitOfWork(sessions), load_knowledge(), seed=7, today=TODAY,
-               per_condition=3)
+    summary = build_demo(lambda: SqlAlchemyUnitOfWork(sessions), load_knowledge(), seed=7, today=TODAY,
+                         per_condition=3)
     engine.dispose()
     analyze(url)  # as ``acupath demo`` does after loading
+    return summary
 
 
 def _pick_plans(base: str, headers: dict[str, str]) -> tuple[str, list[dict[str, Any]]]:

@@ -10,7 +10,8 @@ and another as the demo administrator, then requests every page one at a time: R
 every page N / R times in turn, so that a machine whose speed drifts (it is shared) slows every page
 alike. Each answer must be 200 with HTML.
 
-The pages are discovered from the web's routers (``acupath.web.routes.ROUTERS``): every GET page whose
+The pages are discovered from the web's routers (``acupath.web.routes.ROUTERS``, and the patient portal's
+``PORTAL_ROUTERS``, opened by the demo patient signed in to the portal): every GET page whose
 path parameters can be filled from the demo clinic is timed (the plan with the most sessions, its
 patient, intake, latest session, a user); a page the issue names that has no route yet, or a route
 whose parameters are unknown here, is skipped with a printed note. The baseline is
@@ -58,11 +59,20 @@ NAMED_PAGES = (
 #: Routes that are not pages to time: the redirect of ``/``, the 404 of unknown addresses, downloads.
 NOT_PAGES = {"/": "redirects to the sign-in page or today's list",
              "/clinic/{rest}": "the 404 page of unknown addresses",
-             "/clinic/admin/audit/export": "a CSV download of the whole audit log, not a page"}
+             "/clinic/admin/audit/export": "a CSV download of the whole audit log, not a page",
+             "/clinic/patients/{patient_id}/documents/{kind}.pdf": "a PDF download, not a page",
+             "/portal/{rest}": "the portal's 404 page of unknown addresses",
+             "/portal/record.json": "the patient's whole record, a download",
+             "/portal/record.pdf": "the patient's whole record as PDF, a download",
+             "/portal/link": "opened only with a one-time link's token",
+             "/portal/email-link": "served only when the server sends email (ACUPATH_SMTP_HOST)"}
 #: Query strings a page needs to show what a clinician sees (a search typed, a condition chosen).
 QUERIES = {"/clinic/patients/{patient_id}/intakes/new": "condition={condition}"}
 #: Pages only the administrator may open.
 ADMIN_ONLY = ("/clinic/admin/",)
+#: The patient portal's pages, opened by the demo patient signed in to the portal.
+PORTAL = "/portal"
+UNSIGNED = ("/sign-in", "/portal/sign-in")
 
 
 @dataclass
@@ -73,6 +83,7 @@ class Page:
     path: str
     admin: bool = False
     signed_in: bool = True
+    patient: bool = False
     times: list[float] = field(default_factory=list)
 
     def percentile(self, fraction: float) -> float:
@@ -95,13 +106,14 @@ class Visitor:
         self._keep(response)
         return response
 
-    def sign_in(self, login: dict[str, str]) -> None:
-        """Sign in through the sign-in form (its CSRF token and cookie). Raises RuntimeError if refused."""
-        page = self.get("/sign-in")
+    def sign_in(self, login: dict[str, str], path: str = "/sign-in") -> None:
+        """Sign in through the sign-in form at ``path`` (its CSRF token and cookie). Raises RuntimeError if
+        refused."""
+        page = self.get(path)
         token = TOKEN.search(page.text)
         if token is None:
             raise RuntimeError("the sign-in page has no CSRF token")
-        answer = self.client.post("/sign-in", data={"csrf_token": token.group(1), **login},
+        answer = self.client.post(path, data={"csrf_token": token.group(1), **login},
                                   headers=self._cookie_header())
         self._keep(answer)
         if answer.status_code != 303:
@@ -156,11 +168,12 @@ def demo_ids(url: str) -> dict[str, str]:
 
 
 def web_routes() -> list[str]:
-    """Return the path of every GET route of the web's routers, in their order."""
+    """Return the path of every GET route of the web's and the portal's routers, in their order."""
+    from acupath.web.portal.routes import PORTAL_ROUTERS
     from acupath.web.routes import ROUTERS
 
     found: list[str] = []
-    for router in ROUTERS:
+    for router in [*ROUTERS, *PORTAL_ROUTERS]:
         for route in router.routes:
             if "GET" in getattr(route, "methods", ()) and route.path not in found:
                 found.append(route.path)
@@ -185,7 +198,7 @@ def pages_to_time(routes: list[str], ids: dict[str, str]) -> tuple[list[Page], l
         if path in QUERIES:
             address += "?" + QUERIES[path].format(**ids)
         pages.append(Page(names.get(path, path.removeprefix("/clinic")), address, admin=path.startswith(ADMIN_ONLY),
-                          signed_in=path != "/sign-in"))
+                          signed_in=path not in UNSIGNED, patient=path.startswith(PORTAL)))
         if path == "/clinic/patients":
             pages.append(Page("patient search (name typed)", f"{address}?q={ids['family_name'][:4]}"))
     return pages, notes
@@ -213,7 +226,7 @@ def run(requests: int, round_count: int, warmup: int) -> int:
           f"{load[1]:.2f} {load[2]:.2f}")
     with sqlite_database() as url:
         started = time.perf_counter()
-        load_demo(url)
+        portal_login = load_demo(url)["portal"]
         ids = demo_ids(url)
         print(f"demo clinic built in {time.perf_counter() - started:.0f} s")
         pages, notes = pages_to_time(web_routes(), ids)
@@ -222,12 +235,16 @@ def run(requests: int, round_count: int, warmup: int) -> int:
         env = {"ACUPATH_ENV": "development", "ACUPATH_DATABASE_URL": url}
         with uvicorn_server("acupath.site:app_from_environment", factory=True, env=env) as served:
             clinician, admin, anonymous = Visitor(served.base), Visitor(served.base), Visitor(served.base)
+            patient = Visitor(served.base)
             clinician.sign_in(DEMO_LOGIN)
             admin.sign_in(ADMIN_LOGIN)
+            patient.sign_in({"email": portal_login["email"], "password": portal_login["password"]}, "/portal/sign-in")
             everything = baselines + pages
 
             def who(page: Page) -> Visitor:
-                return admin if page.admin else clinician if page.signed_in else anonymous
+                if not page.signed_in:
+                    return anonymous
+                return admin if page.admin else patient if page.patient else clinician
 
             for page in everything:
                 for _ in range(warmup):
