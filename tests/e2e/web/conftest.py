@@ -7,16 +7,13 @@ CSRF cookies are Secure). The pages' clock is midday of ``TODAY``; ``site`` is s
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
-from web_world import Site, noon
+from web_world import TODAY, Site, noon
 
 from acupath.settings import Settings
 from acupath.site import create_site
 from web_clinic import SECRET, demo_clinics
-
-TODAY = date(2026, 12, 1)
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,11 @@ from html import unescape
 
 from test_plan_page import demo_plans
 from test_progress_page import clinician_of
-from web_world import Site
+from web_world import TODAY, Site
 
 from acupath.services.between_visits import answering, assignments, homework
 from acupath.services.patient_actor import PatientActor
 from acupath.services.records.clinical import PlanStatus
-from conftest import TODAY
 
 
 def active_plan(site: Site):

@@ -8,11 +8,10 @@ from portal_world import set_up
 from test_between_visits_pages import active_plan
 from test_plan_page import demo_plans
 from test_progress_page import clinician_of
-from web_world import Site
+from web_world import TODAY, Site
 
 from acupath.services.between_visits import assignments, homework, urgent_tasks
 from acupath.services.records.clinical import PlanStatus
-from conftest import TODAY
 
 
 def _phq9(site: Site, plan, due: str):

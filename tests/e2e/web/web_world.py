@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 from web_clinic import EMAILS, PASSWORD
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+#: The pages' day in these tests (``conftest.site`` runs their clock at its midday).
+TODAY = date(2026, 12, 1)
 
 
 def noon(day: date) -> datetime:
