@@ -139,7 +139,7 @@ class SuperbillBody:
 
 @dataclass(frozen=True)
 class RecordBody:
-    """The patient's whole record, oldest first in each part; ``amendments`` by (record type, id)."""
+    """The patient's whole record, oldest first in each part; ``amendments`` by when they were made."""
 
     intakes: tuple[IntakeRecord, ...]
     screenings: tuple[ScreeningRecord, ...]

@@ -16,6 +16,7 @@ from typing import Any
 
 from acupath.services.access import found
 from acupath.services.audit import audited
+from acupath.services.documents.record import whole_record
 from acupath.services.patient_actor import PatientActor
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
@@ -54,20 +55,11 @@ def export_record(uow: AbstractUnitOfWork, patient: PatientActor) -> dict[str, A
         clinic_id, patient_id = patient.clinic_id, patient.patient_id
         record = found(uow.patients.get(clinic_id, patient_id), "patient", patient_id)
         clinic = found(uow.clinics.get(clinic_id), "clinic", clinic_id)
-        sessions = uow.sessions.list_for_patient(clinic_id, patient_id)
-        events = uow.adverse_events.list_for_patient(clinic_id, patient_id)
-        reassessments = uow.reassessments.list_for_patient(clinic_id, patient_id)
-        amendments = [amendment for kind, records in (("session", sessions), ("adverse_event", events),
-                                                      ("reassessment", reassessments))
-                      for item in records for amendment in uow.amendments.list_for(clinic_id, kind, item.id)]
-        document: dict[str, Any] = {
-            "patient": record, "intakes": uow.intakes.list_for_patient(clinic_id, patient_id),
-            "screenings": uow.screenings.list_for_patient(clinic_id, patient_id),
-            "plans": uow.plans.list_for_patient(clinic_id, patient_id), "sessions": sessions,
-            "adverse_events": events, "reassessments": reassessments, "amendments": amendments,
-        }
+        body = whole_record(uow, clinic_id, patient_id)
+        document: dict[str, Any] = {"patient": record, **{f.name: getattr(body, f.name)
+                                                          for f in dataclasses.fields(body)}}
         authors = _authors(uow, clinic_id, document)
-        note.detail = ", ".join(f"{key}: {len(value)}" for key, value in document.items() if isinstance(value, list))
+        note.detail = ", ".join(f"{key}: {len(value)}" for key, value in document.items() if isinstance(value, tuple))
         return {"format": FORMAT, "clinic": clinic.name, "exported_at": uow.clock().isoformat(),
                 **_plain(document, authors)}
 
