@@ -50,22 +50,25 @@ def search_audit(
         query = AuditQuery(patient_id=patient_id, user_id=user_id, action=action, since=utc(since, "since"),
                            until=utc(until, "until"))
         check_limit(limit)
-        after = _position(decode_cursor("audit", cursor))
+        after = entry_position(decode_cursor("audit", cursor))
         if query.since is not None and query.until is not None and query.until <= query.since:
             raise InputError("until", "must be after since")
         note.detail = (f"patient_id={patient_id!r} user_id={user_id!r} action={action!r} since={since} "
                        f"until={until} cursor={'yes' if cursor else 'no'} limit={limit}")
         rows = uow.audit.search(actor.clinic_id, query, after, limit + 1)
         counted = uow.audit.count(actor.clinic_id, query, COUNT_CAP) if total else None
-        return keyset_page("audit", rows, limit, _position_of, counted)
+        return keyset_page("audit", rows, limit, position_of_entry, counted)
 
 
-def _position_of(entry: AuditEntry) -> str:
-    # The entry's time and id: the log's order, answered by its (clinic_id, at, id) index.
+def position_of_entry(entry: AuditEntry) -> str:
+    """Return an entry's cursor position: its time and id, the log's order (its (clinic_id, at, id) index).
+
+    Shared with the patient's access log (``services.portal.own_record``), which pages the same log.
+    """
     return f"{entry.at.astimezone(UTC).strftime('%Y%m%dT%H%M%S.%f')}|{entry.id}"
 
 
-def _position(text: str | None) -> tuple[datetime, int] | None:
+def entry_position(text: str | None) -> tuple[datetime, int] | None:
     """Return the time and id a cursor's position holds. Raises ``InputError`` naming ``cursor``."""
     if text is None:
         return None

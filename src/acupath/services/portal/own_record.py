@@ -14,7 +14,7 @@ from acupath.knowledge import KnowledgeBase
 from acupath.planning.plain_language import PlainPlan, explain_plan
 from acupath.services.access import found
 from acupath.services.audit import audited
-from acupath.services.audit_log import _position, _position_of
+from acupath.services.audit_log import entry_position, position_of_entry
 from acupath.services.paging import KeysetPage, check_limit, decode_cursor, keyset_page
 from acupath.services.patient_actor import PatientActor
 from acupath.services.records import AuditEntry, AuditQuery, Clinic, Outcome, Patient, PlanRecord
@@ -124,10 +124,10 @@ def access_log(uow: AbstractUnitOfWork, patient: PatientActor, cursor: str | Non
     """
     with uow, audited(uow, patient, "portal.access_log_read", "audit_log", patient_id=patient.patient_id):
         check_limit(limit)
-        after = _position(decode_cursor("access", cursor))
+        after = entry_position(decode_cursor("access", cursor))
         query = AuditQuery(patient_id=patient.patient_id, staff_only=True)
         rows = uow.audit.search(patient.clinic_id, query, after, limit + 1)
-        page = keyset_page("access", rows, limit, _position_of)
+        page = keyset_page("access", rows, limit, position_of_entry)
         names: dict[str, tuple[str, str]] = {}
         entries = []
         for entry in page.items:
