@@ -20,6 +20,7 @@ from typing import Any
 from acupath.services import repositories as repo
 from acupath.services.between_visits import repositories as between
 from acupath.services.login_throttle import LoginFailures
+from acupath.services.portal import repositories as portal
 from acupath.services.records.summaries import PlanAtSession, PlanCourse
 from acupath.services.sign_ins import SignIns
 
@@ -51,9 +52,9 @@ class AbstractUnitOfWork(abc.ABC):
     revoked_tokens: repo.TokenRevocations
     sign_ins: SignIns
     login_failures: LoginFailures
-    portal_accounts: repo.PortalAccountRepository
-    portal_links: repo.PortalLinkRepository
-    portal_sign_ins: repo.PortalSignInRepository
+    portal_accounts: portal.PortalAccountRepository
+    portal_links: portal.PortalLinkRepository
+    portal_sign_ins: portal.PortalSignInRepository
 
     #: Where services read the time for records and audit entries; tests freeze it.
     clock: Callable[[], datetime] = staticmethod(utc_now)

@@ -17,6 +17,7 @@ from acupath.errors import Conflict, NotFound
 from acupath.services import login_throttle as abstract_throttle
 from acupath.services import repositories as abstract
 from acupath.services.passwords import PasswordHasher
+from acupath.services.portal import repositories as portal_abstract
 from acupath.services.records import (
     AdverseEvent,
     Amendment,
@@ -466,7 +467,7 @@ class FakeSignIns(_Repo, SignIns):
         return len(expired)
 
 
-class FakePortalAccounts(_Repo, abstract.PortalAccountRepository):
+class FakePortalAccounts(_Repo, portal_abstract.PortalAccountRepository):
     table = "portal_accounts"
 
     def _email_taken(self, account: PortalAccount) -> bool:
@@ -502,7 +503,7 @@ class FakePortalAccounts(_Repo, abstract.PortalAccountRepository):
             self.rows[account_id].last_sign_in_at = at
 
 
-class FakePortalLinks(_Repo, abstract.PortalLinkRepository):
+class FakePortalLinks(_Repo, portal_abstract.PortalLinkRepository):
     table = "portal_links"
 
     def add(self, link: PortalLink) -> None:
@@ -533,7 +534,7 @@ class FakePortalLinks(_Repo, abstract.PortalLinkRepository):
         return copy.deepcopy(sorted(found, key=lambda link: link.created_at, reverse=True))
 
 
-class FakePortalSignIns(_Repo, abstract.PortalSignInRepository):
+class FakePortalSignIns(_Repo, portal_abstract.PortalSignInRepository):
     table = "portal_sign_ins"
 
     def add(self, sign_in: PortalSignIn) -> None:

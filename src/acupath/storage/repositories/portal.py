@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 
 from acupath.errors import Conflict
-from acupath.services import repositories as abstract
+from acupath.services.portal import repositories as portal_abstract
 from acupath.services.records.portal import PortalAccount, PortalLink, PortalSignIn, PortalSignInNow
 from acupath.storage.repositories.base import SqlRepository
 from acupath.storage.tables.portal import PortalAccountRow, PortalLinkRow, PortalSignInRow
 
 
-class SqlPortalAccounts(SqlRepository, abstract.PortalAccountRepository):
+class SqlPortalAccounts(SqlRepository, portal_abstract.PortalAccountRepository):
     """Portal accounts in the database (unique by patient and by email)."""
 
     def add(self, account: PortalAccount) -> None:
@@ -45,7 +45,7 @@ class SqlPortalAccounts(SqlRepository, abstract.PortalAccountRepository):
                              .values(last_sign_in_at=at).execution_options(synchronize_session=False))
 
 
-class SqlPortalLinks(SqlRepository, abstract.PortalLinkRepository):
+class SqlPortalLinks(SqlRepository, portal_abstract.PortalLinkRepository):
     """One-time links in the database, found by their token hash (a unique index)."""
 
     def add(self, link: PortalLink) -> None:
@@ -79,7 +79,7 @@ class SqlPortalLinks(SqlRepository, abstract.PortalLinkRepository):
         return [row.to_domain() for row in rows]
 
 
-class SqlPortalSignIns(SqlRepository, abstract.PortalSignInRepository):
+class SqlPortalSignIns(SqlRepository, portal_abstract.PortalSignInRepository):
     """Signed-in portal browsers in the database, read with their account in one query."""
 
     def add(self, sign_in: PortalSignIn) -> None:
