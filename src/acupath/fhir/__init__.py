@@ -2,6 +2,8 @@
 
 Every mapper here is a pure function from acupath's records (``services.records``) and the knowledge
 base to a validated ``fhir.resources`` model object; ``as_json`` turns one into the JSON a client gets.
+Each mapper builds the resource's JSON and validates it (``resource_json.maps_to``); its ``body``
+returns the JSON unvalidated, which the bulk export writes (a test keeps the two identical).
 
 **Why R4B models for an R4 export.** acupath speaks FHIR R4 (4.0.1), the version the EHRs around a
 pain clinic use. ``fhir.resources`` 8 has no R4 package in its pydantic-2 line: its default models are

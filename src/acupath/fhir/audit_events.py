@@ -15,6 +15,7 @@ from typing import Any
 from fhir.resources.R4B.auditevent import AuditEvent
 
 from acupath.fhir.canonical import reference
+from acupath.fhir.resource_json import instant, maps_to
 from acupath.fhir.terminology import (
     AUDIT_ENTITY_TYPE,
     AUDIT_EVENT_TYPE,
@@ -47,7 +48,8 @@ def _network(address: str) -> dict[str, str] | None:
     return {"address": address, "type": NETWORK_TYPE_IP}
 
 
-def audit_event(entry: AuditEntry) -> AuditEvent:
+@maps_to(AuditEvent)
+def audit_event(entry: AuditEntry) -> dict[str, Any]:
     """Return the AuditEvent of a stored audit entry (id: the entry's number in the log)."""
     verb = entry.action.rsplit(".", 1)[-1]
     interaction, action = VERBS.get(verb, ("operation", "E"))
@@ -75,16 +77,16 @@ def audit_event(entry: AuditEntry) -> AuditEvent:
         entities.append({"what": what, "type": {"system": AUDIT_ENTITY_TYPE, "code": "2", "display": "System Object"},
                          "role": {"system": OBJECT_ROLE, "code": "4", "display": "Domain Resource"},
                          "name": entry.record_type})
-    return AuditEvent.model_validate({
+    return {
         "resourceType": "AuditEvent", "id": str(entry.id),
         "type": {"system": AUDIT_EVENT_TYPE, "code": "rest", "display": "RESTful Operation"},
         "subtype": [{"system": RESTFUL_INTERACTION, "code": interaction},
                     {"system": "urn:acupath:audit-action", "code": entry.action}],
-        "action": action, "recorded": entry.at.isoformat(),
+        "action": action, "recorded": instant(entry.at),
         "outcome": OUTCOMES.get(entry.outcome.value, "4"),
         "outcomeDesc": entry.outcome.value + (f": {entry.detail}" if entry.detail else ""),
         "agent": [agent],
         "source": {"observer": {"display": "acupath"},
                    "type": [{"system": SOURCE_TYPE, "code": "4", "display": "Application Server"}]},
         "entity": entities or None,
-    })
+    }

@@ -18,6 +18,7 @@ from fhir.resources.R4B.plandefinition import PlanDefinition
 from acupath.fhir.canonical import Canon, fhir_id, reference
 from acupath.fhir.conditions import condition_file
 from acupath.fhir.extensions import ea_settings, point_side
+from acupath.fhir.resource_json import instant, maps_to
 from acupath.fhir.terminology import ACTIVITIES, POINTS, coding
 from acupath.knowledge import KnowledgeBase
 from acupath.knowledge.schema.conditions import ConditionFile
@@ -56,8 +57,9 @@ def _activity(canon: Canon, code: dict[str, Any], status: str, description: str 
     return {"detail": {key: value for key, value in detail.items() if value is not None}}
 
 
+@maps_to(CarePlan)
 def care_plan(record: PlanRecord, kb: KnowledgeBase, canon: Canon, *,
-              sessions: dict[int, str] | None = None) -> CarePlan:
+              sessions: dict[int, str] | None = None) -> dict[str, Any]:
     """Return the CarePlan of a stored plan; ``sessions`` maps recorded session numbers to their ids."""
     plan = record.plan
     sessions = sessions or {}
@@ -99,7 +101,7 @@ def care_plan(record: PlanRecord, kb: KnowledgeBase, canon: Canon, *,
         activities.append(activity)
     dates = [s["date"] for s in plan.get("sessions") or []]
     notes = [{"text": f"Finding {o.finding} overridden by {o.author} on {o.at.date().isoformat()}: {o.reason}",
-              "time": o.at.isoformat()} for o in record.overrides]
+              "time": instant(o.at)} for o in record.overrides]
     notes += [{"text": warning} for warning in plan.get("warnings") or []]
     found = condition_file(kb, str(plan.get("condition")))
     canonical = None
@@ -107,19 +109,19 @@ def care_plan(record: PlanRecord, kb: KnowledgeBase, canon: Canon, *,
         canonical = plan_definition_url(canon, found[0].id)
         if record.knowledge_version == kb.version:
             canonical += f"|{found[0].version}"
-    return CarePlan.model_validate({
+    return {
         "resourceType": "CarePlan", "id": record.id,
-        "meta": {"versionId": str(record.version), "lastUpdated": record.updated_at.isoformat()},
+        "meta": {"versionId": str(record.version), "lastUpdated": instant(record.updated_at)},
         "instantiatesCanonical": [canonical] if canonical else None,
         "status": status, "intent": "plan",
         "category": [{"text": "acupuncture-centred multimodal care of chronic pain"}],
         "title": f"{found[1] if found else plan.get('condition')}: treatment plan",
         "subject": reference("Patient", record.patient_id),
         "period": {"start": min(dates), "end": max(dates)} if dates else None,
-        "created": record.created_at.isoformat(), "author": reference("Practitioner", record.created_by),
+        "created": instant(record.created_at), "author": reference("Practitioner", record.created_by),
         "addresses": [reference("Condition", record.intake_id)],
         "activity": activities or None, "note": notes or None,
-    })
+    }
 
 
 def plan_definition(doc: ConditionFile, kb: KnowledgeBase, canon: Canon) -> PlanDefinition:

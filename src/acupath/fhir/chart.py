@@ -8,7 +8,7 @@ read of one resource loads only its own patient's record.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from acupath.fhir.audit_events import audit_event
@@ -21,6 +21,7 @@ from acupath.fhir.people import organization, patient, practitioner, practitione
 from acupath.fhir.procedures import adverse_event, procedure
 from acupath.fhir.provenance import provenance
 from acupath.fhir.questionnaires import questionnaire_response
+from acupath.fhir.resource_json import validated
 from acupath.knowledge import KnowledgeBase
 from acupath.services.fhir_reads import PatientChart
 
@@ -74,42 +75,68 @@ def _staff_seen(chart: PatientChart) -> set[str]:
 
 def chart_resources(chart: PatientChart, kb: KnowledgeBase, canon: Canon) -> Iterator[Any]:
     """Yield every resource of ``chart`` (validated R4B models), in ``PATIENT_TYPES`` order."""
-    yield patient(chart.patient, canon)
-    yield organization(chart.clinic)
-    seen = _staff_seen(chart)
-    staff = [user for user in chart.staff if user.id in seen]
-    yield from (practitioner(user, canon) for user in staff)
-    yield from (practitioner_role(user) for user in staff)
-    for intake in chart.intakes:
-        yield from intake_conditions(intake, kb, canon)
+    return (validated(body) for body in chart_documents(chart, kb, canon))
+
+
+def chart_documents(chart: PatientChart, kb: KnowledgeBase, canon: Canon, *,
+                    types: Collection[str] = PATIENT_TYPES, staff: bool = True) -> Iterator[dict[str, Any]]:
+    """Yield the JSON of each resource of ``chart`` whose type is in ``types``, in ``PATIENT_TYPES`` order,
+    unvalidated (``resource_json``: ``chart_resources`` validates it, the bulk export writes it).
+
+    ``staff=False`` leaves out the clinic and its staff (a bulk export writes them once, not per patient).
+    A type not in ``types`` is not mapped at all.
+    """
+    if "Patient" in types:
+        yield patient.body(chart.patient, canon)
+    if staff:
+        if "Organization" in types:
+            yield organization.body(chart.clinic)
+        seen = _staff_seen(chart)
+        authors = [user for user in chart.staff if user.id in seen]
+        if "Practitioner" in types:
+            yield from (practitioner.body(user, canon) for user in authors)
+        if "PractitionerRole" in types:
+            yield from (practitioner_role.body(user) for user in authors)
+    if "Condition" in types:
+        for intake in chart.intakes:
+            yield from intake_conditions.body(intake, kb, canon)
     scored = [(i.id, i.patient_id, (i.answers.get("questionnaires") or {}), i.scores, i.knowledge_version,
                i.recorded_at, i.recorded_by, False) for i in chart.intakes]
     scored += [(r.id, r.patient_id, r.answers, r.scores, r.knowledge_version, r.assessed_on, r.recorded_by,
                 r.version > 1) for r in chart.reassessments]
-    for record_id, patient_id, answers, _, version, when, who, amended in scored:
-        for instrument_id in answers:
-            yield questionnaire_response(record_id=record_id, patient_id=patient_id, instrument_id=instrument_id,
-                                         answers=answers[instrument_id] or {}, knowledge_version=version,
-                                         authored=when, author=who, amended=amended, kb=kb, canon=canon)
-    for record_id, patient_id, _, scores, _, when, who, amended in scored:
-        for instrument_id, score in scores.items():
-            yield from score_observations(record_id=record_id, patient_id=patient_id, instrument_id=instrument_id,
-                                          score=score, effective=when, performer=who, amended=amended, kb=kb,
-                                          canon=canon)
-    staff_ids = {user.id for user in chart.staff}
-    for screening in chart.screenings:
-        plans = [plan.id for plan in chart.plans if plan.screening_id == screening.id]
-        yield from detected_issues(screening, canon, staff=staff_ids, plan_ids=plans)
-    for plan in chart.plans:
-        done = {s.number: s.id for s in chart.sessions if s.plan_id == plan.id}
-        yield care_plan(plan, kb, canon, sessions=done)
-    intake_of_plan = {plan.id: plan.intake_id for plan in chart.plans}
-    for session in chart.sessions:
-        yield procedure(session, kb, canon, condition_id=intake_of_plan.get(session.plan_id))
-    yield from (adverse_event(event) for event in chart.adverse_events)
-    for amendment in chart.amendments:
-        yield provenance(amendment, _targets(chart, amendment.record_type, amendment.record_id))
-    yield from (audit_event(entry) for entry in chart.audit or ())
+    if "QuestionnaireResponse" in types:
+        for record_id, patient_id, answers, _, version, when, who, amended in scored:
+            for instrument_id in answers:
+                yield questionnaire_response.body(
+                    record_id=record_id, patient_id=patient_id, instrument_id=instrument_id,
+                    answers=answers[instrument_id] or {}, knowledge_version=version, authored=when, author=who,
+                    amended=amended, kb=kb, canon=canon)
+    if "Observation" in types:
+        for record_id, patient_id, _, scores, _, when, who, amended in scored:
+            for instrument_id, score in scores.items():
+                yield from score_observations.body(
+                    record_id=record_id, patient_id=patient_id, instrument_id=instrument_id, score=score,
+                    effective=when, performer=who, amended=amended, kb=kb, canon=canon)
+    if "DetectedIssue" in types:
+        staff_ids = {user.id for user in chart.staff}
+        for screening in chart.screenings:
+            plans = [plan.id for plan in chart.plans if plan.screening_id == screening.id]
+            yield from detected_issues.body(screening, canon, staff=staff_ids, plan_ids=plans)
+    if "CarePlan" in types:
+        for plan in chart.plans:
+            done = {s.number: s.id for s in chart.sessions if s.plan_id == plan.id}
+            yield care_plan.body(plan, kb, canon, sessions=done)
+    if "Procedure" in types:
+        intake_of_plan = {plan.id: plan.intake_id for plan in chart.plans}
+        for session in chart.sessions:
+            yield procedure.body(session, kb, canon, condition_id=intake_of_plan.get(session.plan_id))
+    if "AdverseEvent" in types:
+        yield from (adverse_event.body(event) for event in chart.adverse_events)
+    if "Provenance" in types:
+        for amendment in chart.amendments:
+            yield provenance.body(amendment, _targets(chart, amendment.record_type, amendment.record_id))
+    if "AuditEvent" in types:
+        yield from (audit_event.body(entry) for entry in chart.audit or ())
 
 
 def _targets(chart: PatientChart, record_type: str, record_id: str) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from fhir.resources.R4B.condition import Condition
 
 from acupath.fhir.canonical import Canon, reference
 from acupath.fhir.extensions import unverified
+from acupath.fhir.resource_json import instant, maps_to
 from acupath.fhir.terminology import (
     CONDITION_CATEGORY,
     CONDITION_CLINICAL,
@@ -54,7 +55,7 @@ def _base(intake: IntakeRecord, resource_id: str, category: str) -> dict[str, An
         "clinicalStatus": {"coding": [{"system": CONDITION_CLINICAL, "code": "active"}]},
         "verificationStatus": {"coding": [{"system": CONDITION_VERIFICATION, "code": "provisional"}]},
         "category": [{"coding": [{"system": CONDITION_CATEGORY, "code": category}]}],
-        "subject": reference("Patient", intake.patient_id), "recordedDate": intake.recorded_at.isoformat(),
+        "subject": reference("Patient", intake.patient_id), "recordedDate": instant(intake.recorded_at),
         "recorder": reference("Practitioner", intake.recorded_by),
         "evidence": [{"detail": [reference("QuestionnaireResponse", f"{intake.id}-{name.replace('_', '-')}")
                                  for name in sorted(intake.answers.get("questionnaires") or {})]}]
@@ -62,7 +63,8 @@ def _base(intake: IntakeRecord, resource_id: str, category: str) -> dict[str, An
     }
 
 
-def intake_conditions(intake: IntakeRecord, kb: KnowledgeBase, canon: Canon) -> list[Condition]:
+@maps_to(Condition)
+def intake_conditions(intake: IntakeRecord, kb: KnowledgeBase, canon: Canon) -> list[dict[str, Any]]:
     """Return the intake's Condition (id: the intake's) and, when a pattern was given, its pattern Condition."""
     answers = intake.answers
     condition_id = str(answers.get("condition"))
@@ -77,7 +79,7 @@ def intake_conditions(intake: IntakeRecord, kb: KnowledgeBase, canon: Canon) -> 
         body["bodySite"] = [{"text": site.replace("_", " ")} for site in sites]
     if pain.get("duration_weeks") is not None:
         body["onsetString"] = f"pain for {pain['duration_weeks']} weeks when the intake was recorded"
-    out = [Condition.model_validate(body)]
+    out = [body]
     pattern = answers.get("pattern")
     if pattern and found:
         doc = found[0]
@@ -85,5 +87,5 @@ def intake_conditions(intake: IntakeRecord, kb: KnowledgeBase, canon: Canon) -> 
         extra = _base(intake, f"{intake.id}{PATTERN_SUFFIX}", "problem-list-item")
         extra["code"] = {"coding": [coding(canon, CONDITIONS, f"{doc.id}.{pattern}", f"{label} (TCM pattern)")],
                          "text": f"{label} (TCM pattern)"}
-        out.append(Condition.model_validate(extra))
+        out.append(extra)
     return out

@@ -13,6 +13,7 @@ from typing import Any
 from fhir.resources.R4B.detectedissue import DetectedIssue
 
 from acupath.fhir.canonical import Canon, reference
+from acupath.fhir.resource_json import instant, maps_to
 from acupath.fhir.terminology import FINDING_ACTIONS, FINDINGS, coding
 from acupath.services.records import ScreeningRecord
 
@@ -50,11 +51,12 @@ def _mitigation(finding: dict[str, Any], screening: ScreeningRecord, staff: set[
     affects = _affects(finding)
     return {"action": {"coding": [coding(canon, FINDING_ACTIONS, action)],
                        "text": ACTION_TEXT.get(action, action) + (f" ({affects})" if affects else "")},
-            "date": screening.screened_at.isoformat(), "author": reference("Practitioner", screening.screened_by)}
+            "date": instant(screening.screened_at), "author": reference("Practitioner", screening.screened_by)}
 
 
+@maps_to(DetectedIssue)
 def detected_issues(screening: ScreeningRecord, canon: Canon, *, staff: set[str],
-                    plan_ids: list[str] = ()) -> list[DetectedIssue]:  # type: ignore[assignment]
+                    plan_ids: list[str] = ()) -> list[dict[str, Any]]:  # type: ignore[assignment]
     """Return one DetectedIssue per finding of ``screening``, in its order.
 
     ``staff`` are the clinic's user ids (an override's author among them is referenced as a
@@ -68,12 +70,12 @@ def detected_issues(screening: ScreeningRecord, canon: Canon, *, staff: set[str]
             "code": {"coding": [coding(canon, FINDINGS, finding["code"])], "text": finding.get("kind", "")},
             "severity": SEVERITIES.get(finding.get("severity", ""), "moderate"),
             "patient": reference("Patient", screening.patient_id),
-            "identifiedDateTime": screening.screened_at.isoformat(),
+            "identifiedDateTime": instant(screening.screened_at),
             "author": reference("Practitioner", screening.screened_by),
             "implicated": [reference("CarePlan", plan_id) for plan_id in plan_ids] or None,
             "detail": finding.get("message"),
             "evidence": [{"detail": [{"display": f"cites {', '.join(citations)}"}]}] if citations else None,
             "mitigation": [_mitigation(finding, screening, staff, canon)],
         }
-        out.append(DetectedIssue.model_validate(body))
+        out.append(body)
     return out

@@ -15,6 +15,7 @@ from fhir.resources.R4B.observation import Observation
 
 from acupath.fhir.canonical import Canon, fhir_id, reference
 from acupath.fhir.questionnaires import loinc_coding, response_id
+from acupath.fhir.resource_json import instant, maps_to
 from acupath.fhir.terminology import DATA_ABSENT, OBSERVATION_CATEGORY, SCORES, UCUM, coding, score_code
 from acupath.knowledge import KnowledgeBase
 
@@ -36,9 +37,10 @@ def _code(kb: KnowledgeBase, canon: Canon, instrument_id: str, scale_id: str) ->
     return {"coding": codings, "text": label}
 
 
+@maps_to(Observation)
 def score_observations(*, record_id: str, patient_id: str, instrument_id: str, score: dict[str, Any],
                        effective: datetime | date, performer: str, amended: bool, kb: KnowledgeBase,
-                       canon: Canon) -> list[Observation]:
+                       canon: Canon) -> list[dict[str, Any]]:
     """Return the Observations of one stored score (``Score.to_dict()``): the total first, then subscales."""
     doc = kb.instruments.get(instrument_id)
     total_id = doc.total if doc is not None else "total"
@@ -53,7 +55,7 @@ def score_observations(*, record_id: str, patient_id: str, instrument_id: str, s
             "status": "amended" if amended else "final",
             "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}],
             "code": _code(kb, canon, instrument_id, scale_id), "subject": reference("Patient", patient_id),
-            "effectiveDateTime": effective.isoformat(), "performer": [reference("Practitioner", performer)],
+            "effectiveDateTime": instant(effective), "performer": [reference("Practitioner", performer)],
             "derivedFrom": [reference("QuestionnaireResponse", response_id(record_id, instrument_id))],
         }
         if value is None:
@@ -68,5 +70,5 @@ def score_observations(*, record_id: str, patient_id: str, instrument_id: str, s
         flags = score.get("flags") or []
         if scale_id == total_id and flags:
             body.setdefault("note", []).append({"text": "flags: " + ", ".join(flags)})
-        out.append(Observation.model_validate(body))
+        out.append(body)
     return out

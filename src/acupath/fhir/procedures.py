@@ -15,6 +15,7 @@ from fhir.resources.R4B.procedure import Procedure
 from acupath.fhir.canonical import Canon, reference
 from acupath.fhir.care_plans import pair_text, point_code
 from acupath.fhir.extensions import ea_settings
+from acupath.fhir.resource_json import instant, maps_to
 from acupath.fhir.terminology import ACTIVITIES, ADVERSE_EVENT_OUTCOME, ADVERSE_EVENT_SEVERITY, CPT, coding
 from acupath.knowledge import KnowledgeBase
 from acupath.services.records import AdverseEvent as AdverseEventRecord
@@ -45,8 +46,9 @@ def _cpt(kb: KnowledgeBase, electro: bool) -> list[dict[str, Any]]:
             for code in kb.coverage.billing.cpt.codes if code.unit == "initial" and code.electrical_stimulation is electro]
 
 
+@maps_to(Procedure)
 def procedure(session: SessionRecord, kb: KnowledgeBase, canon: Canon, *,
-              condition_id: str | None = None) -> Procedure:
+              condition_id: str | None = None) -> dict[str, Any]:
     """Return the Procedure of a recorded session (``condition_id``: the Condition it treats); its code
     is acupath's activity and the initial CPT code (97810, or 97813 with electrical stimulation)."""
     stim = session.stimulation
@@ -75,7 +77,7 @@ def procedure(session: SessionRecord, kb: KnowledgeBase, canon: Canon, *,
                                 pulse_width_ms=stim.pulse_width_ms, waveform=stim.waveform, minutes=stim.minutes,
                                 pairs=[pair_text([{"code": e.code, "side": e.side} for e in pair])
                                        for pair in stim.electrode_pairs])
-    return Procedure.model_validate({
+    return {
         "resourceType": "Procedure", "id": session.id,
         "meta": {"versionId": str(session.version)},
         "extension": [extension] if extension else None,
@@ -87,21 +89,22 @@ def procedure(session: SessionRecord, kb: KnowledgeBase, canon: Canon, *,
         "reasonReference": [reference("Condition", condition_id)] if condition_id else None,
         "bodySite": [_site(canon, point) for point in session.points] or None,
         "note": [{"text": text} for text in notes],
-    })
+    }
 
 
-def adverse_event(event: AdverseEventRecord) -> AdverseEvent:
+@maps_to(AdverseEvent)
+def adverse_event(event: AdverseEventRecord) -> dict[str, Any]:
     """Return the AdverseEvent of a recorded event (its session as the suspect Procedure)."""
     what = event.type + (f": {event.description}" if event.description else "")
     if event.outcome == "referred":
         what += " (referred)"
-    return AdverseEvent.model_validate({
+    return {
         "resourceType": "AdverseEvent", "id": event.id, "meta": {"versionId": str(event.version)},
         "actuality": "actual", "event": {"text": what}, "subject": reference("Patient", event.patient_id),
-        "date": event.occurred_on.isoformat(), "recordedDate": event.recorded_at.isoformat(),
+        "date": event.occurred_on.isoformat(), "recordedDate": instant(event.recorded_at),
         "recorder": reference("Practitioner", event.recorded_by),
         "severity": {"coding": [{"system": ADVERSE_EVENT_SEVERITY, "code": event.severity}]},
         "outcome": {"coding": [{"system": ADVERSE_EVENT_OUTCOME, "code": OUTCOMES[event.outcome]}],
                     "text": event.outcome},
         "suspectEntity": [{"instance": reference("Procedure", event.session_id)}] if event.session_id else None,
-    })
+    }

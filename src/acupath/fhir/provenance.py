@@ -7,9 +7,12 @@ version as a ``revision`` entity.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fhir.resources.R4B.provenance import Provenance
 
 from acupath.fhir.canonical import fhir_id, reference
+from acupath.fhir.resource_json import instant, maps_to
 from acupath.fhir.terminology import PROVENANCE_PARTICIPANT, V3_DATA_OPERATION
 from acupath.services.records import Amendment
 
@@ -19,13 +22,14 @@ def provenance_id(record_type: str, record_id: str, version: int) -> str:
     return fhir_id(f"{record_type}-{record_id}-v{version}")
 
 
-def provenance(amendment: Amendment, targets: list[tuple[str, str]]) -> Provenance:
+@maps_to(Provenance)
+def provenance(amendment: Amendment, targets: list[tuple[str, str]]) -> dict[str, Any]:
     """Return the Provenance of ``amendment``; ``targets`` are the (type, id) of the record's resources."""
-    return Provenance.model_validate({
+    return {
         "resourceType": "Provenance",
         "id": provenance_id(amendment.record_type, amendment.record_id, amendment.version),
         "target": [reference(kind, rid) for kind, rid in targets],
-        "recorded": amendment.amended_at.isoformat(),
+        "recorded": instant(amendment.amended_at),
         "reason": [{"text": amendment.reason}],
         "activity": {"coding": [{"system": V3_DATA_OPERATION, "code": "UPDATE", "display": "revise"}],
                      "text": "amended"},
@@ -33,4 +37,4 @@ def provenance(amendment: Amendment, targets: list[tuple[str, str]]) -> Provenan
                    "who": reference("Practitioner", amendment.amended_by)}],
         "entity": [{"role": "revision",
                     "what": {"display": f"{amendment.record_type} {amendment.record_id} version {amendment.version}"}}],
-    })
+    }

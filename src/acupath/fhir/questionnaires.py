@@ -17,6 +17,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from acupath.fhir.canonical import Canon, fhir_id, reference
 from acupath.fhir.extensions import unverified
+from acupath.fhir.resource_json import instant, maps_to
 from acupath.fhir.terminology import LOINC, answer_system
 from acupath.knowledge import KnowledgeBase
 from acupath.knowledge.schema.instruments import InstrumentFile, Item
@@ -121,9 +122,10 @@ def response_id(record_id: str, instrument_id: str) -> str:
     return fhir_id(f"{record_id}-{instrument_id}")
 
 
+@maps_to(QuestionnaireResponse)
 def questionnaire_response(*, record_id: str, patient_id: str, instrument_id: str, answers: dict[str, Any],
                            knowledge_version: str, authored: datetime | date, author: str, amended: bool,
-                           kb: KnowledgeBase, canon: Canon) -> QuestionnaireResponse:
+                           kb: KnowledgeBase, canon: Canon) -> dict[str, Any]:
     """Return the QuestionnaireResponse of one instrument answered in an intake or a reassessment.
 
     ``questionnaire`` is pinned to the knowledge version the answers were scored with; the answers are
@@ -134,11 +136,11 @@ def questionnaire_response(*, record_id: str, patient_id: str, instrument_id: st
     items = [{"linkId": key, "answer": [_answer(doc, key, value, canon)]}
              for key, value in sorted(answers.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
              if value is not None]
-    return QuestionnaireResponse.model_validate({
+    return {
         "resourceType": "QuestionnaireResponse", "id": response_id(record_id, instrument_id),
         "questionnaire": f"{questionnaire_url(canon, instrument_id)}|{knowledge_version}",
         "status": "amended" if amended else "completed",
-        "subject": reference("Patient", patient_id), "authored": authored.isoformat(),
+        "subject": reference("Patient", patient_id), "authored": instant(authored),
         "author": reference("Practitioner", author), "source": reference("Patient", patient_id),
         "item": items or None,
-    })
+    }
