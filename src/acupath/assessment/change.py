@@ -56,6 +56,44 @@ def _value(instrument_id: str, scale: str, given: float | Score | Mapping[str, A
     return float(given)
 
 
+@dataclass(frozen=True)
+class McidRule:
+    """The MCID of one scale as data: what ``classify_change`` decides ``mcid_reached`` by.
+
+    ``direction`` is +1 when higher is better, -1 when lower is; the MCID is reached when the
+    improvement is at least ``points`` or at least ``percent`` of the baseline (Ostelo 2008 / Farrar
+    2001: points OR percent). ``has_mcid`` is False when the instrument gives the scale none. Kept as
+    data so that ``acupath.analytics`` can apply the same rule in SQL to a whole cohort.
+    """
+
+    direction: float
+    points: float | None
+    percent: float | None
+
+    @property
+    def has_mcid(self) -> bool:
+        """True when the scale has an MCID (points, percent or both)."""
+        return self.points is not None or self.percent is not None
+
+    def reached(self, improvement: float, percent: float | None) -> bool:
+        """Return True when ``improvement`` (or ``percent`` of baseline, None at baseline 0) reaches the MCID."""
+        by_points = self.points is not None and improvement >= self.points
+        by_percent = self.percent is not None and percent is not None and percent >= self.percent
+        return by_points or by_percent
+
+
+def mcid_rule(instrument_id: str, scale: str | None = None, kb: KnowledgeBase | None = None) -> McidRule:
+    """Return the ``McidRule`` of the instrument's ``scale`` (default: its total).
+
+    Raises ``UnknownInstrument``.
+    """
+    doc = scorer_for(instrument_id, kb).doc
+    scale = scale or doc.total
+    mcid = next((m for m in doc.mcid if (m.scale or doc.total) == scale), None)
+    return McidRule(direction=1.0 if doc.direction == "higher_is_better" else -1.0,
+                    points=None if mcid is None else mcid.points, percent=None if mcid is None else mcid.percent)
+
+
 def classify_change(instrument_id: str, baseline: float | Score | Mapping[str, Any],
                     followup: float | Score | Mapping[str, Any], scale: str | None = None,
                     kb: KnowledgeBase | None = None) -> Change:
@@ -72,15 +110,11 @@ def classify_change(instrument_id: str, baseline: float | Score | Mapping[str, A
         raise InputError("scale", f"{instrument_id} has no scale {scale!r}", scale_ids)
     before = _value(instrument_id, scale, baseline, kb, "baseline")
     after = _value(instrument_id, scale, followup, kb, "followup")
-    sign = 1.0 if doc.direction == "higher_is_better" else -1.0
-    improvement = sign * (after - before) + 0.0  # + 0.0: no change reads 0, never -0
+    rule = mcid_rule(instrument_id, scale, kb)
+    improvement = rule.direction * (after - before) + 0.0  # + 0.0: no change reads 0, never -0
     percent = None if before == 0 else improvement * 100.0 / abs(before)
     mcid = next((m for m in doc.mcid if (m.scale or doc.total) == scale), None)
-    reached = None
-    if mcid is not None:
-        by_points = mcid.points is not None and improvement >= mcid.points
-        by_percent = mcid.percent is not None and percent is not None and percent >= mcid.percent
-        reached = by_points or by_percent  # Ostelo 2008 / Farrar 2001: points OR percent
+    reached = rule.reached(improvement, percent) if rule.has_mcid else None
     immpact = None
     categories = doc.change_categories
     if categories is not None and (categories.scale or doc.total) == scale and percent is not None:

@@ -10,6 +10,7 @@ from acupath.services import repositories as abstract
 from acupath.services.records import IntakeRecord, PlanRecord, PlanRevision, Reassessment, ScreeningRecord
 from acupath.services.records.summaries import PlanAtSession, PlanHead, ReassessmentSummary
 from acupath.storage.repositories.base import SqlRepository, columns_of
+from acupath.storage.repositories.course_facets import write_course
 from acupath.storage.repositories.documents import stored_totals
 from acupath.storage.tables import (
     IntakeRow,
@@ -118,6 +119,7 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
         self.flush(f"plan {plan.id}")
         self.session.add(PlanRevisionRow.of_plan(plan, plan.version, "created"))
         self.flush(f"plan {plan.id} version {plan.version}")
+        write_course(self.session, plan, replace=False)  # the outcome cohort's facets (migration 0015)
 
     def get(self, clinic_id: str, plan_id: str) -> PlanRecord | None:
         return self.one(PlanRow, clinic_id, plan_id)
@@ -156,6 +158,7 @@ class SqlPlanRepository(SqlRepository, abstract.PlanRepository):
             if override.plan_version == version:
                 self.session.add(PlanOverrideRow.from_domain(override, plan))
         self.flush(f"plan {plan.id} version {version}")
+        write_course(self.session, plan, replace=True)
 
     def revisions(self, clinic_id: str, plan_id: str) -> list[PlanRevision]:
         rows = self.session.scalars(

@@ -19,6 +19,7 @@ from acupath.storage.tables.clinical import (
     ScreeningRow,
 )
 from acupath.storage.tables.clinics_users import ClinicRow, UserRow
+from acupath.storage.tables.course_facets import CourseBaselineRow, CourseComponentRow, CourseFacetRow
 from acupath.storage.tables.login_failures import LoginFailureRow
 from acupath.storage.tables.patients import PatientRow
 from acupath.storage.tables.portal import PortalAccountRow, PortalLinkRow, PortalSignInRow
@@ -35,6 +36,9 @@ __all__ = [
     "AuditRow",
     "Base",
     "ClinicRow",
+    "CourseBaselineRow",
+    "CourseComponentRow",
+    "CourseFacetRow",
     "CrisisContactRow",
     "HomeworkTaskRow",
     "HomeworkTickRow",

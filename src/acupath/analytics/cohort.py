@@ -1,0 +1,228 @@
+"""The outcome cohort: one row per treatment course (plan), built by one SQL query on SQLite and PostgreSQL.
+
+What a row holds, and where it comes from:
+
+- the course's facets (``storage.tables.course_facets``, written with the plan): condition, pattern,
+  protocol version, EA and its frequency, point set, STarT Back band, practitioner, payer;
+- every measurement of the course, as ``outcomes.evaluate`` reads them: the pain NRS before each
+  session, and each reassessment's stored totals (reassessments tied to the plan or to no plan, at
+  their session number, else at the last session given by their date: ``services.progress.session_of``);
+- at the target session (``at_session``, default: the latest), each instrument's measurement at or
+  before it that ``outcomes.progress`` takes (a reassessment's total before a session's NRS, the last
+  reassessment by date, else the last session) against the course's baseline, decided by the domain's MCID rule
+  (``responder_sql``); the course responds when any instrument reached its MCID (``outcomes.progress``:
+  ``responder`` is None when nothing with an MCID was measured: no follow-up);
+- the first session at which a measurement reached the MCID (time to response);
+- sessions given, the last session's number, attendance (sessions given / the last one's number: a
+  missed appointment skips a number) and the adverse events recorded against the course's sessions.
+
+A course without follow-up is a row with ``responder`` None: never dropped. What ``evaluate`` does that
+the cohort does not: it leaves out a questionnaire given again before its recall period passed (an
+alert on the progress page); the cohort counts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
+
+from acupath.analytics.responder_sql import improvement_sql, reached_sql
+from acupath.knowledge import KnowledgeBase
+from acupath.validation import MAX_SESSION_NUMBER
+
+#: The instrument every course is measured on at every session (the IMMPACT core outcome, pain intensity).
+PAIN = "nrs"
+
+
+@dataclass(frozen=True)
+class CohortFilter:
+    """Which courses: one clinic's, started between ``start`` and ``end`` (inclusive), optionally of one
+    condition and one practitioner (the user id of the plan's author)."""
+
+    clinic_id: str
+    start: date | None = None
+    end: date | None = None
+    condition: str | None = None
+    practitioner: str | None = None
+
+
+@dataclass(frozen=True)
+class Course:
+    """One treatment course of the cohort (see the module docstring for each value's source).
+
+    ``responder`` is True / False at the target session, None without follow-up; ``pain_improvement``
+    is baseline minus follow-up on the pain NRS (None without a follow-up NRS); ``first_response`` is
+    the session number of the first MCID reached (None if never); ``attendance`` is None before any session.
+    """
+
+    plan_id: str
+    started_on: date
+    status: str
+    condition: str
+    pattern: str
+    protocol_version: str
+    ea: str
+    ea_frequency: str
+    point_set: str
+    start_back: str
+    practitioner: str
+    payer: str
+    components: tuple[str, ...]
+    planned_sessions: int
+    sessions_given: int
+    last_session: int
+    attendance: float | None
+    adverse_events: int
+    pain_baseline: float | None
+    pain_followup: float | None
+    pain_improvement: float | None
+    responder: bool | None
+    first_response: int | None
+
+    @property
+    def followed_up(self) -> bool:
+        """True when the course was measured on an instrument with an MCID after baseline."""
+        return self.responder is not None
+
+
+def _dialect(connection: Connection | Session) -> str:
+    bind = connection.get_bind() if isinstance(connection, Session) else connection
+    return bind.dialect.name
+
+
+def _json_total(dialect: str) -> str:
+    # The stored score's total of the instrument named by b.instrument, as text (NULL when absent).
+    if dialect == "postgresql":
+        return "(r.scores -> b.instrument ->> 'total')"
+    return "json_extract(r.scores, '$.\"' || b.instrument || '\".total')"
+
+
+def course_sql(kb: KnowledgeBase, dialect: str, where: CohortFilter) -> tuple[str, dict[str, Any]]:
+    """Return the per-course SQL and its parameters (``at_session`` is bound by the caller).
+
+    Its columns: plan_id, started_on, status, the facets (``facets.FACETS`` but ``component``),
+    planned_sessions, sessions_given, last_session, adverse_events, pain_baseline, pain_followup,
+    pain_improvement, responder (1/0/NULL), first_response.
+    """
+    filters, params = ["f.clinic_id = :clinic_id"], {"clinic_id": where.clinic_id}
+    for column, op, value in (("started_on", ">=", where.start), ("started_on", "<=", where.end),
+                              ("condition", "=", where.condition), ("practitioner", "=", where.practitioner)):
+        if value is not None:
+            name = f"{column}_{len(params)}"
+            filters.append(f"f.{column} {op} :{name}")
+            params[name] = value
+    reached = reached_sql(kb, "m.instrument", "b.value", "m.value")
+    improvement = improvement_sql(kb, PAIN, "o.pain_baseline", "o.pain_followup")
+    sql = f"""
+WITH course AS (
+  SELECT f.plan_id, f.clinic_id, f.patient_id, f.started_on, f.status, f.condition,
+         COALESCE(f.pattern, 'none') AS pattern, f.protocol_version,
+         CASE WHEN f.ea THEN 'yes' ELSE 'no' END AS ea, COALESCE(f.ea_frequency, 'none') AS ea_frequency,
+         f.point_set, COALESCE(f.start_back, 'not screened') AS start_back,
+         COALESCE(u.name, f.practitioner) AS practitioner, f.payer, f.planned_sessions
+  FROM course_facets f LEFT JOIN users u ON u.id = f.practitioner
+  WHERE {' AND '.join(filters)}
+),
+measure AS (
+  SELECT s.plan_id, '{PAIN}' AS instrument, s.number AS session, 0 AS source, s.session_date AS taken_on,
+         s.recorded_at, CAST(s.pain_before AS FLOAT) AS value
+  FROM course c JOIN session_records s ON s.plan_id = c.plan_id
+  WHERE s.pain_before IS NOT NULL
+  UNION ALL
+  SELECT q.plan_id, q.instrument, q.session, 1 AS source, q.taken_on, q.recorded_at, q.value FROM (
+    SELECT c.plan_id, b.instrument, r.assessed_on AS taken_on, r.recorded_at,
+           COALESCE(r.session_number,
+                    (SELECT MAX(s2.number) FROM session_records s2
+                     WHERE s2.plan_id = c.plan_id AND s2.session_date <= r.assessed_on), 0) AS session,
+           CAST({_json_total(dialect)} AS FLOAT) AS value
+    FROM course c
+    JOIN reassessments r ON r.clinic_id = c.clinic_id AND r.patient_id = c.patient_id
+                        AND (r.plan_id = c.plan_id OR r.plan_id IS NULL)
+    JOIN course_baselines b ON b.plan_id = c.plan_id
+  ) q WHERE q.value IS NOT NULL
+),
+judged AS (
+  SELECT m.plan_id, m.instrument, m.session, m.source, m.taken_on, m.recorded_at, m.value, b.value AS baseline,
+         {reached} AS reached
+  FROM measure m JOIN course_baselines b ON b.plan_id = m.plan_id AND b.instrument = m.instrument
+),
+latest AS (
+  SELECT j.plan_id, j.instrument, j.baseline, j.value, j.reached,
+         ROW_NUMBER() OVER (PARTITION BY j.plan_id, j.instrument
+                            ORDER BY j.source DESC, j.taken_on DESC, j.recorded_at DESC, j.session DESC) AS rank
+  FROM judged j WHERE j.session <= :at_session
+),
+outcome AS (
+  SELECT l.plan_id, MAX(l.reached) AS responder,
+         MAX(CASE WHEN l.instrument = '{PAIN}' THEN l.baseline END) AS pain_baseline,
+         MAX(CASE WHEN l.instrument = '{PAIN}' THEN l.value END) AS pain_followup
+  FROM latest l WHERE l.rank = 1 GROUP BY l.plan_id
+),
+first_response AS (
+  SELECT j.plan_id, MIN(j.session) AS session FROM judged j WHERE j.reached = 1 GROUP BY j.plan_id
+),
+given AS (
+  SELECT s.plan_id, COUNT(*) AS sessions_given, MAX(s.number) AS last_session
+  FROM course c JOIN session_records s ON s.plan_id = c.plan_id GROUP BY s.plan_id
+),
+harm AS (
+  SELECT s.plan_id, COUNT(*) AS adverse_events
+  FROM course c JOIN session_records s ON s.plan_id = c.plan_id JOIN adverse_events a ON a.session_id = s.id
+  GROUP BY s.plan_id
+)
+SELECT c.plan_id, c.started_on, c.status, c.condition, c.pattern, c.protocol_version, c.ea, c.ea_frequency,
+       c.point_set, c.start_back, c.practitioner, c.payer, c.planned_sessions,
+       COALESCE(g.sessions_given, 0) AS sessions_given, COALESCE(g.last_session, 0) AS last_session,
+       COALESCE(h.adverse_events, 0) AS adverse_events, o.pain_baseline, o.pain_followup,
+       {improvement} AS pain_improvement, o.responder, fr.session AS first_response
+FROM course c
+LEFT JOIN outcome o ON o.plan_id = c.plan_id
+LEFT JOIN first_response fr ON fr.plan_id = c.plan_id
+LEFT JOIN given g ON g.plan_id = c.plan_id
+LEFT JOIN harm h ON h.plan_id = c.plan_id
+"""
+    return sql, params
+
+
+def target_session(at_session: int | None) -> int:
+    """Return the session number the outcome is judged at: ``at_session``, else the latest there can be."""
+    return MAX_SESSION_NUMBER if at_session is None else at_session
+
+
+def cohort(connection: Connection | Session, kb: KnowledgeBase, where: CohortFilter, *,
+           at_session: int | None = None) -> list[Course]:
+    """Return every treatment course of ``where`` as a ``Course``, oldest first (then by plan id).
+
+    ``connection`` is a SQLAlchemy connection or session of the clinic's database; ``at_session``
+    judges the outcome at that session (default: the latest measurement). Raises what the database raises.
+    """
+    sql, params = course_sql(kb, _dialect(connection), where)
+    params["at_session"] = target_session(at_session)
+    components: dict[str, list[str]] = {}
+    for plan_id, component in connection.execute(text(
+            "SELECT cc.plan_id, cc.component FROM course_components cc JOIN course_facets f ON f.plan_id = cc.plan_id "
+            "WHERE f.clinic_id = :clinic_id ORDER BY cc.component"), {"clinic_id": where.clinic_id}):
+        components.setdefault(plan_id, []).append(component)
+    rows = connection.execute(text(sql + " ORDER BY c.started_on, c.plan_id"), params).mappings()
+    return [_course(row, tuple(components.get(row["plan_id"], ()))) for row in rows]
+
+
+def _course(row: Any, components: tuple[str, ...]) -> Course:
+    given, last = int(row["sessions_given"]), int(row["last_session"])
+    started = row["started_on"]
+    return Course(
+        plan_id=row["plan_id"], started_on=started if isinstance(started, date) else date.fromisoformat(started),
+        status=row["status"], condition=row["condition"], pattern=row["pattern"],
+        protocol_version=row["protocol_version"], ea=row["ea"], ea_frequency=row["ea_frequency"],
+        point_set=row["point_set"], start_back=row["start_back"], practitioner=row["practitioner"],
+        payer=row["payer"], components=components, planned_sessions=int(row["planned_sessions"]),
+        sessions_given=given, last_session=last, attendance=given / last if last else None,
+        adverse_events=int(row["adverse_events"]), pain_baseline=row["pain_baseline"],
+        pain_followup=row["pain_followup"], pain_improvement=row["pain_improvement"],
+        responder=None if row["responder"] is None else bool(row["responder"]),
+        first_response=row["first_response"],
+    )

@@ -1,0 +1,81 @@
+"""The outcome cohort on SQLite and PostgreSQL: one row per course, the progress page's responder rule."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from integration_support import Staff, fresh_uow
+from sqlalchemy import Engine, text
+
+from acupath import services
+from acupath.analytics import CohortFilter, cohort, responder_table
+from acupath.analytics.responder_sql import reached_sql
+from acupath.assessment import classify_change
+from example_records import example_intake, example_session
+
+# Pain before each session of each course (knee osteoarthritis, intake NRS 5): [] is a course never treated.
+PAINS = ([6, 5, 3], [6, 6, 5], [5, 4, 4, 3], [], [6, 7, 8], [2], [6, 4])
+
+
+def _course(engine: Engine, staff: Staff, kb, pains: list[int], n: int):
+    patient = services.register_patient(fresh_uow(engine), staff.rita, {
+        "given_name": f"Ida{n}", "family_name": "Lane", "birth_date": "1958-03-03", "sex": "female"})
+    intake = services.record_intake(fresh_uow(engine), staff.dr_lee, patient.id,
+                                    example_intake("knee_osteoarthritis"), kb)
+    plan = services.create_plan(fresh_uow(engine), staff.dr_lee, intake.id, kb)
+    for day, pain in enumerate(pains, start=1):
+        services.record_session(fresh_uow(engine), staff.dr_lee, plan.id,
+                                example_session(pain_before=pain, session_date=f"2026-12-0{day}"), kb)
+    return plan
+
+
+@pytest.fixture
+def courses(engine: Engine, staff: Staff, kb):
+    return [_course(engine, staff, kb, pains, n) for n, pains in enumerate(PAINS)]
+
+
+def test_every_course_is_a_row_and_responds_as_its_progress_page_says(engine: Engine, staff: Staff, kb,
+                                                                       courses) -> None:
+    with engine.connect() as connection:
+        rows = {c.plan_id: c for c in cohort(connection, kb, CohortFilter(clinic_id=staff.clinic_id))}
+    assert set(rows) == {p.id for p in courses}  # the untreated course is a row too, never dropped
+    for plan, pains in zip(courses, PAINS, strict=True):
+        progress = services.get_progress(fresh_uow(engine), staff.dr_lee, plan.id, kb)
+        row = rows[plan.id]
+        assert row.responder == progress.latest.responder
+        assert row.sessions_given == len(pains) == progress.sessions_given
+        assert row.condition == "knee_osteoarthritis" and row.practitioner == "lee"
+        assert row.pain_followup == (float(pains[-1]) if pains else None)
+    assert rows[courses[3].id].responder is None and not rows[courses[3].id].followed_up
+
+
+def test_another_clinics_courses_are_not_in_the_cohort(engine: Engine, staff: Staff, kb, courses) -> None:
+    with engine.connect() as connection:
+        assert cohort(connection, kb, CohortFilter(clinic_id=staff.dr_outsider.clinic_id)) == []
+
+
+def test_itt_counts_the_course_without_follow_up_and_completers_do_not(engine: Engine, staff: Staff, kb,
+                                                                        courses) -> None:
+    with engine.connect() as connection:
+        table = responder_table(connection, kb, CohortFilter(clinic_id=staff.clinic_id), "condition", min_cell=1)
+    # By hand: the NRS MCID is 2 points or 30 % of baseline 5 (Farrar 2001): last pains 3, 4 and 2 reach it.
+    responders = 3
+    assert [r.n for r in table.itt] == [len(PAINS)]
+    assert [r.n for r in table.completers] == [len(PAINS) - 1]
+    assert [r.responders for r in table.itt] == [r.responders for r in table.completers] == [responders]
+
+
+@pytest.mark.parametrize("instrument", ["nrs", "odi", "womac", "koos", "pcs", "ndi"])
+def test_the_sql_rule_decides_as_classify_change(engine: Engine, kb, instrument: str) -> None:
+    expression = reached_sql(kb, ":instrument", "CAST(:baseline AS FLOAT)", "CAST(:followup AS FLOAT)")
+    values = [0.0, 1.0, 2.0, 3.0, 4.5, 6.0, 7.0, 10.0, 20.0, 33.0, 50.0, 68.0, 100.0]
+    with engine.connect() as connection:
+        for baseline, followup in itertools.product(values, values):
+            got = connection.execute(text(f"SELECT {expression}"), {
+                "instrument": instrument, "baseline": baseline, "followup": followup}).scalar()
+            try:
+                expected = classify_change(instrument, baseline, followup, kb=kb).mcid_reached
+            except Exception:  # a total the instrument's scale cannot take: not a stored score
+                continue
+            assert got == (None if expected is None else int(expected)), (baseline, followup)
