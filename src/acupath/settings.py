@@ -83,6 +83,8 @@ class Settings:
     smtp: SmtpSettings | None = None
     #: The base of the canonical URLs of acupath's FHIR definitions (``acupath.fhir.Canon``).
     fhir_base: str = "https://acupath.example/fhir"
+    #: Practice-evidence groups of fewer courses are suppressed on the page and in the API (``acupath.analytics``).
+    analytics_min_cell: int = 10
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -122,6 +124,7 @@ class Settings:
             portal_url=_portal_url(source.get("ACUPATH_PORTAL_URL", "")),
             smtp=_smtp(source),
             fhir_base=_url(source, "ACUPATH_FHIR_BASE", cls.fhir_base),
+            analytics_min_cell=_integer(source, "ACUPATH_ANALYTICS_MIN_CELL", cls.analytics_min_cell, 5, 1000),
         )
 
     def signing_key(self) -> str:

@@ -89,9 +89,23 @@ class Course:
         return self.responder is not None
 
 
+#: PostgreSQL's memory for each sort and hash of the cohort query, for this transaction only (SET LOCAL):
+#: with the default 4 MB the window over a million measurements spills to disk
+#: (shared/reference/stack.md, "Analytics at scale"; ``benchmarks/analytics.py`` measures it).
+WORK_MEM = "128MB"
+
+
 def _dialect(connection: Connection | Session) -> str:
     bind = connection.get_bind() if isinstance(connection, Session) else connection
     return bind.dialect.name
+
+
+def prepare(connection: Connection | Session) -> str:
+    """Set the cohort query's memory on PostgreSQL (this transaction only); return the dialect's name."""
+    dialect = _dialect(connection)
+    if dialect == "postgresql":
+        connection.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+    return dialect
 
 
 def _json_total(dialect: str) -> str:
@@ -200,7 +214,7 @@ def cohort(connection: Connection | Session, kb: KnowledgeBase, where: CohortFil
     ``connection`` is a SQLAlchemy connection or session of the clinic's database; ``at_session``
     judges the outcome at that session (default: the latest measurement). Raises what the database raises.
     """
-    sql, params = course_sql(kb, _dialect(connection), where)
+    sql, params = course_sql(kb, prepare(connection), where)
     params["at_session"] = target_session(at_session)
     components: dict[str, list[str]] = {}
     for plan_id, component in connection.execute(text(
@@ -226,3 +240,8 @@ def _course(row: Any, components: tuple[str, ...]) -> Course:
         responder=None if row["responder"] is None else bool(row["responder"]),
         first_response=row["first_response"],
     )
+
+
+def clinic_ids(connection: Connection | Session) -> list[str]:
+    """Return the ids of the database's clinics (the command line asks for one when there are several)."""
+    return [row[0] for row in connection.execute(text("SELECT id FROM clinics ORDER BY id"))]

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from acupath.analytics.cohort import CohortFilter, _dialect, course_sql, target_session
+from acupath.analytics.cohort import CohortFilter, course_sql, prepare, target_session
 from acupath.analytics.facets import FACETS, parse_facets
 from acupath.analytics.statistics import Step, kaplan_meier, mean_interval, wilson
 from acupath.knowledge import KnowledgeBase
@@ -88,7 +88,7 @@ class Curve:
 
 def _grouped(connection: Connection | Session, kb: KnowledgeBase, where: CohortFilter, by: tuple[str, ...],
              at_session: int | None, measures: str, extra: tuple[str, ...] = ()) -> list[Any]:
-    sql, params = course_sql(kb, _dialect(connection), where)
+    sql, params = course_sql(kb, prepare(connection), where)
     params["at_session"] = target_session(at_session)
     params["reached_session"] = at_session or 0
     columns = [("COALESCE(cc.component, 'none')" if f == "component" else f"x.{FACETS[f]}") for f in by]

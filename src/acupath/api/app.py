@@ -22,6 +22,7 @@ from acupath.api.errors import UnexpectedErrors, install_error_handlers
 from acupath.api.guards import RequestGuard, SecurityHeaders
 from acupath.api.routes import (
     amendments,
+    analytics,
     audit,
     auth,
     fhir,
@@ -44,9 +45,11 @@ from acupath.settings import Settings
 #: of progress and session records, which a clinic's day calls most, come first (matching the 27 routes
 #: ahead of progress cost about a tenth of its request). ``OPENAPI_TAGS`` keeps /docs in pathway order.
 ROUTERS = (progress.router, sessions.router, health.router, auth.router, users.router, patients.router,
-           intakes.router, plans.router, amendments.router, reports.router, audit.router, fhir.router)
+           intakes.router, plans.router, amendments.router, reports.router, audit.router, fhir.router,
+           analytics.router)
 OPENAPI_TAGS = [{"name": name} for name in ("health", "accounts", "patients", "intakes and screening", "plans",
-                                            "sessions and adverse events", "follow-up", "documents", "FHIR R4")]
+                                            "sessions and adverse events", "follow-up", "documents", "FHIR R4",
+                                            "practice evidence")]
 
 
 def _storage_uow_factory(settings: Settings) -> Callable[[], AbstractUnitOfWork]:
@@ -87,6 +90,7 @@ def create_app(
     )
     app.state.fhir_canon = Canon(settings.fhir_base)  # canonical URLs of the FHIR definitions (routes.fhir)
     app.state.logins = auth.logins_for(settings)  # the password hasher and login throttle (routes.auth)
+    app.state.analytics_min_cell = settings.analytics_min_cell  # small-cell suppression (routes.analytics)
     install_error_handlers(app)
     if settings.docs:
         install_docs(app, "/openapi.json")

@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("acupath.cli.report", "A patient's document as PDF: plan, progress, ncd, referral, superbill, record."),
     "audit": ("acupath.cli.audit", "The audit log: check its hash chain, export it."),
     "fhir": ("acupath.cli.fhir", "FHIR R4: print an instrument's Questionnaire."),
+    "analytics": ("acupath.cli.analytics", "Practice evidence: responder rates by facet, network pooling."),
     "demo": ("acupath.cli.demo", "Load a demo clinic: staff, patients, months of sessions and reassessments."),
 }
 
