@@ -1,4 +1,5 @@
-"""``acupath demo``: a demo clinic with patients for every condition and months of care.
+"""``acupath demo``: a demo clinic with patients for every condition and months of care, two years of past
+courses, and a second clinic for network pooling (``cli.demo_history``). All of it is synthetic.
 
 Everything goes through the real services (register, intake, plan with screening, sessions checked
 against the plan, reassessments, adverse events), so the demo is what a clinic would have recorded.
@@ -13,20 +14,15 @@ from typing import Annotated, Any
 
 import typer
 
+from acupath.cli import demo_history as history
+from acupath.cli.demo_outcomes import Course, treat
 from acupath.cli.demo_portal import DEMO_SITE, demo_portal, portal_again
-from acupath.cli.demo_records import (
-    CONDITIONS,
-    adverse_event,
-    answers_at,
-    demo_intake,
-    nrs_answers,
-    session_record,
-)
+from acupath.cli.demo_records import CONDITIONS, demo_intake
 from acupath.cli.output import emit_json
 from acupath.cli.server import DbOption, settings_for, unit_of_work_factory
 from acupath.knowledge import KnowledgeBase, load_knowledge
 from acupath.security.passwords import Argon2idHasher
-from acupath.services import intakes, logins, patients, plans, progress, sessions, users
+from acupath.services import intakes, logins, patients, plans, users
 from acupath.services.actor import Actor, Role
 
 CLINIC_NAME = "Harbour Integrative Pain Clinic"
@@ -37,6 +33,7 @@ GIVEN = ("Olivia", "James", "Aroha", "Wei", "Fatima", "Liam", "Sofia", "Noah", "
          "Mateo", "Yuki", "Ethan", "Amara", "Lucas", "Nina", "Tane", "Chloe", "Omar")
 FAMILY = ("Nguyen", "Smith", "Walker", "Chen", "Hassan", "Brown", "Rossi", "Taylor", "Sharma", "Parata",
           "Wilson", "Garcia", "Tanaka", "Martin", "Okafor", "Silva", "Kowalski", "Ngata", "Evans", "Ali")
+SYNTHETIC = "every person, record and outcome of the demo clinics is invented (acupath demo)"
 # Share of baseline severity lost by the end of care: responders, partial responders, non-responders.
 COURSES = ((0.55, 0.5), (0.25, 0.3), (0.05, 0.2))
 
@@ -50,41 +47,15 @@ def _course(rng: random.Random) -> float:
     return COURSES[-1][0]
 
 
-def _staff(uow_factory: Any, clinic_id: str) -> dict[str, Actor]:
+def _staff(uow_factory: Any, clinic_id: str, staff: tuple[tuple[str, str, str], ...] = STAFF) -> dict[str, Actor]:
+    """Create the clinic's ``staff`` (email, name, role), all with the demo password; return their actors."""
     hasher = Argon2idHasher()
     actors = {}
-    for email, name, role in STAFF:
+    for email, name, role in staff:
         user = users.create_user(uow_factory(), Actor.system(clinic_id), email=email, name=name, role=role,
                                  password=DEMO_PASSWORD, hasher=hasher)
         actors[email] = Actor(user_id=user.id, clinic_id=clinic_id, role=Role(role), remote_address="demo")
     return actors
-
-
-def _treat(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan: dict[str, Any], plan_id: str,
-           patient_id: str, nrs: int, severity: float, improvement: float, today: date,
-           rng: random.Random) -> tuple[int, int]:
-    delivered = [s for s in plan["sessions"] if date.fromisoformat(s["date"]) <= today]
-    recorded = reassessed = 0
-    for planned in delivered:
-        progress_share = planned["number"] / max(1, len(plan["sessions"]))
-        level = severity * (1 - improvement * progress_share)
-        pain = max(0, min(10, round(nrs * (1 - improvement * progress_share) + rng.uniform(-0.8, 0.8))))
-        if rng.random() < 0.06:  # a missed appointment: the plan goes on without it
-            continue
-        record = sessions.record_session(uow_factory(), clinician, plan_id, session_record(plan, planned, pain, rng), kb,
-                                         today=today)
-        recorded += 1
-        if rng.random() < 0.05:
-            sessions.record_adverse_event(uow_factory(), clinician, patient_id,
-                                          adverse_event(record.session_date, record.id, rng), today=today)
-        if planned["reassess"]:
-            answers = {i: (nrs_answers(pain) if i == "nrs" else answers_at(kb, i, level, rng))
-                       for i in planned["reassess"]}
-            progress.record_reassessment(uow_factory(), clinician, patient_id, {
-                "assessed_on": planned["date"], "plan_id": plan_id, "session_number": planned["number"],
-                "answers": answers}, kb, today=today)
-            reassessed += 1
-    return recorded, reassessed
 
 
 def _between_visits(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan_id: str, today: date) -> int:
@@ -105,8 +76,12 @@ def _between_visits(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan_
     return len(made)
 
 
-def build_demo(uow_factory: Any, kb: KnowledgeBase, *, seed: int, today: date, per_condition: int) -> dict[str, Any]:
+def build_demo(uow_factory: Any, kb: KnowledgeBase, *, seed: int, today: date, per_condition: int,
+               past_courses: int = 0) -> dict[str, Any]:
     """Create the demo clinic, its staff and patients; returns counts and the demo login.
+
+    ``per_condition`` patients of each condition are in care now (started 3 to 26 weeks ago); then
+    ``past_courses`` more patients' courses started over the past two years (``cli.demo_history``).
 
     Raises ``Conflict`` when the demo staff already exist (the demo was loaded before).
     """
@@ -133,24 +108,35 @@ def build_demo(uow_factory: Any, kb: KnowledgeBase, *, seed: int, today: date, p
         intake = intakes.record_intake(uow_factory(), clinician, patient.id, document, kb)
         plan = plans.create_plan(uow_factory(), clinician, intake.id, kb, today=start)
         counts["plans"] += 1
-        done, reassessed = _treat(uow_factory, kb, clinician, plan.plan, plan.id, patient.id,
-                                  document["pain"]["nrs"], severity, _course(rng), today, rng)
+        course = Course(plan.id, patient.id, document["pain"]["nrs"], severity, _course(rng))
+        done, reassessed = treat(uow_factory, kb, clinician, plan.plan, course, today, rng)
         counts["sessions"] += done
         counts["reassessments"] += reassessed
         if index == 0:  # the first patient has questionnaires and homework waiting on the portal
             counts["questionnaires_assigned"] = _between_visits(uow_factory, kb, clinician, plan.id, today)
     portal = demo_portal(uow_factory, staff[STAFF[0][0]], registered[0], registered[1], DEMO_PASSWORD)
-    return {"clinic": CLINIC_NAME, "clinic_id": clinic.id, **counts,
+    if past_courses:
+        past = history.past_courses(uow_factory, kb, history.PastSite(tuple(clinicians), "HB-", history.HARBOUR_OUTCOMES),
+                                    count=past_courses, today=today, rng=rng)
+        counts["patients"] += past["courses"]
+        counts["plans"] += past["courses"]
+        counts["sessions"] += past["sessions"]
+        counts["reassessments"] += past["reassessments"]
+    return {"clinic": CLINIC_NAME, "clinic_id": clinic.id, "synthetic": SYNTHETIC, **counts,
             "login": {"email": STAFF[0][0], "password": DEMO_PASSWORD}, "portal": portal}
 
 
 def demo(
     db: DbOption = None,
     seed: Annotated[int, typer.Option(help="Seed of the random choices (same seed, same clinic).")] = 7,
-    per_condition: Annotated[int, typer.Option(min=1, max=50, help="Patients per condition.")] = 3,
+    per_condition: Annotated[int, typer.Option(min=1, max=50, help="Patients per condition in care now.")] = 3,
+    past: Annotated[int, typer.Option(min=0, max=5000, help="Past courses over two years (the analytics' cohort).")] = 300,
+    second_clinic: Annotated[int, typer.Option(
+        min=0, max=5000, help="Past courses of a second demo clinic, for network pooling (0: no second clinic).")] = 120,
     today: Annotated[str | None, typer.Option(help="The demo's today, YYYY-MM-DD (default: today).")] = None,
 ) -> None:
-    """Load a demo clinic: staff, patients for every condition, months of sessions and reassessments."""
+    """Load a demo clinic: staff, patients for every condition, months of sessions and reassessments, two
+    years of past courses, and a second clinic (all synthetic)."""
     settings = settings_for(db)
     try:
         day = date.fromisoformat(today) if today else date.today()
@@ -163,7 +149,12 @@ def demo(
         typer.echo(f"demo clinic already loaded; log in as {STAFF[0][0]} / {DEMO_PASSWORD}")
         typer.echo(portal_again(uow_factory, clinician, DEMO_PASSWORD))
         return
-    summary = build_demo(uow_factory, load_knowledge(), seed=seed, today=day, per_condition=per_condition)
+    kb = load_knowledge()
+    summary = build_demo(uow_factory, kb, seed=seed, today=day, per_condition=per_condition, past_courses=past)
+    if second_clinic:
+        summary["second_clinic"] = history.build_second_clinic(
+            uow_factory, kb, lambda clinic_id, staff: _staff(uow_factory, clinic_id, staff), seed=seed, today=day,
+            courses=second_clinic)
     from acupath.storage.migrate import analyze
 
     analyze(settings.database_url)  # thousands of rows went in at once: the planner's statistics lag
@@ -171,6 +162,10 @@ def demo(
     typer.echo(f"demo login: {STAFF[0][0]} / {DEMO_PASSWORD} (reception: {STAFF[2][0]}, admin: {STAFF[3][0]})")
     typer.echo(f"demo patient portal: {DEMO_SITE}/portal as {summary['portal']['email']} / {DEMO_PASSWORD}; "
                f"a pending invitation: {summary['portal']['invitation']}")
+    if "second_clinic" in summary:
+        second = summary["second_clinic"]
+        typer.echo(f"second demo clinic: {second['clinic']}: log in as {second['logins'][0]} / {DEMO_PASSWORD}")
+    typer.echo(f"synthetic data: {SYNTHETIC}")
 
 
 def register(app: typer.Typer) -> None:

@@ -83,12 +83,15 @@ def nrs_answers(pain: int) -> dict[str, Any]:
 
 
 def demo_intake(kb: KnowledgeBase, condition: str, start: date, severity: float, age: int,
-                rng: random.Random) -> dict[str, Any]:
-    """Return an intake document for a patient with ``condition`` whose treatment starts on ``start``."""
+                rng: random.Random, *, screening: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Return an intake document for a patient with ``condition`` whose treatment starts on ``start``;
+    ``screening`` adds answers to further instruments (the STarT Back tool for back pain) after the
+    protocol's reassessment instruments."""
     shape = PRESENTATIONS[condition]
     protocol = _protocol(kb, condition)
     patterns = [p.id for p in protocol.patterns] if protocol is not None and condition in kb.conditions else []
     instruments = [i for i in (protocol.reassessment_instruments if protocol else ()) if i != "nrs"]
+    instruments += [i for i in screening if i not in instruments]
     nrs_low, nrs_high = shape["nrs"]
     payer = "medicare" if age >= 65 and condition == "chronic_low_back_pain" else rng.choice(["private", "self_pay"])
     return {
