@@ -38,11 +38,13 @@ FAMILY = ("Adams", "Baker", "Costa", "Dubois", "Eriksen", "Fischer", "Gupta", "H
 #: The demo's own outcome mixes (``cli.demo_outcomes``): Harbour's past courses, and a second clinic
 #: whose courses respond less often and are left more often, so that the network sees two sites differ.
 HARBOUR_OUTCOMES = SiteOutcomes(mix=(("responder", 0.45, 0.35, 0.70), ("partial", 0.30, 0.10, 0.28),
-                                     ("non_responder", 0.25, -0.05, 0.10)), no_follow_up=0.12)
+                                     ("non_responder", 0.25, -0.05, 0.10)), no_follow_up=0.06,
+                                  early_stop=0.06)
 RIVERSIDE_OUTCOMES = SiteOutcomes(mix=(("responder", 0.34, 0.35, 0.65), ("partial", 0.33, 0.10, 0.28),
-                                       ("non_responder", 0.33, -0.05, 0.10)), no_follow_up=0.18)
+                                       ("non_responder", 0.33, -0.05, 0.10)), no_follow_up=0.10,
+                                    early_stop=0.08)
 
-SECOND_CLINIC = "Riverside Acupuncture Centre (synthetic demo)"
+SECOND_CLINIC = "Riverside Pain Clinic (synthetic demo)"
 SECOND_STAFF = (("ngata@riverside.demo", "Dr Tui Ngata", "clinician"),
                 ("okafor@riverside.demo", "Dr Chidi Okafor", "clinician"),
                 ("admin@riverside.demo", "Riverside Admin", "admin"))
@@ -85,10 +87,10 @@ def _past_course(uow_factory: Any, kb: KnowledgeBase, site: PastSite, index: int
     done, reassessed = treat(uow_factory, kb, clinician, plan.plan, course, today, rng,
                              share_at=lambda number: response_share(number, response_by),
                              last_session=outcome.last_session)
-    last = outcome.last_session or len(plan.plan["sessions"])
+    planned = plan.plan["sessions"]
+    last = len(planned) if outcome.last_session is None else min(outcome.last_session, len(planned))
     ended = 0
-    if outcome.ending and last <= len(plan.plan["sessions"]) \
-            and date.fromisoformat(plan.plan["sessions"][last - 1]["date"]) <= today:
+    if outcome.ending and planned and date.fromisoformat(planned[max(0, last - 1)]["date"]) <= today:
         plans.amend_plan(uow_factory(), clinician, plan.id, kb, expected_version=plan.version,
                          status=outcome.ending, note=f"synthetic demo course ({outcome.kind.replace('_', ' ')})",
                          today=today)

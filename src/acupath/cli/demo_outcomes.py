@@ -36,8 +36,11 @@ class SiteOutcomes:
 
     #: (kind, share of courses, least and most of the baseline lost at full effect)
     mix: Mix
-    #: Share of courses that stop before their first reassessment: no follow-up (intention to treat).
+    #: Share of courses whose patient never came back after the plan was made: no follow-up at all
+    #: (counted by intention to treat, never dropped).
     no_follow_up: float
+    #: Share of courses that stop after a few sessions, before their first reassessment.
+    early_stop: float
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class CourseOutcome:
 
     kind: str
     improvement: float
-    #: The last session given (None: the course runs to the plan's end or today).
+    #: The last session given (0: none; None: the course runs to the plan's end or today).
     last_session: int | None
     #: What the plan becomes after its last session: "completed", "discontinued" or None (kept active).
     ending: str | None
@@ -55,7 +58,8 @@ class CourseOutcome:
 def draw_outcome(rng: random.Random, site: SiteOutcomes, plan_sessions: list[dict[str, Any]]) -> CourseOutcome:
     """Draw how one course goes under ``site``'s mix, given the plan's sessions (their ``reassess`` lists).
 
-    A course without follow-up stops before the first reassessed session; a responder is discharged
+    A course without follow-up has no session (``last_session`` 0); one stopped early ends before the
+    first reassessed session; a responder is discharged
     (completed) after its second or third reassessment, a partial responder after its third or fourth, a
     non-responder is discontinued after its second.
     """
@@ -68,9 +72,12 @@ def draw_outcome(rng: random.Random, site: SiteOutcomes, plan_sessions: list[dic
             break
     kind, _, low, high = chosen
     improvement = rng.uniform(low, high)
-    if not reassessed or rng.random() < site.no_follow_up:
+    draw = rng.random()
+    if draw < site.no_follow_up:  # planned, then never came back: no measurement after the baseline
+        return CourseOutcome("no_follow_up", improvement, 0, "discontinued")
+    if not reassessed or draw < site.no_follow_up + site.early_stop:  # a few sessions, then stopped coming
         first = reassessed[0] if reassessed else len(plan_sessions) + 1
-        return CourseOutcome("no_follow_up", improvement, rng.randint(1, max(1, first - 1)), "discontinued")
+        return CourseOutcome("stopped_early", improvement, rng.randint(1, max(1, first - 1)), "discontinued")
     stop_at = {"responder": rng.choice([2, 3]), "partial": rng.choice([3, 4])}.get(kind, 2)
     if stop_at > len(reassessed):
         return CourseOutcome(kind, improvement, None, "completed")
