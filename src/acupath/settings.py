@@ -32,6 +32,10 @@ ACUPATH_SMTP_FROM          the From address; needed with a host        none
 ACUPATH_SMTP_SECURITY      starttls, ssl (implicit TLS) or none        starttls
 ACUPATH_FHIR_BASE          base of the canonical URLs of the FHIR      https://acupath.example/fhir
                            definitions acupath publishes (http(s) URL)
+ACUPATH_FHIR_EXPORT_DIR    where Bulk Data ``$export`` files are       <temp dir>/acupath-fhir-export
+                           written (kept 24 h, removed on DELETE)
+ACUPATH_FHIR_EXPORT_       bulk exports running at once (all clinics;  2
+WORKERS                    one per clinic), 1..16
 =========================  ==========================================  ===========================
 
 Secure by default: without ``ACUPATH_ENV`` the environment is production, where the server refuses to
@@ -85,6 +89,10 @@ class Settings:
     fhir_base: str = "https://acupath.example/fhir"
     #: Practice-evidence groups of fewer courses are suppressed on the page and in the API (``acupath.analytics``).
     analytics_min_cell: int = 10
+    #: Where the Bulk Data ``$export`` files are written (None: ``acupath-fhir-export`` in the temp dir).
+    fhir_export_dir: str | None = None
+    #: Bulk exports running at once in one server process (threads beside the request thread pool).
+    fhir_export_workers: int = 2
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -125,6 +133,8 @@ class Settings:
             smtp=_smtp(source),
             fhir_base=_url(source, "ACUPATH_FHIR_BASE", cls.fhir_base),
             analytics_min_cell=_integer(source, "ACUPATH_ANALYTICS_MIN_CELL", cls.analytics_min_cell, 5, 1000),
+            fhir_export_dir=source.get("ACUPATH_FHIR_EXPORT_DIR", "").strip() or None,
+            fhir_export_workers=_integer(source, "ACUPATH_FHIR_EXPORT_WORKERS", cls.fhir_export_workers, 1, 16),
         )
 
     def signing_key(self) -> str:

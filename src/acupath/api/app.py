@@ -19,6 +19,7 @@ from acupath import __version__
 from acupath.api.deps import ApiState
 from acupath.api.docs import install_docs
 from acupath.api.errors import UnexpectedErrors, install_error_handlers
+from acupath.api.fhir_export_runner import ExportRunner
 from acupath.api.guards import RequestGuard, SecurityHeaders
 from acupath.api.routes import (
     amendments,
@@ -26,6 +27,7 @@ from acupath.api.routes import (
     audit,
     auth,
     fhir,
+    fhir_export,
     health,
     intakes,
     patients,
@@ -45,8 +47,8 @@ from acupath.settings import Settings
 #: of progress and session records, which a clinic's day calls most, come first (matching the 27 routes
 #: ahead of progress cost about a tenth of its request). ``OPENAPI_TAGS`` keeps /docs in pathway order.
 ROUTERS = (progress.router, sessions.router, health.router, auth.router, users.router, patients.router,
-           intakes.router, plans.router, amendments.router, reports.router, audit.router, fhir.router,
-           analytics.router)
+           intakes.router, plans.router, amendments.router, reports.router, audit.router,
+           fhir_export.router, fhir.router, analytics.router)  # fhir_export first: fhir's /{type}/{id} matches its paths
 OPENAPI_TAGS = [{"name": name} for name in ("health", "accounts", "patients", "intakes and screening", "plans",
                                             "sessions and adverse events", "follow-up", "documents", "FHIR R4",
                                             "practice evidence")]
@@ -89,6 +91,7 @@ def create_app(
         idle_timeout=timedelta(minutes=settings.token_idle_minutes),
     )
     app.state.fhir_canon = Canon(settings.fhir_base)  # canonical URLs of the FHIR definitions (routes.fhir)
+    app.state.fhir_export = ExportRunner.for_settings(settings)  # bulk exports' threads and files
     app.state.logins = auth.logins_for(settings)  # the password hasher and login throttle (routes.auth)
     app.state.analytics_min_cell = settings.analytics_min_cell  # small-cell suppression (routes.analytics)
     install_error_handlers(app)

@@ -19,6 +19,7 @@ from typing import Any
 
 from acupath.services import repositories as repo
 from acupath.services.between_visits import repositories as between
+from acupath.services.fhir_export_records import BulkRecords, ExportJobs
 from acupath.services.login_throttle import LoginFailures
 from acupath.services.portal import repositories as portal
 from acupath.services.records.summaries import PlanAtSession, PlanCourse
@@ -55,6 +56,9 @@ class AbstractUnitOfWork(abc.ABC):
     portal_accounts: portal.PortalAccountRepository
     portal_links: portal.PortalLinkRepository
     portal_sign_ins: portal.PortalSignInRepository
+    #: FHIR Bulk Data exports: their jobs, and the clinic's records a page of patients at a time.
+    export_jobs: ExportJobs
+    bulk_records: BulkRecords
 
     #: Where services read the time for records and audit entries; tests freeze it.
     clock: Callable[[], datetime] = staticmethod(utc_now)

@@ -26,6 +26,7 @@ from acupath.storage.repositories.between_visits import (
     SqlUrgentTasks,
 )
 from acupath.storage.repositories.clinical import plan_at_session
+from acupath.storage.repositories.fhir_export import SqlBulkRecords, SqlExportJobs
 from acupath.storage.repositories.login_failures import SqlLoginFailures
 from acupath.storage.repositories.portal import SqlPortalAccounts, SqlPortalLinks, SqlPortalSignIns
 from acupath.storage.repositories.sign_ins import SqlSignIns
@@ -84,6 +85,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.portal_accounts = SqlPortalAccounts(session)
         self.portal_links = SqlPortalLinks(session)
         self.portal_sign_ins = SqlPortalSignIns(session)
+        self.export_jobs = SqlExportJobs(session)
+        self.bulk_records = SqlBulkRecords(session)
         return self
 
     def __exit__(self, *args: Any) -> None:

@@ -20,6 +20,7 @@ from acupath.storage.tables.clinical import (
 )
 from acupath.storage.tables.clinics_users import ClinicRow, UserRow
 from acupath.storage.tables.course_facets import CourseBaselineRow, CourseComponentRow, CourseFacetRow
+from acupath.storage.tables.fhir_exports import ExportJobRow
 from acupath.storage.tables.login_failures import LoginFailureRow
 from acupath.storage.tables.patients import PatientRow
 from acupath.storage.tables.portal import PortalAccountRow, PortalLinkRow, PortalSignInRow
@@ -40,6 +41,7 @@ __all__ = [
     "CourseComponentRow",
     "CourseFacetRow",
     "CrisisContactRow",
+    "ExportJobRow",
     "HomeworkTaskRow",
     "HomeworkTickRow",
     "IntakeRow",
