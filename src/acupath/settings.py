@@ -36,6 +36,12 @@ ACUPATH_FHIR_EXPORT_DIR    where Bulk Data ``$export`` files are       <temp dir
                            written (kept 24 h, removed on DELETE)
 ACUPATH_FHIR_EXPORT_       bulk exports running at once (all clinics;  2
 WORKERS                    one per clinic), 1..16
+ACUPATH_CDS_CLIENTS        JSON file of the EHRs allowed to call the   none (every CDS call is 401)
+                           CDS Hooks services: issuer, clinic, public
+                           key (``api.cds_auth``)
+ACUPATH_CDS_URL            the public base URL EHRs call the CDS       the address of the request
+                           services at (a token's ``aud`` is it +
+                           ``/cds-services/{id}``)
 =========================  ==========================================  ===========================
 
 Secure by default: without ``ACUPATH_ENV`` the environment is production, where the server refuses to
@@ -93,6 +99,10 @@ class Settings:
     fhir_export_dir: str | None = None
     #: Bulk exports running at once in one server process (threads beside the request thread pool).
     fhir_export_workers: int = 2
+    #: The JSON file of the EHRs allowed to call the CDS Hooks services (None: none is).
+    cds_clients: str | None = None
+    #: The public base URL of the CDS Hooks services, for a token's ``aud`` (None: the request's address).
+    cds_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -135,6 +145,8 @@ class Settings:
             analytics_min_cell=_integer(source, "ACUPATH_ANALYTICS_MIN_CELL", cls.analytics_min_cell, 5, 1000),
             fhir_export_dir=source.get("ACUPATH_FHIR_EXPORT_DIR", "").strip() or None,
             fhir_export_workers=_integer(source, "ACUPATH_FHIR_EXPORT_WORKERS", cls.fhir_export_workers, 1, 16),
+            cds_clients=source.get("ACUPATH_CDS_CLIENTS", "").strip() or None,
+            cds_url=_url(source, "ACUPATH_CDS_URL", "") if source.get("ACUPATH_CDS_URL", "").strip() else None,
         )
 
     def signing_key(self) -> str:

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from acupath import __version__
+from acupath.api.cds_auth import CdsConfig, load_clients
 from acupath.api.deps import ApiState
 from acupath.api.docs import install_docs
 from acupath.api.errors import UnexpectedErrors, install_error_handlers
@@ -26,6 +27,7 @@ from acupath.api.routes import (
     analytics,
     audit,
     auth,
+    cds_hooks,
     fhir,
     fhir_export,
     health,
@@ -48,10 +50,11 @@ from acupath.settings import Settings
 #: ahead of progress cost about a tenth of its request). ``OPENAPI_TAGS`` keeps /docs in pathway order.
 ROUTERS = (progress.router, sessions.router, health.router, auth.router, users.router, patients.router,
            intakes.router, plans.router, amendments.router, reports.router, audit.router,
-           fhir_export.router, fhir.router, analytics.router)  # fhir_export first: fhir's /{type}/{id} matches its paths
+           fhir_export.router, fhir.router, analytics.router,
+           cds_hooks.router)  # fhir_export first: fhir's /{type}/{id} matches its paths
 OPENAPI_TAGS = [{"name": name} for name in ("health", "accounts", "patients", "intakes and screening", "plans",
                                             "sessions and adverse events", "follow-up", "documents", "FHIR R4",
-                                            "practice evidence")]
+                                            "practice evidence", "CDS Hooks")]
 
 
 def _storage_uow_factory(settings: Settings) -> Callable[[], AbstractUnitOfWork]:
@@ -94,6 +97,7 @@ def create_app(
     app.state.fhir_export = ExportRunner.for_settings(settings)  # bulk exports' threads and files
     app.state.logins = auth.logins_for(settings)  # the password hasher and login throttle (routes.auth)
     app.state.analytics_min_cell = settings.analytics_min_cell  # small-cell suppression (routes.analytics)
+    app.state.cds = CdsConfig(load_clients(settings.cds_clients), settings.cds_url)  # routes.cds_hooks
     install_error_handlers(app)
     if settings.docs:
         install_docs(app, "/openapi.json")

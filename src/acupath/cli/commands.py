@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("acupath.cli.audit", "The audit log: check its hash chain, export it."),
     "fhir": ("acupath.cli.fhir", "FHIR R4: print an instrument's Questionnaire."),
     "analytics": ("acupath.cli.analytics", "Practice evidence: responder rates by facet, network pooling."),
+    "cds": ("acupath.cli.cds", "CDS Hooks: sign a test JWT as an EHR would (acupath cds token)."),
     "demo": ("acupath.cli.demo", "Load a demo clinic: staff, patients, months of sessions and reassessments."),
 }
 

@@ -28,6 +28,7 @@ def collections() -> tuple[Collection, ...]:
     from acupath.knowledge.schema.conditions import ConditionFile
     from acupath.knowledge.schema.coverage import CoverageFile
     from acupath.knowledge.schema.crisis_contacts import CrisisContactsFile
+    from acupath.knowledge.schema.ehr_terms import EhrTermsFile
     from acupath.knowledge.schema.evidence import EvidenceFile
     from acupath.knowledge.schema.instruments import InstrumentFile
     from acupath.knowledge.schema.patient_guide import PatientGuideFile
@@ -46,4 +47,5 @@ def collections() -> tuple[Collection, ...]:
     found.append(Collection("programme", "programme.yaml", ProgrammeFile))
     found.append(Collection("patient_guide", "patient_guide.yaml", PatientGuideFile))
     found.append(Collection("crisis_contacts", "crisis_contacts.yaml", CrisisContactsFile))
+    found.append(Collection("ehr_terms", "ehr_terms.yaml", EhrTermsFile))
     return tuple(found)

@@ -360,5 +360,12 @@ class TokenRevocations(abc.ABC):
         """Return True if the token with this id was revoked."""
 
     @abc.abstractmethod
+    def use_once(self, token: RevokedToken) -> bool:
+        """Revoke the token at its first use: return True for that use, False when it was revoked before.
+
+        One statement that is atomic on every worker (a single-use CDS Hooks JWT, ``services.cds_hooks``).
+        """
+
+    @abc.abstractmethod
     def purge(self, now: datetime) -> int:
         """Forget revocations of tokens that expired before ``now`` (they are refused anyway); return how many."""

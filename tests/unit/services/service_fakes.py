@@ -411,6 +411,12 @@ class FakeTokenRevocations(_Repo, abstract.TokenRevocations):
     def is_revoked(self, token_id: str) -> bool:
         return token_id in self.rows
 
+    def use_once(self, token: RevokedToken) -> bool:
+        if token.token_id in self.rows:
+            return False
+        self.add(token)
+        return True
+
     def purge(self, now: datetime) -> int:
         expired = [t for t, token in self.rows.items() if token.expires_at < now]
         for token_id in expired:
