@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
 
 from acupath.analytics.cohort import CohortFilter
 from acupath.analytics.questions import mean_changes, responder_rates
@@ -147,7 +148,7 @@ def check_poolable(files: list[tuple[str, Aggregates]]) -> None:
                              f"({first.outcome.model_dump()})", "files exported with the same --at-session")
 
 
-def export_aggregates(connection: Connection, kb: KnowledgeBase, where: CohortFilter, *, exported_on: date, at_session: int | None,
+def export_aggregates(connection: Connection | Session, kb: KnowledgeBase, where: CohortFilter, *, exported_on: date, at_session: int | None,
                       min_cell: int, note: str | None = None) -> dict[str, Any]:
     """Return the payload of ``where.clinic_id``'s aggregate file from its outcome cohort (``analytics``).
 

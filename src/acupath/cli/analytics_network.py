@@ -46,9 +46,9 @@ def _day(value: str | None, option: str) -> date | None:
 
 def export_aggregates(
     out: Annotated[Path, typer.Argument(help="The signed aggregate file to write (JSON).")],
-    clinic: Annotated[str, typer.Option("--clinic", help="The clinic's id.")],
     key: Annotated[Path, typer.Option("--key", help="The clinic's private key (NAME.key.pem of keygen).")],
     db: DbOption = None,
+    clinic: Annotated[str | None, typer.Option(help="The clinic's id (needed when the database holds several).")] = None,
     start: Annotated[str | None, typer.Option("--from", help="Courses started on or after, YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Courses started on or before, YYYY-MM-DD.")] = None,
     at_session: Annotated[int | None, typer.Option(
@@ -59,22 +59,28 @@ def export_aggregates(
 ) -> None:
     """Write the clinic's aggregates per condition (courses, responders, mean and SD of the pain NRS
     improvement; cells under --min-cell suppressed) as a file signed with its key. No patient leaves."""
-    from acupath.analytics.cohort import CohortFilter
+    from acupath.analytics.cohort import CohortFilter, clinic_ids
     from acupath.analytics.network_aggregates import export_aggregates as aggregates_of
     from acupath.analytics.network_signing import load_private_key, sign
-    from acupath.cli.server import settings_for
+    from acupath.cli.server import settings_for, unit_of_work_factory
     from acupath.knowledge import load_knowledge
-    from acupath.storage import make_engine
+    from acupath.services import practice_evidence
+    from acupath.services.actor import Actor
 
-    where = CohortFilter(clinic_id=clinic, start=_day(start, "--from"), end=_day(end, "--to"))
+    first, last, day = _day(start, "--from"), _day(end, "--to"), _day(today, "--today") or date.today()
     private = load_private_key(key)
-    engine = make_engine(settings_for(db).database_url)
-    try:
-        with engine.connect() as connection:
-            payload = aggregates_of(connection, load_knowledge(), where, exported_on=_day(today, "--today") or date.today(),
-                                    at_session=at_session, min_cell=min_cell, note=note)
-    finally:
-        engine.dispose()
+    factory = unit_of_work_factory(settings_for(db))
+    with factory() as uow:
+        known = clinic_ids(uow.session)
+    if clinic is None and len(known) == 1:
+        clinic = known[0]
+    if clinic not in known:
+        raise InputError("--clinic", "name the clinic" if clinic is None else f"no clinic {clinic!r}", known)
+    kb = load_knowledge()
+    # Audited as every analytics question is (the database owner's administrator of that clinic).
+    payload = practice_evidence.ask(factory(), Actor.system(clinic), "network.export:condition", lambda uow, clinic_id: (
+        aggregates_of(uow.session, kb, CohortFilter(clinic_id=clinic_id, start=first, end=last), exported_on=day,
+                      at_session=at_session, min_cell=min_cell, note=note)))
     document = sign(payload, private)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -197,7 +203,7 @@ def pool(
         typer.echo(f"wrote {written}")
 
 
-def register(group: typer.Typer) -> None:
+def register_pool(group: typer.Typer) -> None:
     """Add ``keygen``, ``export-aggregates`` and ``pool`` to the ``analytics`` command group."""
     group.command("keygen")(keygen)
     group.command("export-aggregates")(export_aggregates)

@@ -125,7 +125,7 @@ def treat(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan: dict[str,
         recorded += 1
         if rng.random() < 0.05:
             sessions.record_adverse_event(uow_factory(), clinician, course.patient_id,
-                                          adverse_event(record.session_date, record.id, rng), today=today)
+                                          adverse_event(record.session_date, record.id, rng, today), today=today)
         if planned["reassess"]:
             answers = {i: (nrs_answers(pain) if i == "nrs" else answers_at(kb, i, level, rng))
                        for i in planned["reassess"]}

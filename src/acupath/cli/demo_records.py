@@ -161,9 +161,11 @@ def session_record(plan: dict[str, Any], planned: dict[str, Any], pain_before: i
     }
 
 
-def adverse_event(on: date, session_id: str, rng: random.Random) -> dict[str, Any]:
-    """Return a minor adverse event of the kind trials report after needling (bruising, needle pain)."""
+def adverse_event(on: date, session_id: str, rng: random.Random, today: date | None = None) -> dict[str, Any]:
+    """Return a minor adverse event of the kind trials report after needling (bruising, needle pain), on
+    the session's day or the next (never after ``today``)."""
     kind = rng.choice(["bruising", "needle pain", "tiredness", "minor bleeding"])
-    return {"occurred_on": (on + timedelta(days=rng.choice([0, 1]))).isoformat(), "type": kind,
+    occurred = on + timedelta(days=rng.choice([0, 1]))
+    return {"occurred_on": min(occurred, today or occurred).isoformat(), "type": kind,
             "severity": "mild", "outcome": "resolved", "session_id": session_id,
             "description": f"{kind} after the session; settled without treatment"}
