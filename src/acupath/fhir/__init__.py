@@ -16,8 +16,8 @@ CodeSystem, StructureDefinition, CapabilityStatement, Bundle) is validated as R4
 models. The models check structure (required elements, types, unknown elements), not value sets or
 invariants: the tests check our codes against the R4 value sets themselves.
 
-Not yet built (later sessions of issue 15): Bulk Data ``$export``, import of a transaction Bundle,
-the CDS Hooks service and ``acupath fhir export/import``.
+Not yet built (later sessions of issue 15): Bulk Data ``$export``, import of a transaction Bundle
+and ``acupath fhir export/import``. The CDS Hooks service is ``acupath.fhir.cds``.
 """
 
 from acupath.fhir.canonical import Canon, as_json

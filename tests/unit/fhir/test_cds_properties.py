@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from acupath.fhir import Canon
@@ -49,6 +49,7 @@ def records(draw: st.DrawFn) -> dict[str, Any]:
     return out
 
 
+@settings(max_examples=150)  # TESTING.md: pure safety invariants
 @given(record=records(), ea=st.sampled_from(EA_ORDERS), manual_too=st.booleans())
 def test_an_implanted_device_and_an_ea_order_always_give_a_critical_card(
         record: dict[str, Any], ea: dict[str, Any], manual_too: bool) -> None:
