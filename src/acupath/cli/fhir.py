@@ -1,6 +1,6 @@
 """``acupath fhir questionnaire ID``: one instrument's FHIR R4 Questionnaire, printed as JSON.
 
-Bulk export and import (``acupath fhir export/import``) are not built yet (issue 15 items 3 and 4).
+``acupath fhir export``: a clinic's Bulk Data export into a directory (``cli.fhir_export``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 
-group = typer.Typer(help="FHIR R4: acupath's definitions as FHIR resources.", no_args_is_help=True)
+from acupath.cli import fhir_export
+
+group = typer.Typer(help="FHIR R4: acupath's definitions as FHIR resources; a clinic's bulk export.", no_args_is_help=True)
 
 
 @group.command("questionnaire")
@@ -33,6 +35,9 @@ def questionnaire(
         raise InputError("ID", f"unknown instrument {instrument!r}", ", ".join(sorted(kb.instruments)))
     typer.echo(json.dumps(as_json(make_questionnaire(doc, kb, Canon(settings.fhir_base))), indent=2,
                           ensure_ascii=False))
+
+
+group.command("export")(fhir_export.export)
 
 
 def register(app: typer.Typer) -> None:

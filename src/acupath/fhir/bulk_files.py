@@ -81,11 +81,12 @@ def remove_export(directory: Path) -> None:
 
 
 def manifest(*, transaction_time: datetime, request_url: str, output: list[dict[str, Any]],
-             url_of: Any) -> dict[str, Any]:
+             url_of: Any, requires_token: bool = True) -> dict[str, Any]:
     """Return the complete export's manifest: ``transactionTime``, ``request``, ``requiresAccessToken``
-    (true: the files are downloaded with the same bearer token), ``output`` (each type's file with its
-    ``url`` from ``url_of(file name)`` and its line ``count``) and ``error`` (none: a failed export
-    fails as a whole)."""
-    return {"transactionTime": instant(transaction_time), "request": request_url, "requiresAccessToken": True,
+    (the API's files are downloaded with the same bearer token; the command line's are local files),
+    ``output`` (each type's file with its ``url`` from ``url_of(file name)`` and its line ``count``) and
+    ``error`` (none: a failed export fails as a whole)."""
+    return {"transactionTime": instant(transaction_time), "request": request_url,
+            "requiresAccessToken": requires_token,
             "output": [{"type": f["type"], "url": url_of(f["file"]), "count": f["count"]} for f in output],
             "error": []}
