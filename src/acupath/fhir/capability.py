@@ -9,6 +9,8 @@ from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from acupath.fhir.chart import CLINICAL_TYPES
 from acupath.fhir.published import DEFINITION_TYPES
 
+#: The Bulk Data Access IG's canonical base (its CapabilityStatement and export OperationDefinitions).
+BULK_DATA = "http://hl7.org/fhir/uv/bulkdata"
 #: Where the definition of each search parameter lives (R4 core), by name.
 _SEARCH_PARAMS = {
     "patient": ("reference", "http://hl7.org/fhir/SearchParameter/clinical-patient",
@@ -37,16 +39,25 @@ def capability_statement(version: str, base_url: str, now: datetime) -> Capabili
         if name == "Patient":
             entry["operation"] = [{"name": "everything",
                                    "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
-                                   "documentation": "The patient's whole record as a searchset Bundle, paged"}]
+                                   "documentation": "The patient's whole record as a searchset Bundle, paged"},
+                                  {"name": "export", "definition": f"{BULK_DATA}/OperationDefinition/patient-export",
+                                   "documentation": "Bulk Data export of every patient (NDJSON, asynchronous)"}]
         resources.append(entry)
+    # A clinician's panel (fhir.bulk_group): read, listed, exported.
+    resources.append({"type": "Group", "interaction": [{"code": "read"}, {"code": "search-type"}],
+                      "operation": [{"name": "export", "definition": f"{BULK_DATA}/OperationDefinition/group-export",
+                                     "documentation": "Bulk Data export of a clinician's panel (panel-<user id>)"}]})
     return CapabilityStatement.model_validate({
         "resourceType": "CapabilityStatement", "status": "active", "date": now.isoformat(), "kind": "instance",
         "publisher": "acupath",
         "software": {"name": "acupath", "version": version},
         "implementation": {"description": "acupath FHIR R4 read API", "url": base_url},
+        "instantiates": [f"{BULK_DATA}/CapabilityStatement/bulk-data"],
         "fhirVersion": "4.0.1", "format": ["json"],
         "rest": [{"mode": "server",
-                  "documentation": "Read-only. Bulk $export, import, CDS Hooks are not yet built.",
+                  "documentation": "Reads, and Bulk Data $export (system, Patient, Group).",
+                  "operation": [{"name": "export", "definition": f"{BULK_DATA}/OperationDefinition/export",
+                                 "documentation": "Bulk Data export of the clinic (NDJSON, asynchronous)"}],
                   # acupath's own bearer login: none of restful-security-service's codes (OAuth, SMART-on-FHIR, ...)
                   "security": {"service": [{"text": "Bearer token from POST /auth/login (acupath's own login; not SMART)"}],
                                "description": "Every read needs acupath's bearer token; clinic isolation, roles and "

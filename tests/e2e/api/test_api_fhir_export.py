@@ -212,3 +212,14 @@ def test_lenient_handling_ignores_an_unknown_parameter(exports: World) -> None:
                        {"Prefer": "respond-async, handling=lenient", "Accept": "application/fhir+json"})
     assert kicked.status_code == 202, kicked.text
     assert _finished(world, "dr_lee", kicked.headers["Content-Location"]).status_code == 200
+
+
+def test_metadata_states_the_bulk_data_operations(exports: World) -> None:
+    body = exports.call(None, "GET", "/fhir/R4/metadata").json()
+    rest = body["rest"][0]
+    assert "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data" in body["instantiates"]
+    assert [op["name"] for op in rest["operation"]] == ["export"]
+    by_type = {r["type"]: r for r in rest["resource"]}
+    assert "export" in {op["name"] for op in by_type["Patient"]["operation"]}
+    assert [op["definition"] for op in by_type["Group"]["operation"]] == [
+        "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"]

@@ -81,7 +81,7 @@ def test_the_capability_statement_lists_every_type_the_api_reads() -> None:
     data = as_json(capability_statement("0.1.0", "https://h/fhir/R4", datetime(2026, 12, 6, tzinfo=UTC)))
     listed = {r["type"]: r for r in data["rest"][0]["resource"]}
     assert set(listed) == {"Patient", "Organization", "Practitioner", "PractitionerRole", *CLINICAL_TYPES,
-                           *DEFINITION_TYPES}
+                           *DEFINITION_TYPES, "Group"}
     assert all({i["code"] for i in r["interaction"]} == {"read", "search-type"} for r in listed.values())
     assert [p["name"] for p in listed["Observation"]["searchParam"]][0] == "patient"
     assert listed["Patient"]["operation"][0]["name"] == "everything"
