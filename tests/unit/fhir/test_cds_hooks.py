@@ -266,3 +266,46 @@ def test_acupath_mrn_is_read_from_the_clinic_identifier_only() -> None:
                                                         {"system": system, "value": "MRN-7"}]}
     assert acupath_mrn(person, CANON, "harbour") == "MRN-7"
     assert acupath_mrn(person, CANON, "hill") is None
+
+
+# --- acupath's own record -----------------------------------------------------------------------------
+
+def _acupath(**fields: Any) -> Any:
+    from acupath.outcomes import Alert
+    from acupath.safety import screen
+    from acupath.services.cds_hooks import AcupathPatient
+    from strategies import build_intake
+
+    screening = screen(build_intake(patient={"pregnancy": {"pregnant": True, "weeks": 20}},
+                                    overrides=[{"finding": "pregnancy_points_and_regions", "by": "Dr Lee",
+                                                "reason": "risk and benefit discussed, documented in the notes"}]),
+                       KB, TODAY)
+    base = {"patient_id": "p-1", "findings": screening.findings, "screened_on": TODAY,
+            "alerts": (Alert("discontinue", 6, "Worse by at least an MCID (odi): discontinue and reassess.", ()),
+                       Alert("medicare_extension_eligible", 8, "Improvement documented: eligible.", ())),
+            "overdue_plans": ("plan-9",)}
+    return AcupathPatient(**{**base, **fields})
+
+
+def test_acupaths_findings_alerts_and_overdue_reassessment_become_cards() -> None:
+    prepared = prepare("patient-view", parse_hook_request("patient-view", hook_request("patient-view", prefetch=prefetch())),
+                       KB, CANON, "harbour", TODAY)
+    response = respond(prepared, _acupath(), KB, CANON)
+    overridden = cards_of(response, "pregnancy_points_and_regions")[0]
+    assert overridden["indicator"] == "info" and "Overridden in acupath** by Dr Lee" in overridden["detail"]
+    assert "overrideReasons" not in overridden
+    assert cards_of(response, "pregnancy_no_ea_over_uterus")[0]["indicator"] == "warning"
+    by_summary = {c["summary"]: c["indicator"] for c in response["cards"]}
+    assert by_summary["Worse by at least an MCID (odi): discontinue and reassess."] == "warning"
+    assert by_summary["Improvement documented: eligible."] == "info"
+    assert any(c["indicator"] == "warning" and "reassessment is overdue" in c["summary"] for c in response["cards"])
+    order_of = [{"critical": 0, "warning": 1, "info": 2}[c["indicator"]] for c in response["cards"]]
+    assert order_of == sorted(order_of)
+
+
+def test_an_ehr_finding_is_never_lifted_by_an_override_in_acupath() -> None:
+    # acupath's override answers acupath's intake; the EHR's own record is screened afresh.
+    body = hook_request("order-sign", orders=(order("97810"),), prefetch=prefetch(conditions=(condition("Pregnancy"),)))
+    prepared = prepare("order-sign", parse_hook_request("order-sign", body), KB, CANON, "harbour", TODAY)
+    card = cards_of(respond(prepared, _acupath(), KB, CANON), "pregnancy_points_and_regions")
+    assert len(card) == 1 and card[0]["indicator"] == "warning"

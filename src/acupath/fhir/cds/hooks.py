@@ -17,12 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from acupath.errors import InputError
 from acupath.validation import input_error
 
-#: Prefetch templates (CDS Hooks "Prefetch Template"): the patient and the record screening reads.
+#: Prefetch templates (CDS Hooks "Prefetch Template"): the patient and the record screening reads. Only
+#: the active medications and the newest 100 Observations (a pregnancy status is read from its value; no
+#: code for it is cited, so none can be asked for): a prefetch comes in one request, within the body limit
+#: (``ACUPATH_MAX_BODY_BYTES``, 1 MiB by default), and a long record's every Observation would not fit.
 PREFETCH = {
     "patient": "Patient/{{context.patientId}}",
     "conditions": "Condition?patient={{context.patientId}}",
-    "medications": "MedicationStatement?patient={{context.patientId}}",
-    "observations": "Observation?patient={{context.patientId}}",
+    "medications": "MedicationStatement?patient={{context.patientId}}&status=active",
+    "observations": "Observation?patient={{context.patientId}}&_sort=-date&_count=100",
     "devices": "Device?patient={{context.patientId}}",
 }
 
