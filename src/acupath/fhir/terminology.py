@@ -47,6 +47,7 @@ CONDITIONS = "conditions"
 FINDINGS = "screening-findings"
 FINDING_ACTIONS = "screening-actions"
 ACTIVITIES = "care-activities"
+CDS_OVERRIDE_REASONS = "cds-override-reasons"
 
 #: What a clinician or the planner did about a finding (safety.findings.Action), and an override.
 ACTION_CONCEPTS = (
@@ -55,6 +56,17 @@ ACTION_CONCEPTS = (
     ("exclude", "Excluded from the plan", "The affected points, regions, modalities or techniques were removed."),
     ("caution", "Caution shown", "The plan proceeds; the caution is shown on the plan and on every session."),
     ("override", "Overridden by a clinician", "A clinician overrode the finding with a written reason."),
+)
+#: Why a clinician overrode a CDS Hooks card (``fhir.cds.cards``: the card's ``overrideReasons``).
+CDS_OVERRIDE_CONCEPTS = (
+    ("specialist-cleared", "Cleared by the patient's specialist (e.g. cardiologist for the device)",
+     "A specialist responsible for the condition or device cleared the treatment."),
+    ("benefit-outweighs-risk", "Benefit outweighs the risk; documented with the patient",
+     "The clinician weighed risk and benefit with the patient and documented it."),
+    ("treatment-adapted", "Treatment adapted: points, regions or stimulation changed",
+     "The order stands, adapted so that what the finding affects is left out."),
+    ("record-incorrect", "The record is wrong or out of date",
+     "What the finding was read from is not true of the patient now."),
 )
 #: The activities of a plan and of a session that are not a multimodal component.
 ACTIVITY_CONCEPTS = (
@@ -133,6 +145,10 @@ def _concepts(kb: KnowledgeBase, system_id: str) -> tuple[str, str, list[Concept
     if system_id == FINDING_ACTIONS:
         return ("What was done about a finding", "How screening and the clinician dealt with a finding.",
                 [Concept(c, d, x) for c, d, x in ACTION_CONCEPTS])
+    if system_id == CDS_OVERRIDE_REASONS:
+        return ("Reasons to override a CDS Hooks card", "Why a clinician overrode a card of acupath's CDS Hooks "
+                "service (the card's overrideReasons, returned in its feedback).",
+                [Concept(c, d, x) for c, d, x in CDS_OVERRIDE_CONCEPTS])
     if system_id == ACTIVITIES:
         return ("Care activities and multimodal components", "The activities of a treatment plan: needling, "
                 "electroacupuncture, sessions, reassessments and the programme's components.",
@@ -151,7 +167,7 @@ def code_system_ids(kb: KnowledgeBase) -> list[str]:
     """Return the id of every CodeSystem acupath publishes."""
     answers = [answer_system_id(i.id, name) for i in sorted(kb.instruments.values(), key=lambda d: d.id)
                for name in i.option_sets]
-    return [POINTS, SCORES, CONDITIONS, FINDINGS, FINDING_ACTIONS, ACTIVITIES, *answers]
+    return [POINTS, SCORES, CONDITIONS, FINDINGS, FINDING_ACTIONS, ACTIVITIES, CDS_OVERRIDE_REASONS, *answers]
 
 
 def code_system(kb: KnowledgeBase, canon: Canon, system_id: str) -> CodeSystem:

@@ -15,6 +15,7 @@ from acupath.fhir.cds.ehr_screening import ehr_intake, screen_record
 from acupath.fhir.cds.hooks import discovery, parse_feedback, parse_hook_request
 from acupath.fhir.cds.orders import manual_instead, recognise
 from acupath.fhir.cds.record_terms import Match, matches_terms, record_matches
+from acupath.fhir.terminology import CDS_OVERRIDE_REASONS, code_system
 from acupath.knowledge import load_knowledge
 from acupath.knowledge.schema.safety import When
 from cds_records import (
@@ -156,6 +157,9 @@ def test_pacemaker_and_an_ea_order_give_a_critical_card_with_its_citation_and_a_
     assert remove["actions"] == [{"type": "delete", "description": "Remove the acupuncture order",
                                   "resourceId": "ServiceRequest/ea-1"}]
     assert all(r["display"] for r in card["overrideReasons"])
+    published = code_system(KB, CANON, CDS_OVERRIDE_REASONS)  # the reasons' system is a CodeSystem acupath serves
+    assert {r["system"] for r in card["overrideReasons"]} == {published.url}
+    assert {r["code"] for r in card["overrideReasons"]} == {c.code for c in published.concept}
 
 
 def test_the_same_pacemaker_with_a_manual_order_warns_without_blocking() -> None:

@@ -27,19 +27,12 @@ from typing import Any
 from acupath.fhir.canonical import Canon
 from acupath.fhir.cds.ehr_screening import EhrScreening
 from acupath.fhir.cds.orders import AcupunctureOrder, manual_instead
-from acupath.fhir.terminology import FINDINGS
+from acupath.fhir.terminology import CDS_OVERRIDE_CONCEPTS, CDS_OVERRIDE_REASONS, FINDINGS
 from acupath.knowledge import KnowledgeBase
 from acupath.safety.findings import Action, Finding, Severity
 
 SUMMARY_MAX = 139  # CDS Hooks: "<140-character summary"
 _STOPS = (Action.URGENT_REFERRAL, Action.REFERRAL)
-#: Why a clinician may override an acupath card (CodeSystem ``{base}/CodeSystem/cds-override-reasons``).
-OVERRIDE_REASONS = (
-    ("specialist-cleared", "Cleared by the patient's specialist (e.g. cardiologist for the device)"),
-    ("benefit-outweighs-risk", "Benefit outweighs the risk; documented with the patient"),
-    ("treatment-adapted", "Treatment adapted: points, regions or stimulation changed"),
-    ("record-incorrect", "The record is wrong or out of date"),
-)
 
 
 @dataclass(frozen=True)
@@ -171,8 +164,8 @@ def finding_card(finding: Finding, ctx: CardContext, *, applies_to: tuple[str, .
         card["suggestions"] = suggestions
         card["selectionBehavior"] = "at-most-one"
     if level != "info":
-        system = ctx.canon.code_system("cds-override-reasons")
-        card["overrideReasons"] = [{"system": system, "code": c, "display": d} for c, d in OVERRIDE_REASONS]
+        system = ctx.canon.code_system(CDS_OVERRIDE_REASONS)  # published: GET /fhir/R4/CodeSystem/cds-override-reasons
+        card["overrideReasons"] = [{"system": system, "code": c, "display": d} for c, d, _ in CDS_OVERRIDE_CONCEPTS]
     return card
 
 
