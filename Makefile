@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_VERSION ?= 15
 RUN_DB ?= sqlite:///acupath.sqlite3
 
-.PHONY: run test setup lint postgres chromium pdf-libs bench bench-meta screenshots documents clean
+.PHONY: run test setup lint postgres chromium pdf-libs bench bench-meta screenshots documents network-plot clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found (acupath needs Python 3.11)"; exit 1; }
@@ -77,6 +77,11 @@ screenshots: setup chromium
 # temporary SQLite file with a fixed day, plus a patient with a red flag for the referral letter.
 documents: setup pdf-libs
 	$(BIN)/python -m scripts.documents
+
+# The network forest plots (docs/network/, shown in README): the two demo clinics on a temporary SQLite
+# file with a fixed day, each exporting its signed aggregates, pooled by acupath analytics pool.
+network-plot: setup
+	$(BIN)/python -m scripts.network_forest
 
 # Meta-analysis speed vs PyMARE and statsmodels, installed only in the separate .venv-bench.
 bench-meta:

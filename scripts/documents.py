@@ -2,7 +2,8 @@
 
 ``.venv/bin/python -m scripts.documents [--out docs/documents] [--today 2026-12-06]``
 
-As ``make run`` does, but on a temporary SQLite file: ``acupath db upgrade`` and ``acupath demo --today``;
+As ``make run`` does, but on a temporary SQLite file: ``acupath db upgrade`` and ``acupath demo --today``
+(its patients in care only: ``--past 0 --second-clinic 0``);
 then a patient with a cauda equina red flag is registered and screened (the demo clinic plans every one
 of its patients, so it has no referral), and ``acupath report`` writes each document (the demo's
 Medicare low back pain patient for every kind but the referral) into the temporary folder. poppler's
@@ -75,7 +76,8 @@ def make(out: Path, today: date) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="acupath-documents-") as folder:
         url = f"sqlite:///{Path(folder) / 'demo.sqlite3'}"
         _acupath("db", "upgrade", "--db", url)
-        demo = json.loads(_acupath("demo", "--db", url, "--today", today.isoformat()).split("\ndemo login")[0])
+        demo = json.loads(_acupath("demo", "--db", url, "--today", today.isoformat(), "--past", "0", "--second-clinic", "0")
+                          .split("\ndemo login")[0])
         patients = {kind: _medicare_patient(url) for kind in KINDS}
         patients["referral"] = _referral_patient(url, demo["clinic_id"])
         for kind in KINDS:

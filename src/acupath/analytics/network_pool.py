@@ -21,6 +21,8 @@ from acupath.evidence.results import MetaResult
 
 MEASURES = {"MN": "mean improvement of the pain NRS (points; positive = less pain)",
             "PR": "share of courses that responded (intention to treat)"}
+#: The same, short enough for a plot's title.
+SHORT_LABELS = {"MN": "mean pain NRS improvement (points)", "PR": "share of responders (ITT)"}
 
 
 @dataclass(frozen=True)

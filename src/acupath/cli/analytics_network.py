@@ -108,7 +108,7 @@ def _plot_path(plot: Path, condition: str, several: bool) -> Path:
 
 
 def _row_text(label: str, n: Any, estimate: float, low: float, high: float, weight: str = "") -> str:
-    return f"  {label[:44]:<44} {n!s:>5} {estimate:>9.3f}  [{low:.3f}, {high:.3f}] {weight}"
+    return f"  {label[:44]:<44} {n!s:>5} {estimate:>9.3f}  [{low:.3f}, {high:.3f}] {weight}".rstrip()
 
 
 def _condition_text(pool: Any, measure_label: str) -> str:
@@ -148,7 +148,7 @@ def pool(
     """Check every file's signature against the trusted keys, then pool each condition across the clinics
     (one row per clinic) with the evidence engine: estimate, CI, prediction interval, τ², I², Q."""
     from acupath.analytics.network_aggregates import check_poolable, parse_aggregates
-    from acupath.analytics.network_pool import MEASURES, conditions_of, pool_condition
+    from acupath.analytics.network_pool import MEASURES, SHORT_LABELS, conditions_of, pool_condition
     from acupath.analytics.network_signing import trusted_keys, verify
     from acupath.cli.output import emit_json
     from acupath.evidence.tau2 import TAU2_METHODS
@@ -192,8 +192,11 @@ def pool(
                 writer.writerows([p.condition, r.clinic, repr(r.yi), repr(r.vi), r.n] for r in p.rows)
         payload["table"] = str(table)
     if plot is not None:
+        notes = {a.note for _, a in signed}
+        said = f" ({notes.pop()})" if len(notes) == 1 and None not in notes else ""  # e.g. synthetic demo data
         payload["plots"] = [str(forest_plot(p.result, _plot_path(plot, p.condition, len(pooled) > 1),
-                                            title=f"{p.condition.replace('_', ' ')}: {MEASURES[measure]}"))
+                                            title=f"{p.condition.replace('_', ' ').capitalize()}, one row per "
+                                                  f"clinic: {SHORT_LABELS[measure]}{said}"))
                             for p in pooled if p.result is not None]
     if as_json:
         emit_json(payload)

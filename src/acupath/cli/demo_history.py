@@ -38,11 +38,9 @@ FAMILY = ("Adams", "Baker", "Costa", "Dubois", "Eriksen", "Fischer", "Gupta", "H
 #: The demo's own outcome mixes (``cli.demo_outcomes``): Harbour's past courses, and a second clinic
 #: whose courses respond less often and are left more often, so that the network sees two sites differ.
 HARBOUR_OUTCOMES = SiteOutcomes(mix=(("responder", 0.45, 0.35, 0.70), ("partial", 0.30, 0.10, 0.28),
-                                     ("non_responder", 0.25, -0.05, 0.10)), no_follow_up=0.06,
-                                  early_stop=0.06)
-RIVERSIDE_OUTCOMES = SiteOutcomes(mix=(("responder", 0.34, 0.35, 0.65), ("partial", 0.33, 0.10, 0.28),
-                                       ("non_responder", 0.33, -0.05, 0.10)), no_follow_up=0.10,
-                                    early_stop=0.08)
+                                     ("non_responder", 0.25, -0.05, 0.10)), no_follow_up=0.06, early_stop=0.06)
+RIVERSIDE_OUTCOMES = SiteOutcomes(mix=(("responder", 0.28, 0.30, 0.55), ("partial", 0.30, 0.05, 0.20),
+                                       ("non_responder", 0.42, -0.10, 0.05)), no_follow_up=0.10, early_stop=0.08)
 
 SECOND_CLINIC = "Riverside Pain Clinic (synthetic demo)"
 SECOND_STAFF = (("ngata@riverside.demo", "Dr Tui Ngata", "clinician"),
@@ -77,7 +75,7 @@ def _past_course(uow_factory: Any, kb: KnowledgeBase, site: PastSite, index: int
     patient = patients.register_patient(uow_factory(), clinician, {
         "given_name": GIVEN[index % len(GIVEN)], "family_name": FAMILY[(index * 7 + index // len(GIVEN)) % len(FAMILY)],
         "birth_date": (start - timedelta(days=365 * age + rng.randint(0, 364))).isoformat(),
-        "sex": rng.choice(["female", "male"]), "mrn": f"{site.mrn_prefix}{20001 + index}"})
+        "sex": rng.choice(["female", "male"]), "mrn": f"{site.mrn_prefix}{30001 + index}"})
     document = demo_intake(kb, condition, start, severity, age, rng, screening=SCREENING.get(condition, ()))
     intake = intakes.record_intake(uow_factory(), clinician, patient.id, document, kb)
     plan = plans.create_plan(uow_factory(), clinician, intake.id, kb, today=start)
