@@ -36,11 +36,16 @@ def instant(value: datetime | date) -> str:
 
 def compact(value: Any) -> Any:
     """Return ``value`` (a resource's JSON) without the elements that are None, at every depth."""
-    if isinstance(value, dict):
-        return {key: compact(item) for key, item in value.items() if item is not None}
-    if isinstance(value, list):
-        return [compact(item) for item in value if item is not None]
+    # Leaves (most of a resource) are kept without a call: this runs for every line of a bulk export.
+    if type(value) is dict:
+        return {key: compact(item) if type(item) in _NESTED else item for key, item in value.items()
+                if item is not None}
+    if type(value) is list:
+        return [compact(item) if type(item) in _NESTED else item for item in value if item is not None]
     return value
+
+
+_NESTED = (dict, list)
 
 
 def validated(body: dict[str, Any]) -> Any:
