@@ -56,7 +56,8 @@ def test_an_unsupported_database_url_exits_2_with_one_line(capsys) -> None:
 
 def test_the_demo_has_patients_for_every_condition_with_sessions_and_loads_once(capsys, db: str) -> None:
     run(capsys, "db", "upgrade", "--db", db)
-    code, out, err = run(capsys, "demo", "--db", db, "--per-condition", "1", "--today", "2027-03-01")
+    code, out, err = run(capsys, "demo", "--db", db, "--per-condition", "1", "--today", "2027-03-01",
+                         "--past", "0", "--second-clinic", "0")
     assert code == 0, err
     summary = json.loads(out[: out.rindex("}") + 1])
     assert summary["patients"] == summary["plans"] == 6
