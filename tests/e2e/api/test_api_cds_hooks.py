@@ -277,3 +277,32 @@ def test_a_replayed_token_is_refused_and_audited(cds: World) -> None:
     outcomes = [e.outcome.value for e in audit_entries(cds, "harbour_clinic", "cds.order-sign")
                 if e.record_id == body["hookInstance"]]
     assert outcomes == ["ok", "unauthenticated"]
+
+
+# --- configuration ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("content", "problem"), [
+    ("not json", "cannot read clients.json"),
+    ('{"clients": {}}', "has no clients list"),
+    ('{"clients": [{"iss": "x"}]}', "needs iss and clinic"),
+    ('{"clients": [{"iss": "x", "clinic": "c"}]}', "has no public key"),
+    ('{"clients": [{"iss": "x", "clinic": "c", "public_key_pem": "-----BEGIN PUBLIC KEY-----\\nAAAA\\n-----END PUBLIC KEY-----"}]}',
+     "has an unreadable key"),
+    ('{"clients": [{"iss": "x", "clinic": "c", "jwks": {"keys": [{"kty": "EC", "crv": "P-384"}]}}]}', "has an unreadable key"),
+])
+def test_a_bad_clients_file_is_refused_naming_the_variable(tmp_path: Path, content: str, problem: str) -> None:
+    from acupath.errors import InputError
+
+    path = tmp_path / "clients.json"
+    path.write_text(content)
+    with pytest.raises(InputError) as refused:
+        load_clients(str(path))
+    assert refused.value.field.startswith("ACUPATH_CDS_CLIENTS") and problem in str(refused.value)
+
+
+def test_the_public_base_url_is_the_audience_when_set() -> None:
+    from acupath.settings import Settings
+
+    settings = Settings.from_env({"ACUPATH_CDS_URL": "https://acupath.clinic.example/", "ACUPATH_CDS_CLIENTS": "c.json"})
+    assert (settings.cds_url, settings.cds_clients) == ("https://acupath.clinic.example", "c.json")
+    assert Settings.from_env({}).cds_url is None
