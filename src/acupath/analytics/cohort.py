@@ -245,3 +245,15 @@ def _course(row: Any, components: tuple[str, ...]) -> Course:
 def clinic_ids(connection: Connection | Session) -> list[str]:
     """Return the ids of the database's clinics (the command line asks for one when there are several)."""
     return [row[0] for row in connection.execute(text("SELECT id FROM clinics ORDER BY id"))]
+
+
+def filter_choices(connection: Connection | Session, clinic_id: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """Return the clinic's course conditions and practitioners ((user id, name)), for a page's filters."""
+    conditions = [row[0] for row in connection.execute(text(
+        "SELECT DISTINCT condition FROM course_facets WHERE clinic_id = :clinic_id ORDER BY condition"),
+        {"clinic_id": clinic_id})]
+    practitioners = [(row[0], row[1]) for row in connection.execute(text(
+        "SELECT DISTINCT f.practitioner, COALESCE(u.name, f.practitioner) FROM course_facets f "
+        "LEFT JOIN users u ON u.id = f.practitioner WHERE f.clinic_id = :clinic_id ORDER BY 2"),
+        {"clinic_id": clinic_id})]
+    return conditions, practitioners

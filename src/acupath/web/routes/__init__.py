@@ -24,6 +24,7 @@ from acupath.web.routes import (
            admin_users,
            adverse_events,
            amendments,
+           analytics,
            between_visits,
            chart,
            documents,
@@ -46,4 +47,4 @@ ROUTERS = (sign_in.router, today.router, patients.router, chart.router, amendmen
            progress.router, documents.router, between_visits.router,
            sessions.router, adverse_events.router, reassessments.router,
            admin_users.router, admin_audit.router, admin_crisis_contacts.router, portal_access.router,
-           fallback.router)
+           analytics.router, fallback.router)
