@@ -14,7 +14,8 @@ from acupath.knowledge import load_knowledge
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """The demo's database (two clinics) and the Harbour clinic's id."""
     from acupath.cli import main
 
     db = f"sqlite:///{tmp_path_factory.mktemp('analytics') / 'demo.sqlite3'}"
@@ -22,18 +23,27 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
         with pytest.raises(SystemExit) as done:
             main(args)
         assert done.value.code in (0, None)
-    return db
+    engine = create_engine(db)
+    with engine.connect() as connection:
+        clinic = connection.exec_driver_sql("SELECT id FROM clinics WHERE name LIKE 'Harbour%'").scalar()
+    engine.dispose()
+    return db, clinic
 
 
-def test_json_is_the_issues_shape_and_agrees_with_the_cohort(capsys, demo_db: str) -> None:
-    code, out, err = run(capsys, "analytics", "responders", "--by", "condition", "--db", demo_db, "--json",
+@pytest.fixture
+def demo_db(demo: tuple[str, str]) -> list[str]:
+    """The options naming the demo's database and its Harbour clinic."""
+    return [demo[0], "--clinic", demo[1]]
+
+
+def test_json_is_the_issues_shape_and_agrees_with_the_cohort(capsys, demo_db: list[str]) -> None:
+    code, out, err = run(capsys, "analytics", "responders", "--by", "condition", "--db", *demo_db, "--json",
                          "--min-cell", "3")
     assert code == 0, err
     rows = json.loads(out)["rows"]
-    engine = create_engine(demo_db)
+    engine = create_engine(demo_db[0])
     with engine.connect() as connection:
-        clinic = connection.exec_driver_sql("SELECT id FROM clinics").scalar()
-        courses = cohort(connection, load_knowledge(), CohortFilter(clinic_id=clinic))
+        courses = cohort(connection, load_knowledge(), CohortFilter(clinic_id=demo_db[2]))
     engine.dispose()
     for row in rows:
         mine = [c for c in courses if c.condition == row["group"]["condition"]]
@@ -45,16 +55,16 @@ def test_json_is_the_issues_shape_and_agrees_with_the_cohort(capsys, demo_db: st
     assert sum(r["n"] for r in rows) == len(courses)
 
 
-def test_the_default_threshold_suppresses_the_demos_small_groups(capsys, demo_db: str) -> None:
-    code, out, _ = run(capsys, "analytics", "responders", "--by", "ea,payer", "--db", demo_db, "--json")
+def test_the_default_threshold_suppresses_the_demos_small_groups(capsys, demo_db: list[str]) -> None:
+    code, out, _ = run(capsys, "analytics", "responders", "--by", "ea,payer", "--db", *demo_db, "--json")
     assert code == 0
     rows = json.loads(out)["rows"]
     assert rows and all(r["n"] is None or r["n"] >= 10 for r in rows)
     assert all((r["n"] is None) == (r["responders"] is None) for r in rows)
 
 
-def test_the_table_names_each_group_and_its_interval(capsys, demo_db: str) -> None:
-    code, out, _ = run(capsys, "analytics", "responders", "--by", "ea", "--db", demo_db, "--min-cell", "5")
+def test_the_table_names_each_group_and_its_interval(capsys, demo_db: list[str]) -> None:
+    code, out, _ = run(capsys, "analytics", "responders", "--by", "ea", "--db", *demo_db, "--min-cell", "5")
     assert code == 0
     assert out.splitlines()[0].split()[:4] == ["ea", "n", "resp.", "rate"]
     assert " to " in out and "groups under 5 courses suppressed" in out
@@ -64,9 +74,20 @@ def test_the_table_names_each_group_and_its_interval(capsys, demo_db: str) -> No
     (["--by", "colour"], "--by: unknown facet 'colour' (allowed: component, condition, ea,"),
     (["--by", "ea", "--analysis", "all"], "--analysis: unknown analysis 'all'"),
     (["--by", "ea", "--start", "2026-13-01"], "--start: expected a date"),
-    (["--by", "ea", "--clinic", "nowhere"], "--clinic: no clinic 'nowhere'"),
 ])
-def test_bad_input_exits_2_with_one_line_naming_the_option(capsys, demo_db: str, args: list[str], named: str) -> None:
-    code, out, err = run(capsys, "analytics", "responders", "--db", demo_db, *args)
+def test_bad_input_exits_2_with_one_line_naming_the_option(capsys, demo_db: list[str], args: list[str],
+                                                           named: str) -> None:
+    code, out, err = run(capsys, "analytics", "responders", "--db", *demo_db, *args)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and named in err
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    ([], "--clinic: name the clinic (allowed: "),
+    (["--clinic", "nowhere"], "--clinic: no clinic 'nowhere' (allowed: "),
+])
+def test_a_database_of_two_clinics_needs_the_clinic_named(capsys, demo: tuple[str, str], args: list[str],
+                                                          named: str) -> None:
+    code, out, err = run(capsys, "analytics", "responders", "--by", "ea", "--db", demo[0], *args)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and named in err and "Harbour" in err

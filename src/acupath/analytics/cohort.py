@@ -242,9 +242,9 @@ def _course(row: Any, components: tuple[str, ...]) -> Course:
     )
 
 
-def clinic_ids(connection: Connection | Session) -> list[str]:
-    """Return the ids of the database's clinics (the command line asks for one when there are several)."""
-    return [row[0] for row in connection.execute(text("SELECT id FROM clinics ORDER BY id"))]
+def clinic_ids(connection: Connection | Session) -> dict[str, str]:
+    """Return the database's clinics, id -> name (the command line asks for one when there are several)."""
+    return {row[0]: row[1] for row in connection.execute(text("SELECT id, name FROM clinics ORDER BY name, id"))}
 
 
 def filter_choices(connection: Connection | Session, clinic_id: str) -> tuple[list[str], list[tuple[str, str]]]:

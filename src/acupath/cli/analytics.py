@@ -25,9 +25,10 @@ def _clinic(uow: Any, clinic: str | None) -> str:
     with uow:
         known = clinic_ids(uow.session)
     if clinic is None and len(known) == 1:
-        return known[0]
+        return next(iter(known))
     if clinic not in known:
-        raise InputError("--clinic", "name the clinic" if clinic is None else f"no clinic {clinic!r}", known)
+        raise InputError("--clinic", "name the clinic" if clinic is None else f"no clinic {clinic!r}",
+                         [f"{clinic_id} ({name})" for clinic_id, name in known.items()])
     return clinic
 
 
