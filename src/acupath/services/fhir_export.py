@@ -33,6 +33,9 @@ from acupath.services.unit_of_work import AbstractUnitOfWork
 KEEP = timedelta(hours=24)
 #: A running export that wrote no page for this long stopped (its process ended): reported as failed.
 STALE = timedelta(minutes=15)
+#: A queued export that no worker started in this long was lost (its process ended): reported as failed.
+#: Longer than ``STALE``: a queued export waits for other clinics' exports (``Settings.fhir_export_workers``).
+STALE_QUEUED = timedelta(hours=1)
 #: The Group of a clinician's panel: ``panel-<user id>``.
 PANEL_PREFIX = "panel-"
 #: The message of an export that stopped without finishing (no detail: the log has the cause).
@@ -99,7 +102,12 @@ def start_export(uow: AbstractUnitOfWork, actor: Actor, *, job_id: str, level: E
         if level is ExportLevel.GROUP:
             _panel_user(uow, actor, group_id or "")
         now = uow.clock()
-        busy = [job for job in uow.export_jobs.active(actor.clinic_id) if not _stale(job, now)]
+        busy = []
+        for active in uow.export_jobs.active(actor.clinic_id):
+            if _stale(active, now):  # its process ended: failed, and its files purged when they expire
+                uow.export_jobs.update(_failed(active, now))
+            else:
+                busy.append(active)
         if busy:
             raise ExportInProgress("an export of this clinic is already running: wait for it, or cancel it "
                                    "(DELETE its status URL)")
@@ -112,7 +120,12 @@ def start_export(uow: AbstractUnitOfWork, actor: Actor, *, job_id: str, level: E
 
 
 def _stale(job: ExportJob, now: datetime) -> bool:
-    return job.state is ExportState.RUNNING and now - job.updated_at > STALE
+    limit = {ExportState.RUNNING: STALE, ExportState.QUEUED: STALE_QUEUED}.get(job.state)
+    return limit is not None and now - job.updated_at > limit
+
+
+def _failed(job: ExportJob, now: datetime) -> ExportJob:
+    return replace(job, state=ExportState.FAILED, error=STOPPED, updated_at=now, expires_at=now + KEEP)
 
 
 def _visible(uow: AbstractUnitOfWork, actor: Actor, job_id: str) -> ExportJob:
@@ -134,7 +147,7 @@ def export_status(uow: AbstractUnitOfWork, actor: Actor, job_id: str) -> ExportJ
         job = _visible(uow, actor, job_id)
         now = uow.clock()
         if _stale(job, now):
-            job = replace(job, state=ExportState.FAILED, error=STOPPED, updated_at=now, expires_at=now + KEEP)
+            job = _failed(job, now)
             uow.export_jobs.update(job)
             uow.commit()
         return job

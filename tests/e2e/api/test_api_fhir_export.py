@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -223,3 +223,17 @@ def test_metadata_states_the_bulk_data_operations(exports: World) -> None:
     assert "export" in {op["name"] for op in by_type["Patient"]["operation"]}
     assert [op["definition"] for op in by_type["Group"]["operation"]] == [
         "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"]
+
+
+def test_an_export_whose_process_ended_is_reported_failed_and_blocks_nothing(exports: World) -> None:
+    world = exports
+    lee = Actor(world.user_ids["dr_lee"], world.clinic_ids["harbour_clinic"], Role.CLINICIAN)
+    uow = world.uow_factory()
+    uow.clock = lambda: datetime.now(UTC) - timedelta(hours=2)  # queued two hours ago, never started
+    fhir_export.start_export(uow, lee, job_id="e" * 32, level=ExportLevel.SYSTEM, types=["Patient"], since=None,
+                             request_url="https://testserver/fhir/R4/$export")
+    kicked = _kick_off(world, "dr_lee", "/fhir/R4/$export?_type=Organization")
+    assert kicked.status_code == 202, kicked.text
+    assert _finished(world, "dr_lee", kicked.headers["Content-Location"]).status_code == 200
+    status = world.call("dr_lee", "GET", f"/fhir/R4/$export-status/{'e' * 32}")
+    assert status.status_code == 500 and status.json()["issue"][0]["diagnostics"] == fhir_export.STOPPED
