@@ -8,7 +8,8 @@ EHR's private key. It is accepted only when
   a shared-secret HMAC) and it names a ``kid``;
 - the payload's ``iss`` is a client of ``ACUPATH_CDS_CLIENTS`` and the signature verifies with that
   client's key (its JWK set by ``kid``, or its one PEM public key); a ``jku`` header must be the client's
-  own if one is configured (keys are never fetched from a URL the token names);
+  own if one is configured (keys are never fetched from a URL the token names), and so must ``sub`` and
+  ``tenant`` when the client's entry names them;
 - ``aud`` is the URL of the endpoint called (``ACUPATH_CDS_URL`` + the path, else the request's own
   URL), ``exp`` has not passed, ``iat`` is not in the future, and the token lives at most
   ``MAX_LIFETIME`` (so that its ``jti`` is remembered, used once, for a bounded time);
@@ -21,7 +22,8 @@ token). The clients file (JSON) lists each client's issuer, clinic and key::
                   "jwks": {"keys": [{"kty": "EC", "crv": "P-384", "kid": "ehr-1", "x": "...", "y": "..."}]}},
                  {"iss": "https://other.example", "clinic": "harbour", "public_key_file": "other.pem"}]}
 
-``public_key_pem`` holds a PEM in the file itself; ``public_key_file`` is relative to the clients file.
+``public_key_pem`` holds a PEM in the file itself; ``public_key_file`` is relative to the clients file;
+``jku``, ``sub`` and ``tenant`` are optional allowlisted values.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ class ClientKeys:
     client: CdsClient
     keys: dict[str | None, Any]
     jku: str | None = None
+    #: When configured, the token's ``sub`` and ``tenant`` must be these (the specification's allowlist).
+    sub: str | None = None
+    tenant: str | None = None
 
     def key_for(self, kid: str) -> Any | None:
         """Return the public key for ``kid``: the JWK with that id, else the client's single PEM key."""
@@ -81,7 +86,8 @@ def _entry(raw: Any, index: int, folder: Path) -> ClientKeys:
         raise InputError(where, f"has an unreadable key ({type(exc).__name__})", "an EC P-384 or RSA public key") from None
     if not keys:
         raise InputError(where, "has no public key", "jwks, public_key_pem or public_key_file")
-    return ClientKeys(client=CdsClient(issuer=raw["iss"], clinic_id=raw["clinic"]), keys=keys, jku=raw.get("jku"))
+    return ClientKeys(client=CdsClient(issuer=raw["iss"], clinic_id=raw["clinic"]), keys=keys, jku=raw.get("jku"),
+                      sub=raw.get("sub"), tenant=raw.get("tenant"))
 
 
 def load_clients(path: str | None) -> dict[str, ClientKeys]:
@@ -150,6 +156,10 @@ def verify(token: str, clients: dict[str, ClientKeys], audience: str, now: datet
     expires = datetime.fromtimestamp(claims["exp"], UTC)
     if not isinstance(claims["jti"], str) or not claims["jti"] or len(claims["jti"]) > 200:
         raise refused("jti must be a string")
+    for claim in ("sub", "tenant"):
+        wanted = getattr(client, claim)
+        if wanted is not None and claims.get(claim) != wanted:
+            raise refused(f"{claim} not allowed")
     if expires - now > MAX_LIFETIME + LEEWAY:
         raise refused(f"lives longer than {int(MAX_LIFETIME.total_seconds() // 60)} minutes")
     return client, TokenUse(issuer=issuer, jti=claims["jti"], expires_at=expires + LEEWAY)

@@ -38,10 +38,10 @@ class Keys:
 
 def token(service: str = "order-sign", *, iss: str = EHR, key: Any = None, alg: str = "ES384", kid: str = "ehr-1",
           lifetime: int = 300, iat: int | None = None, drop: str | None = None, aud: str | None = None,
-          jti: str | None = None) -> str:
+          jti: str | None = None, tenant: str = "2ddd6c3a-8e9a-44c6-a305-52111ad302a2") -> str:
     now = int(time.time()) if iat is None else iat
     claims: dict[str, Any] = {"iss": iss, "aud": aud or f"{BASE}/{service}", "iat": now, "exp": now + lifetime,
-                              "jti": jti or str(uuid.uuid4()), "tenant": "2ddd6c3a-8e9a-44c6-a305-52111ad302a2"}
+                              "jti": jti or str(uuid.uuid4()), "tenant": tenant}
     if drop:
         claims.pop(drop)
     return jwt.encode(claims, key if key is not None else Keys.ec_key, algorithm=alg, headers={"kid": kid})
@@ -59,7 +59,7 @@ def cds(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worl
     (folder / "clients.json").write_text(json.dumps({"clients": [
         {"iss": EHR, "clinic": harbour, "public_key_file": "ehr.pem", "jku": "https://ehr.example.org/jwks"},
         {"iss": RSA_EHR, "clinic": harbour, "jwks": {"keys": [{**rsa_jwk, "kid": "rsa-1", "alg": "RS384"}]}},
-        {"iss": HILL_EHR, "clinic": hill, "public_key_pem": public.decode()},
+        {"iss": HILL_EHR, "clinic": hill, "public_key_pem": public.decode(), "tenant": "hill-tenant"},
     ]}))
     app = world.client.app
     saved = app.state.cds
@@ -194,7 +194,7 @@ def test_another_clinics_ehr_never_reaches_the_patient(cds: World, known_patient
     harbour = cds.clinic_ids["harbour_clinic"]
     body = hook_request("order-sign", instance=str(uuid.uuid4()), orders=(order("97813"),),
                         prefetch=_with_mrn(harbour, known_patient["mrn"]))
-    response = call(cds, "order-sign", body, token(iss=HILL_EHR))
+    response = call(cds, "order-sign", body, token(iss=HILL_EHR, tenant="hill-tenant"))
     assert response.status_code == 200
     assert not [c for c in response.json()["cards"] if c["indicator"] == "critical"]
     (entry,) = [e for e in audit_entries(cds, "hill_clinic", "cds.order-sign") if e.record_id == body["hookInstance"]]
@@ -266,6 +266,12 @@ def test_a_jku_other_than_the_clients_is_refused(cds: World) -> None:
                         Keys.ec_key, algorithm="ES384", headers={"kid": "ehr-1", "jku": "https://evil.example/jwks"})
     response = call(cds, "order-sign", hook_request("order-sign", orders=(order("97813"),)), forged)
     assert response.status_code == 401 and "jku not allowed" in response.json()["detail"]
+
+
+def test_a_tenant_other_than_the_clients_is_refused(cds: World) -> None:
+    # token() sends the specification's example tenant; hill's entry allows only "hill-tenant".
+    response = call(cds, "order-sign", hook_request("order-sign", orders=(order("97813"),)), token(iss=HILL_EHR))
+    assert response.status_code == 401 and "tenant not allowed" in response.json()["detail"]
 
 
 def test_a_replayed_token_is_refused_and_audited(cds: World) -> None:
