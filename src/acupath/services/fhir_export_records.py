@@ -76,7 +76,8 @@ class ExportJob:
 
 @dataclass(kw_only=True)
 class PageRecords:
-    """The records of one page of patients, by kind (each list ordered as ``list_for_patient`` orders it)."""
+    """The records of one page of patients (or, as ``fhir_reads.PatientChart``, of one patient), by kind, each
+    list ordered as ``list_for_patient`` orders it."""
 
     intakes: list[IntakeRecord] = field(default_factory=list)
     screenings: list[ScreeningRecord] = field(default_factory=list)

@@ -8,25 +8,19 @@ with the patient's id. ``acupath.fhir`` turns what these return into FHIR resour
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from acupath.errors import InputError
 from acupath.services.access import MissingRecord, found, require_admin, require_clinical
 from acupath.services.actor import Actor, Role
 from acupath.services.audit import audited
+from acupath.services.fhir_export_records import PageRecords
 from acupath.services.paging import MAX_PAGE
 from acupath.services.records import (
-    AdverseEvent,
-    Amendment,
     AuditEntry,
     AuditQuery,
     Clinic,
-    IntakeRecord,
     Patient,
-    PlanRecord,
-    Reassessment,
-    ScreeningRecord,
-    SessionRecord,
     User,
 )
 from acupath.services.unit_of_work import AbstractUnitOfWork
@@ -44,8 +38,9 @@ _KINDS = {
 
 
 @dataclass(kw_only=True)
-class PatientChart:
-    """Everything acupath holds of one patient, as the actor may see it.
+class PatientChart(PageRecords):
+    """Everything acupath holds of one patient, as the actor may see it: their records (``PageRecords``'
+    lists, of this one patient) and who and where.
 
     ``audit`` is the patient's audit entries for an administrator, None for anyone else (the audit log
     is the administrator's); ``staff`` the clinic's users, who appear as authors.
@@ -54,13 +49,6 @@ class PatientChart:
     clinic: Clinic
     patient: Patient
     staff: list[User]
-    intakes: list[IntakeRecord] = field(default_factory=list)
-    screenings: list[ScreeningRecord] = field(default_factory=list)
-    plans: list[PlanRecord] = field(default_factory=list)
-    sessions: list[SessionRecord] = field(default_factory=list)
-    adverse_events: list[AdverseEvent] = field(default_factory=list)
-    reassessments: list[Reassessment] = field(default_factory=list)
-    amendments: list[Amendment] = field(default_factory=list)
     audit: list[AuditEntry] | None = None
 
 
