@@ -7,6 +7,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from network_files import HARBOUR
 
 from acupath.analytics.network_signing import (
@@ -110,3 +112,27 @@ def test_a_private_key_that_is_not_ed25519_pem_is_refused(tmp_path: Path, keys) 
         load_private_key(files.public)
     with pytest.raises(InputError, match="--key: cannot read"):
         load_private_key(tmp_path / "missing.key.pem")
+
+
+@pytest.fixture(scope="module")
+def signed_harbour(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("keys")
+    files = write_key_pair(folder, "harbour")
+    return folder, sign(HARBOUR, load_private_key(files.private))
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_any_change_to_any_number_or_text_of_a_signed_file_is_refused(signed_harbour, data) -> None:
+    folder, signed = signed_harbour
+    document = json.loads(json.dumps(signed))
+    conditions = document["payload"]["conditions"]
+    index = data.draw(st.integers(0, len(conditions) - 1))
+    key = data.draw(st.sampled_from(["courses", "responders", "followed_up", "mean_improvement", "sd_improvement",
+                                     "condition"]))
+    before = conditions[index][key]
+    after = data.draw(st.one_of(st.none(), st.integers(0, 500), st.floats(0, 10, allow_nan=False), st.text(max_size=8))
+                      .filter(lambda v: v != before or type(v) is not type(before)))
+    conditions[index][key] = after
+    with pytest.raises(InputError, match="does not match the content"):
+        verify(document, trusted_keys([folder]), "harbour.json")
