@@ -13,6 +13,7 @@ from typing import Any
 from acupath.security.passwords import Argon2idHasher
 from acupath.services import patients
 from acupath.services.actor import Actor
+from acupath.services.passwords import PasswordHasher
 from acupath.services.portal import invitations, signing_in
 from acupath.services.records import Patient
 
@@ -33,14 +34,14 @@ def invitation_link(token: str) -> str:
 
 
 def demo_portal(uow_factory: Callable[[], Any], clinician: Actor, signed_up: Patient, invited: Patient,
-                password: str) -> dict[str, str]:
+                password: str, hasher: PasswordHasher | None = None) -> dict[str, str]:
     """Set up ``signed_up`` on the portal with ``password`` and invite ``invited``; return the logins.
 
     Returns ``email``, ``password`` and ``invitation`` (the pending link). Raises what the services raise.
     """
     token = invitations.invite_patient(uow_factory(), clinician, signed_up.id).token
     email = portal_email(signed_up)
-    signing_in.set_password_with_link(uow_factory(), token, email, password, Argon2idHasher(), "demo")
+    signing_in.set_password_with_link(uow_factory(), token, email, password, hasher or Argon2idHasher(), "demo")
     pending = invitations.invite_patient(uow_factory(), clinician, invited.id).token
     return {"email": email, "password": password, "invitation": invitation_link(pending)}
 
