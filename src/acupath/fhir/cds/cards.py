@@ -14,7 +14,9 @@ The indicator (CDS Hooks 2.0 "Card Attributes"):
 The finding's citations are its ``links`` (each cited source with a URL or DOI); the first of them is the
 card's ``source``. Where a finding excludes electroacupuncture from an EA order, the card suggests
 ordering acupuncture without electrical stimulation instead (delete the EA ServiceRequest, create a
-manual one) when manual needling is allowed, or removing the order.
+manual one) when manual needling is allowed, or removing the order; a critical finding that forbids any
+needling, or stops treatment until a medical assessment, suggests removing the order. An order without
+an id gets no suggestion (a delete needs the resource's id); its card says which order it is about.
 """
 
 from __future__ import annotations
