@@ -122,6 +122,12 @@ ENDPOINTS = (
         w, "reassessments/{reassessment}", {"answers": {"peg": {"q1": 4, "q2": 3, "q3": next(_counter) % 10}}})),
     Endpoint("GET", "/reassessments/{reassessment}/history", 200, CLINIC),
     Endpoint("GET", "/fhir/R4/metadata", 200, ALL, public=True),
+    # CDS Hooks: discovery is public; a call takes the EHR's own JWT, never a staff login (test_api_cds_hooks).
+    Endpoint("GET", "/cds-services", 200, ALL, public=True),
+    Endpoint("POST", "/cds-services/order-sign", 401, ALL, route="/cds-services/{service_id}",
+             body=lambda w: {"hook": "order-sign", "hookInstance": "x", "context": {"patientId": "p"}}),
+    Endpoint("POST", "/cds-services/patient-view/feedback", 401, ALL, route="/cds-services/{service_id}/feedback",
+             body=lambda w: {"feedback": []}),
     Endpoint("GET", "/fhir/R4/Patient/{patient}/$everything", 200, CLINIC),
     Endpoint("GET", "/fhir/R4/CarePlan/{plan}", 200, CLINIC, route="/fhir/R4/{resource_type}/{resource_id}"),
     Endpoint("GET", "/fhir/R4/Observation?patient={patient}", 200, CLINIC, route="/fhir/R4/{resource_type}"),

@@ -9,6 +9,7 @@ from api_world import PASSWORD, PERSONAS, SECRET, World, session_body
 from fastapi.routing import APIRoute
 
 from acupath.api.app import ROUTERS
+from acupath.api.cds_auth import cds_caller
 from acupath.api.deps import signed_in
 from acupath.api.tokens import InvalidToken, TokenSigner
 
@@ -94,7 +95,9 @@ def _calls(dependant) -> set[object]:  # type: ignore[no-untyped-def]
 
 
 # /auth/password is proven by the current password, throttled as a login (test_api_accounts.py).
-PUBLIC_ROUTES = {"/health", "/auth/login", "/auth/password", "/fhir/R4/metadata"}
+PUBLIC_ROUTES = {"/health", "/auth/login", "/auth/password", "/fhir/R4/metadata", "/cds-services"}
+#: Routes that authenticate the calling EHR by its own JWT (``api.cds_auth``), not a staff login.
+EHR_ROUTES = {"/cds-services/{service_id}", "/cds-services/{service_id}/feedback"}
 
 
 def test_every_route_but_login_and_health_acts_for_a_signed_in_user() -> None:
@@ -102,8 +105,9 @@ def test_every_route_but_login_and_health_acts_for_a_signed_in_user() -> None:
     # so that opening the unit of work refuses a token revoked at logout.
     routes = [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
     assert len(routes) > 20
-    unsigned = [r.path for r in routes if signed_in not in _calls(r.dependant) and r.path not in PUBLIC_ROUTES]
+    unsigned = [r.path for r in routes if signed_in not in _calls(r.dependant) and r.path not in PUBLIC_ROUTES | EHR_ROUTES]
     assert unsigned == []
+    assert all(cds_caller in _calls(r.dependant) for r in routes if r.path in EHR_ROUTES)
 
 
 def test_a_revoked_token_is_refused_by_every_route_that_reads(world: World) -> None:
