@@ -84,7 +84,7 @@ def _past_course(uow_factory: Any, kb: KnowledgeBase, site: PastSite, index: int
     course = Course(plan.id, patient.id, document["pain"]["nrs"], severity, outcome.improvement)
     done, reassessed = treat(uow_factory, kb, clinician, plan.plan, course, today, rng,
                              share_at=lambda number: response_share(number, response_by),
-                             last_session=outcome.last_session)
+                             last_session=outcome.last_session, note="synthetic demo record")
     planned = plan.plan["sessions"]
     last = len(planned) if outcome.last_session is None else min(outcome.last_session, len(planned))
     ended = 0

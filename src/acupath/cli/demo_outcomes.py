@@ -103,11 +103,13 @@ class Course:
 
 
 def treat(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan: dict[str, Any], course: Course, today: date,
-          rng: random.Random, *, share_at: Any = None, last_session: int | None = None) -> tuple[int, int]:
+          rng: random.Random, *, share_at: Any = None, last_session: int | None = None,
+          note: str = "") -> tuple[int, int]:
     """Record the plan's sessions up to ``today`` (and up to ``last_session``) through the services, with
     the reassessments the plan asks for; about 6 % of appointments are missed and 5 % of sessions bring a
     minor adverse event. ``share_at(number)`` is the share of the improvement reached at a session (default:
-    linear over the whole plan). Returns (sessions recorded, reassessments recorded).
+    linear over the whole plan); ``note`` is written in each session's notes. Returns (sessions recorded,
+    reassessments recorded).
     """
     planned_sessions = plan["sessions"]
     share = share_at or (lambda number: number / max(1, len(planned_sessions)))
@@ -120,8 +122,10 @@ def treat(uow_factory: Any, kb: KnowledgeBase, clinician: Actor, plan: dict[str,
         pain = max(0, min(10, round(course.nrs * (1 - course.improvement * progress_share) + rng.uniform(-0.8, 0.8))))
         if rng.random() < 0.06:  # a missed appointment: the plan goes on without it
             continue
-        record = sessions.record_session(uow_factory(), clinician, course.plan_id,
-                                         session_record(plan, planned, pain, rng), kb, today=today)
+        given = session_record(plan, planned, pain, rng)
+        if note:
+            given["notes"] = note
+        record = sessions.record_session(uow_factory(), clinician, course.plan_id, given, kb, today=today)
         recorded += 1
         if rng.random() < 0.05:
             sessions.record_adverse_event(uow_factory(), clinician, course.patient_id,
