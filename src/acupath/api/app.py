@@ -30,6 +30,7 @@ from acupath.api.routes import (
     cds_hooks,
     fhir,
     fhir_export,
+    fhir_import,
     health,
     intakes,
     patients,
@@ -50,7 +51,7 @@ from acupath.settings import Settings
 #: ahead of progress cost about a tenth of its request). ``OPENAPI_TAGS`` keeps /docs in pathway order.
 ROUTERS = (progress.router, sessions.router, health.router, auth.router, users.router, patients.router,
            intakes.router, plans.router, amendments.router, reports.router, audit.router,
-           fhir_export.router, fhir.router, analytics.router,
+           fhir_export.router, fhir_import.router, fhir.router, analytics.router,
            cds_hooks.router)  # fhir_export first: fhir's /{type}/{id} matches its paths
 OPENAPI_TAGS = [{"name": name} for name in ("health", "accounts", "patients", "intakes and screening", "plans",
                                             "sessions and adverse events", "follow-up", "documents", "FHIR R4",

@@ -40,7 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "users": ("acupath.cli.server", "Accounts of a clinic."),
     "report": ("acupath.cli.report", "A patient's document as PDF: plan, progress, ncd, referral, superbill, record."),
     "audit": ("acupath.cli.audit", "The audit log: check its hash chain, export it."),
-    "fhir": ("acupath.cli.fhir", "FHIR R4: print an instrument's Questionnaire; export a clinic as NDJSON."),
+    "fhir": ("acupath.cli.fhir", "FHIR R4: print an instrument's Questionnaire; export a clinic as NDJSON; import a Bundle."),
     "analytics": ("acupath.cli.analytics", "Practice evidence: responder rates by facet, network pooling."),
     "cds": ("acupath.cli.cds", "CDS Hooks: sign a test JWT as an EHR would (acupath cds token)."),
     "demo": ("acupath.cli.demo", "Load a demo clinic: staff, patients, months of sessions and reassessments."),

@@ -16,6 +16,7 @@ from acupath.fhir.canonical import Canon
 from acupath.fhir.care_plans import care_plan
 from acupath.fhir.conditions import PATTERN_SUFFIX, intake_conditions
 from acupath.fhir.detected_issues import detected_issues
+from acupath.fhir.intake_form import intake_response
 from acupath.fhir.observations import score_observations
 from acupath.fhir.people import organization, patient, practitioner, practitioner_role
 from acupath.fhir.procedures import adverse_event, procedure
@@ -105,6 +106,7 @@ def chart_documents(chart: PatientChart, kb: KnowledgeBase, canon: Canon, *,
     scored += [(r.id, r.patient_id, r.answers, r.scores, r.knowledge_version, r.assessed_on, r.recorded_by,
                 r.version > 1) for r in chart.reassessments]
     if "QuestionnaireResponse" in types:
+        yield from (intake_response.body(intake, canon) for intake in chart.intakes)
         for record_id, patient_id, answers, _, version, when, who, amended in scored:
             for instrument_id in answers:
                 yield questionnaire_response.body(

@@ -6,7 +6,7 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome
 
 #: HTTP status -> R4 issue-type code.
 ISSUE_TYPES = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 409: "conflict",
-               413: "too-costly", 422: "invalid", 429: "throttled", 503: "transient"}
+               413: "too-costly", 415: "not-supported", 422: "invalid", 429: "throttled", 503: "transient"}
 
 
 def operation_outcome(status: int, message: str, fields: list[str] | None = None) -> OperationOutcome:

@@ -32,7 +32,7 @@ def score_answers(
     return {instrument_id: result.to_dict() for instrument_id, result in scored.items()}
 
 
-def _intake_document(patient: Patient, answers: dict[str, Any]) -> dict[str, Any]:
+def intake_for_patient(patient: Patient, answers: dict[str, Any]) -> dict[str, Any]:
     # The intake is about this patient: fill in what the demographics already say, refuse a mismatch.
     document = dict(answers)
     given = dict(document.get("patient") or {})
@@ -56,21 +56,33 @@ def record_intake(
     with uow, audited(uow, actor, "intake.record", "intake", patient_id=patient_id) as note:
         require_clinical(actor)
         patient = found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
-        document = _intake_document(patient, answers)
-        intake = parse_intake(document)
-        record = IntakeRecord(
-            id=new_id(),
-            clinic_id=actor.clinic_id,
-            patient_id=patient.id,
-            answers=intake.model_dump(mode="json"),
-            scores=score_answers(intake.questionnaires, kb, "questionnaires"),
-            knowledge_version=kb.version,
-            recorded_at=uow.clock(),
-            recorded_by=actor.user_id,
-        )
+        record = add_intake(uow, actor, patient, answers, kb)
         note.record_id = record.id
-        uow.intakes.add(record)
         return record
+
+
+def add_intake(
+    uow: AbstractUnitOfWork, actor: Actor, patient: Patient, answers: dict[str, Any], kb: KnowledgeBase
+) -> IntakeRecord:
+    """Validate and score the intake ``answers`` of ``patient`` and add it to ``uow``'s transaction.
+
+    ``record_intake``'s work without its commit, audit entry or role check, shared with the FHIR
+    import. The document is stored with its aliases (``closures[].from``, ``medications[].class``), as
+    ``parse_intake`` reads it back for screening and planning. Returns the intake. Raises ``InputError``.
+    """
+    intake = parse_intake(intake_for_patient(patient, answers))
+    record = IntakeRecord(
+        id=new_id(),
+        clinic_id=actor.clinic_id,
+        patient_id=patient.id,
+        answers=intake.model_dump(mode="json", by_alias=True),
+        scores=score_answers(intake.questionnaires, kb, "questionnaires"),
+        knowledge_version=kb.version,
+        recorded_at=uow.clock(),
+        recorded_by=actor.user_id,
+    )
+    uow.intakes.add(record)
+    return record
 
 
 def get_intake(uow: AbstractUnitOfWork, actor: Actor, intake_id: str) -> IntakeRecord:
@@ -111,7 +123,14 @@ def screen_intake(
         require_clinical(actor)
         record = found(uow.intakes.get(actor.clinic_id, intake_id), "intake", intake_id)
         note.patient_id = record.patient_id
-        screening = safety.screen(parse_intake(record.answers), kb, today or uow.clock().date())
-        stored = store_screening(uow, actor, record, screening)
+        stored = add_screening(uow, actor, record, kb, today or uow.clock().date())
         note.record_id = stored.id
         return stored
+
+
+def add_screening(
+    uow: AbstractUnitOfWork, actor: Actor, record: IntakeRecord, kb: KnowledgeBase, today: date
+) -> ScreeningRecord:
+    """Screen the intake ``record`` on ``today`` and add the screening to ``uow``'s transaction (no commit,
+    no audit): ``screen_intake``'s work, shared with the FHIR import. Returns the stored screening."""
+    return store_screening(uow, actor, record, safety.screen(parse_intake(record.answers), kb, today))

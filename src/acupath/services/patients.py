@@ -29,7 +29,7 @@ from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
 from acupath.validation import ClinicDate, OneLine
 
-__all__ = ["MAX_PAGE", "PatientDetails", "get_patient", "list_patients", "new_id", "register_patient",
+__all__ = ["MAX_PAGE", "PatientDetails", "add_patient", "get_patient", "list_patients", "new_id", "register_patient",
            "update_patient"]
 
 
@@ -59,15 +59,24 @@ def register_patient(uow: AbstractUnitOfWork, actor: Actor, details: dict[str, A
     if the clinic already uses the MRN.
     """
     with uow, audited(uow, actor, "patient.register", "patient") as note:
-        form = parse(PatientDetails, details)
-        if form.birth_date > uow.clock().date():
-            raise InputError("birth_date", "must not be in the future")
-        now = uow.clock()
-        patient = Patient(id=new_id(), clinic_id=actor.clinic_id, created_at=now, updated_at=now,
-                          **form.model_dump())
+        patient = add_patient(uow, actor, details)
         note.record_id = note.patient_id = patient.id
-        uow.patients.add(patient)
         return patient
+
+
+def add_patient(uow: AbstractUnitOfWork, actor: Actor, details: dict[str, Any]) -> Patient:
+    """Validate ``details`` and add the patient to ``uow``'s transaction (no commit, no audit entry).
+
+    ``register_patient``'s work, shared with the FHIR import (one transaction for a patient and their
+    intake). Returns the patient (version 1). Raises ``InputError``; ``Conflict`` for an MRN in use.
+    """
+    form = parse(PatientDetails, details)
+    if form.birth_date > uow.clock().date():
+        raise InputError("birth_date", "must not be in the future")
+    now = uow.clock()
+    patient = Patient(id=new_id(), clinic_id=actor.clinic_id, created_at=now, updated_at=now, **form.model_dump())
+    uow.patients.add(patient)
+    return patient
 
 
 def update_patient(
