@@ -26,22 +26,15 @@ def import_bundle(
     db: DbOption = None,
 ) -> None:
     """Import a transaction Bundle: create the patient, record, score and screen the intake."""
+    from acupath.cli.files import read_json
     from acupath.errors import InputError, NotFound
     from acupath.fhir import Canon, as_json
-    from acupath.fhir.import_answers import InvalidResource
     from acupath.fhir.transaction import import_transaction
     from acupath.knowledge import load_knowledge
     from acupath.services import users
     from acupath.services.actor import Actor
 
-    try:
-        text = bundle.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("BUNDLE", f"cannot read {bundle}: {type(exc).__name__}", "a UTF-8 JSON file") from None
-    try:
-        body = json.loads(text)
-    except json.JSONDecodeError:
-        raise InvalidResource("Bundle", f"{bundle} is not JSON", "a FHIR R4 Bundle in JSON") from None
+    body = read_json(bundle, "a FHIR R4 transaction Bundle")
     settings = settings_for(db)
     uows = unit_of_work_factory(settings)
     try:

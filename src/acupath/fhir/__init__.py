@@ -16,9 +16,9 @@ CodeSystem, StructureDefinition, CapabilityStatement, Bundle) is validated as R4
 models. The models check structure (required elements, types, unknown elements), not value sets or
 invariants: the tests check our codes against the R4 value sets themselves.
 
-Bulk Data ``$export`` is ``bulk`` (+ ``bulk_request``, ``bulk_files``, ``bulk_group``). Not yet built
-(later sessions of issue 15): import of a transaction Bundle and ``acupath fhir import``. The CDS Hooks
-service is ``acupath.fhir.cds``.
+Bulk Data ``$export`` is ``bulk`` (+ ``bulk_request``, ``bulk_files``, ``bulk_group``); the import of a
+transaction Bundle (a patient and their intake) is ``imports`` + ``transaction``. The CDS Hooks service
+is ``acupath.fhir.cds``.
 """
 
 from acupath.fhir.canonical import Canon, as_json

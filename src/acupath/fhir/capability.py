@@ -21,6 +21,22 @@ _SEARCH_PARAMS = {
 }
 
 
+#: What ``POST /fhir/R4`` takes (``acupath.fhir.imports`` is the rule; README "FHIR import" the example).
+IMPORT_DOCUMENTATION = (
+    "Import of a patient and their intake (clinicians and administrators; one transaction: all or nothing). "
+    "The Bundle (type transaction, each entry POST to its type) holds one Patient (name, gender, whole birthDate, "
+    "an identifier: the MRN, by which a second import is recognised: 409, or with request.ifNoneExist "
+    "'identifier=[system|]value' the intake goes to that patient if birth date and sex agree, and a repeat "
+    "writes nothing); one Condition coded "
+    "in ICD-10-CM as acupath's condition files give it, or in acupath's conditions CodeSystem, and optionally a "
+    "second one for the TCM pattern; the QuestionnaireResponse of Questionnaire/intake (pain, red-flag answers, "
+    "history, safety, schedule; every red-flag, history and safety answer required: none is assumed 'no'); and "
+    "QuestionnaireResponses of the instruments' Questionnaires (answers as their valueCoding, valueInteger or "
+    "valueDecimal). Scores and screening are computed by acupath; any other resource is refused. Bundle.identifier "
+    "is not kept. Refusals: OperationOutcome with the element's expression (400 not valid R4, 422 unknown code, "
+    "linkId, answer or missing part, 409 known MRN, 415 not application/fhir+json).")
+
+
 def search_parameters(resource_type: str) -> tuple[str, ...]:
     """Return the search parameters a type accepts (each search also takes ``_count`` and ``_offset``)."""
     if resource_type in CLINICAL_TYPES:
@@ -55,7 +71,9 @@ def capability_statement(version: str, base_url: str, now: datetime) -> Capabili
         "instantiates": [f"{BULK_DATA}/CapabilityStatement/bulk-data"],
         "fhirVersion": "4.0.1", "format": ["json"],
         "rest": [{"mode": "server",
-                  "documentation": "Reads, and Bulk Data $export (system, Patient, Group).",
+                  "documentation": "Reads, Bulk Data $export (system, Patient, Group), and the import of a "
+                                   "transaction Bundle (POST to the base).",
+                  "interaction": [{"code": "transaction", "documentation": IMPORT_DOCUMENTATION}],
                   "operation": [{"name": "export", "definition": f"{BULK_DATA}/OperationDefinition/export",
                                  "documentation": "Bulk Data export of the clinic (NDJSON, asynchronous)"}],
                   # acupath's own bearer login: none of restful-security-service's codes (OAuth, SMART-on-FHIR, ...)

@@ -16,6 +16,7 @@ from typing import Any
 from acupath.errors import InputError
 from acupath.fhir.canonical import Canon
 from acupath.fhir.intake_form import FormItem
+from acupath.fhir.questionnaires import item_type
 from acupath.fhir.terminology import answer_system
 from acupath.knowledge.schema.instruments import InstrumentFile, Item
 
@@ -34,11 +35,24 @@ class InvalidResource(ImportRefused):
     http_status = 400
 
 
+#: The JSON type of each value[x] (fhir.resources' models coerce "yes" to true and "2" to 2; FHIR JSON does not).
+JSON_TYPES: dict[str, tuple[type, ...]] = {"valueBoolean": (bool,), "valueInteger": (int,), "valueDecimal": (int, float),
+                                           "valueDate": (str,), "valueTime": (str,), "valueString": (str,),
+                                           "valueCoding": (dict,)}
+
+
 def _value_element(answer: dict[str, Any], at: str) -> tuple[str, Any]:
     present = [key for key in answer if key.startswith("value")]
     if len(present) != 1:
         raise ImportRefused(at, "an answer holds exactly one value[x]", ", ".join(VALUE_ELEMENTS))
-    return present[0], answer[present[0]]
+    element, value = present[0], answer[present[0]]
+    kinds = JSON_TYPES.get(element, ())
+    if kinds and (not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)):
+        raise InvalidResource(f"{at}.{element}", f"{str(value)[:40]!r} is not a JSON {kinds[0].__name__}",
+                              "FHIR JSON's type for " + element)
+    if element == "valueCoding" and not isinstance(value.get("code"), str):
+        raise InvalidResource(f"{at}.valueCoding.code", "a code is a JSON string", "a string")
+    return element, value
 
 
 def _one_answer(item: dict[str, Any], where: str) -> dict[str, Any] | None:
@@ -58,18 +72,9 @@ def _linked(item: dict[str, Any], where: str, known: dict[str, Any], whose: str)
     return spec
 
 
-def _item_kind(item: Item) -> str:
-    # As ``questionnaires._item_type`` writes the Questionnaire: choice, time, integer or decimal.
-    if item.kind == "choice":
-        return "choice"
-    if item.kind == "clock":
-        return "time"
-    return "integer" if item.range is not None and item.range.integer else "decimal"
-
-
 def _instrument_value(doc: InstrumentFile, item: Item, answer: dict[str, Any], at: str, canon: Canon) -> tuple[str, Any]:
     element, value = _value_element(answer, at)
-    kind = _item_kind(item)
+    kind = item_type(item)
     expected = {"choice": ("valueCoding",), "time": ("valueTime",), "integer": ("valueInteger",),
                 "decimal": ("valueDecimal", "valueInteger")}[kind]
     if element not in expected:

@@ -43,7 +43,8 @@ def loinc_coding(canon: Canon, code: str, verified: bool = True, why: str | None
     return out
 
 
-def _item_type(item: Item) -> str:
+def item_type(item: Item) -> str:
+    """Return the Questionnaire item type of an instrument item: choice, time, integer or decimal."""
     if item.kind == "choice":
         return "choice"
     if item.kind == "clock":
@@ -52,7 +53,7 @@ def _item_type(item: Item) -> str:
 
 
 def _question(doc: InstrumentFile, item: Item, canon: Canon) -> dict[str, Any]:
-    kind = _item_type(item)
+    kind = item_type(item)
     out: dict[str, Any] = {"linkId": item.key, "text": item.text, "type": kind, "required": False}
     if item.loinc:
         out["code"] = [loinc_coding(canon, item.loinc)]
@@ -112,7 +113,7 @@ def _answer(doc: InstrumentFile | None, key: str, value: Any, canon: Canon) -> d
         return {"valueTime": _time(value)}
     if isinstance(value, bool) or not isinstance(value, int | float):
         return {"valueString": str(value)}
-    if isinstance(value, int) or float(value).is_integer() and item is not None and _item_type(item) == "integer":
+    if isinstance(value, int) or float(value).is_integer() and item is not None and item_type(item) == "integer":
         return {"valueInteger": int(value)}
     return {"valueDecimal": value}
 

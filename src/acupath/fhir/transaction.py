@@ -53,16 +53,17 @@ def import_transaction(uow: AbstractUnitOfWork, actor: Actor, body: Any, kb: Kno
                  f"screening {done.screening.status}; findings: {findings}")
     return transaction_response(bundle, patient_id=done.patient.id, patient_version=done.patient.version,
                                 created_patient=done.created_patient, intake_id=done.intake.id,
-                                screening=screening)
+                                screening=screening, repeated=done.repeated)
 
 
 def transaction_response(request: BundleImport, *, patient_id: str, patient_version: int, created_patient: bool,
-                         intake_id: str, screening: str) -> Bundle:
+                         intake_id: str, screening: str, repeated: bool = False) -> Bundle:
     """Return the transaction-response Bundle: one entry per request entry, in order, with its location.
 
     The Patient's entry is ``201 Created``, or ``200 OK`` when ``ifNoneExist`` matched a patient the
-    clinic had; the intake's QuestionnaireResponse entry carries the screening (``screening``: its
-    status and finding codes) as an informational OperationOutcome.
+    clinic had; every entry is ``200 OK`` for a ``repeated`` intake (nothing was written). The intake's
+    QuestionnaireResponse entry carries the screening (``screening``: its status and finding codes) as
+    an informational OperationOutcome.
     """
     def location(role: str) -> str:
         if role == "patient":
@@ -75,7 +76,7 @@ def transaction_response(request: BundleImport, *, patient_id: str, patient_vers
 
     entries = []
     for role in request.roles:
-        created = created_patient or role != "patient"
+        created = not repeated and (created_patient or role != "patient")
         response: dict[str, Any] = {"status": "201 Created" if created else "200 OK", "location": location(role)}
         if role == INTAKE_ID:
             response["outcome"] = {"resourceType": "OperationOutcome", "issue": [

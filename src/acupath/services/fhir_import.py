@@ -12,9 +12,10 @@ Duplicates. The MRN is how a second import of a patient is recognised (the clini
 
 - a patient with the MRN already in the clinic and no ``match_existing`` (FHIR ``ifNoneExist``):
   ``Conflict``, nothing written: no second patient is ever created silently;
-- with ``match_existing``: the intake is recorded for that patient; if that patient already has an
-  intake with exactly the same answers (a Bundle sent twice), nothing new is written and the stored
-  intake is returned (``repeated``).
+- with ``match_existing``: the intake is recorded for that patient (refused when the birth date or sex
+  sent differ from that patient's: a mistyped MRN must not put an intake in another person's chart);
+  if that patient already has an intake with exactly the same answers (a Bundle sent twice), nothing
+  new is written and the stored intake is returned (``repeated``).
 
 Errors name the part they come from: ``demographics.<field>`` (the patient's details) or
 ``intake.<field>`` (the intake document), so that the caller can point at the element it came from.
@@ -71,6 +72,14 @@ def _stored_repeat(uow: AbstractUnitOfWork, actor: Actor, patient: Patient,
     return None
 
 
+def _same_person(patient: Patient, demographics: dict[str, Any]) -> None:
+    # An MRN typed wrong at the other end must not put this intake (its red flags) in another person's chart.
+    for name, stored in (("birth_date", patient.birth_date.isoformat()), ("sex", patient.sex)):
+        if str(demographics.get(name)) != stored:
+            raise InputError(f"demographics.{name}", f"differs from the clinic's patient with this MRN "
+                             f"(Patient/{patient.id}): is the MRN right?", f"the {name.replace('_', ' ')} of that patient")
+
+
 def _entry(uow: AbstractUnitOfWork, actor: Actor, action: str, record_type: str, record_id: str,
            patient_id: str) -> AuditEntry:
     return AuditEntry(at=uow.clock(), clinic_id=actor.clinic_id, actor_clinic_id=actor.clinic_id,
@@ -100,6 +109,8 @@ def import_intake(uow: AbstractUnitOfWork, actor: Actor, demographics: dict[str,
             raise Conflict(f"the clinic already has a patient with this MRN (Patient/{patient.id}); nothing was "
                            "imported. To add this intake to that patient, send the Patient entry with "
                            "request.ifNoneExist = identifier=<its MRN>")
+        if patient is not None:
+            _same_person(patient, demographics)
         created = patient is None
         try:
             patient = patient or add_patient(uow, actor, demographics)
