@@ -65,19 +65,14 @@ def transaction_response(request: BundleImport, *, patient_id: str, patient_vers
     QuestionnaireResponse entry carries the screening (``screening``: its status and finding codes) as
     an informational OperationOutcome.
     """
-    def location(role: str) -> str:
-        if role == "patient":
-            return f"Patient/{patient_id}/_history/{patient_version}"
-        if role == "condition":
-            return f"Condition/{intake_id}/_history/1"
-        if role == "pattern":
-            return f"Condition/{intake_id}{PATTERN_SUFFIX}/_history/1"
-        return f"QuestionnaireResponse/{response_id(intake_id, role)}/_history/1"
-
+    fixed = {"patient": f"Patient/{patient_id}/_history/{patient_version}",
+             "condition": f"Condition/{intake_id}/_history/1",
+             "pattern": f"Condition/{intake_id}{PATTERN_SUFFIX}/_history/1"}
     entries = []
     for role in request.roles:
         created = not repeated and (created_patient or role != "patient")
-        response: dict[str, Any] = {"status": "201 Created" if created else "200 OK", "location": location(role)}
+        response: dict[str, Any] = {"status": "201 Created" if created else "200 OK", "location": fixed.get(role) or
+                                    f"QuestionnaireResponse/{response_id(intake_id, role)}/_history/1"}
         if role == INTAKE_ID:
             response["outcome"] = {"resourceType": "OperationOutcome", "issue": [
                 {"severity": "information", "code": "informational", "diagnostics": screening}]}
