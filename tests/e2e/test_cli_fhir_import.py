@@ -1,6 +1,7 @@
 """``acupath fhir import BUNDLE.json --clinic ID --as EMAIL`` on a SQLite file: a patient exported from one
-clinic is imported into another as its clinician; bad input exits 2 with one line naming the element, and
-nothing is written."""
+clinic (as ``$everything`` maps it, and through ``acupath fhir export``'s NDJSON files) is imported into
+another as its clinician and exports again with the same scores; bad input exits 2 with one line naming
+the element, and nothing is written."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ def clinics(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> dict[str, Any
     resources = [as_json(r) for r in chart_resources(chart, kb, Canon())]
     bundle = tmp_path / "bundle.json"
     bundle.write_text(json.dumps(transaction_of(resources, intake.id, identifier="HILL-1")))
-    return {"db": db, "hill": ids["Hill"], "bundle": bundle, "scores": intake.scores}
+    return {"db": db, "hill": ids["Hill"], "harbour": ids["Harbour"], "bundle": bundle, "scores": intake.scores,
+            "intake": intake.id}
 
 
 def _hill_patients(clinics: dict[str, Any]) -> int:
@@ -103,3 +105,33 @@ def test_a_file_that_is_not_json_exits_2_naming_it(capsys, clinics, tmp_path) ->
 def test_the_intake_questionnaire_is_printed(capsys) -> None:
     code, out, _ = run(capsys, "fhir", "questionnaire", "intake")
     assert code == 0 and json.loads(out)["id"] == "intake"
+
+
+def _ndjson(directory: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for name in ("Patient", "Condition", "QuestionnaireResponse", "Observation")
+            if (directory / f"{name}.ndjson").exists()
+            for line in (directory / f"{name}.ndjson").read_text().splitlines()]
+
+
+def _scores(resources: list[dict[str, Any]], intake_id: str) -> dict[tuple[str, str], Any]:
+    return {(r["id"].removeprefix(f"{intake_id}-"), r["code"]["coding"][-1]["code"]): r.get("valueQuantity", {}).get("value")
+            for r in resources if r["resourceType"] == "Observation" and r["id"].startswith(f"{intake_id}-")}
+
+
+def test_a_bulk_export_imported_into_another_clinic_exports_the_same_scores(capsys, clinics, tmp_path) -> None:
+    code, _, err = run(capsys, "fhir", "export", "--clinic", clinics["harbour"], "--db", clinics["db"],
+                       str(tmp_path / "harbour"))
+    assert (code, err) == (0, "")
+    exported = _ndjson(tmp_path / "harbour")
+    assert any(r["id"] == f"{clinics['intake']}-intake" for r in exported), "the intake's own answers are exported"
+    bundle = tmp_path / "from_bulk.json"
+    bundle.write_text(json.dumps(transaction_of(exported, clinics["intake"], identifier="HILL-BULK-1")))
+    code, out, err = run(capsys, "fhir", "import", str(bundle), "--clinic", clinics["hill"], "--as", "lee@hill.example",
+                         "--db", clinics["db"])
+    assert (code, err) == (0, "")
+    new_intake = json.loads(out)["entry"][1]["response"]["location"].split("/")[1]
+    code, _, err = run(capsys, "fhir", "export", "--clinic", clinics["hill"], "--db", clinics["db"],
+                       str(tmp_path / "hill"))
+    assert (code, err) == (0, "")
+    again = _ndjson(tmp_path / "hill")
+    assert _scores(again, new_intake) == _scores(exported, clinics["intake"]) != {}
