@@ -83,7 +83,9 @@ def export_aggregates(
                       at_session=at_session, min_cell=min_cell, note=note)))
     document = sign(payload, private)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial.replace(out)  # a reader never sees half a file
     shown = sum(c["courses"] is not None for c in payload["conditions"])
     typer.echo(f"wrote {out}: {payload['clinic']}, {len(payload['conditions'])} conditions ({shown} shown, "
                f"{len(payload['conditions']) - shown} suppressed under {min_cell} courses), "
