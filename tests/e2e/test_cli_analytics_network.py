@@ -187,3 +187,28 @@ def test_export_refuses_an_unknown_clinic_and_a_key_that_is_not_a_private_key(ca
     code, _, err = run(capsys, "analytics", "export-aggregates", str(tmp_path / "x.json"), "--db", network["url"],
                        "--clinic", network["clinics"][0]["clinic_id"], "--key", str(network["keys"] / "harbour.pub.pem"))
     assert code == 2 and "--key:" in err and not (tmp_path / "x.json").exists()
+
+
+def test_the_demo_clinics_have_what_the_analytics_break_down(network, kb) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import create_engine
+
+    from acupath.analytics import CohortFilter, cohort
+
+    engine = create_engine(network["url"])
+    with engine.connect() as connection:
+        harbour = cohort(connection, kb, CohortFilter(clinic_id=network["clinics"][0]["clinic_id"]))
+        riverside = cohort(connection, kb, CohortFilter(clinic_id=network["clinics"][1]["clinic_id"]))
+        notes = connection.exec_driver_sql("SELECT DISTINCT notes FROM session_records").scalars().all()
+    engine.dispose()
+    assert len(harbour) == 6 + 60 and len(riverside) == 40
+    courses = harbour + riverside
+    assert all(TODAY - timedelta(days=730) <= c.started_on <= TODAY for c in courses)  # two years
+    assert any(not c.followed_up and c.sessions_given == 0 for c in courses)  # never came back: still a row
+    assert {c.status for c in courses} >= {"active", "completed", "discontinued"}
+    assert {c.ea for c in courses} == {"yes", "no"}
+    back = [c for c in courses if c.condition == "chronic_low_back_pain"]
+    assert {c.start_back for c in back} - {"not screened"}, "back pain intakes carry STarT Back answers"
+    assert len({c.practitioner for c in harbour}) == 2 and len({c.payer for c in courses}) >= 2
+    assert "synthetic demo record" in notes
