@@ -155,7 +155,7 @@ class UnexpectedErrors(HttpMiddleware):
         except Exception as exc:
             _log_unexpected(scope, exc)
             if not started:
-                await send_json(send, 500, _error_body(_UNEXPECTED))
+                await send_json(send, 500, _error_body(_UNEXPECTED), scope)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -1,7 +1,7 @@
 """Answers of the FHIR API (``/fhir/R4``): ``application/fhir+json`` resources and OperationOutcomes.
 
-``api.errors`` sends every error of a path under ``FHIR_PREFIX`` here, so a FHIR client always gets an
-OperationOutcome (401, 403, 404, 400/422 naming the parameter, 5xx) rather than the JSON API's
+``api.errors`` sends every error of a path under ``FHIR_PREFIX`` here, and ``api.guards`` its 413 and
+422 (answered before any route), so a FHIR client always gets an OperationOutcome (401, 403, 404, 400/422 naming the parameter, 5xx) rather than the JSON API's
 ``{"detail"}``.
 """
 

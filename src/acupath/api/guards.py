@@ -28,6 +28,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+from acupath.api.fhir_responses import FHIR_JSON, is_fhir_path
+from acupath.fhir import as_json
+from acupath.fhir.outcome import operation_outcome
 from acupath.validation import field_path
 
 Scope = MutableMapping[str, Any]
@@ -166,11 +169,18 @@ def _walk(value: Any, path: list[Any]) -> dict[str, Any] | None:
     return None
 
 
-async def send_json(send: Send, status: int, body: dict[str, Any]) -> None:
-    """Send a whole JSON response of ``status`` (the security headers are added on the way out)."""
+async def send_json(send: Send, status: int, body: dict[str, Any], scope: Scope | None = None) -> None:
+    """Send a whole JSON response of ``status`` (the security headers are added on the way out).
+
+    Under the FHIR API (``scope``'s path) the same refusal goes as an OperationOutcome naming the fields.
+    """
+    media = b"application/json"
+    if scope is not None and is_fhir_path(scope["path"]):
+        fields = [entry["field"] for entry in body.get("errors", ())]
+        body, media = as_json(operation_outcome(status, body["detail"], fields)), FHIR_JSON.encode()
     data = json.dumps(body).encode()
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]})
+                "headers": [(b"content-type", media), (b"content-length", str(len(data)).encode())]})
     await send({"type": "http.response.body", "body": data})
 
 
@@ -194,7 +204,7 @@ class RequestGuard(HttpMiddleware):
         """Answer 413 or 422 itself, or run the application on the (already read) body."""
         entry = refused_in_url(scope)
         if entry:
-            await send_json(send, 422, _unprocessable(entry))
+            await send_json(send, 422, _unprocessable(entry), scope)
             return
         length: bytes | None = None
         announced = False
@@ -207,7 +217,7 @@ class RequestGuard(HttpMiddleware):
             await self.app(scope, receive, send)
             return
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
-            await send_json(send, 413, _too_large(self.max_body_bytes))
+            await send_json(send, 413, _too_large(self.max_body_bytes), scope)
             return
         messages: list[Message] = []
         size = 0
@@ -218,7 +228,7 @@ class RequestGuard(HttpMiddleware):
                 break
             size += len(message.get("body", b""))
             if size > self.max_body_bytes:
-                await send_json(send, 413, _too_large(self.max_body_bytes))
+                await send_json(send, 413, _too_large(self.max_body_bytes), scope)
                 return
             messages.append(message)
             if not message.get("more_body", False):
@@ -226,7 +236,7 @@ class RequestGuard(HttpMiddleware):
         body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
         entry = refused_in_body(body)
         if entry:
-            await send_json(send, 422, _unprocessable(entry))
+            await send_json(send, 422, _unprocessable(entry), scope)
             return
         replay = [{"type": "http.request", "body": body, "more_body": False}]
         replay += [m for m in messages if m["type"] != "http.request"]

@@ -123,6 +123,15 @@ def test_a_bad_search_parameter_is_refused_naming_it(world: World, query: str, n
     assert named in body["issue"][0]["expression"]
 
 
+def test_the_guards_refusals_are_operation_outcomes_too(world: World) -> None:
+    # The request guard answers before any route: a body over the limit, a control character in the URL.
+    large = world.call("dr_lee", "POST", "/fhir/R4", {"resourceType": "Bundle", "note": "x" * 1_100_000})
+    assert "body" in _outcome(large, 413, "too-costly")["issue"][0]["expression"]
+    control = world.call("dr_lee", "GET", "/fhir/R4/Observation?patient=a%00b")
+    assert "patient" in _outcome(control, 422, "invalid")["issue"][0]["expression"][0]
+    assert world.call("dr_lee", "GET", "/patients?q=a%00b").headers["content-type"] == "application/json"
+
+
 def test_an_unknown_type_or_id_is_not_found(world: World) -> None:
     _outcome(world.call("dr_lee", "GET", "/fhir/R4/Medication/x"), 404, "not-found")
     _outcome(world.call("dr_lee", "GET", "/fhir/R4/Observation/nothing-here"), 404, "not-found")
