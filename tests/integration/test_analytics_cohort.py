@@ -25,8 +25,12 @@ def _course(engine: Engine, staff: Staff, kb, pains: list[int], n: int):
                                     example_intake("knee_osteoarthritis"), kb)
     plan = services.create_plan(fresh_uow(engine), staff.dr_lee, intake.id, kb)
     for day, pain in enumerate(pains, start=1):
-        services.record_session(fresh_uow(engine), staff.dr_lee, plan.id,
-                                example_session(pain_before=pain, session_date=f"2026-12-0{day}"), kb)
+        session = services.record_session(fresh_uow(engine), staff.dr_lee, plan.id,
+                                          example_session(pain_before=pain, session_date=f"2026-12-0{day}"), kb)
+        if pain > 6:  # a flare after the session: recorded as an adverse event of the course
+            services.record_adverse_event(fresh_uow(engine), staff.dr_lee, patient.id, {
+                "occurred_on": session.session_date.isoformat(), "type": "pain flare", "severity": "mild",
+                "outcome": "resolved", "session_id": session.id})
     return plan
 
 
@@ -47,6 +51,7 @@ def test_every_course_is_a_row_and_responds_as_its_progress_page_says(engine: En
         assert row.sessions_given == len(pains) == progress.sessions_given
         assert row.condition == "knee_osteoarthritis" and row.practitioner == "lee"
         assert row.pain_followup == (float(pains[-1]) if pains else None)
+        assert row.adverse_events == sum(1 for pain in pains if pain > 6)
     assert rows[courses[3].id].responder is None and not rows[courses[3].id].followed_up
 
 

@@ -88,7 +88,7 @@ class Curve:
 
 def _grouped(connection: Connection | Session, kb: KnowledgeBase, where: CohortFilter, by: tuple[str, ...],
              at_session: int | None, measures: str, extra: tuple[str, ...] = ()) -> list[Any]:
-    sql, params = course_sql(kb, prepare(connection), where)
+    sql, params = course_sql(kb, prepare(connection), where, first_response=bool(extra))
     params["at_session"] = target_session(at_session)
     params["reached_session"] = at_session or 0
     columns = [("COALESCE(cc.component, 'none')" if f == "component" else f"x.{FACETS[f]}") for f in by]

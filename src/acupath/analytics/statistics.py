@@ -25,7 +25,10 @@ def wilson(responders: int, n: int, z: float = Z95) -> tuple[float, float]:
     denominator = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / denominator
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At 0 or n the bound is exactly 0 or 1; the floating-point subtraction leaves a crumb instead.
+    low = 0.0 if responders == 0 else max(0.0, centre - half)
+    high = 1.0 if responders == n else min(1.0, centre + half)
+    return low, high
 
 
 @dataclass(frozen=True)
