@@ -7,32 +7,18 @@ import statistics
 from datetime import date
 
 import pytest
-from integration_support import Staff, fresh_uow
+from integration_support import Staff
 from sqlalchemy import Engine
+from test_analytics_cohort import PAINS, _course
 
-from acupath import services
 from acupath.analytics import CohortFilter
 from acupath.analytics.network_aggregates import export_aggregates, parse_aggregates
-from example_records import example_intake, example_session
-
-# Pain before each session of each knee course (intake NRS 5); [] is a course never treated (no follow-up).
-PAINS = ([6, 5, 3], [6, 6, 5], [5, 4, 4, 3], [], [6, 7, 8], [2], [6, 4])
 
 
 @pytest.fixture
 def courses(engine: Engine, staff: Staff, kb):
-    made = []
-    for n, pains in enumerate(PAINS):
-        patient = services.register_patient(fresh_uow(engine), staff.rita, {
-            "given_name": f"Ida{n}", "family_name": "Lane", "birth_date": "1958-03-03", "sex": "female"})
-        intake = services.record_intake(fresh_uow(engine), staff.dr_lee, patient.id,
-                                        example_intake("knee_osteoarthritis"), kb)
-        plan = services.create_plan(fresh_uow(engine), staff.dr_lee, intake.id, kb)
-        for day, pain in enumerate(pains, start=1):
-            services.record_session(fresh_uow(engine), staff.dr_lee, plan.id,
-                                    example_session(pain_before=pain, session_date=f"2026-12-0{day}"), kb)
-        made.append(plan)
-    return made
+    # The analytics cohort's knee courses (intake NRS 5; pains before each session; [] never treated).
+    return [_course(engine, staff, kb, pains, n) for n, pains in enumerate(PAINS)]
 
 
 def _export(engine: Engine, kb, clinic_id: str, min_cell: int) -> dict:
