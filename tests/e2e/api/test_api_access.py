@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from api_world import PASSWORD, PERSONAS, World, example_intake, session_body
 
+from fhir_transactions import transaction_of
+
 ALL = tuple(PERSONAS)
 CLINIC = ("dr_lee", "dr_patel", "ada_admin")  # may read and write clinical records of harbour_clinic
 
@@ -68,6 +70,13 @@ _counter = iter(range(10_000))
 def _new_user(world: World) -> dict[str, Any]:
     return {"email": f"new{next(_counter)}@harbour.example", "name": "New Clinician", "role": "clinician",
             "password": "a long enough password"}
+
+
+def _transaction(world: World) -> dict[str, Any]:
+    # dr_lee's patient and intake as another system would send them, under an MRN of their own each time.
+    everything = world.call("dr_lee", "GET", f"/fhir/R4/Patient/{world.ids['patient']}/$everything?_count=200")
+    resources = [entry["resource"] for entry in everything.json()["entry"]]
+    return transaction_of(resources, world.ids["intake"], identifier=f"ACCESS-{next(_counter)}")
 
 
 def _amendment(world: World, path: str, changes: dict[str, Any]) -> dict[str, Any]:
@@ -131,6 +140,8 @@ ENDPOINTS = (
     Endpoint("GET", "/fhir/R4/Patient/{patient}/$everything", 200, CLINIC),
     Endpoint("GET", "/fhir/R4/CarePlan/{plan}", 200, CLINIC, route="/fhir/R4/{resource_type}/{resource_id}"),
     Endpoint("GET", "/fhir/R4/Observation?patient={patient}", 200, CLINIC, route="/fhir/R4/{resource_type}"),
+    # An import creates a patient in the caller's own clinic: dr_outsider's goes to hill_clinic (200, not 404).
+    Endpoint("POST", "/fhir/R4", 200, (*CLINIC, "dr_outsider"), _transaction),
     Endpoint("POST", "/auth/logout", 204, ALL, public=False),
 )
 
