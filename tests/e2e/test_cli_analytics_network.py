@@ -174,6 +174,7 @@ def test_the_forest_plot_has_one_row_per_clinic(capsys, network, tmp_path) -> No
     (["--measure", "SMD"], "acupath: --measure: unknown measure 'SMD'"),
     (["--method", "MH"], "acupath: --method: unknown method 'MH'"),
     (["--plot", "forest.gif"], "acupath: output: cannot write a plot to 'forest.gif'"),
+    (["--condition", "gout"], "acupath: --condition: no file holds 'gout' (allowed: chronic_low_back_pain"),
 ])
 def test_bad_options_exit_2_with_one_line(capsys, network, argv, message) -> None:
     code, _, err = _pool(capsys, network, *argv)

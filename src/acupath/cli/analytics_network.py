@@ -175,7 +175,11 @@ def pool(
         signed.append((str(path), parse_aggregates(payload, str(path))))
     check_poolable(signed)
     labelled = [(aggregates.clinic, aggregates) for _, aggregates in signed]
-    wanted = condition or conditions_of(labelled)
+    named = conditions_of(labelled)
+    for asked in condition or []:
+        if asked not in named:
+            raise InputError("--condition", f"no file holds {asked!r}", named)
+    wanted = condition or named
     pools = [pool_condition(labelled, c, measure, method) for c in wanted]
     pooled = [p for p in pools if p.result is not None]
     payload: dict[str, Any] = {
