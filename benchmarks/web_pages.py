@@ -2,8 +2,8 @@
 
 ``.venv/bin/python -m benchmarks.web_pages [--requests N] [--rounds R] [--warmup W]``
 
-A fresh SQLite database is migrated and loaded with the demo clinic as ``make run`` loads it (``acupath
-demo``'s builder, seed 7, 3 patients per condition, ``ANALYZE``), and ``acupath serve``'s application
+A fresh SQLite database is migrated and loaded with the demo clinic's patients in care (``acupath
+demo``'s builder, seed 7, 3 patients per condition, no past courses, ``ANALYZE``), and ``acupath serve``'s application
 (``acupath.site:app_from_environment``, development mode) runs under uvicorn in its own process on
 127.0.0.1. One client (keep-alive connection) signs in through the sign-in form as the demo clinician
 and another as the demo administrator, then requests every page one at a time: R rounds, each asking
