@@ -145,3 +145,9 @@ def test_the_capability_statement_says_what_a_transaction_holds(world: World) ->
     rest = world.call(None, "GET", "/fhir/R4/metadata").json()["rest"][0]
     transaction = next(i for i in rest["interaction"] if i["code"] == "transaction")
     assert "Questionnaire/intake" in transaction["documentation"] and "ICD-10-CM" in transaction["documentation"]
+
+
+def test_the_intake_questionnaire_is_read_like_the_instruments(world: World) -> None:
+    response = world.call("rita_reception", "GET", "/fhir/R4/Questionnaire/intake")
+    assert response.status_code == 200 and response.json()["id"] == "intake"
+    assert any(item["linkId"] == "red_flag_answers" for item in response.json()["item"])

@@ -232,3 +232,17 @@ def test_any_safety_answer_left_out_is_refused_and_nothing_is_stored(demo, bundl
         del b["entry"][n]["resource"]["item"][g]["item"][i]
     refused = _refusal(demo, bundle, change)
     assert refused.field == f"Bundle.entry[{n}].resource.item[{g}]" and link_id in refused.problem
+
+
+@_PROPERTY
+@given(nrs=st.integers(min_value=11, max_value=10**6) | st.integers(min_value=-(10**6), max_value=-1))
+def test_any_pain_score_the_intake_refuses_leaves_no_patient_behind(demo, bundle, nrs) -> None:
+    # Refused by the intake's own validation, after the patient was added in the same transaction.
+    n = _entry(bundle, "/Questionnaire/intake")
+    g = next(i for i, item in enumerate(bundle["entry"][n]["resource"]["item"]) if item["linkId"] == "pain")
+    k = next(i for i, item in enumerate(bundle["entry"][n]["resource"]["item"][g]["item"]) if item["linkId"] == "pain.nrs")
+
+    def change(b):
+        b["entry"][n]["resource"]["item"][g]["item"][k]["answer"] = [{"valueInteger": nrs}]
+    refused = _refusal(demo, bundle, change)
+    assert refused.field == f"Bundle.entry[{n}].resource.item[{g}].item[{k}].answer[0].valueInteger"
