@@ -19,7 +19,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     from acupath.cli import main
 
     db = f"sqlite:///{tmp_path_factory.mktemp('analytics') / 'demo.sqlite3'}"
-    for args in (["db", "upgrade", "--db", db], ["demo", "--db", db, "--today", "2026-12-01", "--past", "0", "--second-clinic", "0"]):
+    for args in (["db", "upgrade", "--db", db],
+                 ["demo", "--db", db, "--today", "2026-12-01", "--past", "0", "--second-clinic", "20"]):
         with pytest.raises(SystemExit) as done:
             main(args)
         assert done.value.code in (0, None)
