@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from acupath.cli import main
-from acupath.cli.demo import _staff, build_demo
+from acupath.cli.demo import build_demo, create_staff
 from acupath.cli.demo_history import build_second_clinic
 from acupath.storage import SqlAlchemyUnitOfWork, make_engine, make_session_factory
 from acupath.storage.migrate import upgrade
@@ -44,7 +44,7 @@ def network(tmp_path_factory, kb):
         return SqlAlchemyUnitOfWork(sessions)
 
     harbour = build_demo(factory, kb, seed=7, today=TODAY, per_condition=1, past_courses=60)
-    riverside = build_second_clinic(factory, kb, lambda clinic_id, staff: _staff(factory, clinic_id, staff),
+    riverside = build_second_clinic(factory, kb, lambda clinic_id, staff: create_staff(factory, clinic_id, staff),
                                     seed=7, today=TODAY, courses=40)
     engine.dispose()
     files = {}

@@ -75,7 +75,7 @@ class DemoPasswords(PasswordHasher):
         return self._hasher.dummy_hash()
 
 
-def _staff(uow_factory: Any, clinic_id: str, staff: tuple[tuple[str, str, str], ...] = STAFF,
+def create_staff(uow_factory: Any, clinic_id: str, staff: tuple[tuple[str, str, str], ...] = STAFF,
            hasher: PasswordHasher | None = None) -> dict[str, Actor]:
     """Create the clinic's ``staff`` (email, name, role), all with the demo password; return their actors."""
     hasher = hasher or DemoPasswords(Argon2idHasher())
@@ -118,7 +118,7 @@ def build_demo(uow_factory: Any, kb: KnowledgeBase, *, seed: int, today: date, p
     rng = random.Random(seed)
     clinic = users.create_clinic(uow_factory(), CLINIC_NAME)
     passwords = passwords or DemoPasswords(Argon2idHasher())
-    staff = _staff(uow_factory, clinic.id, STAFF, passwords)
+    staff = create_staff(uow_factory, clinic.id, STAFF, passwords)
     clinicians = [a for a in staff.values() if a.role is Role.CLINICIAN]
     counts = {"patients": 0, "plans": 0, "sessions": 0, "reassessments": 0, "questionnaires_assigned": 0}
     registered = []
@@ -186,8 +186,8 @@ def demo(
                          passwords=passwords)
     if second_clinic:
         summary["second_clinic"] = history.build_second_clinic(
-            uow_factory, kb, lambda clinic_id, staff: _staff(uow_factory, clinic_id, staff, passwords), seed=seed, today=day,
-            courses=second_clinic)
+            uow_factory, kb, lambda clinic_id, staff: create_staff(uow_factory, clinic_id, staff, passwords),
+            seed=seed, today=day, courses=second_clinic)
     from acupath.storage.migrate import analyze
 
     analyze(settings.database_url)  # thousands of rows went in at once: the planner's statistics lag
