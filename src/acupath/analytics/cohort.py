@@ -135,7 +135,7 @@ def course_sql(kb: KnowledgeBase, dialect: str, where: CohortFilter, *, first_re
     or before the target with an NRS together with that NRS (``number * PAIN_KEY + pain``: the NRS is
     0-10, a CHECK of the table, so the key orders by number and keeps the pain in its remainder): no
     session is read twice. The window ranks only reassessments. A reassessment's total wins over a
-    session's NRS, as in ``outcomes.progress`` (``measured``). No index of its own: PostgreSQL reads
+    session's NRS, as in ``outcomes.progress`` (``outcome``). No index of its own: PostgreSQL reads
     the clinic's sessions by a sequential scan and a hash aggregate whatever the index (EXPLAIN), and
     a covering index (clinic, plan, number, pain) saved SQLite about 15 % of the query at 20,000 courses,
     not worth a fourth index written with every session.
@@ -148,6 +148,7 @@ def course_sql(kb: KnowledgeBase, dialect: str, where: CohortFilter, *, first_re
             filters.append(f"f.{column} {op} :{name}")
             params[name] = value
     reached = reached_sql(kb, "m.instrument", "b.value", "m.value")
+    judged = reached_sql(kb, "m.instrument", "m.baseline", "m.value")
     improvement = improvement_sql(kb, PAIN, "o.pain_baseline", "o.pain_followup")
     total = _json_total(dialect)
     remeasure = f"""
@@ -192,19 +193,19 @@ reassessed AS (
     FROM remeasured m WHERE m.session <= :at_session
   ) q WHERE q.rank = 1
 ),
-measured AS (
-  SELECT m.plan_id, m.instrument, COALESCE(MAX(CASE WHEN m.source = 1 THEN m.value END), MAX(m.value)) AS value
-  FROM (SELECT x.plan_id, x.instrument, x.value, 1 AS source FROM reassessed x
-        UNION ALL
-        SELECT g.plan_id, '{PAIN}', CAST(g.pain_key % {PAIN_KEY} AS FLOAT), 0 FROM given g
-        WHERE g.pain_key IS NOT NULL) m
-  GROUP BY m.plan_id, m.instrument
-),
 outcome AS (
-  SELECT m.plan_id, MAX({reached}) AS responder,
-         MAX(CASE WHEN m.instrument = '{PAIN}' THEN b.value END) AS pain_baseline,
+  SELECT m.plan_id, MAX({judged}) AS responder,
+         MAX(CASE WHEN m.instrument = '{PAIN}' THEN m.baseline END) AS pain_baseline,
          MAX(CASE WHEN m.instrument = '{PAIN}' THEN m.value END) AS pain_followup
-  FROM measured m JOIN course_baselines b ON b.plan_id = m.plan_id AND b.instrument = m.instrument
+  FROM (
+    -- Each baseline's follow-up: the last reassessment's total, else (the pain NRS) the last session's.
+    SELECT b.plan_id, b.instrument, b.value AS baseline,
+           COALESCE(x.value, CASE WHEN b.instrument = '{PAIN}' THEN CAST(g.pain_key % {PAIN_KEY} AS FLOAT) END) AS value
+    FROM course c JOIN course_baselines b ON b.plan_id = c.plan_id
+    LEFT JOIN reassessed x ON x.plan_id = b.plan_id AND x.instrument = b.instrument
+    LEFT JOIN given g ON g.plan_id = b.plan_id
+  ) m
+  WHERE m.value IS NOT NULL
   GROUP BY m.plan_id
 ),
 harm AS (
