@@ -42,3 +42,14 @@ def parse_facets(by: str | tuple[str, ...] | list[str], field: str = "by") -> tu
     if len(set(names)) != len(names) or len(names) > MOST_FACETS:
         raise InputError(field, "name one facet or two different ones", sorted(FACETS))
     return tuple(names)
+
+
+#: The two analyses every question reports: every course (intention to treat), or those followed up.
+ANALYSES = ("itt", "completers")
+
+
+def parse_analysis(analysis: str, field: str = "analysis") -> str:
+    """Return ``analysis`` when it is ``itt`` or ``completers``. Raises ``InputError`` naming ``field``."""
+    if analysis not in ANALYSES:
+        raise InputError(field, f"unknown analysis {analysis[:40]!r}", list(ANALYSES))
+    return analysis

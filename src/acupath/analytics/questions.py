@@ -22,7 +22,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from acupath.analytics.cohort import CohortFilter, course_sql, prepare, target_session
-from acupath.analytics.facets import FACETS, parse_facets
+from acupath.analytics.facets import FACETS, parse_analysis, parse_facets
 from acupath.analytics.statistics import Step, kaplan_meier, mean_interval, wilson
 from acupath.knowledge import KnowledgeBase
 
@@ -134,10 +134,7 @@ def responder_rates(connection: Connection | Session, kb: KnowledgeBase, where: 
 
     Raises ``InputError`` naming ``by`` or ``analysis``.
     """
-    if analysis not in ("itt", "completers"):
-        from acupath.errors import InputError
-
-        raise InputError("analysis", f"unknown analysis {analysis!r}", ["itt", "completers"])
+    parse_analysis(analysis)
     table = responder_table(connection, kb, where, by, at_session=at_session, min_cell=min_cell)
     return table.itt if analysis == "itt" else table.completers
 
@@ -149,10 +146,7 @@ def mean_changes(connection: Connection | Session, kb: KnowledgeBase, where: Coh
 
     Raises ``InputError`` naming ``by`` or ``analysis``.
     """
-    from acupath.errors import InputError
-
-    if analysis not in ("itt", "completers"):
-        raise InputError("analysis", f"unknown analysis {analysis!r}", ["itt", "completers"])
+    parse_analysis(analysis)
     facets = parse_facets(by)
     done = "x.pain_improvement IS NOT NULL AND x.sessions_given >= :reached_session"
     rows = _grouped(connection, kb, where, facets, at_session, f"""COUNT(*) AS n_all,

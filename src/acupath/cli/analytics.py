@@ -50,12 +50,12 @@ def responders(
     """Responder rate (MCID reached) with its 95 % Wilson interval, by a facet or a pair."""
     from acupath.analytics import responder_table
     from acupath.analytics.asking import Question
+    from acupath.analytics.facets import parse_analysis
     from acupath.knowledge import load_knowledge
     from acupath.services import practice_evidence
     from acupath.services.actor import Actor
 
-    if analysis not in ("itt", "completers"):
-        raise InputError("--analysis", f"unknown analysis {analysis!r}", ["itt", "completers"])
+    parse_analysis(analysis, "--analysis")
     try:
         question = Question.parse(by, start=start, end=end, condition=condition, practitioner=practitioner,
                                   at_session=at_session)

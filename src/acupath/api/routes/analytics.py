@@ -13,8 +13,8 @@ from fastapi import APIRouter, Query, Request
 
 from acupath.analytics import mean_changes, responder_table, time_to_response
 from acupath.analytics.asking import Question
+from acupath.analytics.facets import parse_analysis
 from acupath.api.deps import SignedInDep
-from acupath.errors import InputError
 from acupath.services import practice_evidence
 
 router = APIRouter(prefix="/analytics", tags=["practice evidence"])
@@ -32,12 +32,6 @@ def _question(by: str, start: str | None, end: str | None, condition: str | None
                           at_session=at_session)
 
 
-def _analysis(analysis: str) -> str:
-    if analysis not in ("itt", "completers"):
-        raise InputError("analysis", f"unknown analysis {analysis!r}", ["itt", "completers"])
-    return analysis
-
-
 def _min_cell(request: Request) -> int:
     return int(getattr(request.app.state, "analytics_min_cell", 10))
 
@@ -48,7 +42,7 @@ def responders(signed: SignedInDep, request: Request, by: ByQuery, analysis: Ana
                condition: TextQuery = None, practitioner: TextQuery = None) -> dict[str, Any]:
     """Return ``{"rows": [{"group", "n", "responders", "rate", "ci_low", "ci_high"}]}``; a suppressed
     group has ``n`` and ``responders`` null. 422 names a bad facet or filter."""
-    question, chosen, min_cell = _question(by, start, end, condition, practitioner, at_session), _analysis(analysis), \
+    question, chosen, min_cell = _question(by, start, end, condition, practitioner, at_session), parse_analysis(analysis), \
         _min_cell(request)
     table = practice_evidence.ask(signed.uow, signed.actor, f"responders:{question.name}", lambda uow, clinic: (
         responder_table(uow.session, signed.kb, question.where(clinic), question.by,  # type: ignore[attr-defined]
@@ -62,7 +56,7 @@ def mean_change(signed: SignedInDep, request: Request, by: ByQuery, analysis: An
                 at_session: TextQuery = None, start: DayQuery = None, end: DayQuery = None,
                 condition: TextQuery = None, practitioner: TextQuery = None) -> dict[str, Any]:
     """Return ``{"rows": [{"group", "n", "mean", "sd", "ci_low", "ci_high"}]}`` (NRS points, positive is better)."""
-    question, chosen, min_cell = _question(by, start, end, condition, practitioner, at_session), _analysis(analysis), \
+    question, chosen, min_cell = _question(by, start, end, condition, practitioner, at_session), parse_analysis(analysis), \
         _min_cell(request)
     rows = practice_evidence.ask(signed.uow, signed.actor, f"mean-change:{question.name}", lambda uow, clinic: (
         mean_changes(uow.session, signed.kb, question.where(clinic), question.by,  # type: ignore[attr-defined]
