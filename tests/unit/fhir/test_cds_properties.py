@@ -61,3 +61,36 @@ def test_an_implanted_device_and_an_ea_order_always_give_a_critical_card(
     assert critical, [c["summary"] for c in response["cards"]]
     assert any(a.get("resourceId") == "ServiceRequest/sr-1" for s in critical[0]["suggestions"] for a in s["actions"])
     assert all(len(c["summary"]) < 140 for c in response["cards"])
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | words,
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(words, inner, max_size=3),
+                           max_leaves=6)
+FIELDS = ["status", "code", "type", "deviceName", "clinicalStatus", "verificationStatus", "medicationCodeableConcept",
+          "medicationReference", "valueCodeableConcept", "valueString", "valueQuantity", "id", "onsetDateTime",
+          "reasonCode", "category"]
+PATIENT_FIELDS = ["id", "gender", "birthDate", "identifier", "name"]
+
+
+@st.composite
+def junk_resources(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(["Condition", "MedicationStatement", "Observation", "Device"]))
+    return {"resourceType": kind, **draw(st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=4))}
+
+
+@settings(max_examples=200)  # an EHR's record is read as sent: no field's JSON type may stop the screening
+@given(junk=st.lists(junk_resources(), max_size=4), person=st.dictionaries(st.sampled_from(PATIENT_FIELDS), json_values),
+       order_junk=st.dictionaries(st.sampled_from(["status", "reasonCode", "id", "subject"]),
+                                  json_values.filter(lambda v: v not in ("revoked", "entered-in-error", "completed"))),
+       coding_junk=st.lists(json_values, max_size=2))
+def test_any_json_in_the_ehrs_resources_is_read_and_the_pacemaker_still_blocks_ea(
+        junk: list[dict[str, Any]], person: dict[str, Any], order_junk: dict[str, Any], coding_junk: list[Any]) -> None:
+    record = {"patient": {"resourceType": "Patient", **person}, "devices": bundle(device("Cardiac pacemaker"), *junk),
+              "conditions": bundle(*junk), "medications": bundle(*junk), "observations": bundle(*junk)}
+    ea = order("97813")
+    ea.update(order_junk)
+    ea["code"]["coding"] += coding_junk
+    request = parse_hook_request("order-sign", hook_request("order-sign", orders=(ea,), prefetch=record))
+    response = respond(prepare("order-sign", request, KB, CANON, "harbour", date(2026, 12, 6)), None, KB, CANON)
+    assert any(c["indicator"] == "critical" and c["source"].get("topic", {}).get("code") == "ea_implanted_device"
+               for c in response["cards"])

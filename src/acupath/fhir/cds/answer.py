@@ -17,7 +17,7 @@ from acupath.fhir.cds.cards import CardContext, finding_card, record_card, short
 from acupath.fhir.cds.ehr_screening import EhrScreening, screen_record
 from acupath.fhir.cds.hooks import HookRequest
 from acupath.fhir.cds.orders import AcupunctureOrder, acupuncture_orders
-from acupath.fhir.cds.record_terms import resources_in
+from acupath.fhir.cds.record_terms import listed, resources_in
 from acupath.knowledge import KnowledgeBase
 from acupath.outcomes import Alert
 from acupath.services.cds_hooks import AcupathPatient
@@ -45,7 +45,7 @@ class Prepared:
 def acupath_mrn(patient: dict[str, Any] | None, canon: Canon, clinic_id: str) -> str | None:
     """Return the MRN the EHR's Patient carries under acupath's identifier system for ``clinic_id``."""
     system = canon.identifier_system(f"mrn/{clinic_id}")
-    for identifier in (patient or {}).get("identifier") or ():
+    for identifier in listed((patient or {}).get("identifier")):
         if isinstance(identifier, dict) and identifier.get("system") == system and isinstance(identifier.get("value"), str):
             return identifier["value"]
     return None

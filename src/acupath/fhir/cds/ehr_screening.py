@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from acupath.assessment.intake import Condition, Intake
 from acupath.errors import KnowledgeError
-from acupath.fhir.cds.record_terms import Match, record_matches, resources_in, stands
+from acupath.fhir.cds.record_terms import Match, codings, listed, record_matches, resources_in, stands
 from acupath.fhir.terminology import ICD10CM
 from acupath.knowledge import KnowledgeBase
 from acupath.safety import screen
@@ -71,10 +71,7 @@ def _born(patient: dict[str, Any] | None) -> date | None:
 
 
 def _icd_codes(concept: Any) -> set[str]:
-    if not isinstance(concept, dict):
-        return set()
-    return {c["code"] for c in concept.get("coding") or ()
-            if isinstance(c, dict) and c.get("system") in (ICD10CM, ICD10) and isinstance(c.get("code"), str)}
+    return {c["code"] for c in codings(concept) if c.get("system") in (ICD10CM, ICD10) and isinstance(c.get("code"), str)}
 
 
 def pain_conditions(conditions: Iterable[dict[str, Any]], orders: Iterable[dict[str, Any]],
@@ -84,7 +81,7 @@ def pain_conditions(conditions: Iterable[dict[str, Any]], orders: Iterable[dict[
     by_code = {code.code: cid for cid, doc in kb.conditions.items() for code in doc.codes}
     found: dict[str, None] = {}
     for order in orders:
-        for reason in order.get("reasonCode") or ():
+        for reason in listed(order.get("reasonCode")):
             found.update((by_code[c], None) for c in _icd_codes(reason) if c in by_code)
     onsets = []
     for condition in conditions:

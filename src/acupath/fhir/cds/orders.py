@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from acupath.fhir.cds.record_terms import concept_text, matches_terms, resources_in
+from acupath.fhir.cds.record_terms import codings, concept_text, matches_terms, resources_in
 from acupath.fhir.terminology import CPT
 from acupath.knowledge import KnowledgeBase
 
@@ -47,10 +47,10 @@ def _coded(order: dict[str, Any], kb: KnowledgeBase) -> list[tuple[bool, str]]:
     cpt = {c.code: c.electrical_stimulation for c in kb.coverage.billing.cpt.codes}
     snomed = {c.code: c.electrical_stimulation for c in kb.ehr_terms.orders.snomed.codes}
     found = []
-    for coding in (order.get("code") or {}).get("coding") or ():
-        if not isinstance(coding, dict):
-            continue
+    for coding in codings(order.get("code")):
         system, code = coding.get("system"), coding.get("code")
+        if not isinstance(code, str):
+            continue
         if system == CPT and code in cpt:
             found.append((cpt[code], f"CPT {code}"))
         elif system == SNOMED and code in snomed:
@@ -60,7 +60,8 @@ def _coded(order: dict[str, Any], kb: KnowledgeBase) -> list[tuple[bool, str]]:
 
 def recognise(order: dict[str, Any], kb: KnowledgeBase) -> AcupunctureOrder | None:
     """Return ``order`` as an ``AcupunctureOrder``, or None when it is not one (or no longer stands)."""
-    if order.get("resourceType") != "ServiceRequest" or order.get("status") in _GONE:
+    status = order.get("status")  # as sent: a status that is not a string cannot say the order is gone
+    if order.get("resourceType") != "ServiceRequest" or (isinstance(status, str) and status in _GONE):
         return None
     found = _coded(order, kb)
     terms = kb.ehr_terms.orders.terms
@@ -92,7 +93,7 @@ def manual_instead(order: AcupunctureOrder, kb: KnowledgeBase) -> dict[str, Any]
     """
     codes = kb.coverage.billing.cpt.codes
     unit_of = {c.code: c.unit for c in codes}
-    units = [unit_of[c.get("code")] for c in _cpt_codings(order.resource) if c.get("code") in unit_of] or ["initial"]
+    units = [unit_of[c["code"]] for c in _cpt_codings(order.resource) if c.get("code") in unit_of] or ["initial"]
     manual = [kb.coverage.billing.cpt.code_for(False, unit) for unit in dict.fromkeys(units)]
     resource = copy.deepcopy(order.resource)
     resource.pop("id", None)
@@ -102,4 +103,4 @@ def manual_instead(order: AcupunctureOrder, kb: KnowledgeBase) -> dict[str, Any]
 
 
 def _cpt_codings(resource: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    return [c for c in (resource.get("code") or {}).get("coding") or () if isinstance(c, dict) and c.get("system") == CPT]
+    return [c for c in codings(resource.get("code")) if c.get("system") == CPT and isinstance(c.get("code"), str)]

@@ -57,19 +57,28 @@ def matches_terms(text: str, terms: tuple[str, ...], unless: tuple[str, ...] = (
     return veto is None or not veto.search(text)
 
 
+def listed(value: Any) -> list[Any]:
+    """Return ``value`` when it is a JSON array, else ``[]``: a field of the wrong JSON type reads as absent."""
+    return value if isinstance(value, list) else []
+
+
+def codings(concept: Any) -> list[dict[str, Any]]:
+    """Return the Coding objects of a CodeableConcept as sent (none when it or its ``coding`` is malformed)."""
+    return [c for c in listed(concept.get("coding")) if isinstance(c, dict)] if isinstance(concept, dict) else []
+
+
 def concept_text(concept: Any) -> str:
     """Return the words of a CodeableConcept: its text and every coding's display, joined by ``; ``."""
     if not isinstance(concept, dict):
         return ""
-    words = [concept.get("text")] + [c.get("display") for c in concept.get("coding") or () if isinstance(c, dict)]
+    words = [concept.get("text")] + [c.get("display") for c in codings(concept)]
     return "; ".join(w for w in words if isinstance(w, str) and w.strip())
 
 
 def _codes_of(concept: Any) -> Iterator[tuple[str, str]]:
-    if isinstance(concept, dict):
-        for coding in concept.get("coding") or ():
-            if isinstance(coding, dict) and isinstance(coding.get("code"), str):
-                yield str(coding.get("system") or ""), coding["code"]
+    for coding in codings(concept):
+        if isinstance(coding.get("code"), str):
+            yield str(coding.get("system") or ""), coding["code"]
 
 
 def resource_text(resource: dict[str, Any]) -> str:
@@ -78,7 +87,7 @@ def resource_text(resource: dict[str, Any]) -> str:
     if kind == "Condition":
         return concept_text(resource.get("code"))
     if kind == "Device":
-        names = [n.get("name") for n in resource.get("deviceName") or () if isinstance(n, dict)]
+        names = [n.get("name") for n in listed(resource.get("deviceName")) if isinstance(n, dict)]
         return "; ".join([concept_text(resource.get("type")), *[n for n in names if isinstance(n, str)]]).strip("; ")
     if kind == "MedicationStatement":
         reference = resource.get("medicationReference")
@@ -100,7 +109,8 @@ def stands(resource: dict[str, Any]) -> bool:
     if kind == "Condition":
         return not (_status_codes(resource.get("clinicalStatus")) & _GONE_CONDITION
                     or _status_codes(resource.get("verificationStatus")) & _GONE_VERIFICATION)
-    return resource.get("status") not in _GONE_STATUS.get(str(kind), set())
+    status = resource.get("status")  # as sent: a status that is not a string says nothing, so it stands
+    return not isinstance(status, str) or status not in _GONE_STATUS.get(str(kind), set())
 
 
 def resources_in(value: Any) -> Iterator[dict[str, Any]]:
@@ -108,7 +118,7 @@ def resources_in(value: Any) -> Iterator[dict[str, Any]]:
     if not isinstance(value, dict):
         return
     if value.get("resourceType") == "Bundle":
-        for entry in value.get("entry") or ():
+        for entry in listed(value.get("entry")):
             resource = entry.get("resource") if isinstance(entry, dict) else None
             if isinstance(resource, dict) and isinstance(resource.get("resourceType"), str):
                 yield resource
