@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
@@ -47,6 +49,9 @@ from acupath.services import audit
 from acupath.services.cds_hooks import CdsClient, TokenUse
 
 ALGORITHMS = ("ES384", "RS384")
+#: The kind of public key each algorithm verifies with (PyJWT raises TypeError, not an error of its own,
+#: when an RS384 token meets a client's EC key).
+_KEY_KINDS: dict[str, type] = {"ES384": EllipticCurvePublicKey, "RS384": RSAPublicKey}
 MAX_LIFETIME = timedelta(minutes=10)
 LEEWAY = timedelta(seconds=30)  # clocks of two machines differ a little
 _VARIABLE = "ACUPATH_CDS_CLIENTS"
@@ -140,6 +145,8 @@ def verify(token: str, clients: dict[str, ClientKeys], audience: str, now: datet
     key = client.key_for(kid)
     if key is None:
         raise refused("unknown key id")
+    if not isinstance(key, _KEY_KINDS[header["alg"]]):
+        raise refused("algorithm does not fit the client's key")
     try:
         claims = jwt.decode(token, key, algorithms=[header["alg"]], audience=audience, issuer=issuer,
                             leeway=LEEWAY, options={"require": ["iss", "aud", "exp", "iat", "jti"]})

@@ -245,8 +245,10 @@ def _none_alg() -> str:
     (lambda: token(lifetime=3600), "lives longer than 10 minutes"),
     (lambda: token(drop="jti"), "missing claim jti"),
     (lambda: token(iss=RSA_EHR, key=Keys.rsa_key, alg="RS384", kid="rsa-9"), "unknown key id"),
+    (lambda: token(key=Keys.rsa_key, alg="RS384"), "algorithm does not fit the client's key"),
+    (lambda: token(iss=RSA_EHR, kid="rsa-1"), "algorithm does not fit the client's key"),
 ], ids=["missing", "malformed", "alg-none", "hmac", "unknown-iss", "other-key", "wrong-aud", "expired", "future",
-        "long-life", "no-jti", "unknown-kid"])
+        "long-life", "no-jti", "unknown-kid", "rs384-for-an-ec-key", "es384-for-an-rsa-key"])
 def test_a_bad_jwt_is_401_and_audited(cds: World, make: Any, reason: str) -> None:
     body = hook_request("order-sign", instance=str(uuid.uuid4()), orders=(order("97813"),),
                         prefetch=prefetch(devices=(device("Cardiac pacemaker"),)))
