@@ -7,6 +7,7 @@ administrator lists and creates accounts and searches the audit log; nobody gets
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,8 @@ class Endpoint:
     outsider: int = 404  # for dr_outsider when not allowed
     public: bool = False
     route: str | None = None  # the route's template when ``path`` fills in more than record ids (FHIR types)
+    colleague: int = 403  # for another persona of harbour_clinic when not allowed
+    headers: tuple[tuple[str, str], ...] = ()
 
     def expected(self, persona: str) -> int:
         """Return the status ``persona`` should get."""
@@ -44,11 +47,23 @@ class Endpoint:
             return self.reception
         if persona == "dr_outsider":
             return self.outsider
-        return 403
+        return self.colleague
 
     def url(self, world: World) -> str:
-        """Return the path with dr_lee's record ids filled in."""
-        return self.path.format(**world.ids, patel=world.user_ids["dr_patel"])
+        """Return the path with dr_lee's record ids filled in ({export}: a finished export of dr_lee's,
+        {new_export}: a new one for each call, which the call may delete)."""
+        exports = {k: _finished_export(world, again=k == "new_export") for k in ("export", "new_export")
+                   if "{" + k + "}" in self.path}
+        return self.path.format(**world.ids, **exports, patel=world.user_ids["dr_patel"], lee=world.user_ids["dr_lee"])
+
+    def send(self, world: World, persona: str | None, body: Any) -> Any:
+        """Call the endpoint as ``persona``; a Bulk Data kick-off it accepted is waited for (one at a time per clinic)."""
+        world.client.cookies.clear()
+        response = world.client.request(self.method, self.url(world), json=body,
+                                        headers={**world.headers(persona), **dict(self.headers)})
+        if response.status_code == 202 and "content-location" in response.headers and persona is not None:
+            _wait_for(world, persona, response.headers["content-location"])
+        return response
 
 
 def _patient_patch(world: World) -> dict[str, Any]:
@@ -77,6 +92,31 @@ def _transaction(world: World) -> dict[str, Any]:
     everything = world.call("dr_lee", "GET", f"/fhir/R4/Patient/{world.ids['patient']}/$everything?_count=200")
     resources = [entry["resource"] for entry in everything.json()["entry"]]
     return transaction_of(resources, world.ids["intake"], identifier=f"ACCESS-{next(_counter)}")
+
+
+ASYNC = (("Prefer", "respond-async"), ("Accept", "application/fhir+json"))
+_EXPORTS: dict[str, str] = {}  # by the world's harbour_clinic id (each database's world seeds its own)
+
+
+def _wait_for(world: World, persona: str, status_url: str) -> Any:
+    deadline = time.monotonic() + 120
+    while True:
+        response = world.call(persona, "GET", status_url.removeprefix("https://testserver"))
+        if response.status_code != 202 or time.monotonic() > deadline:
+            return response
+        time.sleep(0.05)
+
+
+def _finished_export(world: World, *, again: bool = False) -> str:
+    """Return the id of a finished Patient export of dr_lee's (made once per world unless ``again``)."""
+    key = world.clinic_ids["harbour_clinic"]
+    if again or key not in _EXPORTS:
+        world.client.cookies.clear()
+        kicked = world.client.get("/fhir/R4/Patient/$export?_type=Patient", headers={**world.headers("dr_lee"), **dict(ASYNC)})
+        assert kicked.status_code == 202, kicked.text
+        assert _wait_for(world, "dr_lee", kicked.headers["content-location"]).status_code == 200
+        _EXPORTS[key] = kicked.headers["content-location"].rsplit("/", 1)[1]
+    return _EXPORTS[key]
 
 
 def _amendment(world: World, path: str, changes: dict[str, Any]) -> dict[str, Any]:
@@ -142,6 +182,24 @@ ENDPOINTS = (
     Endpoint("GET", "/fhir/R4/Observation?patient={patient}", 200, CLINIC, route="/fhir/R4/{resource_type}"),
     # An import creates a patient in the caller's own clinic: dr_outsider's goes to hill_clinic (200, not 404).
     Endpoint("POST", "/fhir/R4", 200, (*CLINIC, "dr_outsider"), _transaction),
+    # Bulk Data export: clinicians and administrators, each of their own clinic (dr_outsider exports hill_clinic);
+    # an export's status and files are its requester's and the clinic administrators' (dr_patel: 404).
+    Endpoint("GET", "/fhir/R4/$export?_type=Patient", 202, (*CLINIC, "dr_outsider"), headers=ASYNC),
+    Endpoint("GET", "/fhir/R4/Patient/$export?_type=Patient", 202, (*CLINIC, "dr_outsider"), headers=ASYNC),
+    Endpoint("GET", "/fhir/R4/Group/panel-{lee}/$export?_type=Patient", 202, CLINIC, headers=ASYNC,
+             route="/fhir/R4/Group/{group_id}/$export"),
+    Endpoint("GET", "/fhir/R4/$export-status/{export}", 200, ("dr_lee", "ada_admin"), colleague=404,
+             route="/fhir/R4/$export-status/{export_id}"),
+    Endpoint("DELETE", "/fhir/R4/$export-status/{new_export}", 202, ("dr_lee", "ada_admin"), colleague=404,
+             route="/fhir/R4/$export-status/{export_id}"),
+    Endpoint("GET", "/fhir/R4/$export-file/{export}/Patient.ndjson", 200, ("dr_lee", "ada_admin"), colleague=404,
+             route="/fhir/R4/$export-file/{export_id}/{file_name}"),
+    Endpoint("GET", "/fhir/R4/Group", 200, (*CLINIC, "dr_outsider")),
+    Endpoint("GET", "/fhir/R4/Group/panel-{lee}", 200, CLINIC, route="/fhir/R4/Group/{group_id}"),
+    # Practice evidence: each clinic's own courses (dr_outsider gets hill_clinic's), reception 403.
+    Endpoint("GET", "/analytics/responders?by=condition", 200, (*CLINIC, "dr_outsider")),
+    Endpoint("GET", "/analytics/mean-change?by=condition", 200, (*CLINIC, "dr_outsider")),
+    Endpoint("GET", "/analytics/time-to-response?by=condition", 200, (*CLINIC, "dr_outsider")),
     Endpoint("POST", "/auth/logout", 204, ALL, public=False),
 )
 
@@ -166,14 +224,14 @@ def test_each_persona_gets_the_expected_status_from_each_endpoint(world: World, 
         headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
         response = world.client.request(endpoint.method, endpoint.url(world), headers=headers)
     else:
-        response = world.call(persona, endpoint.method, endpoint.url(world), body)
+        response = endpoint.send(world, persona, body)
     assert response.status_code == endpoint.expected(persona), response.text
 
 
 @pytest.mark.parametrize("endpoint", [pytest.param(e, id=f"{e.method} {e.path}") for e in ENDPOINTS])
 def test_nobody_gets_past_an_endpoint_without_a_token(world: World, endpoint: Endpoint) -> None:
     body = endpoint.body(world) if endpoint.body else None
-    response = world.call(None, endpoint.method, endpoint.url(world), body)
+    response = endpoint.send(world, None, body)
     if endpoint.public:
         assert response.status_code == 200
     else:
