@@ -1,7 +1,8 @@
 """A synthetic clinic for the analytics benchmark: ~100,000 courses and ~1,000,000 sessions, written fast.
 
 Rows go straight into the tables the cohort reads (patients, intakes, screenings, plans with a small
-document, the course tables of migration 0015, session records, reassessments with stored totals,
+document, the course tables of migration 0015, session records, reassessments with stored totals (and
+their rows of migration 0016's ``reassessment_totals``),
 adverse events), through PostgreSQL's COPY (psycopg's ``cursor.copy``) or SQLite's ``executemany`` in
 one transaction: the services would take hours for a million sessions, and the benchmark times the
 questions, not the writing. Values are drawn from a fixed seed: pain falls over a course by a share
@@ -123,7 +124,9 @@ def generate(connection: Connection, courses: int, seed: int = 11) -> dict[str, 
     counts["reassessments"] = _rows("reassessments", ("id", "clinic_id", "patient_id", "plan_id", "assessed_on",
                                                       "session_number", "answers", "scores", "knowledge_version",
                                                       "recorded_at", "recorded_by", "version"),
-                                    _reassessments(plans, clinic, now, rng), connection)
+                                    _reassessments(plans, clinic, now, rng, totals := []), connection)
+    _rows("reassessment_totals", ("reassessment_id", "instrument", "clinic_id", "patient_id", "plan_id", "total",
+                                  "assessed_on", "session_number", "recorded_at"), totals, connection)
     counts["adverse_events"] = _rows("adverse_events", ("id", "clinic_id", "patient_id", "session_id", "occurred_on",
                                                         "type", "severity", "outcome", "description", "recorded_at",
                                                         "recorded_by", "version"),
@@ -158,8 +161,9 @@ def _sessions(plans: list[dict[str, Any]], clinic: str, now: datetime, rng: rand
                    now, p["practitioner"], 1)
 
 
-def _reassessments(plans: list[dict[str, Any]], clinic: str, now: datetime, rng: random.Random
-                   ) -> Iterator[tuple[Any, ...]]:
+def _reassessments(plans: list[dict[str, Any]], clinic: str, now: datetime, rng: random.Random,
+                   totals: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    # ``totals`` gets each one's rows of ``reassessment_totals`` (what the repository writes with it).
     for p in plans:
         for at in (4, 8):
             if p["sessions"] < at:
@@ -168,5 +172,7 @@ def _reassessments(plans: list[dict[str, Any]], clinic: str, now: datetime, rng:
             nrs = max(0, min(10, round(p["nrs"] * (1 - p["share"] * done) + rng.uniform(-1, 1))))
             odi = max(0, min(100, 2 * round(p["odi"] * (1 - p["share"] * done) / 2)))
             scores = json.dumps({"nrs": {"total": nrs}, "odi": {"total": odi}})
-            yield (f"{p['n']:030x}r{at}", clinic, p["patient"], p["id"], p["started"] + timedelta(days=3 * (at - 1)),
-                   at, "{}", scores, KNOWLEDGE, now, "system", 1)
+            key, day = f"{p['n']:030x}r{at}", p["started"] + timedelta(days=3 * (at - 1))
+            totals.extend((key, name, clinic, p["patient"], p["id"], float(value), day, at, now)
+                          for name, value in (("nrs", nrs), ("odi", odi)))
+            yield (key, clinic, p["patient"], p["id"], day, at, "{}", scores, KNOWLEDGE, now, "system", 1)

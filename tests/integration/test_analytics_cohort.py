@@ -12,6 +12,7 @@ from acupath import services
 from acupath.analytics import CohortFilter, cohort, responder_table
 from acupath.analytics.responder_sql import reached_sql
 from acupath.assessment import classify_change
+from acupath.services.amendments import amend_reassessment
 from example_records import example_intake, example_session
 
 # Pain before each session of each course (knee osteoarthritis, intake NRS 5): [] is a course never treated.
@@ -84,3 +85,29 @@ def test_the_sql_rule_decides_as_classify_change(engine: Engine, kb, instrument:
             except Exception:  # a total the instrument's scale cannot take: not a stored score
                 continue
             assert got == (None if expected is None else int(expected)), (baseline, followup)
+
+
+def _pain_row(engine: Engine, staff: Staff, kb, plan_id: str):
+    with engine.connect() as connection:
+        row = next(c for c in cohort(connection, kb, CohortFilter(clinic_id=staff.clinic_id)) if c.plan_id == plan_id)
+    progress = services.get_progress(fresh_uow(engine), staff.dr_lee, plan_id, kb)
+    assert row.responder == progress.latest.responder  # one rule with the progress page
+    return row
+
+
+def test_reassessment_totals_are_read_as_written_and_as_amended(engine: Engine, staff: Staff, kb) -> None:
+    plan = _course(engine, staff, kb, [6, 6, 6], 0)
+    row = _pain_row(engine, staff, kb, plan.id)
+    assert (row.pain_followup, row.responder) == (6.0, False)
+    # A reassessment's NRS at session 2 wins over the later sessions' (outcomes.progress): 5 -> 2 responds.
+    reassessment = services.record_reassessment(fresh_uow(engine), staff.dr_lee, plan.patient_id, {
+        "assessed_on": "2026-12-02", "plan_id": plan.id, "session_number": 2, "answers": {"nrs": {"nrs": 2}}}, kb)
+    row = _pain_row(engine, staff, kb, plan.id)
+    assert (row.pain_followup, row.responder) == (2.0, True)
+    amend_reassessment(fresh_uow(engine), staff.dr_lee, reassessment.id, {
+        "version": 1, "changes": {"answers": {"nrs": {"nrs": 5}}}, "reason": "the patient's score misread"}, kb)
+    row = _pain_row(engine, staff, kb, plan.id)
+    assert (row.pain_followup, row.responder) == (5.0, False)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT instrument, total FROM reassessment_totals WHERE reassessment_id = :r"),
+                                  {"r": reassessment.id}).all() == [("nrs", 5.0)]

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from integration_support import fresh_uow
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
+from acupath import services
+from acupath.services import Actor, create_clinic
 from acupath.storage import make_engine
 from acupath.storage.migrate import current, downgrade, head, upgrade
 from acupath.storage.search_index import include_object, is_search_object
 from acupath.storage.tables import metadata
+from example_records import example_intake, example_session
 
 
 def _tables(url: str) -> set[str]:
@@ -73,5 +77,33 @@ def test_postgresql_is_version_15_or_later(database_url: str) -> None:
     try:
         with engine.connect() as connection:
             assert int(connection.execute(text("SHOW server_version_num")).scalar()) >= 150000
+    finally:
+        engine.dispose()
+
+
+def test_0016_fills_in_the_totals_of_the_reassessments_stored_before_it(empty_database_url: str, kb) -> None:
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        clinic = create_clinic(fresh_uow(engine), "Harbour Clinic")
+        lee = Actor("lee", clinic.id, "clinician", "10.0.0.1")
+        patient = services.register_patient(fresh_uow(engine), lee, {
+            "given_name": "Ida", "family_name": "Lane", "birth_date": "1958-03-03", "sex": "female"})
+        intake = services.record_intake(fresh_uow(engine), lee, patient.id, example_intake("knee_osteoarthritis"), kb)
+        plan = services.create_plan(fresh_uow(engine), lee, intake.id, kb)
+        services.record_session(fresh_uow(engine), lee, plan.id, example_session(), kb)
+        for answers in ({"nrs": {"nrs": 3}}, {"nrs": {"nrs": 4}, "peg": {"q1": 4, "q2": 3, "q3": 3}}):
+            services.record_reassessment(fresh_uow(engine), lee, patient.id, {
+                "assessed_on": "2026-12-02", "plan_id": plan.id, "session_number": 1, "answers": answers}, kb)
+        query = text("SELECT reassessment_id, instrument, total, session_number FROM reassessment_totals "
+                     "ORDER BY reassessment_id, instrument")
+        with engine.connect() as connection:
+            written = connection.execute(query).all()
+        assert sorted(instrument for _, instrument, _, _ in written) == ["nrs", "nrs", "peg"]
+        downgrade(empty_database_url, "0015")
+        assert "reassessment_totals" not in _tables(empty_database_url)
+        upgrade(empty_database_url)
+        with engine.connect() as connection:
+            assert connection.execute(query).all() == written  # as the repository wrote them
     finally:
         engine.dispose()

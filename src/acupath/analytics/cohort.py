@@ -114,13 +114,6 @@ def prepare(connection: Connection | Session) -> str:
     return dialect
 
 
-def _json_total(dialect: str) -> str:
-    # The stored score's total of the instrument named by b.instrument, as text (NULL when absent).
-    if dialect == "postgresql":
-        return "(r.scores -> b.instrument ->> 'total')"
-    return "json_extract(r.scores, '$.\"' || b.instrument || '\".total')"
-
-
 def course_sql(kb: KnowledgeBase, dialect: str, where: CohortFilter, *, first_response: bool = False
                ) -> tuple[str, dict[str, Any]]:
     """Return the per-course SQL and its parameters (``at_session`` is bound by the caller).
@@ -150,15 +143,14 @@ def course_sql(kb: KnowledgeBase, dialect: str, where: CohortFilter, *, first_re
     reached = reached_sql(kb, "m.instrument", "b.value", "m.value")
     judged = reached_sql(kb, "m.instrument", "m.baseline", "m.value")
     improvement = improvement_sql(kb, PAIN, "o.pain_baseline", "o.pain_followup")
-    total = _json_total(dialect)
-    remeasure = f"""
-    SELECT c.plan_id, b.instrument, r.assessed_on AS taken_on, r.recorded_at,
+    remeasure = """
+    SELECT c.plan_id, r.instrument, r.assessed_on AS taken_on, r.recorded_at,
            COALESCE(r.session_number,
                     (SELECT MAX(s2.number) FROM session_records s2
                      WHERE s2.plan_id = c.plan_id AND s2.session_date <= r.assessed_on), 0) AS session,
-           CAST({total} AS FLOAT) AS value
-    FROM course c JOIN reassessments r ON {{join}}
-    JOIN course_baselines b ON b.plan_id = c.plan_id"""
+           r.total AS value
+    FROM course c JOIN reassessment_totals r ON {join}
+    JOIN course_baselines b ON b.plan_id = c.plan_id AND b.instrument = r.instrument"""
     first = f""",
 first_response AS (
   SELECT m.plan_id, MIN(m.session) AS session FROM (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Text, and_, bindparam, cast, func, select, update
+from sqlalchemy import Text, and_, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from acupath.errors import Conflict
@@ -18,9 +18,11 @@ from acupath.storage.tables import (
     PlanRevisionRow,
     PlanRow,
     ReassessmentRow,
+    ReassessmentTotalRow,
     ScreeningRow,
     SessionRow,
 )
+from acupath.storage.tables.reassessment_totals import total_rows
 
 _plans = PlanRow.__table__.c
 _reassessments = ReassessmentRow.__table__.c
@@ -180,6 +182,7 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
     def add(self, reassessment: Reassessment) -> None:
         self.session.add(ReassessmentRow.from_domain(reassessment))
         self.flush(f"reassessment {reassessment.id}")
+        _write_totals(self.session, reassessment, replace=False)  # the outcome cohort's totals (migration 0016)
 
     def get(self, clinic_id: str, reassessment_id: str) -> Reassessment | None:
         return self.one(ReassessmentRow, clinic_id, reassessment_id)
@@ -187,6 +190,7 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
     def update(self, reassessment: Reassessment, expected_version: int) -> None:
         self.compare_and_set(ReassessmentRow, columns_of(ReassessmentRow.from_domain(reassessment)),
                              expected_version, f"reassessment {reassessment.id}")
+        _write_totals(self.session, reassessment, replace=True)
 
     def list_for_patient(self, clinic_id: str, patient_id: str) -> list[Reassessment]:
         return self.of_patient(ReassessmentRow, clinic_id, patient_id, ReassessmentRow.assessed_on, ReassessmentRow.recorded_at)
@@ -201,3 +205,13 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
         rows = self.session.execute(REASSESSMENT_SUMMARIES, {"clinic_id": clinic_id, "patient_id": patient_id})
         return [ReassessmentSummary(plan_id=p, assessed_on=d, session_number=n, totals=stored_totals(text))
                 for p, d, n, text in rows]
+
+
+def _write_totals(session: Session, reassessment: Reassessment, *, replace: bool) -> None:
+    """Write the ``reassessment_totals`` rows of ``reassessment`` (after deleting its old ones if ``replace``)."""
+    table = ReassessmentTotalRow.__table__
+    if replace:
+        session.execute(delete(table).where(table.c.reassessment_id == reassessment.id))
+    rows = total_rows(reassessment)
+    if rows:
+        session.execute(insert(table), rows)

@@ -24,6 +24,7 @@ from acupath.storage.tables.fhir_exports import ExportJobRow
 from acupath.storage.tables.login_failures import LoginFailureRow
 from acupath.storage.tables.patients import PatientRow
 from acupath.storage.tables.portal import PortalAccountRow, PortalLinkRow, PortalSignInRow
+from acupath.storage.tables.reassessment_totals import ReassessmentTotalRow
 from acupath.storage.tables.sessions import AdverseEventRow, SessionPointRow, SessionRow
 from acupath.storage.tables.tokens import RevokedTokenRow
 
@@ -54,6 +55,7 @@ __all__ = [
     "PortalLinkRow",
     "PortalSignInRow",
     "ReassessmentRow",
+    "ReassessmentTotalRow",
     "RevokedTokenRow",
     "ScreeningRow",
     "SessionPointRow",
