@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acupath.fhir import Canon
@@ -49,7 +49,7 @@ def records(draw: st.DrawFn) -> dict[str, Any]:
     return out
 
 
-@settings(max_examples=150)  # TESTING.md: pure safety invariants
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # TESTING.md: pure safety invariants
 @given(record=records(), ea=st.sampled_from(EA_ORDERS), manual_too=st.booleans())
 def test_an_implanted_device_and_an_ea_order_always_give_a_critical_card(
         record: dict[str, Any], ea: dict[str, Any], manual_too: bool) -> None:
@@ -78,7 +78,8 @@ def junk_resources(draw: st.DrawFn) -> dict[str, Any]:
     return {"resourceType": kind, **draw(st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=4))}
 
 
-@settings(max_examples=200)  # an EHR's record is read as sent: no field's JSON type may stop the screening
+# An EHR's record is read as sent: no field's JSON type may stop the screening.
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(junk=st.lists(junk_resources(), max_size=4), person=st.dictionaries(st.sampled_from(PATIENT_FIELDS), json_values),
        order_junk=st.dictionaries(st.sampled_from(["status", "reasonCode", "id", "subject"]),
                                   json_values.filter(lambda v: v not in ("revoked", "entered-in-error", "completed"))),
