@@ -43,7 +43,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="module")
-def world(database_url: str) -> Iterator[World]:
+def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """The seeded app on ``database_url``, every persona logged in, ``dr_lee``'s records made."""
     engine = make_engine(database_url)
     sessions = make_session_factory(engine)
@@ -52,7 +52,10 @@ def world(database_url: str) -> Iterator[World]:
         return SqlAlchemyUnitOfWork(sessions)
 
     clinic_ids, user_ids = seed_people(uow_factory)
-    app = create_app(Settings(env="test", database_url=database_url, secret_key=SECRET), uow_factory=uow_factory)
+    # Bulk exports a test starts write under its own temporary directory, not the temp dir's default.
+    exports = str(tmp_path_factory.mktemp("fhir-export"))
+    app = create_app(Settings(env="test", database_url=database_url, secret_key=SECRET, fhir_export_dir=exports),
+                     uow_factory=uow_factory)
     # https base URL: the session cookie is Secure, so a client only sends it back over https.
     with TestClient(app, base_url="https://testserver") as client:
         world = World(client=client, uow_factory=uow_factory, clinic_ids=clinic_ids, user_ids=user_ids)

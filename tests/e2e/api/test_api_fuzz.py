@@ -38,8 +38,9 @@ REAL_IDS = {"patient_id": "patient", "intake_id": "intake", "plan_id": "plan", "
 @pytest.fixture(scope="module")
 def fuzzed(world: World) -> Iterator[tuple[World, Any]]:
     """The world's data served by an app that publishes its schema; yields the world and the schema."""
-    app = create_app(Settings(env="test", secret_key=SECRET, docs=True), uow_factory=world.uow_factory,
-                     kb=world.client.app.state.acupath.kb)
+    app = create_app(Settings(env="test", secret_key=SECRET, docs=True,
+                              fhir_export_dir=str(world.client.app.state.fhir_export.directory)),
+                     uow_factory=world.uow_factory, kb=world.client.app.state.acupath.kb)
     with TestClient(app):  # start-up as in production
         schema = schemathesis.openapi.from_asgi("/openapi.json", app)
         yield world, schema.exclude(path="/auth/logout")
