@@ -172,7 +172,7 @@ def test_the_envelope_and_the_patient_are_checked(demo, bundle, change, field, a
 
 # Properties: any corrupted answer code or linkId of any instrument item is refused naming its element.
 #: The R4 ``code`` datatype's rule (hl7.org/fhir/R4/datatypes.html#code).
-FHIR_CODE = re.compile(r"^[^\s]+(\s[^\s]+)*$")
+FHIR_CODE = re.compile(r"[^\s]+(\s[^\s]+)*")  # used with fullmatch: "$" would allow a final "\n"
 _PROPERTY = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -200,7 +200,7 @@ def test_any_corrupted_answer_code_is_refused_naming_its_element(demo, bundle, d
     if type(refused) is ImportRefused:  # not an answer: 422 with the answers
         assert refused.allowed == ", ".join(str(o.answer) for o in doc.option_sets[item.options])
     else:  # only what is not even an R4 code (white space at its ends...) is a 400
-        assert type(refused) is InvalidResource and not FHIR_CODE.match(junk)
+        assert type(refused) is InvalidResource and not FHIR_CODE.fullmatch(junk)
 
 
 @_PROPERTY
