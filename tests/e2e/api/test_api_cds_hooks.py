@@ -223,6 +223,13 @@ def test_a_malformed_body_is_422_naming_the_field(cds: World) -> None:
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "context.draftOrders"
 
 
+def test_a_service_not_in_discovery_is_404(cds: World) -> None:
+    response = call(cds, "encounter-start", {"hook": "encounter-start", "hookInstance": "x", "context": {}},
+                    token("encounter-start"))
+    assert response.status_code == 404 and "order-sign" in response.json()["detail"]
+    assert call(cds, "nope", [], token("nope")).status_code == 404
+
+
 # --- authentication -----------------------------------------------------------------------------------
 
 def _none_alg() -> str:

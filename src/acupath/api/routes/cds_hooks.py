@@ -10,9 +10,9 @@ token (the specification asks the client to send one; it is not checked there).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
 
 from acupath.api.cds_auth import CdsCaller, cds_caller
 from acupath.api.deps import KbDep, StateDep
@@ -21,7 +21,10 @@ from acupath.fhir.cds.hooks import discovery, parse_feedback, parse_hook_request
 from acupath.services import cds_hooks
 
 router = APIRouter(prefix="/cds-services", tags=["CDS Hooks"])
-ServiceId = Literal["patient-view", "order-sign"]
+SERVICES = ("patient-view", "order-sign")
+# Listed in the OpenAPI schema but checked here: an unknown service is 404 (CDS Hooks: the service does
+# not exist), not a 422 about the path.
+ServiceId = Annotated[str, Path(max_length=40, json_schema_extra={"enum": list(SERVICES)})]
 CallerDep = Annotated[CdsCaller, Depends(cds_caller)]
 
 
@@ -31,10 +34,17 @@ def services() -> dict[str, Any]:
     return discovery()
 
 
+def _known(service_id: str) -> None:
+    if service_id not in SERVICES:
+        raise HTTPException(404, f"no CDS service {service_id!r}; see GET /cds-services ({', '.join(SERVICES)})")
+
+
 @router.post("/{service_id}", summary="Call a CDS service (patient-view, order-sign)")
 def call_service(service_id: ServiceId, request: Request, caller: CallerDep, state: StateDep, kb: KbDep,
                  body: Annotated[Any, Body()] = None) -> dict[str, Any]:
-    """Return ``{"cards": [...]}`` for the hook call in ``body`` (CDS Hooks 2.0 "Calling a CDS Service")."""
+    """Return ``{"cards": [...]}`` for the hook call in ``body`` (CDS Hooks 2.0 "Calling a CDS Service");
+    404 for a service not in discovery."""
+    _known(service_id)
     hook = parse_hook_request(service_id, body)
     canon = request.app.state.fhir_canon
     today = state.clock().date()
@@ -48,7 +58,9 @@ def call_service(service_id: ServiceId, request: Request, caller: CallerDep, sta
 @router.post("/{service_id}/feedback", summary="Feedback on cards: accepted or overridden")
 def feedback(service_id: ServiceId, caller: CallerDep, state: StateDep,
              body: Annotated[Any, Body()] = None) -> dict[str, Any]:
-    """Keep each card's outcome in the audit log; return ``{}`` (CDS Hooks 2.0 "Feedback")."""
+    """Keep each card's outcome in the audit log; return ``{}`` (CDS Hooks 2.0 "Feedback"); 404 for a
+    service not in discovery."""
+    _known(service_id)
     request = parse_feedback(body)
     outcomes = []
     for item in request.feedback:
