@@ -6,8 +6,8 @@ What a row holds, and where it comes from:
   protocol version, EA and its frequency, point set, STarT Back band, practitioner, payer;
 - every measurement of the course, as ``outcomes.evaluate`` reads them: the pain NRS before each
   session, and each reassessment's stored totals (``storage.tables.reassessment_totals``, written with
-  the reassessment and its amendments: reading them out of the scores' JSON cost most of the query's
-  time at 100,000 courses; reassessments tied to the plan or to no plan, at
+  the reassessment and its amendments, not read out of the scores' JSON; reassessments tied to the plan
+  or to no plan, at
   their session number, else at the last session given by their date: ``services.progress.session_of``);
 - at the target session (``at_session``, default: the latest), each instrument's measurement at or
   before it that ``outcomes.progress`` takes (a reassessment's total before a session's NRS, the last

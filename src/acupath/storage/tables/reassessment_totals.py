@@ -1,10 +1,12 @@
 """Each reassessment's total per instrument, one short row each: what the outcome cohort reads.
 
-A reassessment keeps its scores as a JSON document (``reassessments.scores``); reading each total out
-of it (``json_extract`` on SQLite, ``->>`` on PostgreSQL) for ~200,000 reassessments took most of the
-cohort query's time at 100,000 courses (``benchmarks/analytics.py``). The reassessment repository
-writes these rows in the same transaction as the reassessment, and again when it is amended
-(migration 0016 fills them in for the reassessments stored before it).
+A reassessment keeps its scores as a JSON document (``reassessments.scores``); the cohort read each
+total out of it (``json_extract`` on SQLite, ``->`` on PostgreSQL) and joined it to the course's
+baselines. With these rows it joins plain columns: measured at 100,000 courses (``benchmarks/analytics.py``,
+README "Benchmarks") that saved 2-5 % of the question, less than expected; the rows are kept because
+a course's totals are also what any per-course summary would be built from. The reassessment repository
+writes them in the same transaction as the reassessment, and again when it is amended (migration 0016
+fills them in for the reassessments stored before it).
 """
 
 from __future__ import annotations
