@@ -17,7 +17,7 @@ from acupath.fhir.care_plans import care_plan
 from acupath.fhir.conditions import PATTERN_SUFFIX, intake_conditions
 from acupath.fhir.detected_issues import detected_issues
 from acupath.fhir.intake_form import intake_response
-from acupath.fhir.observations import score_observations
+from acupath.fhir.observations import intake_pain_observations, score_observations
 from acupath.fhir.people import organization, patient, practitioner, practitioner_role
 from acupath.fhir.procedures import adverse_event, procedure
 from acupath.fhir.provenance import provenance
@@ -114,6 +114,10 @@ def chart_documents(chart: PatientChart, kb: KnowledgeBase, canon: Canon, *,
                     answers=answers[instrument_id] or {}, knowledge_version=version, authored=when, author=who,
                     amended=amended, kb=kb, canon=canon)
     if "Observation" in types:
+        for intake in chart.intakes:
+            yield from intake_pain_observations.body(
+                record_id=intake.id, patient_id=intake.patient_id, answers=intake.answers, scores=intake.scores,
+                effective=intake.recorded_at, performer=intake.recorded_by, kb=kb, canon=canon)
         for record_id, patient_id, _, scores, _, when, who, amended in scored:
             for instrument_id, score in scores.items():
                 yield from score_observations.body(

@@ -1,4 +1,5 @@
-"""Observation: one per questionnaire total and subscale, derived from its QuestionnaireResponse.
+"""Observation: one per questionnaire total and subscale, derived from its QuestionnaireResponse; and the
+pain NRS the intake form itself asks (the course's baseline pain), derived from the intake's own response.
 
 The code is acupath's score code (``instrument-scores``) and, for a total whose instrument file gives a
 LOINC score code, that LOINC code too (marked ``unverified-code`` where the file says the code is
@@ -14,6 +15,7 @@ from typing import Any
 from fhir.resources.R4B.observation import Observation
 
 from acupath.fhir.canonical import Canon, fhir_id, reference
+from acupath.fhir.intake_form import INTAKE_ID
 from acupath.fhir.questionnaires import loinc_coding, response_id
 from acupath.fhir.resource_json import instant, maps_to
 from acupath.fhir.terminology import DATA_ABSENT, OBSERVATION_CATEGORY, SCORES, UCUM, coding, score_code
@@ -72,3 +74,26 @@ def score_observations(*, record_id: str, patient_id: str, instrument_id: str, s
             body.setdefault("note", []).append({"text": "flags: " + ", ".join(flags)})
         out.append(body)
     return out
+
+
+#: The instrument whose total the intake form's own pain question is (``pain.nrs``: 0-10, the IMMPACT core
+#: outcome of pain intensity): its Observation carries that instrument's codes.
+PAIN_NRS = "nrs"
+
+
+@maps_to(Observation)
+def intake_pain_observations(*, record_id: str, patient_id: str, answers: dict[str, Any], scores: dict[str, Any],
+                             effective: datetime | date, performer: str, kb: KnowledgeBase,
+                             canon: Canon) -> list[dict[str, Any]]:
+    """Return the Observation of the intake's own pain NRS (none when the intake scored the NRS questionnaire
+    itself, whose total is already an Observation, or holds no pain score), derived from the intake's
+    own QuestionnaireResponse (``{intake}-intake``)."""
+    nrs = (answers.get("pain") or {}).get("nrs")
+    doc = kb.instruments.get(PAIN_NRS)
+    if PAIN_NRS in scores or not isinstance(nrs, int | float) or doc is None or doc.total is None:
+        return []
+    body = score_observations.body(record_id=record_id, patient_id=patient_id, instrument_id=PAIN_NRS,
+                                   score={"total": nrs}, effective=effective, performer=performer, amended=False,
+                                   kb=kb, canon=canon)[0]
+    body["derivedFrom"] = [reference("QuestionnaireResponse", response_id(record_id, INTAKE_ID))]
+    return [body]

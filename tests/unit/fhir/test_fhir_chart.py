@@ -132,6 +132,21 @@ def test_totals_carry_the_loinc_code_of_their_instrument_file_and_the_peg_is_mar
     assert seen.get("peg") == "91147-9"
 
 
+def test_each_intakes_own_pain_score_is_a_pain_nrs_observation_of_its_intake_response(demo) -> None:
+    # The baseline pain a payer or registry looks for: the intake form's pain.nrs, as LOINC 72514-3.
+    types = _by_type(demo)
+    intakes = {r["id"].removesuffix("-intake"): r for r in types["QuestionnaireResponse"]
+               if r["questionnaire"].split("|")[0].endswith("/Questionnaire/intake")}
+    assert intakes
+    for intake_id, response in intakes.items():
+        pain = next(i for i in response["item"] if i["linkId"] == "pain")
+        nrs = next(i for i in pain["item"] if i["linkId"] == "pain.nrs")["answer"][0]["valueInteger"]
+        [observation] = [o for o in types["Observation"] if o["derivedFrom"][0]["reference"]
+                         == f"QuestionnaireResponse/{intake_id}-intake"]
+        assert [c["code"] for c in observation["code"]["coding"] if c["system"] == "http://loinc.org"] == ["72514-3"]
+        assert observation["valueQuantity"]["value"] == nrs and observation["subject"] == response["subject"]
+
+
 def test_the_overridden_finding_is_a_detected_issue_with_who_when_and_why(demo) -> None:
     issues = [i for i in _by_type(demo)["DetectedIssue"]
               if any(r["reference"] == f"CarePlan/{demo.overridden_plan_id}" for r in i.get("implicated", []))]
