@@ -1,4 +1,5 @@
-"""``acupath users create | deactivate | activate | set-role | reset-password``: a clinic's accounts.
+"""``acupath users create | deactivate | activate | set-role | reset-password | set-licence |
+add-qualification | clear-qualifications``: a clinic's accounts.
 
 The command line acts as the clinic's trusted administrator (``Actor.system``) of the account's
 clinic, so the IT person who runs the server can recover a clinic whose administrators are locked
@@ -9,7 +10,7 @@ storage are imported inside the commands, so ``acupath --help`` loads none of th
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -58,13 +59,19 @@ def users_create(
     emit_json({"id": user.id, "email": user.email, "clinic_id": user.clinic_id, "role": user.role})
 
 
-def _update(email: str, db: str | None, *, role: str | None = None, active: bool | None = None) -> None:
+def _update(email: str, db: str | None, *, role: str | None = None, active: bool | None = None,
+            licence: dict[str, Any] | None = None, qualifications: list[dict[str, object]] | None = None,
+            adding: dict[str, Any] | None = None) -> None:
+    """Change the account (``adding``: one more qualification after the stored ones) and print it."""
     from acupath.services import users
     from acupath.services.actor import Actor
 
     uows = _uows(db)
     user = users.user_by_email(uows(), email)
-    changed = users.update_user(uows(), Actor.system(user.clinic_id), user.id, role=role, active=active)
+    if adding is not None:
+        qualifications = [*users.qualification_fields(user), adding]
+    changed = users.update_user(uows(), Actor.system(user.clinic_id), user.id, role=role, active=active,
+                                licence=licence, qualifications=qualifications)
     emit_json(users.public_user(changed))
 
 
@@ -120,3 +127,41 @@ def users_reset_password(
                    err=True)
     else:
         typer.echo(f"temporary password set for {user.email}; they must set their own at their next sign-in")
+
+
+@users_group.command("set-licence")
+def users_set_licence(
+    email: EmailArgument,
+    number: Annotated[str | None, typer.Option(help="The licence or registration number.")] = None,
+    authority: Annotated[str | None, typer.Option(help="Who issued it: a state board, the BAcC...")] = None,
+    expires: Annotated[str | None, typer.Option(help="Its expiry date, e.g. 2027-06-30.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record a practitioner's licence (replacing the stored one); with no option, clear it.
+
+    Exit 2 with one line naming ``licence.number``, ``licence.authority`` or ``licence.expires`` when
+    a part is too long, not one line of printable text, or not a real date.
+    """
+    given = {"number": number, "authority": authority, "expires": expires}
+    _update(email, db, licence={key: value for key, value in given.items() if value is not None})
+
+
+@users_group.command("add-qualification")
+def users_add_qualification(
+    email: EmailArgument,
+    text: Annotated[str, typer.Option(help='As on the certificate: "L.Ac.", "MSc Acupuncture"...')],
+    issuer: Annotated[str | None, typer.Option(help="Who awarded it: NCCAOM, a university...")] = None,
+    year: Annotated[int | None, typer.Option(help="The year it was awarded.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Add one qualification after the account's others (at most 20).
+
+    Exit 2 with one line naming ``qualifications[N].text`` (or ``.issuer``, ``.year``) when bad.
+    """
+    _update(email, db, adding={"text": text, "issuer": issuer, "year": year})
+
+
+@users_group.command("clear-qualifications")
+def users_clear_qualifications(email: EmailArgument, db: DbOption = None) -> None:
+    """Remove every qualification of the account (then add the right ones back)."""
+    _update(email, db, qualifications=[])

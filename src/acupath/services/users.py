@@ -1,5 +1,8 @@
 """Use cases of clinics and accounts: create a clinic; create, list, change and reset a user.
 
+A change may also set a practitioner's licence (number, issuing authority, expiry) and their
+qualifications, which FHIR's Practitioner carries (``fhir.people``).
+
 Passwords are hashed by the ``PasswordHasher`` passed in (argon2id in production) and never stored;
 every new password meets ``password_policy``. Logging in is ``logins``. Every change is audited
 (``user.create``, ``user.update``, ``user.password_reset``), refusals included.
@@ -8,9 +11,10 @@ every new password meets ``password_policy``. Logging in is ``logins``. Every ch
 from __future__ import annotations
 
 import secrets
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from acupath.errors import Conflict, InputError, NotFound
 from acupath.services.access import found, require_admin
@@ -22,10 +26,11 @@ from acupath.services.paging import check_page
 from acupath.services.password_policy import check_new_password
 from acupath.services.passwords import PasswordHasher
 from acupath.services.patients import new_id
-from acupath.services.records import Clinic, Page, User
+from acupath.services.records import Clinic, Page, Qualification, User
 from acupath.services.records.people import DEFAULT_LOCALE
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
+from acupath.validation import ClinicDate
 
 ROLES = tuple(role.value for role in Role)
 #: The longest reason an administrator may give for a change of an account (kept in its audit entry).
@@ -40,6 +45,54 @@ class UserInput(BaseModel):
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
     name: str = Field(min_length=1, max_length=200)
     role: Literal["admin", "clinician", "reception"]
+
+
+#: The most qualifications one account may list (a CV belongs elsewhere).
+QUALIFICATIONS_MAX = 20
+#: Years a qualification may carry: none before the 20th century's first acupuncture schools.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+
+
+def printable(value: str) -> str:
+    """Return ``value`` if it holds no control character (line break, tab, NUL...); raises ``ValueError``."""
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ValueError("must be one line of printable characters: no line break, tab or control character")
+    return value
+
+
+#: One line of printable text, 1 to 64 characters (a licence number) or to 200 (a board's name, a qualification).
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(printable)]
+Long = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(printable)]
+
+
+class LicenceInput(BaseModel):
+    """A practising licence: every part optional; all absent (``{}``) clears it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    number: Short | None = None
+    authority: Long | None = Field(default=None,
+                                   description="the issuing board or register, e.g. a state board or the BAcC")
+    expires: ClinicDate | None = None
+
+
+class QualificationInput(BaseModel):
+    """One qualification as written on the certificate, e.g. "L.Ac." or "MSc Acupuncture"."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: Long
+    issuer: Long | None = None
+    year: int | None = Field(default=None, ge=EARLIEST_YEAR, le=LATEST_YEAR)
+
+
+class CredentialsInput(BaseModel):
+    """What an administrator sends: the licence, the qualifications, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    licence: LicenceInput | None = None
+    qualifications: list[QualificationInput] | None = Field(default=None, max_length=QUALIFICATIONS_MAX)
 
 
 def create_clinic(uow: AbstractUnitOfWork, name: str, locale: str = DEFAULT_LOCALE) -> Clinic:
@@ -105,7 +158,16 @@ def public_user(user: User) -> dict[str, object]:
     """Return what may be shown of an account: never its password hash."""
     return {"id": user.id, "email": user.email, "name": user.name, "role": user.role, "active": user.active,
             "must_change_password": user.must_change_password, "created_at": user.created_at.isoformat(),
-            "last_sign_in_at": user.last_sign_in_at.isoformat() if user.last_sign_in_at else None}
+            "last_sign_in_at": user.last_sign_in_at.isoformat() if user.last_sign_in_at else None,
+            "licence": {"number": user.licence_number, "authority": user.licence_authority,
+                        "expires": user.licence_expires.isoformat() if user.licence_expires else None}
+            if user.has_licence else None,
+            "qualifications": qualification_fields(user)}
+
+
+def qualification_fields(user: User) -> list[dict[str, object]]:
+    """Return the account's qualifications as ``{text, issuer, year}``, as ``update_user`` takes them."""
+    return [{"text": item.text, "issuer": item.issuer, "year": item.year} for item in user.qualifications]
 
 
 def user_by_email(uow: AbstractUnitOfWork, email: str) -> User:
@@ -143,22 +205,29 @@ def _is_active_admin(user: User) -> bool:
 
 def update_user(
     uow: AbstractUnitOfWork, actor: Actor, user_id: str, *, role: str | None = None, active: bool | None = None,
-    reason: str | None = None,
+    reason: str | None = None, licence: Mapping[str, Any] | None = None,
+    qualifications: Sequence[Mapping[str, Any]] | None = None,
 ) -> User:
-    """Change an account's role and/or whether it may sign in (administrators only). Returns the account.
+    """Change an account's role, whether it may sign in, its licence or qualifications (administrators only).
+
+    Returns the account. ``licence`` (``number``, ``authority``, ``expires`` as an ISO date, each
+    optional) replaces the stored licence whole; ``{}`` clears it. ``qualifications`` (each ``text``,
+    optional ``issuer`` and ``year``) replaces the list whole; ``[]`` clears it. None leaves either as is.
 
     The change counts from the account's next request (the API checks the stored user on each).
     ``reason``, when given, is kept in the audit entry beside what changed. Raises
     ``PermissionDenied``, ``NotFound`` (no such account in the clinic), ``InputError`` (``role`` not
     admin, clinician or reception; nothing to change; ``reason`` longer than ``REASON_MAX`` or over
-    more than one line), ``Conflict`` when the change would leave the clinic with no active
+    more than one line; a licence or qualification part too long, over more than one line, not a real
+    date or year, naming it, e.g. ``licence.expires`` or ``qualifications[1].text``), ``Conflict`` when the change would leave the clinic with no active
     administrator (an administrator demoting or deactivating themselves, or the last other one): make
     another user administrator first.
     """
     with uow, audited(uow, actor, "user.update", "user", record_id=user_id) as note:
         require_admin(actor)
-        if role is None and active is None:
-            raise InputError("body", "give role, active or both")
+        if role is None and active is None and licence is None and qualifications is None:
+            raise InputError("body", "give role, active, licence or qualifications")
+        credentials = parse(CredentialsInput, {"licence": licence, "qualifications": qualifications})
         if role is not None and role not in ROLES:
             raise InputError("role", f"unknown role {role!r}", ROLES)
         reason = (reason or "").strip() or None
@@ -173,6 +242,7 @@ def update_user(
         if active is not None and active != user.active:
             changes.append(f"active {str(user.active).lower()} -> {str(active).lower()}")
             user.active = active
+        changes += _set_credentials(user, credentials)
         if was_admin and not _is_active_admin(user) and not any(
                 _is_active_admin(other) for other in uow.users.list(actor.clinic_id) if other.id != user.id):
             who = "yourself" if user.id == actor.user_id else "the clinic's last active administrator"
@@ -183,6 +253,22 @@ def update_user(
             note.detail += f"; reason: {reason}"
         uow.users.update(user)
         return user
+
+
+def _set_credentials(user: User, given: CredentialsInput) -> list[str]:
+    """Store the given licence and qualifications on ``user``; return what changed, for the audit entry."""
+    changes = []
+    if given.licence is not None:
+        licence = (given.licence.number, given.licence.authority, given.licence.expires)
+        if licence != (user.licence_number, user.licence_authority, user.licence_expires):
+            changes.append("licence set" if any(part is not None for part in licence) else "licence cleared")
+            user.licence_number, user.licence_authority, user.licence_expires = licence
+    if given.qualifications is not None:
+        chosen = [Qualification(text=item.text, issuer=item.issuer, year=item.year) for item in given.qualifications]
+        if chosen != user.qualifications:
+            changes.append(f"qualifications {len(user.qualifications)} -> {len(chosen)}")
+            user.qualifications = chosen
+    return changes
 
 
 def reset_password(

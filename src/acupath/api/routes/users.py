@@ -32,12 +32,22 @@ class NewUser(BaseModel):
 
 
 class UserChange(BaseModel):
-    """What to change of an account: its role, whether it may sign in, or both."""
+    """What to change of an account: its role, whether it may sign in, its licence, its qualifications.
+
+    ``licence`` and ``qualifications`` are checked by ``services.users`` (422 naming the part, e.g.
+    ``licence.expires``); each replaces what is stored, ``null``, ``{}`` or ``[]`` clears it.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     role: Role | None = None
     active: bool | None = None
+    licence: dict[str, Any] | None = Field(default=None, description="number, authority, expires (ISO date); "
+                                           "each optional", examples=[{"number": "AC-12345", "authority":
+                                           "California Acupuncture Board", "expires": "2027-06-30"}])
+    qualifications: list[dict[str, Any]] | None = Field(default=None, description="each: text, issuer, year",
+                                                        examples=[[{"text": "L.Ac.", "issuer": "NCCAOM",
+                                                                    "year": 2012}]])
 
 
 @router.post("", status_code=201, summary="Create an account (administrators)")
@@ -55,14 +65,19 @@ def list_users(signed: SignedInDep, page: PageDep) -> dict[str, Any]:
     return page_body(found, users.public_user)
 
 
-@router.patch("/{user_id}", summary="Change an account's role or deactivate it (administrators)")
+@router.patch("/{user_id}", summary="Change an account's role, access, licence or qualifications (administrators)")
 def update_user(signed: SignedInDep, body: UserChange,
                 user_id: str = Path(min_length=1, max_length=64)) -> dict[str, Any]:
     """Return the changed account; it counts from the account's next request.
 
-    403 unless an admin, 404 for no such account in the clinic, 422 naming ``role`` or ``body``
-    (nothing to change), 409 when the clinic would be left with no active administrator (an admin
-    demoting or deactivating themselves while no other admin is active).
+    403 unless an admin, 404 for no such account in the clinic, 422 naming ``role``, a licence or
+    qualification part (``licence.number``, ``qualifications[0].year``...) or ``body`` (nothing to
+    change), 409 when the clinic would be left with no active administrator (an admin demoting or
+    deactivating themselves while no other admin is active).
     """
-    user = users.update_user(signed.uow, signed.actor, user_id, role=body.role, active=body.active)
+    given = body.model_fields_set
+    licence = {} if "licence" in given and body.licence is None else body.licence
+    qualifications = [] if "qualifications" in given and body.qualifications is None else body.qualifications
+    user = users.update_user(signed.uow, signed.actor, user_id, role=body.role, active=body.active,
+                             licence=licence, qualifications=qualifications)
     return users.public_user(user)

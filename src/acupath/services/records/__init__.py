@@ -14,7 +14,7 @@ from acupath.services.records.clinical import (
     Reassessment,
     ScreeningRecord,
 )
-from acupath.services.records.people import Clinic, Page, Patient, RevokedToken, User
+from acupath.services.records.people import Clinic, Page, Patient, Qualification, RevokedToken, User
 from acupath.services.records.sessions import (
     AdverseEvent,
     Electrode,
@@ -42,6 +42,7 @@ __all__ = [
     "PlanRecord",
     "PlanRevision",
     "PlanStatus",
+    "Qualification",
     "Reassessment",
     "RecordOwner",
     "RevokedToken",

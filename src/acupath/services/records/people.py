@@ -32,7 +32,10 @@ class User:
     ``must_change_password`` is set by a reset to a temporary password: sign-in is refused until the
     user sets their own. ``password_changed_at`` is when the password was last set (None: at creation).
     ``last_sign_in_at`` is the last successful sign-in (None: never, or before it was recorded; migration
-    0010); only ``UserRepository.record_sign_in`` writes it.
+    0010); only ``UserRepository.record_sign_in`` writes it. ``licence_number``, ``licence_authority``
+    (who issued it: a state board, the BAcC...) and ``licence_expires`` are the practising licence,
+    ``qualifications`` the degrees and certificates (migration 0017; all optional: None / empty when
+    the clinic has not recorded them; ``services.users.update_user`` sets them).
     """
 
     id: str
@@ -46,6 +49,24 @@ class User:
     password_changed_at: datetime | None = None
     created_at: datetime
     last_sign_in_at: datetime | None = None
+    licence_number: str | None = None
+    licence_authority: str | None = None
+    licence_expires: date | None = None
+    qualifications: list[Qualification] = field(default_factory=list)
+
+    @property
+    def has_licence(self) -> bool:
+        """Return whether any part of a licence is recorded."""
+        return any(value is not None for value in (self.licence_number, self.licence_authority, self.licence_expires))
+
+
+@dataclass(kw_only=True)
+class Qualification:
+    """A practitioner's qualification: its ``text`` as written ("L.Ac.", "MSc Acupuncture"), who issued it, the year."""
+
+    text: str
+    issuer: str | None = None
+    year: int | None = None
 
 
 @dataclass(kw_only=True)

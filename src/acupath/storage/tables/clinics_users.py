@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, false
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from acupath.services.records import Clinic, User
+from acupath.services.records import Clinic, Qualification, User
 from acupath.services.records.people import DEFAULT_LOCALE
-from acupath.storage.tables.base import Base, Id, UtcDateTime
+from acupath.storage.tables.base import Base, Document, Id, UtcDateTime
 
 
 class ClinicRow(Base):
@@ -50,6 +51,12 @@ class UserRow(Base):
     password_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: The practising licence and the qualifications (migration 0017). Qualifications are a short list
+    #: read and written whole with the account, never searched: one JSON column, as other documents.
+    licence_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    licence_authority: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    licence_expires: Mapped[date | None] = mapped_column(Date, nullable=True)
+    qualifications: Mapped[list[dict[str, Any]] | None] = mapped_column(Document, nullable=True)
 
     def to_domain(self) -> User:
         """Return the user record."""
@@ -57,7 +64,9 @@ class UserRow(Base):
                     password_hash=self.password_hash, active=self.active,
                     must_change_password=self.must_change_password,
                     password_changed_at=self.password_changed_at, created_at=self.created_at,
-                    last_sign_in_at=self.last_sign_in_at)
+                    last_sign_in_at=self.last_sign_in_at, licence_number=self.licence_number,
+                    licence_authority=self.licence_authority, licence_expires=self.licence_expires,
+                    qualifications=[Qualification(**item) for item in self.qualifications or ()])
 
     @classmethod
     def from_domain(cls, user: User) -> UserRow:
@@ -77,3 +86,8 @@ class UserRow(Base):
         self.must_change_password = user.must_change_password
         self.password_changed_at = user.password_changed_at
         self.created_at = user.created_at
+        self.licence_number = user.licence_number
+        self.licence_authority = user.licence_authority
+        self.licence_expires = user.licence_expires
+        self.qualifications = [{"text": item.text, "issuer": item.issuer, "year": item.year}
+                               for item in user.qualifications] or None
