@@ -75,14 +75,36 @@ class DemoPasswords(PasswordHasher):
         return self._hasher.dummy_hash()
 
 
+#: The demo clinicians' licences and qualifications (``users.update_user``'s shapes): invented, and
+#: every licence says so in its number and authority, so that no one takes them for a real register's.
+DEMO_CREDENTIALS: dict[str, tuple[dict[str, str], list[dict[str, Any]]]] = {
+    "lee@harbour.demo": ({"number": "SYNTHETIC-AC-10482", "authority": "Demo State Acupuncture Board (synthetic)",
+                          "expires": "2027-12-31"},
+                         [{"text": "L.Ac."}, {"text": "Dipl. Ac. (NCCAOM)", "issuer": "NCCAOM", "year": 2011}]),
+    "patel@harbour.demo": ({"number": "SYNTHETIC-REG-2291", "authority": "Demo Acupuncture Register (synthetic)",
+                            "expires": "2027-09-30"},
+                           [{"text": "MSc Acupuncture", "issuer": "Demo University (synthetic)", "year": 2015}]),
+    "ngata@riverside.demo": ({"number": "SYNTHETIC-AC-0417", "authority": "Demo Acupuncture Board (synthetic)",
+                              "expires": "2028-03-31"},
+                             [{"text": "BHSc Acupuncture", "issuer": "Demo College (synthetic)", "year": 2014}]),
+}
+
+
 def create_staff(uow_factory: Any, clinic_id: str, staff: tuple[tuple[str, str, str], ...] = STAFF,
            hasher: PasswordHasher | None = None) -> dict[str, Actor]:
-    """Create the clinic's ``staff`` (email, name, role), all with the demo password; return their actors."""
+    """Create the clinic's ``staff`` (email, name, role), all with the demo password; return their actors.
+
+    The clinicians of ``DEMO_CREDENTIALS`` get their synthetic licence and qualifications.
+    """
     hasher = hasher or DemoPasswords(Argon2idHasher())
     actors = {}
     for email, name, role in staff:
         user = users.create_user(uow_factory(), Actor.system(clinic_id), email=email, name=name, role=role,
                                  password=DEMO_PASSWORD, hasher=hasher)
+        if email in DEMO_CREDENTIALS:
+            licence, qualifications = DEMO_CREDENTIALS[email]
+            users.update_user(uow_factory(), Actor.system(clinic_id), user.id, licence=licence,
+                              qualifications=qualifications)
         actors[email] = Actor(user_id=user.id, clinic_id=clinic_id, role=Role(role), remote_address="demo")
     return actors
 

@@ -91,6 +91,13 @@ def test_the_users_page_lists_the_clinics_accounts_without_password_hashes(site:
     assert " UTC" in admin_row and "Not recorded" not in admin_row  # signed in through the form just now
 
 
+def test_the_users_page_shows_a_clinicians_licence_and_qualifications(site: Site) -> None:
+    row = users_row(site.as_("admin"), EMAILS["clinician"])
+    assert "Licence SYNTHETIC-AC-10482, Demo State Acupuncture Board (synthetic); expires " in row
+    assert "L.Ac.; Dipl. Ac. (NCCAOM) (NCCAOM, 2011)" in html.unescape(row)
+    assert "Licence" not in users_row(site.as_("admin"), EMAILS["reception"])
+
+
 def users_row(admin: Browser, email: str) -> str:
     """Return the users page's row of ``email``, as HTML."""
     return admin.get(USERS).text.split(email, 1)[1].split("</tr>", 1)[0]
@@ -334,7 +341,9 @@ def test_the_audit_log_is_searched_by_action_user_patient_and_days(site: Site) -
     today = log_day(site)
     within = audit_rows(admin.get(f"{AUDIT}?action=user.update&since={today}&until={today}").text)
     assert any("role clinician -> reception" in row for row in within)
-    before = admin.get(f"{AUDIT}?action=user.update&since=2000-01-01&until={today - timedelta(days=2)}")
+    # Ada's own changes: the demo's set-up (the clinicians' licences) is audited on the demo's past days.
+    ada = account(site, EMAILS["admin"])
+    before = admin.get(f"{AUDIT}?action=user.update&user={ada.id}&since=2000-01-01&until={today - timedelta(days=2)}")
     assert "No entry matches" in before.text
     after = admin.get(f"{AUDIT}?since={today + timedelta(days=1)}")
     assert after.status_code == 200 and "No entry matches" in after.text
