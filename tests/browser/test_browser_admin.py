@@ -123,6 +123,13 @@ def test_the_administration_pages_have_no_serious_accessibility_violation(page: 
     page.goto(f"{server.url}/clinic/admin/users/new")
     page.get_by_role("button", name="Create the account").click()
     found["new account with errors"] = serious_violations(page)
+    page.goto(f"{server.url}/clinic/admin/users")
+    page.get_by_role("row").filter(has_text="lee@harbour.demo").get_by_role("link", name="Licence and qualifications").click()
+    found["licence"] = serious_violations(page)
+    page.get_by_label("Expiry date").fill("1800-01-01")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    found["licence with errors"] = serious_violations(page)
     assert {path: v for path, v in found.items() if v} == {}
 
 
@@ -137,6 +144,11 @@ def test_the_administration_pages_fit_the_screen(page: Page, server: Server, wid
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow} px at {width} px"
         page.screenshot(path=str(shots / f"admin-{name}-{width}.png"), full_page=False)
+    page.goto(f"{server.url}/clinic/admin/users")
+    page.get_by_role("row").filter(has_text="lee@harbour.demo").get_by_role("link", name="Licence and qualifications").click()
+    expect(page.get_by_role("heading", name="Licence and qualifications of Dr Mei Lee")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.screenshot(path=str(shots / f"admin-licence-{width}.png"), full_page=False)
     page.goto(f"{server.url}/clinic/admin/users")
     page.get_by_role("row").filter(has_text="rita@harbour.demo").get_by_role("link", name="Deactivate").click()
     page.get_by_role("button", name="Deactivate the account").click()
