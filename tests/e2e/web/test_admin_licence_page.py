@@ -11,7 +11,7 @@ from web_world import Site
 from web_clinic import EMAILS
 
 
-def _form(site: Site, email: str) -> str:  # noqa: F811
+def _form(site: Site, email: str) -> str:  # noqa: F811  (``site`` the fixture, here an argument)
     return f"{USERS}/{account(site, email).id}/licence"
 
 
@@ -41,10 +41,12 @@ def test_a_bad_box_is_named_and_nothing_is_saved(site: Site) -> None:  # noqa: F
     before = account(site, EMAILS["clinician"])
     for fields, box in (({"expires": "2027-02-30"}, "expires"), ({"number": "x" * 65}, "number"),
                         ({"q0-text": "L.Ac.", "q1-text": "", "q1-issuer": "NCCAOM", "q1-year": ""}, "q1-text"),
-                        ({"q0-text": "L.Ac.", "q0-year": "1492"}, "q0-year")):
+                        ({"q0-text": "L.Ac.", "q0-year": "1492"}, "q0-year"),
+                        ({"q0-text": "L.Ac.", "q0-issuer": "NCC\x07AOM"}, "q0-issuer")):
         answer = admin.post_form(path, path, fields)
         assert answer.status_code == 422, answer.text
         assert f'<a href="#{box}">' in answer.text and 'aria-invalid="true"' in answer.text
+        assert f"#{box}\">{box}" not in answer.text  # each box named by its label, not its id
     after = account(site, EMAILS["clinician"])
     assert (after.licence_expires, after.qualifications) == (before.licence_expires, before.qualifications)
 

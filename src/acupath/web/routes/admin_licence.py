@@ -94,7 +94,9 @@ async def save_licence(request: Request, user_id: UserId, form: CsrfFormDep, vis
     an administrator, ``NotFound`` (404) for another clinic's account.
     """
     values, rows, licence, qualifications, numbers = _posted(form)
-    problems = refused_characters(values, {**LICENCE_LABELS})
+    labels = {**LICENCE_LABELS, **{f"q{i}-{part}": f"{label} of row {i + 1}" for i in range(rows)
+                                    for part, label in QUALIFICATION_LABELS.items()}}
+    problems = refused_characters(values, labels)
     if not problems:
         try:
             await run_in_threadpool(users.update_user, unit_of_work(request), visitor.actor, user_id,
