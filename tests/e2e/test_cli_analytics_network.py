@@ -18,16 +18,11 @@ from acupath.cli.demo import build_demo, create_staff
 from acupath.cli.demo_history import build_second_clinic
 from acupath.storage import SqlAlchemyUnitOfWork, make_engine, make_session_factory
 from acupath.storage.migrate import upgrade
+from cli_run import run
 
 TODAY = date(2026, 12, 1)
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; return exit code, stdout and stderr."""
-    with pytest.raises(SystemExit) as exit_:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
 
 
 @pytest.fixture(scope="module")

@@ -12,20 +12,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from acupath.api.cds_auth import ClientKeys, verify
-from acupath.cli import main
 from acupath.services.cds_hooks import CdsClient
+from cli_run import run
 
 AUD = "https://acupath.example/cds-services/order-sign"
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("make", [lambda: ec.generate_private_key(ec.SECP384R1()),

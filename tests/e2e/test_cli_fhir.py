@@ -6,18 +6,8 @@ import json
 
 import pytest
 
-from acupath.cli import main
 from acupath.knowledge import load_knowledge
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from cli_run import run
 
 
 @pytest.mark.parametrize("instrument", ["phq9", "bpi_sf", "bpi-sf"])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from acupath.cli import main
+from cli_run import run
 
 ROOT = Path(__file__).resolve().parents[2]
 BCG = ROOT / "examples" / "meta" / "dat_bcg.csv"
@@ -20,12 +20,6 @@ KEYS = {"k", "estimate", "se", "pval", "ci_lb", "ci_ub", "pi_lb", "pi_ub", "tau2
         "i2", "h2", "q", "q_df", "q_pval"}
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; return exit code, stdout and stderr."""
-    with pytest.raises(SystemExit) as exit_:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
 
 
 @pytest.mark.parametrize("knha", [False, True])

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from acupath.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exit_info.value.code or 0), out, err
+from cli_run import run
 
 
 def test_show_accepts_a_hyphenated_legacy_code(capsys) -> None:

@@ -8,16 +8,11 @@ from pathlib import Path
 import pytest
 
 from acupath.assessment.csv_table import CHUNK_BYTES
-from acupath.cli import main
+from cli_run import run
 
 HEADER = "id,q1,q2,q3,q4,q5,q6,q7\n"
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
 
 
 def many_rows(count: int) -> str:

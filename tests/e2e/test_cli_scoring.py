@@ -9,16 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from acupath.cli import main
 from acupath.knowledge import load_knowledge
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; return exit code, stdout and stderr."""
-    with pytest.raises(SystemExit) as exit_:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
+from cli_run import run
 
 
 def write_json(tmp_path: Path, data, name: str = "answers.json") -> Path:

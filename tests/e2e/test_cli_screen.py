@@ -7,17 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from acupath.cli import main
+from cli_run import run
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "intakes"
 ON = "2026-12-01"
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exit_info.value.code or 0), out, err
 
 
 @pytest.mark.parametrize(("example", "status", "code"), [

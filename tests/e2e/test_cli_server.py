@@ -8,17 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from acupath.cli import main
 from acupath.security.passwords import Argon2idHasher
 from acupath.services import logins, patients
 from acupath.storage import SqlAlchemyUnitOfWork, make_engine, make_session_factory
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exit_info.value.code or 0), out, err
+from cli_run import run
 
 
 @pytest.fixture
