@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 from acupath.knowledge.schema.regions import split_side
 from acupath.planning.plan import Plan, PlannedPoint
+from acupath.reports.body_chart_panels import Mark, Panel, points, smooth
+from acupath.reports.body_chart_panels import n as _n
 from acupath.safety.findings import Action, Finding
 
 INK = "#1b3a5c"
@@ -58,45 +59,6 @@ def excluded_regions(findings: Iterable[Finding | Mapping[str, Any]]) -> tuple[s
         if in_force and action == Action.EXCLUDE:
             found.extend(sorted(regions))
     return tuple(dict.fromkeys(found))
-
-
-@dataclass(frozen=True)
-class _Panel:
-    """One drawn panel: a view, the side it shows (None: both, front and back) and where it sits."""
-
-    view: Any
-    side: str | None
-    left: float
-
-    @property
-    def key(self) -> str:
-        return self.view.name if self.side is None else f"{self.view.name}-{self.side}"
-
-    @property
-    def title(self) -> str:
-        return self.view.title if self.side is None else f"{self.side.capitalize()} {self.view.title.lower()}"
-
-    def place(self, x: float, y: float, side: str) -> tuple[float, float]:
-        """Return panel units for a left-side position ``x, y`` drawn on ``side`` (mirrored for the right)."""
-        # A right-hand paired panel is the mirrored view and shows right-side marks only.
-        return ((1 - x) if side == "right" else x) * self.view.width, y * self.view.height
-
-    def shows(self, side: str) -> bool:
-        """True when a mark on ``side`` (left, right, midline) belongs on this panel."""
-        return self.side is None or self.side == side
-
-
-@dataclass(frozen=True)
-class _Mark:
-    """One circle: a point on one side, needled or not, at panel units ``cx, cy``."""
-
-    code: str
-    side: str
-    needled: bool
-    cx: float
-    cy: float
-    title: str
-    labelled: bool
 
 
 def body_chart_svg(
@@ -156,13 +118,13 @@ def _views_to_draw(chart: Any, planned: list[tuple[PlannedPoint, Any]], views: S
     return [name for name in chart.view_names() if name in wanted]
 
 
-def _layout(chart: Any, names: list[str]) -> list[_Panel]:
-    panels: list[_Panel] = []
+def _layout(chart: Any, names: list[str]) -> list[Panel]:
+    panels: list[Panel] = []
     left = 0.0
     for name in names:
         view = chart.view(name)
         for side in ("left", "right") if view.paired else (None,):
-            panels.append(_Panel(view=view, side=side, left=left))
+            panels.append(Panel(view=view, side=side, left=left))
             left += view.width + GAP
     return panels
 
@@ -173,8 +135,8 @@ def _sides_needled(planned: PlannedPoint) -> set[str]:
     return {planned.side}
 
 
-def _marks(panel: _Panel, planned: list[tuple[PlannedPoint, Any]]) -> list[_Mark]:
-    marks: list[_Mark] = []
+def _marks(panel: Panel, planned: list[tuple[PlannedPoint, Any]]) -> list[Mark]:
+    marks: list[Mark] = []
     for plan_point, point in planned:
         positions = [p for p in point.chart if p.view == panel.view.name]
         needled = _sides_needled(plan_point)
@@ -184,7 +146,7 @@ def _marks(panel: _Panel, planned: list[tuple[PlannedPoint, Any]]) -> list[_Mark
                 continue
             for index, position in enumerate(positions):
                 cx, cy = panel.place(position.x, position.y, side)
-                marks.append(_Mark(
+                marks.append(Mark(
                     code=point.code, side=side, needled=side in needled, cx=cx, cy=cy,
                     title=_point_title(plan_point, point, side, side in needled), labelled=index == 0,
                 ))
@@ -202,7 +164,7 @@ def _point_title(plan_point: PlannedPoint, point: Any, side: str, needled: bool)
     return text
 
 
-def _panel(panel: _Panel, plan: Plan, planned: list[tuple[PlannedPoint, Any]], regions: tuple[str, ...],
+def _panel(panel: Panel, plan: Plan, planned: list[tuple[PlannedPoint, Any]], regions: tuple[str, ...],
            chart: Any, id_prefix: str) -> str:
     view = panel.view
     out = [f'<g data-view="{view.name}" data-panel="{panel.key}" transform="translate({_n(panel.left)} 0)">',
@@ -211,11 +173,11 @@ def _panel(panel: _Panel, plan: Plan, planned: list[tuple[PlannedPoint, Any]], r
            f'<g transform="translate(0 {TITLE_ROW})">']
     out += _side_markers(panel)
     for shape in view.outline:
-        out.append(f'<path d="{_smooth(panel, shape)}" fill="#ffffff" stroke="{OUTLINE}" stroke-width="1.5"/>')
+        out.append(f'<path d="{smooth(panel, shape)}" fill="#ffffff" stroke="{OUTLINE}" stroke-width="1.5"/>')
     for shape in view.details:
-        out.append(f'<path d="{_smooth(panel, shape)}" fill="none" stroke="{OUTLINE}" stroke-width="0.8"/>')
+        out.append(f'<path d="{smooth(panel, shape)}" fill="none" stroke="{OUTLINE}" stroke-width="0.8"/>')
     for shape in view.guides:
-        out.append(f'<polyline points="{_points(panel, shape)}" fill="none" stroke="{OUTLINE}" '
+        out.append(f'<polyline points="{points(panel, shape)}" fill="none" stroke="{OUTLINE}" '
                    f'stroke-width="0.8" stroke-dasharray="3 2"/>')
     out += _hatched(panel, regions, chart, id_prefix)
     marks = _marks(panel, planned)
@@ -233,7 +195,7 @@ def _panel(panel: _Panel, plan: Plan, planned: list[tuple[PlannedPoint, Any]], r
     return "\n".join(out)
 
 
-def _side_markers(panel: _Panel) -> list[str]:
+def _side_markers(panel: Panel) -> list[str]:
     """Mark the patient's left and right on a front or back view (R on the viewer's left on the front)."""
     if panel.side is not None:
         return []
@@ -245,7 +207,7 @@ def _side_markers(panel: _Panel) -> list[str]:
             f'fill="{OUTLINE}">{far}</text>']
 
 
-def _labels(panel: _Panel, marks: list[_Mark]) -> list[str]:
+def _labels(panel: Panel, marks: list[Mark]) -> list[str]:
     """Return a label (the WHO code) beside each labelled mark, clear of the circles and of each other.
 
     Greedy and deterministic: needled marks first, each takes the first free place among candidates
@@ -275,7 +237,7 @@ def _labels(panel: _Panel, marks: list[_Mark]) -> list[str]:
     return out
 
 
-def _free_box(panel: _Panel, mark: _Mark, width: float, height: float,
+def _free_box(panel: Panel, mark: Mark, width: float, height: float,
               taken: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
     outward = -1 if mark.side != "midline" and mark.cx < panel.view.width / 2 else 1
     candidates = []
@@ -300,7 +262,7 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _pair_lines(panel: _Panel, plan: Plan, marks: list[_Mark]) -> list[str]:
+def _pair_lines(panel: Panel, plan: Plan, marks: list[Mark]) -> list[str]:
     if plan.electroacupuncture is None:
         return []
     at = {(m.code, m.side): m for m in reversed(marks)}  # the first position of a point on this view
@@ -317,7 +279,7 @@ def _pair_lines(panel: _Panel, plan: Plan, marks: list[_Mark]) -> list[str]:
     return lines
 
 
-def _hatched(panel: _Panel, regions: tuple[str, ...], chart: Any, id_prefix: str) -> list[str]:
+def _hatched(panel: Panel, regions: tuple[str, ...], chart: Any, id_prefix: str) -> list[str]:
     out = []
     for word in regions:
         side, region = split_side(word)
@@ -327,7 +289,7 @@ def _hatched(panel: _Panel, regions: tuple[str, ...], chart: Any, id_prefix: str
             for shape in chart.areas(region, panel.view.name):
                 mirrored = [(1 - x, y) if draw_side == "right" else (x, y) for x, y in shape]
                 out.append(
-                    f'<polygon data-region="{escape(word)}" points="{_points(panel, mirrored, placed=True)}" '
+                    f'<polygon data-region="{escape(word)}" points="{points(panel, mirrored, placed=True)}" '
                     f'fill="url(#{id_prefix}-hatch)" stroke="none" '
                     f'clip-path="url(#{id_prefix}-clip-{panel.key})">'
                     f'<title>Excluded region: {escape(_region_words(word))}</title></polygon>'
@@ -335,19 +297,19 @@ def _hatched(panel: _Panel, regions: tuple[str, ...], chart: Any, id_prefix: str
     return out
 
 
-def _defs(panels: list[_Panel], id_prefix: str) -> str:
+def _defs(panels: list[Panel], id_prefix: str) -> str:
     out = ["<defs>",
            f'<pattern id="{id_prefix}-hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
            f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff" fill-opacity="0.35"/>'
            f'<line x1="0" y1="0" x2="0" y2="6" stroke="{HATCH}" stroke-width="2"/></pattern>']
     for panel in panels:
-        shapes = "".join(f'<path d="{_smooth(panel, shape)}"/>' for shape in panel.view.outline)
+        shapes = "".join(f'<path d="{smooth(panel, shape)}"/>' for shape in panel.view.outline)
         out.append(f'<clipPath id="{id_prefix}-clip-{panel.key}">{shapes}</clipPath>')
     out.append("</defs>")
     return "\n".join(out)
 
 
-def _legend(plan: Plan, planned: list[tuple[PlannedPoint, Any]], panels: list[_Panel], regions: tuple[str, ...],
+def _legend(plan: Plan, planned: list[tuple[PlannedPoint, Any]], panels: list[Panel], regions: tuple[str, ...],
             chart: Any, id_prefix: str, top: float, width: float) -> tuple[str, float]:
     rows: list[str] = []
     y = 0.0
@@ -407,34 +369,3 @@ def _summary(plan: Plan, planned: list[tuple[PlannedPoint, Any]], regions: tuple
     if regions:
         text += "; excluded regions: " + ", ".join(_region_words(r) for r in regions)
     return text
-
-
-def _points(panel: _Panel, shape: Sequence[Sequence[float]], placed: bool = False) -> str:
-    scaled = [(x * panel.view.width, y * panel.view.height) for x, y in _oriented(panel, shape, placed)]
-    return " ".join(f"{_n(x)},{_n(y)}" for x, y in scaled)
-
-
-def _oriented(panel: _Panel, shape: Sequence[Sequence[float]], placed: bool) -> list[tuple[float, float]]:
-    # Outlines and guides of a right-hand paired panel are mirrored; region areas come already sided.
-    if panel.side == "right" and not placed:
-        return [(1 - x, y) for x, y in shape]
-    return [(x, y) for x, y in shape]
-
-
-def _smooth(panel: _Panel, shape: Sequence[Sequence[float]]) -> str:
-    """Return a closed path through ``shape``: Catmull-Rom segments as cubic Béziers (tension 1/6)."""
-    pts = [(x * panel.view.width, y * panel.view.height) for x, y in _oriented(panel, shape, False)]
-    count = len(pts)
-    parts = [f"M{_n(pts[0][0])},{_n(pts[0][1])}"]
-    for i in range(count):
-        p0, p1, p2, p3 = pts[i - 1], pts[i], pts[(i + 1) % count], pts[(i + 2) % count]
-        c1 = (p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6)
-        c2 = (p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6)
-        parts.append(f"C{_n(c1[0])},{_n(c1[1])} {_n(c2[0])},{_n(c2[1])} {_n(p2[0])},{_n(p2[1])}")
-    return "".join(parts) + "Z"
-
-
-def _n(value: float) -> str:
-    """Return ``value`` rounded to one decimal, without a trailing ``.0`` (stable text for tests and diffs)."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
