@@ -23,7 +23,7 @@ gives the same numbers as a table (``TrendChart.rows``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -32,6 +32,19 @@ from typing import Any
 from acupath.knowledge.schema.instruments import InstrumentFile
 from acupath.reports.mcid_band import McidBand, improved, mcid_band, worsened
 from acupath.reports.mcid_band import plain_number as _n
+from acupath.reports.progress_legend import (
+    BAND,
+    BAND_EDGE,
+    INK,
+    LEGEND_ROW,
+    STYLES,
+    TEXT,
+    Style,
+    legend,
+    legend_rows,
+    style_of,
+)
+from acupath.reports.progress_words import PLAIN, Formats, chart_title, describe, empty_note
 from acupath.services.progress_trends import Measure, MeasureKind, ProgressTrends, Trend
 
 WIDTH = 640.0
@@ -42,51 +55,12 @@ LABEL_ROWS = (31.0, 44.0)
 LABEL_CHAR = 6.2
 PLOT_HEIGHT = 200.0
 AXIS_ROOM = 40.0
-LEGEND_ROW = 18.0
-INK = "#1b3a5c"
-TEXT = "#333333"
 GRID = "#dddddd"
-BAND = "#e3ecf5"
-BAND_EDGE = "#4f6f95"
 #: Steps of 10^k tried for the y axis, and steps of the session axis.
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
 SESSION_STEPS = (1, 2, 4, 5, 10, 20, 50)
 
 
-@dataclass(frozen=True)
-class Formats:
-    """How the chart's text writes numbers and dates (a page passes its clinic's locale's; attributes keep ``_n``)."""
-
-    number: Callable[[float], str] = _n
-    day: Callable[[date], str] = date.isoformat
-
-
-PLAIN = Formats()
-
-
-@dataclass(frozen=True)
-class Style:
-    """How one kind of measure is drawn and named: marker shape, filled or open, line dash."""
-
-    marker: str
-    filled: bool
-    dash: str | None
-    label: str
-
-
-STYLES: dict[MeasureKind, Style] = {
-    "reassessment": Style("circle", True, None, "Score at a reassessment"),
-    "before": Style("square", True, None, "Pain before needling"),
-    "after": Style("circle", False, "6 4", "Pain after needling"),
-}
-#: The pain NRS asked as a questionnaire at a reassessment, on a chart that already joins the sessions'
-#: pain: a ring around the session's marker, with no line of its own.
-RING = Style("ring", False, None, "Pain NRS at a reassessment")
-
-
-def style_of(kind: MeasureKind, kinds: Sequence[MeasureKind]) -> Style:
-    """Return how measures of ``kind`` are drawn on a chart holding ``kinds``."""
-    return RING if kind == "reassessment" and "before" in kinds else STYLES[kind]
 
 
 @dataclass(frozen=True)
@@ -231,9 +205,9 @@ def trend_svg(trend: Trend, name: str, scale_label: str, lower_is_better: bool, 
     """Return one trend as ``<svg role="img">`` (title, desc, axes, band, baseline, checkpoints, measures, legend)."""
     axes = _Axes(value_range[0], value_range[1], max(1, last_session))
     kinds: list[MeasureKind] = [k for k in ("before", "after", "reassessment") if any(m.kind == k for m in trend.measures)]
-    legend = _legend_rows(kinds, band, trend.baseline is not None, bool(checkpoints))
-    height = TOP + PLOT_HEIGHT + AXIS_ROOM + LEGEND_ROW * len(legend)
-    title, desc = _title(trend, name), describe(trend, band, lower_is_better, formats)
+    legend_lines = legend_rows(kinds, band, trend.baseline is not None, bool(checkpoints))
+    height = TOP + PLOT_HEIGHT + AXIS_ROOM + LEGEND_ROW * len(legend_lines)
+    title, desc = chart_title(trend, name), describe(trend, band, lower_is_better, formats)
     count = len(trend.measures) + (trend.baseline is not None)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
@@ -254,58 +228,15 @@ def trend_svg(trend: Trend, name: str, scale_label: str, lower_is_better: bool, 
         parts.append(_series(kind, style_of(kind, kinds), [m for m in trend.measures if m.kind == kind], axes,
                              formats))
     if count < 2:
-        note = _empty(count)
+        note = empty_note(count)
         middle, width = (LEFT + WIDTH - RIGHT) / 2, len(note) * 7.4 + 16
         parts.append(f'<rect x="{_n(middle - width / 2)}" y="{_n(TOP + PLOT_HEIGHT / 2 - 16)}" width="{_n(width)}" '
                      f'height="24" fill="#ffffff" stroke="#888888"/>'
                      f'<text x="{_n(middle)}" y="{_n(TOP + PLOT_HEIGHT / 2)}" text-anchor="middle" font-size="13" '
                      f'data-empty-note="">{escape(note)}</text>')
-    parts.append(_legend(legend, axes.bottom + AXIS_ROOM))
+    parts.append(legend(legend_lines, axes.bottom + AXIS_ROOM, LEFT))
     parts.append("</svg>")
     return "\n".join(parts)
-
-
-def _title(trend: Trend, name: str) -> str:
-    return f"{name}: {'no measures' if not trend.measures else 'measures'} by session"
-
-
-def _empty(count: int) -> str:
-    return ("No measure yet: a trend needs two." if count == 0
-            else "One measure so far: a trend needs two.")
-
-
-def describe(trend: Trend, band: McidBand | None, lower_is_better: bool, formats: Formats = PLAIN) -> str:
-    """Return one or two sentences on the trend: the baseline, the latest measure, its change and the MCID.
-
-    The latest measure of the pain NRS is the latest asked before needling (or at a reassessment), the
-    one progress judges; the pain after needling only when nothing else was measured.
-    """
-    sentences = []
-    if trend.baseline is not None:
-        sentences.append(f"Baseline {formats.number(trend.baseline)} at intake.")
-    else:
-        sentences.append("No baseline in the plan.")
-    # The pain after needling is drawn, but progress judges the pain before it (and the questionnaires).
-    judged = [m for m in trend.measures if m.kind != "after"] or list(trend.measures)
-    if judged:
-        latest = judged[-1]
-        text = f"Latest {formats.number(latest.value)} at session {latest.session} ({formats.day(latest.on)})"
-        if trend.baseline is not None:
-            change = latest.value - trend.baseline
-            better = (change < 0) == lower_is_better and change != 0
-            text += f", {formats.number(abs(change))} {'better' if better else 'worse' if change else 'unchanged'}"
-        sentences.append(text + ".")
-    else:
-        sentences.append("Not measured since.")
-    if band is not None:
-        edges = []
-        if band.better_at is not None:
-            edges.append(f"improved at {formats.number(band.better_at)}")
-        if band.worse_at is not None:
-            edges.append(f"worse at {formats.number(band.worse_at)}")
-        sentences.append(f"MCID {band.criterion} ({band.mcid.source})"
-                         + (f": {' and '.join(edges)}." if edges else "."))
-    return " ".join(sentences)
 
 
 def _grid(axes: _Axes, formats: Formats) -> str:
@@ -425,41 +356,3 @@ def _series(kind: MeasureKind, style: Style, measures: list[Measure], axes: _Axe
                          f'stroke-width="1.5">{title}</circle>')
     parts.append("</g>")
     return "".join(parts)
-
-
-def _legend_rows(kinds: list[MeasureKind], band: McidBand | None, baseline: bool, checkpoints: bool
-                 ) -> list[tuple[str, str]]:
-    rows = []
-    for kind in kinds:
-        style = style_of(kind, kinds)
-        dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
-        fill = INK if style.filled else "#ffffff"
-        line = f'<line x1="0" x2="28" y1="0" y2="0" stroke="{INK}" stroke-width="2"{dash}/>'
-        if style.marker == "square":
-            symbol = f'{line}<rect x="10" y="-4" width="8" height="8" fill="{fill}" stroke="{INK}"/>'
-        elif style.marker == "ring":
-            symbol = f'<circle cx="14" cy="0" r="7" fill="none" stroke="{INK}" stroke-width="2"/>'
-        else:
-            symbol = f'{line}<circle cx="14" cy="0" r="4.5" fill="{fill}" stroke="{INK}" stroke-width="1.5"/>'
-        rows.append((symbol, style.label))
-    if baseline:
-        rows.append((f'<line x1="0" x2="28" y1="0" y2="0" stroke="{TEXT}" stroke-width="1.5"/>'
-                     f'<path d="M14 -6l6 6l-6 6l-6 -6z" fill="{TEXT}"/>', "Baseline (intake)"))
-    if band is not None:
-        rows.append((f'<rect x="0" y="-6" width="28" height="12" fill="{BAND}" stroke="{BAND_EDGE}" '
-                     f'stroke-dasharray="2 3"/>',
-                     f"MCID band: within {band.criterion} ({band.mcid.source})"))
-    if checkpoints:
-        rows.append(('<line x1="14" x2="14" y1="-7" y2="7" stroke="#666666" stroke-dasharray="1 3"/>',
-                     "C and a number: the plan's checkpoint at that session; whether the MCID was met there"))
-    return rows
-
-
-def _legend(rows: list[tuple[str, str]], top: float) -> str:
-    parts = []
-    for index, (symbol, text) in enumerate(rows):
-        y = top + LEGEND_ROW * index + 6
-        parts.append(f'<g transform="translate({_n(LEFT)} {_n(y)})">{symbol}'
-                     f'<text x="36" y="4">{escape(text)}</text></g>')
-    return '<g data-legend="">' + "".join(parts) + "</g>"
-
