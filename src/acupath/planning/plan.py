@@ -112,7 +112,8 @@ class PlannedComponent:
     instructions: str
     phases: tuple[str, ...]
     trigger: str
-    referral: tuple[str, ...] = ()
+    #: Who else takes part (programme.yaml's ``referral``: one professional, e.g. "psychologist"), or None.
+    referral: str | None = None
     prescriber_review: bool = False
     citations: tuple[str, ...] = ()
 

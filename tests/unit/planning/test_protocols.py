@@ -182,3 +182,16 @@ def test_plan_json_round_trip(kb):
                 "sessions", "checkpoints", "coverage", "overrides", "knowledge_version"):
         assert key in data
     assert set(data["sessions"][0]) >= {"number", "date", "phase", "reassess"}
+
+
+def test_a_components_referral_reads_back_as_the_one_professional_it_names(kb):
+    # programme.yaml names one professional per component; read back from JSON it was once spelt out as
+    # a tuple of letters ("p, s, y, c, h, ..." on the plan page).
+    from acupath.planning import Plan
+
+    plan, _ = _plan(kb)
+    data = plan.to_dict()
+    data["components"] = [{**data["components"][0], "referral": "psychologist"}]
+    again = Plan.from_dict(data)
+    assert again.components[0].referral == "psychologist"
+    assert again.to_dict()["components"][0]["referral"] == "psychologist"
