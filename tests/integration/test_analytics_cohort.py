@@ -99,9 +99,9 @@ def test_reassessment_totals_are_read_as_written_and_as_amended(engine: Engine, 
     plan = _course(engine, staff, kb, [6, 6, 6], 0)
     row = _pain_row(engine, staff, kb, plan.id)
     assert (row.pain_followup, row.responder) == (6.0, False)
-    # A reassessment's NRS at session 2 wins over the later sessions' (outcomes.progress): 5 -> 2 responds.
+    # A reassessment's NRS at the last session wins over that session's rating: 5 -> 2 responds.
     reassessment = services.record_reassessment(fresh_uow(engine), staff.dr_lee, plan.patient_id, {
-        "assessed_on": "2026-12-02", "plan_id": plan.id, "session_number": 2, "answers": {"nrs": {"nrs": 2}}}, kb)
+        "assessed_on": "2026-12-03", "plan_id": plan.id, "session_number": 3, "answers": {"nrs": {"nrs": 2}}}, kb)
     row = _pain_row(engine, staff, kb, plan.id)
     assert (row.pain_followup, row.responder) == (2.0, True)
     amend_reassessment(fresh_uow(engine), staff.dr_lee, reassessment.id, {
@@ -111,3 +111,12 @@ def test_reassessment_totals_are_read_as_written_and_as_amended(engine: Engine, 
     with engine.connect() as connection:
         assert connection.execute(text("SELECT instrument, total FROM reassessment_totals WHERE reassessment_id = :r"),
                                   {"r": reassessment.id}).all() == [("nrs", 5.0)]
+
+
+def test_a_later_sessions_pain_wins_over_an_earlier_reassessment(engine: Engine, staff: Staff, kb) -> None:
+    plan = _course(engine, staff, kb, [6, 6, 6, 6], 0)
+    services.record_reassessment(fresh_uow(engine), staff.dr_lee, plan.patient_id, {
+        "assessed_on": "2026-12-02", "plan_id": plan.id, "session_number": 2, "answers": {"nrs": {"nrs": 2}}}, kb)
+    # The pain came back at sessions 3 and 4 (6 against the intake's 5): the course has not responded.
+    row = _pain_row(engine, staff, kb, plan.id)
+    assert (row.pain_followup, row.responder) == (6.0, False)

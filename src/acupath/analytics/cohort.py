@@ -10,8 +10,8 @@ What a row holds, and where it comes from:
   or to no plan, at
   their session number, else at the last session given by their date: ``services.progress.session_of``);
 - at the target session (``at_session``, default: the latest), each instrument's measurement at or
-  before it that ``outcomes.progress`` takes (a reassessment's total before a session's NRS, the last
-  reassessment by date, else the last session) against the course's baseline, decided by the domain's MCID rule
+  before it that ``outcomes.progress`` takes (the last reassessment by date; for the pain NRS, the
+  last session's rating when that session is later than the reassessment) against the course's baseline, decided by the domain's MCID rule
   (``responder_sql``); the course responds when any instrument reached its MCID (``outcomes.progress``:
   ``responder`` is None when nothing with an MCID was measured: no follow-up);
 - the first session at which a measurement reached the MCID (time to response);
@@ -129,8 +129,8 @@ def course_sql(kb: KnowledgeBase, dialect: str, where: CohortFilter, *, first_re
     grouped by plan, which gives the count, the last number and, as one maximum, the last session at
     or before the target with an NRS together with that NRS (``number * PAIN_KEY + pain``: the NRS is
     0-10, a CHECK of the table, so the key orders by number and keeps the pain in its remainder): no
-    session is read twice. The window ranks only reassessments. A reassessment's total wins over a
-    session's NRS, as in ``outcomes.progress`` (``outcome``). No index of its own: PostgreSQL reads
+    session is read twice. The window ranks only reassessments. A reassessment's NRS wins over the
+    sessions' ratings up to its own session, as in ``outcomes.progress`` (``outcome``). No index of its own: PostgreSQL reads
     the clinic's sessions by a sequential scan and a hash aggregate whatever the index (EXPLAIN), and
     a covering index (clinic, plan, number, pain) saved SQLite about 15 % of the query at 20,000 courses,
     not worth a fourth index written with every session.
@@ -181,8 +181,8 @@ remeasured AS (
   ) q WHERE q.value IS NOT NULL
 ),
 reassessed AS (
-  SELECT q.plan_id, q.instrument, q.value FROM (
-    SELECT m.plan_id, m.instrument, m.value,
+  SELECT q.plan_id, q.instrument, q.session, q.value FROM (
+    SELECT m.plan_id, m.instrument, m.session, m.value,
            ROW_NUMBER() OVER (PARTITION BY m.plan_id, m.instrument ORDER BY m.taken_on DESC, m.recorded_at DESC) AS rank
     FROM remeasured m WHERE m.session <= :at_session
   ) q WHERE q.rank = 1
@@ -192,9 +192,12 @@ outcome AS (
          MAX(CASE WHEN m.instrument = '{PAIN}' THEN m.baseline END) AS pain_baseline,
          MAX(CASE WHEN m.instrument = '{PAIN}' THEN m.value END) AS pain_followup
   FROM (
-    -- Each baseline's follow-up: the last reassessment's total, else (the pain NRS) the last session's.
+    -- Each baseline's follow-up: the last reassessment's total; for the pain NRS, the last session's
+    -- rating when it is later than that reassessment (outcomes.progress: the latest measurement).
     SELECT b.plan_id, b.instrument, b.value AS baseline,
-           COALESCE(x.value, CASE WHEN b.instrument = '{PAIN}' THEN CAST(g.pain_key % {PAIN_KEY} AS FLOAT) END) AS value
+           CASE WHEN b.instrument = '{PAIN}' AND g.pain_key IS NOT NULL
+                     AND (x.value IS NULL OR x.session < g.pain_key / {PAIN_KEY})
+                THEN CAST(g.pain_key % {PAIN_KEY} AS FLOAT) ELSE x.value END AS value
     FROM course c JOIN course_baselines b ON b.plan_id = c.plan_id
     LEFT JOIN reassessed x ON x.plan_id = b.plan_id AND x.instrument = b.instrument
     LEFT JOIN given g ON g.plan_id = b.plan_id

@@ -129,17 +129,26 @@ def _score(reassessment: Reassessment, instrument: str, answers: dict[str, Any],
 def _changes_at(
     session: int, plan: PlanLike, records: tuple[SessionRecord, ...], reassessments: tuple[Reassessment, ...], kb: Any
 ) -> tuple[InstrumentChange, ...]:
-    """Return the change of every measured instrument, using the latest measurement at or before ``session``."""
+    """Return the change of every measured instrument, using the latest measurement at or before ``session``.
+
+    Reassessments count in their order (the last one given wins); the pain NRS rated before a session
+    counts when it is later than the last reassessment's NRS: a reassessment at the same session wins,
+    as the fuller measurement of the same day. A later session's NRS is never hidden by an earlier
+    reassessment's, so a patient whose pain came back is not kept a responder.
+    """
     latest: dict[str, tuple[int, Any]] = {}
-    for record in records:
-        if record.number <= session and record.pain_nrs_before is not None:
-            latest["nrs"] = (record.number, float(record.pain_nrs_before))
     for reassessment in reassessments:
         if reassessment.session <= session:
             for instrument, answers in reassessment.questionnaires.items():
                 latest[instrument] = (reassessment.session, _score(reassessment, instrument, answers, kb))
             for instrument, total in reassessment.totals.items():
                 latest[instrument] = (reassessment.session, None if total is None else float(total))
+    rated = [(r.number, float(r.pain_nrs_before)) for r in records
+             if r.number <= session and r.pain_nrs_before is not None]
+    if rated:
+        number, pain = max(rated)
+        if "nrs" not in latest or latest["nrs"][0] < number:
+            latest["nrs"] = (number, pain)
     changes: list[InstrumentChange] = []
     for instrument, (at, followup) in latest.items():
         baseline = plan.baseline.get(instrument)

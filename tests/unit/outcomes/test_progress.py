@@ -79,3 +79,24 @@ def test_malformed_records_name_the_field(records, field):
     with pytest.raises(InputError) as raised:
         parse_records(records)
     assert raised.value.field == field
+
+
+def _pain_course(kb, lbp_plan, reassessed_at: int, reassessed_nrs: int):
+    # Pain before sessions 1-3 is 2, then 8 (worse than the intake's 6); one reassessment of the NRS.
+    sessions = [{"number": n, "date": f"2026-12-{n + 1:02d}", "pain_nrs_before": 2 if n < 4 else 8}
+                for n in range(1, 9)]
+    reassessments = [{"date": f"2026-12-{reassessed_at + 1:02d}", "session": reassessed_at,
+                      "questionnaires": {"nrs": {"nrs": reassessed_nrs}}}]
+    progress = evaluate(lbp_plan, *parse_records({"sessions": sessions, "reassessments": reassessments}), kb=kb)
+    return next(c for c in progress.latest.changes if c.instrument == "nrs"), progress
+
+
+def test_a_later_sessions_pain_is_not_hidden_by_an_earlier_reassessment(kb, lbp_plan):
+    nrs, progress = _pain_course(kb, lbp_plan, reassessed_at=3, reassessed_nrs=1)
+    assert (nrs.measured_at_session, nrs.followup, nrs.mcid_reached) == (8, 8.0, False)
+    assert nrs.worsened and "discontinue" in {a.code for a in progress.alerts}
+
+
+def test_a_reassessment_at_the_last_session_wins_over_that_sessions_rating(kb, lbp_plan):
+    nrs, _ = _pain_course(kb, lbp_plan, reassessed_at=8, reassessed_nrs=1)
+    assert (nrs.measured_at_session, nrs.followup, nrs.mcid_reached) == (8, 1.0, True)
