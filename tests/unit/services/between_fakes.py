@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import date
 
-from service_fakes import _Repo
+from fake_store import _Repo
 
 from acupath.errors import Conflict
 from acupath.services.between_visits import repositories as abstract
