@@ -15,6 +15,12 @@ from acupath.assessment.scoring import Score, scorer_for
 from acupath.errors import InputError
 from acupath.knowledge import KnowledgeBase
 
+#: Changes are compared with the MCID and the IMMPACT percentages after rounding to this many places:
+#: means of items (PEG thirds, BPI fifths and sevenths) are not exact in binary floating point, so an
+#: exact 50 % or 1-point change would otherwise read 49.999...% or 0.999... and miss its threshold
+#: (instruments.md §20: ">= 50 % decrease"; §3: "a 1-point decrease"). As ``scales`` rounds sleep efficiency.
+DECIMALS = 9
+
 
 @dataclass(frozen=True)
 class Change:
@@ -111,8 +117,9 @@ def classify_change(instrument_id: str, baseline: float | Score | Mapping[str, A
     before = _value(instrument_id, scale, baseline, kb, "baseline")
     after = _value(instrument_id, scale, followup, kb, "followup")
     rule = mcid_rule(instrument_id, scale, kb)
-    improvement = rule.direction * (after - before) + 0.0  # + 0.0: no change reads 0, never -0
-    percent = None if before == 0 else improvement * 100.0 / abs(before)
+    raw = rule.direction * (after - before)
+    improvement = round(raw, DECIMALS) + 0.0  # + 0.0: no change reads 0, never -0
+    percent = None if before == 0 else round(raw * 100.0 / abs(before), DECIMALS) + 0.0
     mcid = next((m for m in doc.mcid if (m.scale or doc.total) == scale), None)
     reached = rule.reached(improvement, percent) if rule.has_mcid else None
     immpact = None
@@ -127,7 +134,7 @@ def classify_change(instrument_id: str, baseline: float | Score | Mapping[str, A
         scale=scale,
         baseline=before,
         followup=after,
-        change=after - before,
+        change=round(after - before, DECIMALS) + 0.0,
         improvement=improvement,
         percent_improvement=percent,
         mcid_reached=reached,

@@ -72,3 +72,19 @@ def test_no_change_reads_zero_never_minus_zero() -> None:
     result = classify_change("nrs", {"nrs": 6}, {"nrs": 6})
     assert str(result.improvement) == "0.0" and str(result.percent_improvement) == "0.0"
     assert f"{result.percent_improvement:+.0f}" == "+0"
+
+
+def test_a_peg_mean_halved_is_a_substantial_improvement() -> None:
+    # PEG 2/3 -> 1/3 (means of three items) is exactly 50 %: IMMPACT "substantial" (instruments.md §20),
+    # not "moderate" because 1/3 and 2/3 are not exact in binary floating point.
+    change = classify_change("peg", {"q1": 1, "q2": 1, "q3": 0}, {"q1": 1, "q2": 0, "q3": 0})
+    assert change.percent_improvement == 50 and change.immpact == "substantial"
+
+
+def test_bpi_interference_down_by_exactly_one_point_reaches_the_mcid() -> None:
+    # Means of five answered items, 7/5 -> 2/5: a 1-point decrease, IMMPACT's minimally important change
+    # (instruments.md §3, §20), whatever the float error of the two means.
+    before = {"q3": 5, "q4": 5, "q5": 5, "q6": 5, "q9a": 1, "q9b": 1, "q9c": 3, "q9d": 1, "q9e": 1}
+    after = {"q3": 5, "q4": 5, "q5": 5, "q6": 5, "q9a": 0, "q9b": 0, "q9c": 2, "q9d": 0, "q9e": 0}
+    change = classify_change("bpi_sf", before, after, scale="interference")
+    assert change.improvement == 1 and change.mcid_reached is True
