@@ -206,3 +206,17 @@ def test_inflammatory_morning_stiffness_refers_widespread_pain(kb) -> None:
 def test_no_red_flag_answered_means_no_red_flag_for_any_condition(kb, condition) -> None:
     codes, _, _ = _screen(kb, condition=condition)
     assert not {code for code in codes if kb.safety.rule(code).kind == "red_flag"}
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+@pytest.mark.parametrize(("answer", "code"), [
+    ("headache_onset_after_50", "headache_late_onset"),
+    ("headache_pattern_change", "headache_pattern_features"),
+    ("positional_headache", "headache_pattern_features"),
+    ("valsalva_triggered", "headache_pattern_features"),
+])
+def test_a_headache_red_flag_refers_a_patient_treated_for_any_condition(kb, condition, answer, code) -> None:
+    # The headache questions are asked of every patient; clinical.md §2.7: "Any red flag in a new or
+    # changed headache => medical evaluation before acupuncture", whatever pain is being treated.
+    codes, status, plan = _screen(kb, condition=condition, red_flag_answers={answer: True})
+    assert code in codes and status == ScreeningStatus.REFERRAL and not plan.points

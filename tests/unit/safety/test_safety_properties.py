@@ -50,6 +50,8 @@ def independent_codes(intake: Intake) -> set[str]:
         "systemic_vascular": r.pulsatile_abdominal_mass,
         "headache_thunderclap": r.thunderclap_onset,
         "headache_papilloedema": r.papilloedema,
+        "headache_late_onset": r.headache_onset_after_50,
+        "headache_pattern_features": r.positional_headache or r.valsalva_triggered or r.headache_pattern_change,
         # each condition's own
         "back_infection_risk": back and h.immunosuppression,
         "back_fracture_risk": back and (h.osteoporosis or h.long_term_steroids),
@@ -63,7 +65,6 @@ def independent_codes(intake: Intake) -> set[str]:
         and (h.cancer or r.night_pain_unrelieved_by_position),
         "widespread_pain_systemic_disease": (intake.condition == "fibromyalgia" or intake.pain.widespread)
         and (r.fever or r.unexplained_weight_loss or h.cancer or r.inflammatory_morning_stiffness),
-        "headache_late_onset": intake.condition in ("migraine", "neck_pain") and r.headache_onset_after_50,
         "pregnancy_points_and_regions": intake.patient.pregnancy.pregnant,
         "ea_implanted_device": s.implanted_electronic_device,
         "ea_poorly_controlled_epilepsy": s.epilepsy == "poorly_controlled",

@@ -150,9 +150,10 @@ def test_spinal_risk_factors_are_not_red_flags_for_migraine(kb) -> None:
     assert not {c for c in codes(intake, kb) if "fracture" in c}
 
 
-def test_referral_headache_flags_do_not_fire_for_back_pain_but_the_urgent_ones_do(kb) -> None:
+def test_headache_answers_of_a_back_pain_patient_are_found_and_the_urgent_ones_too(kb) -> None:
+    # clinical.md §2.7: any red flag in a new or changed headache needs medical evaluation first.
     intake = build_intake(red_flag_answers={"headache_onset_after_50": True, "positional_headache": True})
-    assert not {c for c in codes(intake, kb) if c.startswith("headache_")}
+    assert {"headache_late_onset", "headache_pattern_features"} <= codes(intake, kb)
     urgent = build_intake(red_flag_answers={"thunderclap_onset": True, "papilloedema": True})
     assert {"headache_thunderclap", "headache_papilloedema"} <= codes(urgent, kb)
 
