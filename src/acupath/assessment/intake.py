@@ -110,13 +110,13 @@ class History(_Strict):
 class RedFlagAnswers(_Strict):
     """Answers to the red-flag questions (all default to false); safety.yaml says which rule reads each.
 
-    Asked of every patient: the spinal and systemic questions (saddle anaesthesia ... fever,
-    ``gait_disturbance``, ``inflammatory_morning_stiffness``: long morning stiffness that eases with
-    movement, ``pulsatile_abdominal_mass``) and the headache questions (thunderclap ... Valsalva).
-    By condition: neck (``hand_clumsiness``; ``bilateral_arm_symptoms``: numbness, tingling or weakness
-    in both arms; ``brainstem_symptoms``: new dizziness, double vision, slurred speech, difficulty
-    swallowing or drop attacks), knee (``hot_swollen_joint``; ``unable_to_bear_weight``;
-    ``calf_swelling``: a swollen, tender calf).
+    Asked of every patient, and each found whatever pain is treated: the spinal and systemic questions
+    (saddle anaesthesia ... fever, ``gait_disturbance``, ``inflammatory_morning_stiffness``: long morning
+    stiffness that eases with movement, ``pulsatile_abdominal_mass``), the headache questions
+    (thunderclap ... Valsalva), the neck's (``hand_clumsiness``; ``bilateral_arm_symptoms``: numbness,
+    tingling or weakness in both arms; ``brainstem_symptoms``: new dizziness, double vision, slurred
+    speech, difficulty swallowing or drop attacks) and the knee's (``hot_swollen_joint``;
+    ``unable_to_bear_weight``; ``calf_swelling``: a swollen, tender calf).
     """
 
     saddle_anaesthesia: Answer = False

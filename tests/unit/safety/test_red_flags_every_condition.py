@@ -220,3 +220,21 @@ def test_a_headache_red_flag_refers_a_patient_treated_for_any_condition(kb, cond
     # changed headache => medical evaluation before acupuncture", whatever pain is being treated.
     codes, status, plan = _screen(kb, condition=condition, red_flag_answers={answer: True})
     assert code in codes and status == ScreeningStatus.REFERRAL and not plan.points
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+@pytest.mark.parametrize(("answer", "code", "status"), [
+    ("hand_clumsiness", "neck_myelopathy", ScreeningStatus.URGENT_REFERRAL),
+    ("bilateral_arm_symptoms", "neck_myelopathy", ScreeningStatus.URGENT_REFERRAL),
+    ("brainstem_symptoms", "neck_artery_dissection", ScreeningStatus.URGENT_REFERRAL),
+    ("hot_swollen_joint", "knee_septic_arthritis", ScreeningStatus.URGENT_REFERRAL),
+    ("calf_swelling", "knee_calf_dvt", ScreeningStatus.URGENT_REFERRAL),
+    ("unable_to_bear_weight", "knee_fracture", ScreeningStatus.REFERRAL),
+])
+def test_a_red_flag_answer_is_never_dropped_for_the_condition_being_treated(kb, condition, answer, code,
+                                                                              status) -> None:
+    # The intake form asks every red-flag question of every patient: a swollen tender calf, clumsy hands
+    # or new double vision is no safer in a back-pain patient (WHO 1999 §II 2.2, clinical.md §2.5:
+    # medical emergencies are referred; §2.6 "widespread neurological symptoms"; §2.7 neurological signs).
+    codes, found, plan = _screen(kb, condition=condition, red_flag_answers={answer: True})
+    assert code in codes and found == status and not plan.points

@@ -55,12 +55,12 @@ def independent_codes(intake: Intake) -> set[str]:
         # each condition's own
         "back_infection_risk": back and h.immunosuppression,
         "back_fracture_risk": back and (h.osteoporosis or h.long_term_steroids),
-        "neck_myelopathy": neck and (r.hand_clumsiness or r.bilateral_arm_symptoms),
-        "neck_artery_dissection": neck and r.brainstem_symptoms,
+        "neck_myelopathy": r.hand_clumsiness or r.bilateral_arm_symptoms,
+        "neck_artery_dissection": r.brainstem_symptoms,
         "neck_trauma": neck and h.recent_trauma,
-        "knee_septic_arthritis": knee and (r.hot_swollen_joint or r.fever),
-        "knee_fracture": knee and r.unable_to_bear_weight,
-        "knee_calf_dvt": knee and r.calf_swelling,
+        "knee_septic_arthritis": r.hot_swollen_joint or (knee and r.fever),
+        "knee_fracture": r.unable_to_bear_weight,
+        "knee_calf_dvt": r.calf_swelling,
         "upper_back_thoracic_malignancy": intake.condition == "upper_back_pain"
         and (h.cancer or r.night_pain_unrelieved_by_position),
         "widespread_pain_systemic_disease": (intake.condition == "fibromyalgia" or intake.pain.widespread)
