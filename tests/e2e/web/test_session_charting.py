@@ -197,6 +197,20 @@ def test_the_next_session_carries_forward_what_was_given_not_the_plan(site: Site
     assert "Chart session 2" in page
 
 
+def test_a_point_typed_in_any_empty_row_is_needled(site: Site) -> None:
+    # Every empty row is shown ticked: a point typed in the last one was dropped without a word when
+    # only the first few empty rows were ticked.
+    record = fresh_plan(site)
+    browser = site.as_("clinician")
+    fields = form_of(browser.get(new_session(record)).text, new_session(record))
+    empty = [i for i in range(100) if f"points.{i}.code" in fields and not fields[f"points.{i}.code"]]
+    assert empty and all(fields.get(f"points.{i}.given") == "true" for i in empty)
+    response = chart(browser, record, **{f"points.{empty[-1]}.code": "ST36", f"points.{empty[-1]}.side": "left",
+                                         "pain_before": "5", "pain_after": "3"})
+    assert response.status_code == 303, unescape(response.text)
+    assert ("ST36", "left") in [(p.code, p.side) for p in given(site, record)[0].points]
+
+
 ERRORS = [
     ({"session_date": (TODAY + timedelta(days=1)).isoformat()}, "session_date", "after today"),
     ({"session_date": (START - timedelta(days=1)).isoformat()}, "session_date", "before"),

@@ -109,7 +109,7 @@ def label_of(name: str) -> str:
 
 
 def draft_fields(values: dict[str, Any], draft: SessionDraft) -> dict[str, str]:
-    """Return the draft's values as the form's fields (strings; every point row ticked "Needled")."""
+    """Return the draft's values as the form's fields (strings; each of its points ticked "Needled")."""
     fields: dict[str, str] = {}
 
     def put(name: str, value: Any) -> None:
@@ -119,9 +119,8 @@ def draft_fields(values: dict[str, Any], draft: SessionDraft) -> dict[str, str]:
     for name in ("session_date", "style", "rationale", "individualisation", "retention_minutes"):
         put(name, values.get(name))
     points = values.get("points") or []
-    for i in range(len(points) + EXTRA_POINTS):  # an empty row's code, once typed, is needled too
-        fields[f"points.{i}.given"] = "true"
     for i, point in enumerate(points):
+        fields[f"points.{i}.given"] = "true"
         for key in ("code", "side", "depth", "unit"):
             put(f"points.{i}.{key}", point.get(key))
     stimulation = values.get("stimulation") or {}
