@@ -77,3 +77,30 @@ def test_another_clinic_gets_404_and_reception_is_refused(site: Site) -> None:
     intake = clinician.post_form(form_of(patient_id), form_of(patient_id), GOOD).headers["location"]
     assert site.as_("outsider").get(intake).status_code == 404
     assert reception.get(intake).status_code == 403
+
+
+def a_new_patient(site: Site) -> str:
+    clinician = Actor(user_id="web-test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    return patients.register_patient(site.uow_factory(), clinician, {
+        "given_name": "Red", "family_name": "Flagged", "birth_date": "1961-04-05", "sex": "female"}).id
+
+
+def test_a_red_flag_found_before_any_plan_heads_the_chart(site: Site) -> None:
+    # Screening that calls for a referral stops the plan: the chart said "No findings (no plan yet)".
+    clinician, patient_id = site.as_("clinician"), a_new_patient(site)
+    flagged = {**GOOD, "red_flag_answers.bladder_or_bowel_dysfunction": "true"}
+    intake_id = clinician.post_form(form_of(patient_id), form_of(patient_id), flagged).headers["location"].rsplit("/")[-1]
+    chart = clinician.get(f"/clinic/patients/{patient_id}").text
+    head = chart.split('id="now-title"')[0]
+    assert 'role="alert"' in head and "no plan made from it yet" in head
+    assert f'href="/clinic/intakes/{intake_id}"' in head and "emergency referral today" in head
+    assert "systemic_cauda_equina_or_myelopathy" in chart and "No findings" not in chart
+
+
+def test_a_chart_whose_latest_intake_has_its_plan_shows_no_unplanned_screening(site: Site) -> None:
+    clinician, patient_id = site.as_("clinician"), a_new_patient(site)
+    intake_id = clinician.post_form(form_of(patient_id), form_of(patient_id), GOOD).headers["location"].rsplit("/")[-1]
+    assert "no plan made from it yet" in clinician.get(f"/clinic/patients/{patient_id}").text
+    screening = f"/clinic/intakes/{intake_id}"
+    assert clinician.post_form(f"{screening}/plan", screening, {}).status_code == 303
+    assert "no plan made from it yet" not in clinician.get(f"/clinic/patients/{patient_id}").text

@@ -14,7 +14,16 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from acupath.errors import InputError
-from acupath.services import clinic_day, patient_records, patients, plans, progress, schedule, sessions
+from acupath.services import (
+    clinic_day,
+    intake_screening,
+    patient_records,
+    patients,
+    plans,
+    progress,
+    schedule,
+    sessions,
+)
 from acupath.services.between_visits import urgent_tasks
 from acupath.services.portal import invitations
 from acupath.services.records import PlanRecord
@@ -34,8 +43,29 @@ def findings_first(plan: PlanRecord | None) -> list[dict[str, Any]]:
     """Return the plan's findings, red flags first and the most severe first within each kind."""
     if plan is None:
         return []
-    found = list(plan.plan.get("findings") or [])
-    return sorted(found, key=lambda f: (KIND_ORDER.get(f.get("kind"), 9), SEVERITY_ORDER.get(f.get("severity"), 9)))
+    return by_urgency(plan.plan.get("findings") or [])
+
+
+def by_urgency(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return ``findings`` red flags first, then contraindications, then cautions; the most severe first."""
+    return sorted(findings, key=lambda f: (KIND_ORDER.get(f.get("kind"), 9), SEVERITY_ORDER.get(f.get("severity"), 9)))
+
+
+def unplanned_screening(request: Request, actor: Any, patient_id: str,
+                        plan_list: list[PlanRecord]) -> dict[str, Any] | None:
+    """Return the patient's latest intake and its screening when no plan was made from that intake yet.
+
+    A screening that found a red flag stops the plan, so the patient may have no plan at all: without
+    this the chart said "no findings" of a patient to be referred today. Returns None when the latest
+    intake has a plan (its findings are the plan's) or the patient has no intake.
+    """
+    intakes = patient_records.list_intakes(unit_of_work(request), actor, patient_id, limit=LONG_LIST).items
+    if not intakes or any(p.intake_id == intakes[-1].id for p in plan_list):
+        return None
+    intake, screening = intake_screening.latest_screening(unit_of_work(request), actor, intakes[-1].id)
+    findings = by_urgency(screening.findings) if screening else []
+    return {"intake": intake, "screening": screening, "findings": findings,
+            "urgent": [f for f in findings if f.get("severity") == "urgent" and not f.get("override")]}
 
 
 def current_plan(records: list[PlanRecord]) -> PlanRecord | None:
@@ -61,8 +91,10 @@ def chart_page(request: Request, patient_id: str, visitor: VisitorDep) -> Respon
         # Open urgent tasks first, above everything else of the patient (a safety answer on the portal).
         context["urgent"] = [v for v in urgent_tasks.patient_tasks(unit_of_work(request), actor, patient_id, state.kb)
                              if v.task.is_open]
+        unplanned = unplanned_screening(request, actor, patient_id, plan_list)
         context.update(
-            plans=plan_list, plan=plan, findings=findings_first(plan), reassessments=reassessments,
+            plans=plan_list, plan=plan, unplanned=unplanned, reassessments=reassessments,
+            findings=findings_first(plan) if plan or unplanned is None else unplanned["findings"],
             adverse_events=patient_records.list_adverse_events(unit_of_work(request), actor, patient_id,
                                                                limit=LONG_LIST).items,
             sessions=[], position=None, progress=None, revisions=[],
