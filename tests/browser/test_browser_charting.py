@@ -76,7 +76,11 @@ def test_three_sessions_an_adverse_event_and_a_reassessment(page: Page, server: 
     assert record_session(page, plan_url) == first + 2
     page.get_by_role("link", name="Record a reassessment").click()
     assert serious_violations(page) == []
-    questionnaire = page.locator("fieldset.questionnaire").first
+    pain = page.locator("#questionnaires\\.nrs\\.nrs")  # a number box, its total live too
+    pain.fill("4")
+    pain.blur()
+    expect(page.locator("#score-nrs")).to_contain_text("Total 4")
+    questionnaire = page.locator("fieldset.questionnaire:has(fieldset.item)").first
     instrument = questionnaire.get_attribute("id").removeprefix("questionnaires.")
     for item in questionnaire.locator("fieldset.item").all():
         item.locator("input[type=radio]").first.check()

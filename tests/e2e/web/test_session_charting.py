@@ -372,7 +372,7 @@ def test_a_reassessment_is_scored_from_the_plans_questionnaires(site: Site, fres
     shown = [i for i in wanted if f'id="questionnaires.{i}"' in page]
     assert shown, "the plan's questionnaires should be on the page"
     kb = site.app.state.acupath.kb
-    instrument = kb.instruments[shown[0]]
+    instrument = next(kb.instruments[i] for i in shown if all(it.kind == "choice" for it in kb.instruments[i].items))
     fields = form_of(page, path)
     answers = {f"questionnaires.{instrument.id}.{item.key}": str(instrument.option_sets[item.options][0].answer)
                for item in instrument.items}
@@ -391,6 +391,22 @@ def test_a_reassessment_is_scored_from_the_plans_questionnaires(site: Site, fres
     stored = reassessments()[-1]
     assert stored.plan_id == fresh.plain.id and set(stored.scores) == {instrument.id}
     assert stored.scores[instrument.id]["total"] is not None
+
+
+def test_a_reassessment_records_the_pain_nrs_the_plan_reassesses_with(site: Site, fresh: Plans) -> None:
+    # Every condition reassesses with the pain NRS, a number item: the form offered no box for it.
+    browser = site.as_("clinician")
+    path = f"/clinic/plans/{fresh.plain.id}/reassessments/new"
+    page = browser.get(path).text
+    assert '<input type="number" class="small-number" id="questionnaires.nrs.nrs"' in page
+    fields = form_of(page, path)
+    refused = browser.client.post(path, data={**fields, "questionnaires.nrs.nrs": "11"}, follow_redirects=False)
+    assert refused.status_code == 422 and 'id="questionnaires.nrs.nrs-error"' in refused.text
+    assert 'id="questionnaires.nrs.nrs" name="questionnaires.nrs.nrs" value="11"' in refused.text
+    done = browser.client.post(path, data={**fields, "questionnaires.nrs.nrs": "4"}, follow_redirects=False)
+    assert done.status_code == 303, unescape(done.text)
+    stored = patient_records.list_reassessments(site.uow_factory(), clinician(site), fresh.plain.patient_id).items[-1]
+    assert stored.scores["nrs"]["total"] == 4
 
 
 def test_a_refused_date_is_described_by_its_hint_and_its_error(site: Site, fresh: Plans) -> None:

@@ -46,19 +46,27 @@ def words(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
+#: The pain NRS questionnaire: the intake asks it as its own "Pain now" box (``pain.nrs``), not twice.
+PAIN_NRS = "nrs"
+#: The kinds of item the forms ask (a clock time, PSQI's bedtime, is not asked on these forms).
+ASKED_KINDS = ("choice", "number")
+
+
 def instruments_for(kb: Any, condition: str | None) -> list[Any]:
-    """Return the instrument files the form asks for ``condition`` (choice items only, in order)."""
+    """Return the instrument files the form asks for ``condition`` (``answerable`` ones, in order)."""
     if not condition:
         return []
-    return answerable(kb, list(kb.conditions[condition].reassessment_instruments) + list(SCREENING_INSTRUMENTS))
+    wanted = list(kb.conditions[condition].reassessment_instruments) + list(SCREENING_INSTRUMENTS)
+    return answerable(kb, [i for i in wanted if i != PAIN_NRS])
 
 
 def answerable(kb: Any, wanted: list[str]) -> list[Any]:
-    """Return the instrument files of ``wanted`` the forms can ask (choice items only), once each, in order."""
+    """Return the instrument files of ``wanted`` the forms can ask (choice and number items only), once
+    each, in order."""
     seen: list[Any] = []
     for instrument_id in dict.fromkeys(wanted):
         instrument = kb.instruments.get(instrument_id)
-        if instrument is not None and instrument.items and all(i.kind == "choice" for i in instrument.items):
+        if instrument is not None and instrument.items and all(i.kind in ASKED_KINDS for i in instrument.items):
             seen.append(instrument)
     return seen
 

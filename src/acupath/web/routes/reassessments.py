@@ -33,7 +33,8 @@ LABELS = {"assessed_on": "Date of the reassessment", "session_number": "At sessi
 
 
 def scheduled_instruments(kb: Any, plan: dict[str, Any]) -> list[Any]:
-    """Return the instrument files the plan's visits reassess with, in order (answerable by choice only).
+    """Return the instrument files the plan's visits reassess with, in order (those the forms can ask,
+    ``intakes.answerable``: the pain NRS and other number items too).
 
     A plan that names none (no reassessment planned) falls back on its condition's reassessment instruments.
     """
