@@ -104,3 +104,25 @@ def test_a_chart_whose_latest_intake_has_its_plan_shows_no_unplanned_screening(s
     screening = f"/clinic/intakes/{intake_id}"
     assert clinician.post_form(f"{screening}/plan", screening, {}).status_code == 303
     assert "no plan made from it yet" not in clinician.get(f"/clinic/patients/{patient_id}").text
+
+
+def test_pregnancy_and_regions_to_avoid_are_asked_and_screened(site: Site) -> None:
+    # The form asked neither: a pregnant patient was planned points forbidden in pregnancy.
+    clinician, patient_id = site.as_("clinician"), a_new_patient(site)
+    page = clinician.get(form_of(patient_id) + "?condition=chronic_low_back_pain").text
+    assert 'name="patient.pregnancy.pregnant"' in page and 'name="safety.metal_implants_at"' in page
+    answers = {**GOOD, "patient.pregnancy.pregnant": "true", "patient.pregnancy.weeks": "10",
+               "safety.metal_implants_at": "Left knee, lower back"}
+    refused = clinician.post_form(form_of(patient_id), form_of(patient_id),
+                                  {**answers, "safety.skin_lesions_at": "left kne"})
+    assert refused.status_code == 422 and 'href="#safety.skin_lesions_at">Skin lesions at: unknown body region' in (
+        refused.text.replace("&#39;", "'"))
+    assert 'value="Left knee, lower back"' in refused.text and 'name="patient.pregnancy.pregnant" value="true" checked' in (
+        refused.text)
+    response = clinician.post_form(form_of(patient_id), form_of(patient_id), answers)
+    assert response.status_code == 303, response.text
+    actor = Actor(user_id="web-test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    record = intakes.get_intake(site.uow_factory(), actor, response.headers["location"].rsplit("/", 1)[1])
+    assert record.answers["patient"]["pregnancy"] == {"pregnant": True, "weeks": 10}
+    assert record.answers["safety"]["metal_implants_at"] == ["left_knee", "lower_back"]
+    assert "pregnan" in clinician.get(response.headers["location"]).text.lower()

@@ -33,12 +33,18 @@ HISTORY = tuple(History.model_fields)
 PAIN_FLAGS = tuple(name for name, field in Pain.model_fields.items() if field.annotation is bool)
 SAFETY_FLAGS = ("anticoagulant", "implanted_electronic_device", "needle_phobia")
 CHOICES = {"safety.bleeding_disorder": ("none", "mild", "severe"),
-           "safety.epilepsy": ("none", "controlled", "poorly_controlled")}
-LIST_FIELDS = ("pain.sites",)
+           "safety.epilepsy": ("none", "controlled", "poorly_controlled"),
+           "safety.movement_disorder": ("none", "controlled", "uncontrolled")}
+#: The body regions screening keeps needles, heat or electroacupuncture away from (``Safety``).
+REGION_FIELDS = ("safety.skin_lesions_at", "safety.metal_implants_at", "safety.sensory_loss_at", "safety.tumour_sites")
+LIST_FIELDS = ("pain.sites", *REGION_FIELDS)
 #: The labels of the form's boxes, as the error summary names them (others: the question's words).
 LABELS = {"pain.nrs": "Pain now (NRS 0 to 10)", "pain.duration_weeks": "Duration in weeks", "pain.sites": "Sites",
           "schedule.start": "First visit", "schedule.clinic_days": "Clinic days", "payer": "Payer",
-          "medications": "Medications"}
+          "medications": "Medications", "patient.pregnancy": "Pregnancy",
+          "patient.pregnancy.weeks": "Weeks of pregnancy",
+          "safety.skin_lesions_at": "Skin lesions at", "safety.metal_implants_at": "Metal implants at",
+          "safety.sensory_loss_at": "Loss of sensation at", "safety.tumour_sites": "Known tumour at"}
 
 
 def words(name: str) -> str:
@@ -79,8 +85,8 @@ def intake_document(form: dict[str, str]) -> dict[str, Any]:
         if not value.strip() or name.startswith("schedule.day.") or name == "medications":
             continue
         typed: Any = value.strip()
-        if name in LIST_FIELDS:
-            typed = [part.strip() for part in value.split(",") if part.strip()]
+        if name in LIST_FIELDS:  # "left knee" as the vocabulary spells it, left_knee
+            typed = ["_".join(part.lower().split()) for part in value.split(",") if part.strip()]
         elif value == "true":
             typed = True
         elif typed.lstrip("-").isdigit():
@@ -106,7 +112,7 @@ def _form(request: Request, patient: Any, values: dict[str, str], problems: list
     return render(request, "intakes/new.html", {
         "patient": patient, "values": values, "problems": problems, "conditions": CONDITIONS,
         "payers": PAYERS, "weekdays": WEEKDAYS, "red_flags": RED_FLAGS, "history": HISTORY,
-        "pain_flags": PAIN_FLAGS, "safety_flags": SAFETY_FLAGS, "choices": CHOICES, "words": words, "labels": LABELS,
+        "pain_flags": PAIN_FLAGS, "safety_flags": SAFETY_FLAGS, "choices": CHOICES, "region_fields": REGION_FIELDS, "words": words, "labels": LABELS,
         "instruments": instruments_for(kb, condition if condition in CONDITIONS else None),
     }, status_code=status_code)
 
