@@ -10,6 +10,7 @@ values as sent.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,25 @@ def problems_of(model: type[BaseModel], data: dict[str, Any], labels: dict[str, 
     return []
 
 
+def every_problem(model: type[BaseModel], data: dict[str, Any], label_of: Callable[[str], str]) -> list[Problem]:
+    """Return one problem per field ``model`` finds wrong in ``data`` (a nested document such as an intake),
+    each named by its path (``pain.nrs``: the control's name) and labelled by ``label_of``; empty when valid.
+
+    A service stops at the first problem; a form lists them all at once, so nothing is found one
+    submission at a time.
+    """
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        found: dict[str, Problem] = {}
+        for error in exc.errors():
+            name = field_path(error["loc"]).replace("[", ".").replace("]", "") or "form"
+            if name not in found:
+                found[name] = Problem(field=name, message=f"{label_of(name)}: {_plainly(error, False)}")
+        return list(found.values())
+    return []
+
+
 def _plainly(error: Any, choice: bool) -> str:
     """Return what to do about one pydantic error, in the words of a form (pydantic's own otherwise)."""
     kind, context = error.get("type", ""), error.get("ctx") or {}
@@ -73,6 +93,11 @@ def _plainly(error: Any, choice: bool) -> str:
         return "choose one of the options"
     if kind.startswith("date_"):
         return "enter a real date: day, month and year"
+    if kind in ("int_parsing", "int_from_float"):
+        return "enter a whole number"
+    if kind in ("less_than_equal", "greater_than_equal"):
+        bound = context.get("le", context.get("ge"))
+        return f"must be {bound} or {'less' if kind == 'less_than_equal' else 'more'}"
     problem, allowed = describe(error)
     problem = problem.removeprefix("Value error, ")
     return f"{problem} (allowed: {allowed})" if allowed and allowed not in problem else problem

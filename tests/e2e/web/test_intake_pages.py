@@ -43,7 +43,7 @@ def test_a_bad_nrs_names_the_field_and_keeps_the_other_answers(site: Site) -> No
     clinician, patient_id = site.as_("clinician"), a_patient(site)
     response = clinician.post_form(form_of(patient_id), form_of(patient_id), {**GOOD, "pain.nrs": "11"})
     assert response.status_code == 422
-    assert '<a href="#pain.nrs">Pain now (NRS 0 to 10): Input should be less than or equal to 10</a>' in response.text
+    assert '<a href="#pain.nrs">Pain now (NRS 0 to 10): must be 10 or less</a>' in response.text
     assert 'href="#pain.nrs"' in response.text and 'id="pain.nrs-error"' in response.text
     assert 'name="questionnaires.odi.q3" value="3" checked' in response.text
     assert 'id="pain.duration_weeks" name="pain.duration_weeks" type="number" value="30"' in response.text
@@ -126,3 +126,17 @@ def test_pregnancy_and_regions_to_avoid_are_asked_and_screened(site: Site) -> No
     assert record.answers["patient"]["pregnancy"] == {"pregnant": True, "weeks": 10}
     assert record.answers["safety"]["metal_implants_at"] == ["left_knee", "lower_back"]
     assert "pregnan" in clinician.get(response.headers["location"]).text.lower()
+
+
+def test_every_problem_of_the_intake_is_named_at_once(site: Site) -> None:
+    # The service stops at its first problem: the page said "Field required (and 3 more problems)".
+    clinician, patient_id = site.as_("clinician"), a_patient(site)
+    blank = {"pain.duration_weeks": "", "schedule.start": "", "schedule.day.tue": "", "schedule.day.fri": ""}
+    response = clinician.post_form(form_of(patient_id), form_of(patient_id), {**GOOD, **blank, "pain.nrs": "12"})
+    assert response.status_code == 422 and "more problems" not in response.text
+    summary = response.text.split("There is a problem")[1].split("</ul>")[0]
+    for field, said in (("pain.nrs", "Pain now (NRS 0 to 10): must be 10 or less"),
+                        ("pain.duration_weeks", "Duration in weeks: enter a value"),
+                        ("schedule.start", "First visit: enter a value")):
+        assert f'<a href="#{field}">{said}</a>' in summary and f'id="{field}-error"' in response.text
+    assert 'name="questionnaires.odi.q3" value="3" checked' in response.text

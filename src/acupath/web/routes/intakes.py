@@ -13,11 +13,11 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from acupath.assessment.intake import Condition, History, Pain, Payer, RedFlagAnswers, Weekday
+from acupath.assessment.intake import Condition, History, Intake, Pain, Payer, RedFlagAnswers, Weekday
 from acupath.errors import InputError
 from acupath.services import intakes, patients
 from acupath.services.access import require_clinical
-from acupath.web.forms import Problem, refused_characters
+from acupath.web.forms import Problem, every_problem, refused_characters
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.visitor import CsrfFormDep, VisitorDep, unit_of_work
 
@@ -137,10 +137,15 @@ async def record_intake(request: Request, patient_id: str, form: CsrfFormDep, vi
     kb = web_state(request).kb
     patient = await run_in_threadpool(patients.get_patient, unit_of_work(request), visitor.actor, patient_id)
     problems = refused_characters(form, {})
+    document = intake_document(form)
+    if not problems:  # every problem of the form at once; the service then checks what the model cannot
+        for section in ("pain", "schedule"):  # so that a blank box is named, not its whole section
+            document.setdefault(section, {})
+        problems = every_problem(Intake, intakes.intake_for_patient(patient, document), label_of)
     if not problems:
         try:
             record = await run_in_threadpool(intakes.record_intake, unit_of_work(request), visitor.actor,
-                                             patient_id, intake_document(form), kb)
+                                             patient_id, document, kb)
             await run_in_threadpool(intakes.screen_intake, unit_of_work(request), visitor.actor, record.id, kb)
             return RedirectResponse(f"/clinic/intakes/{record.id}", status_code=303)
         except InputError as exc:
@@ -148,11 +153,15 @@ async def record_intake(request: Request, patient_id: str, form: CsrfFormDep, vi
     return _form(request, patient, form, problems, status_code=422)
 
 
+def label_of(field: str) -> str:
+    """Return how the error summary names the control ``field`` (its label, else its words and path)."""
+    return LABELS.get(field) or f"{words(field.split('.')[-1])} ({field})"
+
+
 def problem_at(error: InputError) -> Problem:
     """Return the form problem of ``error``, its field being the control's name (``pain.nrs``)."""
     field = error.field.replace("[", ".").replace("]", "")
-    label = LABELS.get(field) or f"{words(field.split('.')[-1])} ({field})"
-    text = f"{label}: {error.problem}"
+    text = f"{label_of(field)}: {error.problem}"
     if error.allowed:
         text += f" (allowed: {error.allowed})"
     return Problem(field=field, message=text)
