@@ -8,6 +8,8 @@ import re
 from test_plan_page import demo_plans
 from web_world import Site
 
+from acupath.services import patients
+from acupath.services.actor import Actor, Role
 from pdf_text import pdf_text
 
 LINK = re.compile(r'href="(/clinic/patients/[0-9a-f]+/documents/([a-z]+)\.pdf)"')
@@ -18,7 +20,8 @@ def _patient_with_medicare_plan(site: Site) -> str:
     return plans[0].patient_id
 
 
-def test_the_chart_plan_and_progress_pages_link_every_document(site: Site) -> None:
+def test_the_chart_plan_and_progress_pages_link_each_document_that_can_be_made(site: Site) -> None:
+    # A link to a document that cannot be made downloaded the 409 page as "referral.pdf".
     clinician = site.as_("clinician")
     patient_id = _patient_with_medicare_plan(site)
     plan = next(p for p in demo_plans(site) if p.patient_id == patient_id)
@@ -26,11 +29,22 @@ def test_the_chart_plan_and_progress_pages_link_every_document(site: Site) -> No
         html = clinician.get(page).text
         kinds = [kind for _, kind in LINK.findall(html)]
         assert 'aria-label="Documents (PDF)"' in html, page
-        expected = ["plan", "progress", "referral", "superbill", "record"]
+        expected = ["plan", "progress", "superbill", "record"]  # no red flag in force: no referral letter
         if plan.plan["payer"] == "medicare":
             expected.insert(2, "ncd")
         assert kinds == expected, page
         assert all(f"/clinic/patients/{patient_id}/" in path for path, _ in LINK.findall(html))
+    for path, kind in LINK.findall(clinician.get(f"/clinic/patients/{patient_id}").text):
+        assert clinician.get(path).status_code == 200, kind
+
+
+def test_a_patient_without_a_plan_is_offered_the_whole_record_only(site: Site) -> None:
+    actor = Actor(user_id="web-test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    patient = patients.register_patient(site.uow_factory(), actor, {
+        "given_name": "No", "family_name": "Plan", "birth_date": "1970-01-01", "sex": "male"})
+    html = site.as_("clinician").get(f"/clinic/patients/{patient.id}").text
+    assert [kind for _, kind in LINK.findall(html)] == ["record"]
+    assert "come with a plan and its sessions" in html
 
 
 def test_a_document_link_answers_the_pdf_as_an_attachment_never_cached(site: Site) -> None:

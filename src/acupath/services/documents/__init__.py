@@ -25,16 +25,16 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from acupath.errors import InputError, NotFound
+from acupath.errors import Conflict, InputError, NotFound
 from acupath.knowledge import KnowledgeBase
 from acupath.services.access import found, require_clinical
 from acupath.services.actor import Actor
 from acupath.services.audit import audited
-from acupath.services.documents.billing import superbill_body
-from acupath.services.documents.clinical import ncd_body, plan_body, progress_body
+from acupath.services.documents.billing import billed_sessions, superbill_body
+from acupath.services.documents.clinical import current_plan, ncd_body, ncd_plan, plan_body, progress_body
 from acupath.services.documents.record import record_body
 from acupath.services.documents.records import DocumentData, Header
-from acupath.services.documents.referral import referral_body
+from acupath.services.documents.referral import referral_body, referral_findings
 from acupath.services.patient_actor import PatientActor
 from acupath.services.records import Patient
 from acupath.services.unit_of_work import AbstractUnitOfWork
@@ -84,6 +84,35 @@ def gather(uow: AbstractUnitOfWork, actor: Actor, patient_id: str, kind: str, kb
                         prepared_by=user.name if user is not None else "acupath command line",
                         clinician=user.name if user is not None else None)
         return DocumentData(kind=kind, header=header, body=_BODIES[kind](uow, actor.clinic_id, patient, kb, day))
+
+
+#: The refusal of each document that may not be made (``Conflict`` saying why): the same functions the
+#: bodies call first, so that the pages offer only what ``gather`` would make.
+_REFUSALS: dict[str, Callable[[AbstractUnitOfWork, str, Patient, KnowledgeBase], Any]] = {
+    "plan": lambda uow, clinic_id, patient, kb: current_plan(uow, clinic_id, patient),
+    "progress": lambda uow, clinic_id, patient, kb: current_plan(uow, clinic_id, patient),
+    "ncd": ncd_plan,
+    "referral": lambda uow, clinic_id, patient, kb: referral_findings(uow, clinic_id, patient),
+    "superbill": lambda uow, clinic_id, patient, kb: billed_sessions(uow, clinic_id, patient),
+}
+
+
+def unavailable(uow: AbstractUnitOfWork, actor: Actor, patient_id: str, kb: KnowledgeBase) -> dict[str, str]:
+    """Return each document ``gather`` would refuse for the clinic's patient now, with why (``{}``: all can be made).
+
+    Reads only what the refusals depend on (the plans, the sessions, the latest screening); no document
+    is drawn. Audited as ``report.list``. Raises ``PermissionDenied`` (reception), ``NotFound``.
+    """
+    with uow, audited(uow, actor, "report.list", "patient", patient_id, patient_id):
+        require_clinical(actor)
+        patient = found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
+        refused: dict[str, str] = {}
+        for kind, refusal in _REFUSALS.items():
+            try:
+                refusal(uow, actor.clinic_id, patient, kb)
+            except Conflict as why:
+                refused[kind] = str(why)
+        return refused
 
 
 def gather_own_record(uow: AbstractUnitOfWork, patient: PatientActor, kb: KnowledgeBase,

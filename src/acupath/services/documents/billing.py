@@ -20,7 +20,7 @@ from acupath.knowledge import KnowledgeBase
 from acupath.knowledge.schema.conditions import DiagnosisCode
 from acupath.knowledge.schema.coverage import CptRule
 from acupath.services.documents.records import BilledSession, BillLine, SuperbillBody
-from acupath.services.records import Patient
+from acupath.services.records import Patient, SessionRecord
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
 #: Why a session's add-on units are not listed.
@@ -54,15 +54,21 @@ def diagnosis_of(kb: KnowledgeBase, condition: str) -> DiagnosisCode | None:
     return None
 
 
+def billed_sessions(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient) -> list[SessionRecord]:
+    """Return every session the patient was given, by date. Raises ``Conflict`` when none was (nothing to bill)."""
+    sessions = uow.sessions.list_for_patient(clinic_id, patient.id)
+    if not sessions:
+        raise Conflict("no session has been given to this patient yet: there is nothing to bill")
+    return sessions
+
+
 def superbill_body(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient, kb: KnowledgeBase,
                    today: date) -> SuperbillBody:
     """Return the superbill of every session the patient was given, by date.
 
     Raises ``Conflict`` when no session was given (nothing to bill).
     """
-    sessions = uow.sessions.list_for_patient(clinic_id, patient.id)
-    if not sessions:
-        raise Conflict("no session has been given to this patient yet: there is nothing to bill")
+    sessions = billed_sessions(uow, clinic_id, patient)
     billing = kb.coverage.billing
     plans = {p.id: planning.Plan.from_dict(p.plan) for p in uow.plans.list_for_patient(clinic_id, patient.id)}
     billed = []

@@ -66,6 +66,26 @@ def progress_body(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient, kb:
                         adverse_events=tuple(events))
 
 
+def ncd_plan(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient,
+             kb: KnowledgeBase) -> tuple[PlanRecord, planning.Plan]:
+    """Return the patient's current plan (record and plan) when NCD 30.3.3 covers it.
+
+    Raises ``Conflict`` (no plan; another payer, another condition, an exclusion: nothing to document
+    to Medicare).
+    """
+    record = current_plan(uow, clinic_id, patient)
+    plan = planning.Plan.from_dict(record.plan)
+    if plan.payer != "medicare":
+        raise Conflict(f"the plan's payer is {plan.payer.replace('_', ' ')}, not Medicare: NCD 30.3.3 "
+                       "documentation is for Medicare patients")
+    if plan.coverage is None or not plan.coverage.eligible:
+        conditions = kb.coverage.medicare.eligibility.conditions
+        why = "; ".join(plan.coverage.warnings) if plan.coverage and plan.coverage.warnings else (
+            f"NCD 30.3.3 covers {', '.join(c.replace('_', ' ') for c in conditions)} only")
+        raise Conflict(f"NCD 30.3.3 does not cover this plan ({plan.condition.replace('_', ' ')}): {why}")
+    return record, plan
+
+
 def ncd_body(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient, kb: KnowledgeBase, today: date) -> NcdBody:
     """Return the NCD 30.3.3 improvement documentation of the patient's current plan.
 
@@ -74,16 +94,8 @@ def ncd_body(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient, kb: Know
     the plan is not one NCD 30.3.3 covers (another payer, another condition, an exclusion): there is
     nothing to document to Medicare then.
     """
-    record = current_plan(uow, clinic_id, patient)
-    plan = planning.Plan.from_dict(record.plan)
+    record, plan = ncd_plan(uow, clinic_id, patient, kb)
     rule = kb.coverage.medicare
-    if plan.payer != "medicare":
-        raise Conflict(f"the plan's payer is {plan.payer.replace('_', ' ')}, not Medicare: NCD 30.3.3 "
-                       "documentation is for Medicare patients")
-    if plan.coverage is None or not plan.coverage.eligible:
-        why = "; ".join(plan.coverage.warnings) if plan.coverage and plan.coverage.warnings else (
-            f"NCD 30.3.3 covers {', '.join(c.replace('_', ' ') for c in rule.eligibility.conditions)} only")
-        raise Conflict(f"NCD 30.3.3 does not cover this plan ({plan.condition.replace('_', ' ')}): {why}")
     trends = _trends(uow, clinic_id, record, kb)
     progress = trends.progress
     sessions = uow.sessions.summaries(clinic_id, record.id)

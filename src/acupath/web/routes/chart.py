@@ -29,6 +29,7 @@ from acupath.services.portal import invitations
 from acupath.services.records import PlanRecord
 from acupath.services.records.clinical import PlanStatus
 from acupath.web.pages import PageRoute, render, web_state
+from acupath.web.routes.documents import refused_documents
 from acupath.web.visitor import VisitorDep, unit_of_work
 
 router = APIRouter(prefix="/clinic/patients", route_class=PageRoute, include_in_schema=False)
@@ -100,7 +101,8 @@ def chart_page(request: Request, patient_id: str, visitor: VisitorDep) -> Respon
             sessions=[], position=None, progress=None, revisions=[],
             portal=invitations.portal_status(unit_of_work(request), actor, patient_id),
             can_email_portal=state.link_sender is not None and bool(patient.email),
-            portal_revoked=request.query_params.get("portal") == "revoked", portal_days=state.portal_times.invitation.days)
+            portal_revoked=request.query_params.get("portal") == "revoked", portal_days=state.portal_times.invitation.days,
+            refused=refused_documents(request, actor, patient_id))
         if plan is not None:
             given = sessions.list_sessions(unit_of_work(request), actor, plan.id, limit=LONG_LIST).items
             context.update(

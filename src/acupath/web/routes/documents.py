@@ -15,6 +15,8 @@ from starlette.responses import Response
 
 from acupath.errors import Conflict
 from acupath.reports.documents import MEDIA_TYPE, document_pdf
+from acupath.services import documents
+from acupath.services.actor import Actor
 from acupath.web.pages import PageRoute, error_page, web_state
 from acupath.web.visitor import VisitorDep, unit_of_work
 
@@ -34,3 +36,9 @@ def document(request: Request, patient_id: str, kind: str, visitor: VisitorDep) 
     return Response(rendered.pdf, media_type=MEDIA_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{rendered.filename}"',
                              "Cache-Control": "no-store"})
+
+
+def refused_documents(request: Request, actor: Actor, patient_id: str) -> dict[str, str]:
+    """Return the documents that cannot be made for the patient now, each with why: the pages link only
+    the others (a link to a refusal downloaded an error page named ``referral.pdf``)."""
+    return documents.unavailable(unit_of_work(request), actor, patient_id, web_state(request).kb)

@@ -26,6 +26,7 @@ from acupath.services.plan_screening import plan_screening
 from acupath.services.records import PlanRecord
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.routes.chart import LONG_LIST, findings_first
+from acupath.web.routes.documents import refused_documents
 from acupath.web.visitor import VisitorDep, unit_of_work
 
 router = APIRouter(prefix="/clinic/plans", route_class=PageRoute, include_in_schema=False)
@@ -113,4 +114,4 @@ def plan_page(request: Request, plan_id: str, visitor: VisitorDep) -> Response:
         "record": record, "plan": document, "patient": patient, "findings": findings_first(record),
         "overrides": record.overrides, "points": point_rows(document, state.kb),
         "chart": chart_of(document, state.kb, screening.findings), "visits": rows, "cover": cover,
-        "given": len(given)})
+        "given": len(given), "refused": refused_documents(request, actor, record.patient_id)})

@@ -21,6 +21,7 @@ from acupath.services.progress_trends import get_trends
 from acupath.services.records.people import DEFAULT_LOCALE
 from acupath.web.locales import format_day, format_number
 from acupath.web.pages import PageRoute, render, web_state
+from acupath.web.routes.documents import refused_documents
 from acupath.web.visitor import VisitorDep, unit_of_work
 
 router = APIRouter(prefix="/clinic/plans", route_class=PageRoute, include_in_schema=False)
@@ -43,4 +44,5 @@ def progress_page(request: Request, plan_id: str, visitor: VisitorDep) -> Respon
                                         today=web_state(request).clock().date())
     return render(request, "progress/progress.html", {"adherence": adherence,
         "trends": trends, "plan": trends.plan, "progress": trends.progress, "patient": patient,
-        "charts": charts, "sources": sources, "measured": any(t.measures for t in trends.trends)})
+        "charts": charts, "sources": sources, "measured": any(t.measures for t in trends.trends),
+        "refused": refused_documents(request, visitor.actor, trends.patient_id)})
