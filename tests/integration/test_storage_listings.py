@@ -72,6 +72,8 @@ def test_names_are_found_by_substring_and_word_start_and_mrns_exactly(engine: En
     assert _names(engine, staff.rita, "a") == []                                  # initials alone find no name
     assert _names(engine, staff.rita, "MRN-001") == ["Anna Maria Smith"]          # an MRN exactly
     assert _names(engine, staff.rita, "MRN-00") == []                             # ... and only exactly
+    assert _names(engine, staff.rita, "mrn-001") == ["Anna Maria Smith"]          # typed in lower case
+    assert _names(engine, staff.rita, "Smith, Anna") == ["Anna Maria Smith"]      # as the lists show it
     assert _names(engine, staff.rita, smith) == ["Anna Maria Smith"]              # a patient id exactly
 
 

@@ -92,7 +92,7 @@ class FakePatients(_Repo, abstract.PatientRepository):
     def _found(self, clinic_id: str, search: NameSearch | None) -> list[Patient]:
         # The rule the databases' indexes answer, as NameSearch states it: an exact MRN or id alone.
         mine = [p for p in self.rows.values() if p.clinic_id == clinic_id]
-        exact = [p for p in mine if search is not None and search.text in (p.mrn, p.id)]
+        exact = [p for p in mine if search is not None and (p.mrn in search.mrns or p.id == search.text)]
         found = exact or [p for p in mine if search is None or search.matches_names(p.given_name, p.family_name)]
         return sorted(found, key=lambda p: (p.family_name, p.given_name, p.id))
 

@@ -64,6 +64,7 @@ def test_a_cursor_names_its_list_and_position() -> None:
     ("an s", "Anna", "Smith", True),         # an initial narrows
     ("anna w", "Anna", "Smith", False),
     ("a", "Anna", "Smith", False),           # initials alone find no name
+    ("Smith, Anna", "Anna", "Smith", True),  # as the lists show a name: the comma separates words
 ])
 def test_names_match_as_documented(search: str, given_name: str, family_name: str, found: bool) -> None:
     assert NameSearch.of(search).matches_names(given_name, family_name) is found

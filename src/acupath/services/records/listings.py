@@ -27,7 +27,10 @@ class NameSearch:
     """A patient search as the front desk typed it, split as both databases search it.
 
     ``text`` is the whole search (an MRN or a patient id is matched exactly against it; a text that is
-    exactly a patient's MRN or id finds that patient alone, and the names are not searched). A patient's
+    exactly a patient's MRN or id finds that patient alone, and the names are not searched). An MRN is
+    also matched in capitals (``mrns``): MRNs are printed in capitals and the front desk types them in
+    lower case, while an MRN stored in lower case is still found only as stored. Words are split at
+    spaces and commas, so a name typed as the lists show it ("Nguyen, Olivia") is found. A patient's
     names match when every word of 3 or more characters appears anywhere in the given or family name,
     every 2-character word begins a word of them, and every 1-letter word begins one too (the initials
     only narrow a search: a search of initials alone matches no names, only an MRN or id). Case is
@@ -40,10 +43,15 @@ class NameSearch:
 
     @classmethod
     def of(cls, text: str) -> NameSearch:
-        """Return the search for ``text`` (stripped; words split at whitespace)."""
-        parts = text.split()
+        """Return the search for ``text`` (stripped; words split at whitespace and commas)."""
+        parts = text.replace(",", " ").split()
         return cls(text=text.strip(), words=tuple(w for w in parts if len(w) >= 2),
                    initials=tuple(w for w in parts if len(w) == 1))
+
+    @property
+    def mrns(self) -> tuple[str, ...]:
+        """Return the MRNs this search finds exactly: the text as typed, and in capitals."""
+        return tuple(dict.fromkeys((self.text, self.text.upper())))
 
     def matches_names(self, given_name: str, family_name: str) -> bool:
         """Return True when the names match this search (the rule the databases' indexes answer)."""

@@ -71,7 +71,7 @@ def _patients(session: Session, clinic_id: str, search: NameSearch | None) -> Se
     """
     if search is None:
         return select(PatientRow).where(PatientRow.clinic_id == clinic_id)
-    exact = union(select(PatientRow.id).where(PatientRow.clinic_id == clinic_id, PatientRow.mrn == search.text),
+    exact = union(select(PatientRow.id).where(PatientRow.clinic_id == clinic_id, PatientRow.mrn.in_(search.mrns)),
                   select(PatientRow.id).where(PatientRow.clinic_id == clinic_id, PatientRow.id == search.text))
     if not search.words:
         return select(PatientRow).where(PatientRow.id.in_(exact))
