@@ -77,6 +77,10 @@ def test_the_clinician_sees_the_chart_with_findings_plan_position_and_sessions(s
     for section in ("Findings", "Sessions", "Adverse events", "Reassessments", "Plan history"):
         assert f">{section}</h2>" in chart.text
     assert re.search(r"\d+ of \d+ sessions given", chart.text)
+    # The latest status is judged on the latest measures, a session's pain NRS included: it said "at the
+    # latest reassessment (session 10)" of a patient last reassessed at session 8.
+    assert re.search(r"Responder status (on the latest measures|at checkpoint [a-z0-9 ]+) \(session \d+\)",
+                     chart.text)
 
 
 def test_a_clinician_of_another_clinic_gets_404_on_every_page_of_the_patient(site: Site) -> None:
