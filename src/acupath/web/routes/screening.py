@@ -31,6 +31,7 @@ def _page(request: Request, visitor: Any, intake_id: str, reasons: dict[str, str
     return render(request, "intakes/screening.html", {"sources": sources,
         "intake": intake, "screening": screening, "kinds": KINDS, "reasons": reasons, "problems": problems,
         "who": visitor.actor.user_id, "today": web_state(request).clock().date(),
+        "instruments": web_state(request).kb.instruments,
     }, status_code=status_code)
 
 
