@@ -25,7 +25,7 @@ from starlette.templating import Jinja2Templates
 
 from acupath.errors import Conflict, InputError, NotFound, PermissionDenied
 from acupath.services.records.people import DEFAULT_LOCALE
-from acupath.web import csrf, locales
+from acupath.web import csrf, locales, wording
 from acupath.web.state import WebState
 
 HERE = Path(__file__).parent
@@ -36,6 +36,7 @@ templates = Jinja2Templates(directory=HERE / "templates")
 
 
 locales.install(templates.env)  # the filters day, when and number: in the clinic's locale
+wording.install(templates.env)  # the filter words: a code as the pages say it
 
 
 def web_state(request: Request) -> WebState:

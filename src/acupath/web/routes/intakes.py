@@ -17,6 +17,7 @@ from acupath.assessment.intake import Condition, History, Intake, Pain, Payer, R
 from acupath.errors import InputError
 from acupath.services import intakes, patients
 from acupath.services.access import require_clinical
+from acupath.web import wording
 from acupath.web.forms import Problem, every_problem, refused_characters
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.visitor import CsrfFormDep, VisitorDep, unit_of_work
@@ -49,7 +50,7 @@ LABELS = {"pain.nrs": "Pain now (NRS 0 to 10)", "pain.duration_weeks": "Duration
 
 def words(name: str) -> str:
     """Return a field name as the form labels it (``saddle_anaesthesia`` -> ``Saddle anaesthesia``)."""
-    return name.replace("_", " ").capitalize()
+    return wording.words(name)
 
 
 #: The pain NRS questionnaire: the intake asks it as its own "Pain now" box (``pain.nrs``), not twice.
