@@ -43,6 +43,8 @@ EA_AT_POINT = "ea_at_point:"
 EA_ACROSS_CHEST = "ea_across_chest"
 EA_PAIR_GEOMETRY = "ea_pair_geometry"
 HEAT_NEAR_REGION = "heat_near_region:"
+#: A modality as a reason names it to the clinician ("no electroacupuncture", not the code "electro").
+MODALITY_WORDS = {"electro": "electroacupuncture"}
 #: A needle in a plan or a question: (point code, side) where side is left, right, midline, bilateral
 #: or None.
 Needle = tuple[str, str | None]
@@ -125,11 +127,12 @@ class PlanConstraints:
 
     def modality_allowed(self, modality: str) -> Verdict:
         """Return whether ``modality`` (manual, electro, auricular, warm_needle, heat, acupressure) may be used."""
-        return _verdict([f"{code}: no {modality}" for code in self.modalities.get(modality, ())])
+        said = MODALITY_WORDS.get(modality, modality.replace("_", " "))  # the clinician reads the reason
+        return _verdict([f"{code}: no {said}" for code in self.modalities.get(modality, ())])
 
     def technique_allowed(self, technique: str) -> Verdict:
         """Return whether ``technique`` (deep_needling, bleeding, cupping, strong_stimulation ...) may be used."""
-        return _verdict([f"{code}: no {technique}" for code in self.techniques.get(technique, ())])
+        return _verdict([f"{code}: no {technique.replace('_', ' ')}" for code in self.techniques.get(technique, ())])
 
     def needle(self, code: str, side: str | None = None) -> Placed | None:
         """Return where the point ``code`` on ``side`` lies, or None when points.yaml does not hold it."""
@@ -242,7 +245,8 @@ class PlanConstraints:
             except NotFound:  # pragma: no cover - points.yaml validates that every flag has a rule
                 guidance = flag.replace("_", " ")
             if flag != "pregnancy_caution":  # a pregnancy finding handles that flag, not every plan
-                cautions.append(f"{point.code} {flag}: {guidance}{depth}")
+                # In words ("BL40, major vessel: ..."): the plan page and the PDFs show the caution as it is.
+                cautions.append(f"{point.code}, {flag.replace('_', ' ')}: {guidance}{depth}")
         if point.caution is not None:
             cautions.append(f"{point.code}: {point.caution.text}")
         return tuple(cautions)

@@ -52,7 +52,7 @@ def test_an_unsided_bilateral_pair_is_judged_at_its_worst(kb) -> None:
 def test_the_planner_gets_verdicts_that_are_false_when_refused(kb) -> None:
     rules = constraints(kb, safety={"implanted_electronic_device": True})
     verdict = rules.modality_allowed("electro")
-    assert not verdict and verdict.reasons == ("ea_implanted_device: no electro",)
+    assert not verdict and verdict.reasons == ("ea_implanted_device: no electroacupuncture",)
     assert not rules.ea_pair_allowed(("BL23", "left"), ("BL25", "left"))
     assert rules.modality_allowed("manual")
 
@@ -128,10 +128,10 @@ def test_anticoagulation_removes_bleeding_cupping_and_deep_needling(kb) -> None:
 def test_flagged_points_always_carry_their_depth_and_angle_cautions(kb) -> None:
     rules = constraints(kb)
     (gb21, *_rest) = rules.point_cautions("GB21")
-    assert "pneumothorax_risk" in gb21 and "cun" in gb21
-    assert any("spinal_cord_or_medulla" in c for c in rules.point_cautions("GB20"))
-    assert any("major_vessel" in c for c in rules.point_cautions("BL40"))
-    assert any("eye_orbit" in c for c in rules.point_cautions("BL1"))
+    assert gb21.startswith("GB21, pneumothorax risk: ") and "cun" in gb21  # the flag in words, not its code
+    assert any("spinal cord or medulla" in c for c in rules.point_cautions("GB20"))
+    assert any(c.startswith("BL40, major vessel: ") for c in rules.point_cautions("BL40"))
+    assert any("eye orbit" in c for c in rules.point_cautions("BL1"))
     assert rules.point_cautions("ST36") == ()
 
 
