@@ -9,8 +9,8 @@ Alerts (codes): ``reassess_diagnosis`` (no improvement at the plan's reassess-di
 seed 001: no improvement by session 8-10), ``discontinue`` (worse by an MCID; NCD 30.3.3: "Treatment
 must be discontinued if the patient is not improving or is regressing"), ``medicare_extension_eligible``
 (Medicare, eligible, improvement documented: the 8 additional sessions), ``medicare_not_improving``
-(Medicare, at the extension checkpoint without improvement: discontinue), ``recall_period_not_passed``
-(an instrument given again before its recall period passed: left out of the change, ``outcomes.recall``).
+(Medicare, at the extension checkpoint without improvement, or improvement lost after it: discontinue),
+``recall_period_not_passed`` (an instrument given again before its recall period passed: left out of the change, ``outcomes.recall``).
 """
 
 from __future__ import annotations
@@ -247,8 +247,17 @@ def _alerts(
                             f"Medicare sessions ({medicare.annual_cap} a year at most); record it in the notes.",
                             medicare.citations))
     extension = next((s for s in statuses if s.id == "medicare_extension"), None)
-    if eligible and extension is not None and extension.responder is not True and given >= extension.session:
-        alerts.append(Alert("medicare_not_improving", extension.session,
-                            f"No documented improvement by session {extension.session}: Medicare covers no more "
-                            "sessions; discontinue (NCD 30.3.3).", medicare.citations))
+    if eligible and extension is not None and given >= extension.session:
+        if extension.responder is not True:
+            alerts.append(Alert("medicare_not_improving", extension.session,
+                                f"No documented improvement by session {extension.session}: Medicare covers no "
+                                "more sessions; discontinue (NCD 30.3.3).", medicare.citations))
+        elif latest.responder is not True and latest.session > extension.session:
+            # NCD 30.3.3 (clinical.md §5): "Treatment must be discontinued if the patient is not improving
+            # or is regressing" holds in the additional sessions too, not only at the checkpoint: an
+            # improvement documented there and since lost is "not improving".
+            alerts.append(Alert("medicare_not_improving", latest.session,
+                                f"Improved at session {extension.session} but no longer by session "
+                                f"{latest.session} (no measure improved by its MCID): Medicare covers no more "
+                                "sessions; discontinue (NCD 30.3.3).", medicare.citations))
     return tuple(alerts)

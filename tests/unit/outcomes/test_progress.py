@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,19 @@ def test_a_later_sessions_pain_is_not_hidden_by_an_earlier_reassessment(kb, lbp_
 def test_a_reassessment_at_the_last_session_wins_over_that_sessions_rating(kb, lbp_plan):
     nrs, _ = _pain_course(kb, lbp_plan, reassessed_at=8, reassessed_nrs=1)
     assert (nrs.measured_at_session, nrs.followup, nrs.mcid_reached) == (8, 1.0, True)
+
+
+def _medicare_course(kb, lbp_plan, pains, every_days=3):
+    sessions = [{"number": n, "date": (date(2026, 12, 1) + timedelta(days=every_days * n)).isoformat(),
+                 "pain_nrs_before": pain} for n, pain in enumerate(pains, 1)]
+    progress = evaluate(lbp_plan, *parse_records({"sessions": sessions}), kb=kb)
+    return {a.code: a for a in progress.alerts}
+
+
+def test_improvement_lost_in_the_medicare_extension_sessions_ends_medicare_cover(kb, lbp_plan):
+    # Improved at session 12 (2 against the intake's 6), then back to 6 for sessions 13-16: NCD 30.3.3
+    # "Treatment must be discontinued if the patient is not improving" (clinical.md §5) holds through the
+    # 8 additional sessions, not only at session 12.
+    alerts = _medicare_course(kb, lbp_plan, [2] * 12 + [6] * 4)
+    assert "medicare_not_improving" in alerts and alerts["medicare_not_improving"].session == 16
+    assert "medicare_extension_eligible" not in alerts
