@@ -58,6 +58,17 @@ def test_a_patient_fills_in_a_phq9_one_question_a_page_and_item_9_shows_help_at_
     assert "Your answers are sent" in anna.get("/portal/questionnaires?done=1").text
 
 
+def test_a_questionnaire_due_months_ahead_is_listed_later_without_a_start(site: Site) -> None:
+    # Every questionnaire up to the plan's last visit was offered with "Start", months ahead of its visit.
+    plan = active_plan(site)
+    soon, ahead = _phq9(site, plan, "2026-12-08"), _phq9(site, plan, "2027-03-01")
+    listed = set_up(site, plan.patient_id, "between.later@example.org").get("/portal/questionnaires").text
+    now, later = listed.split("<h2>Later</h2>")
+    assert f'href="/portal/questionnaires/{soon.id}"' in now and "10 questions · due 8 Dec 2026" in now
+    assert f'href="/portal/questionnaires/{ahead.id}"' not in listed
+    assert "Patient Health Questionnaire-9: from 22 Feb 2027, due 1 Mar 2027" in later
+
+
 def test_another_patient_gets_404_for_the_questionnaire(site: Site) -> None:
     plans = [p for p in demo_plans(site) if p.status == PlanStatus.ACTIVE.value]
     mine, theirs = plans[0], next(p for p in plans if p.patient_id != plans[0].patient_id)

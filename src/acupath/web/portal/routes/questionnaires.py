@@ -12,6 +12,7 @@ patient's questionnaire is the portal's 404 page.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -48,14 +49,24 @@ def _first_open(doc: InstrumentFile, assignment: QuestionnaireAssignment) -> int
     return next((n for n, item in enumerate(doc.items, start=1) if item.key not in assignment.answers), None)
 
 
+#: A questionnaire is offered from this many days before its due date (a reassessment visit): the patient
+#: saw every questionnaire of the plan up to its last visit months ahead, each with "Start", and one
+#: answered then would measure before the sessions it is meant to follow.
+OPEN_DAYS = 7
+
+
 @router.get("/questionnaires")
 async def questionnaires(request: Request, visitor: PortalVisitorDep, done: str | None = None) -> Response:
     """Return the patient's questionnaires to fill in, by due date."""
     due = await run_in_threadpool(answering.due_questionnaires, unit_of_work(request), visitor.patient)
     kb = web_state(request).kb
+    opens_by = web_state(request).clock().date() + timedelta(days=OPEN_DAYS)
     rows = [(a, kb.instruments[a.instrument]) for a in due]
     return render_portal(request, "portal/between/questionnaires.html", {
-        "rows": rows, "nav": NAV, "submitted": done == "1"})
+        "rows": [(a, doc) for a, doc in rows if a.due_on <= opens_by or a.answers],
+        "later": [(a, doc, a.due_on - timedelta(days=OPEN_DAYS)) for a, doc in rows
+                  if a.due_on > opens_by and not a.answers],
+        "nav": NAV, "submitted": done == "1"})
 
 
 def _assignment(request: Request, visitor: PortalVisitor, assignment_id: str) -> tuple[QuestionnaireAssignment,
