@@ -44,6 +44,8 @@ def test_a_patient_on_a_phone_answers_item_9_and_the_clinician_sees_the_urgent_t
     mobile.get_by_label("Create a password").fill("harbour tide lantern 42")
     mobile.get_by_role("button", name="Save password and sign in").click()
     mobile.get_by_role("link", name="Questionnaires").click()
+    # Each card keeps its text off its border (the list's item style took its side padding).
+    assert mobile.locator("li.portal-card").first.evaluate("card => getComputedStyle(card).paddingLeft") != "0px"
     mobile.get_by_role("link", name="Start Patient Health Questionnaire-9").click()
     for number in range(1, 9):
         expect(mobile.get_by_text(f"Question {number} of 10")).to_be_visible()
