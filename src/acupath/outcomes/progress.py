@@ -8,7 +8,8 @@ baseline reaching the MCID means the patient got worse by at least an MCID.
 Alerts (codes): ``reassess_diagnosis`` (no improvement at the plan's reassess-diagnosis checkpoint,
 seed 001: no improvement by session 8-10), ``discontinue`` (worse by an MCID; NCD 30.3.3: "Treatment
 must be discontinued if the patient is not improving or is regressing"), ``medicare_extension_eligible``
-(Medicare, eligible, improvement documented: the 8 additional sessions), ``medicare_not_improving``
+(Medicare, eligible, improvement documented: the 8 additional sessions), ``medicare_annual_cap_reached``
+(Medicare, 20 sessions given in the year: no more are covered), ``medicare_not_improving``
 (Medicare, at the extension checkpoint without improvement, or improvement lost after it: discontinue),
 ``recall_period_not_passed`` (an instrument given again before its recall period passed: left out of the change, ``outcomes.recall``).
 """
@@ -16,7 +17,7 @@ must be discontinued if the patient is not improving or is regressing"), ``medic
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, is_dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from acupath.assessment import classify_change, score
@@ -201,7 +202,8 @@ def evaluate(
     )
     last = max([highest] + [r.session for r in reassessments])
     latest = _status("latest", last, given, _changes_at(last, plan, session_records, reassessments, kb))
-    alerts = _alerts(plan, statuses, latest, given, kb) + tuple(_early_alert(m) for m in early)
+    this_year = _sessions_this_year(session_records, kb.coverage.medicare.annual_window_days)
+    alerts = _alerts(plan, statuses, latest, given, kb, this_year) + tuple(_early_alert(m) for m in early)
     return Progress(
         patient_id=plan.patient_id, condition=plan.condition, sessions_given=given,
         last_session_date=max((r.date for r in session_records), default=None),
@@ -211,6 +213,20 @@ def evaluate(
         opioids=opioid_use(plan.baseline, reassessments),
         headache_days=headache_days(plan, diary, kb),
     )
+
+
+def _sessions_this_year(records: tuple[SessionRecord, ...], window_days: int) -> tuple[int, date | None]:
+    """Return how many sessions fall in the Medicare year of the latest one, and the day that year began.
+
+    The years are counted from the first session in windows of ``window_days``, as ``planning.coverage``
+    marks the planned sessions (coverage.yaml ``annual_note``: the NCD says "annually"; confirm with the MAC).
+    """
+    if not records:
+        return 0, None
+    first = min(r.date for r in records)
+    year = (max(r.date for r in records) - first).days // window_days
+    start = first + timedelta(days=year * window_days)
+    return sum(1 for r in records if (r.date - first).days // window_days == year), start
 
 
 def _early_alert(measure: EarlyMeasure) -> Alert:
@@ -224,7 +240,8 @@ def _early_alert(measure: EarlyMeasure) -> Alert:
 
 
 def _alerts(
-    plan: PlanLike, statuses: tuple[CheckpointStatus, ...], latest: CheckpointStatus, given: int, kb: Any
+    plan: PlanLike, statuses: tuple[CheckpointStatus, ...], latest: CheckpointStatus, given: int, kb: Any,
+    this_year: tuple[int, date | None] = (0, None),
 ) -> tuple[Alert, ...]:
     alerts: list[Alert] = []
     cites = {c.id: tuple(c.citations) for c in plan.checkpoints}
@@ -241,7 +258,18 @@ def _alerts(
                             "(NCD 30.3.3: discontinue if not improving or regressing).", medicare.citations))
     coverage = plan.coverage
     eligible = plan.payer == "medicare" and coverage is not None and getattr(coverage, "eligible", False)
-    if eligible and latest.responder and not latest.worsened:
+    in_year, year_start = this_year
+    if eligible and in_year >= medicare.annual_cap and year_start is not None:
+        # NCD 30.3.3 (clinical.md §5): 12 visits, 8 more with improvement, "No more than 20 acupuncture
+        # treatments may be administered annually": the additional sessions are spent, so the patient is
+        # no longer "eligible for the 8 additional sessions" however well they respond.
+        ends = year_start + timedelta(days=medicare.annual_window_days)
+        alerts.append(Alert("medicare_annual_cap_reached", latest.session,
+                            f"{in_year} sessions given in the Medicare year from {year_start.isoformat()}: NCD "
+                            f"30.3.3 covers no more than {medicare.annual_cap} a year, so further sessions are "
+                            f"not covered before {ends.isoformat()} (confirm the year with the MAC).",
+                            medicare.citations))
+    elif eligible and latest.responder and not latest.worsened:
         alerts.append(Alert("medicare_extension_eligible", latest.session,
                             f"Improvement documented: eligible for the {medicare.additional_visits} additional "
                             f"Medicare sessions ({medicare.annual_cap} a year at most); record it in the notes.",

@@ -117,3 +117,24 @@ def test_improvement_lost_in_the_medicare_extension_sessions_ends_medicare_cover
     alerts = _medicare_course(kb, lbp_plan, [2] * 12 + [6] * 4)
     assert "medicare_not_improving" in alerts and alerts["medicare_not_improving"].session == 16
     assert "medicare_extension_eligible" not in alerts
+
+
+def test_an_improving_medicare_patient_after_20_sessions_in_a_year_is_told_the_cap_not_the_extension(kb, lbp_plan):
+    # NCD 30.3.3 (clinical.md §5): 12 + 8 sessions, "No more than 20 acupuncture treatments may be
+    # administered annually". After 20 in the year (counted from the first session, as planning.coverage
+    # does) the 8 additional sessions are spent: "eligible for the 8 additional sessions" would be wrong.
+    alerts = _medicare_course(kb, lbp_plan, [2] * 20)
+    assert "medicare_extension_eligible" not in alerts
+    assert alerts["medicare_annual_cap_reached"].session == 20
+    assert "medicare_extension_eligible" in _medicare_course(kb, lbp_plan, [2] * 19)
+
+
+def test_the_medicare_year_starts_again_a_year_after_the_first_session(kb, lbp_plan):
+    # 20 sessions a week apart span 133 days; sessions 21-24 fall 365 days or more after the first.
+    pains = [2] * 20
+    alerts = _medicare_course(kb, lbp_plan, pains, every_days=7)
+    assert "medicare_annual_cap_reached" in alerts
+    sessions = [{"number": n, "date": (date(2026, 12, 4) + timedelta(days=7 * (n - 1) if n <= 20 else 365 + n)).isoformat(),
+                 "pain_nrs_before": 2} for n in range(1, 25)]
+    codes = {a.code for a in evaluate(lbp_plan, *parse_records({"sessions": sessions}), kb=kb).alerts}
+    assert "medicare_annual_cap_reached" not in codes

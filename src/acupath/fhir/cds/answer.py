@@ -24,7 +24,7 @@ from acupath.services.cds_hooks import AcupathPatient
 
 _ORDER = {"critical": 0, "warning": 1, "info": 2}
 #: Progress alerts that ask the clinician to act (the others inform).
-_ACT_ON = {"discontinue", "reassess_diagnosis", "medicare_not_improving"}
+_ACT_ON = {"discontinue", "reassess_diagnosis", "medicare_not_improving", "medicare_annual_cap_reached"}
 
 
 @dataclass(frozen=True)

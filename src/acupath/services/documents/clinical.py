@@ -22,6 +22,7 @@ from acupath.services.unit_of_work import AbstractUnitOfWork
 
 #: Progress's alert that improvement is documented for NCD 30.3.3 (``outcomes.progress``).
 EXTENSION_ALERT = "medicare_extension_eligible"
+CAP_ALERT = "medicare_annual_cap_reached"  # the 20 a year are given: no extension left to document
 
 
 def current_plan(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient) -> PlanRecord:
@@ -109,7 +110,10 @@ def ncd_body(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient, kb: Know
     reasons: list[str] = []
     if not met:
         decided = [c for c in latest.changes if c.mcid_reached is not None]
-        if not decided:
+        cap = next((a for a in progress.alerts if a.code == CAP_ALERT), None)
+        if cap is not None:
+            reasons.append(cap.message)
+        elif not decided:
             reasons.append("no measure with a clinically important difference has been reassessed against "
                            "the baseline yet")
         elif latest.worsened:
