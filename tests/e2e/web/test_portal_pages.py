@@ -4,6 +4,7 @@ record download; and that no page shows anything of another patient."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from portal_world import clinician, demo_patients, portal_sign_in, set_up
@@ -53,6 +54,17 @@ def test_the_access_log_names_staff_by_name_and_role_never_by_id(site: Site, ann
     assert "Dr Mei Lee" in page.text and "clinician" in page.text and "Opened your details" in page.text
     assert staff.user_id not in page.text
     assert "Invited you to the portal" in page.text
+
+
+def test_the_access_log_says_each_read_in_words_never_its_code(site: Site, anna: Browser) -> None:
+    # The patient read "session: list" and "report: render (refused)".
+    patient = _patient(site, 0)
+    doctor = site.as_("clinician")
+    doctor.get(f"/clinic/patients/{patient.id}")
+    doctor.get(f"/clinic/patients/{patient.id}/documents/record.pdf")
+    page = anna.get("/portal/record/access").text
+    assert "Made a document of your record (PDF)" in page and "Read your sessions" in page
+    assert not re.search(r"<td>[a-z_]+: [a-z_]+", page), "an action shown as its code"
 
 
 def test_the_access_log_pages_by_cursor_and_refuses_a_forged_one(site: Site, anna: Browser) -> None:

@@ -39,6 +39,24 @@ ACTIONS = {
     "portal.invite": "Invited you to the portal", "portal.revoke": "Closed your portal access",
     "portal.status": "Looked at your portal access", "audit.search": "Looked at who read your record",
     "audit.export": "Exported the clinic's access log",
+    # The lists, reports and portal actions, each in words too: "report: render (refused)" said nothing.
+    "intake.list": "Read your intakes", "plan.list": "Read your plans", "plan.history": "Read your plan's history",
+    "session.list": "Read your sessions", "adverse_event.list": "Read your side effects",
+    "reassessment.list": "Read your questionnaires", "report.render": "Made a document of your record (PDF)",
+    "report.list": "Checked which documents of your record can be made",
+    "homework.start": "Gave you homework", "homework.read": "Read how your homework is going",
+    "questionnaire.assign": "Asked you to fill in a questionnaire",
+    "questionnaire.cancel": "Withdrew a questionnaire", "questionnaire.list": "Read your questionnaires",
+    "urgent_task.list": "Looked at the safety answers to follow up",
+    "urgent_task.read": "Read your safety answer", "urgent_task.resolve": "Followed up your safety answer",
+    "fhir.read": "Read your record for another system (FHIR)", "fhir.import": "Imported your record (FHIR)",
+    "fhir.export.start": "Exported the clinic's records (FHIR)",
+    "portal.sign_in": "Signed in to the portal", "portal.password_set": "Set the portal password",
+    "portal.patient_read": "Opened the portal", "portal.plan_read": "Read your plan on the portal",
+    "portal.homework.read": "Looked at your homework", "portal.questionnaire.list": "Looked at your questionnaires",
+    "portal.questionnaire.read": "Opened a questionnaire", "portal.questionnaire.answer": "Answered a question",
+    "portal.questionnaire.complete": "Sent a questionnaire", "portal.access_log_read": "Looked at who read your record",
+    "portal.record_export": "Downloaded your record",
 }
 
 
