@@ -140,7 +140,7 @@ def test_an_empty_new_account_form_names_every_field(site: Site) -> None:
     answer = site.as_("admin").post_form(NEW, NEW, {"name": "", "email": "", "role": "", "password": ""})
     assert answer.status_code == 422
     links = summary_links(answer.text)
-    assert [target for target, _ in links] == ["email", "name", "role", "password"]
+    assert [target for target, _ in links] == ["name", "email", "role", "password"]  # the form's order
     assert ("role", "Role: choose one of the options") in links
     assert ("password", "Initial password: must have at least 12 characters") in links
     assert 'id="password-error"' in answer.text and 'aria-invalid="true"' in answer.text

@@ -28,7 +28,8 @@ router = APIRouter(prefix="/clinic/admin/users", route_class=PageRoute, include_
 
 PAGE_SIZE = 50
 #: The new-account form's fields as labelled on the page (the error summary names them so).
-LABELS = {"email": "Email", "name": "Name", "role": "Role", "password": "Initial password"}
+#: In the form's order (name first): the error summary lists its problems in this order.
+LABELS = {"name": "Name", "email": "Email", "role": "Role", "password": "Initial password"}
 ROLES = (("clinician", "Clinician", "reads and writes clinical records"),
          ("reception", "Reception", "demographics and the schedule only"),
          ("admin", "Administrator", "everything of the clinic, accounts and the audit log"))
@@ -99,7 +100,8 @@ def _new_user_problems(values: dict[str, str]) -> list[Problem]:
         check_new_password(values["password"], values["email"])
     except InputError as exc:
         problems.append(problem_of(exc, LABELS["password"]))
-    return problems
+    order = list(LABELS)
+    return sorted(problems, key=lambda p: order.index(p.field) if p.field in order else len(order))
 
 
 @router.post("/new")
