@@ -28,6 +28,8 @@ TRIGGERS: list[tuple[str, dict[str, Any], ScreeningStatus]] = [
      ScreeningStatus.REFERRAL),
     ("lbp_onset_after_50", {"patient": {"id": "p", "birth_date": "1960-01-01", "sex": "male"}},
      ScreeningStatus.PROCEED_WITH_CAUTIONS),
+    ("lbp_age_under_20", {"patient": {"id": "p", "birth_date": "2008-06-15", "sex": "male"}},
+     ScreeningStatus.PROCEED_WITH_CAUTIONS),
     ("systemic_infection", {"red_flag_answers": {"fever": True}}, ScreeningStatus.REFERRAL),
     ("systemic_infection", {"history": {"iv_drug_use": True}}, ScreeningStatus.REFERRAL),
     ("systemic_fracture", {"history": {"recent_trauma": True}}, ScreeningStatus.REFERRAL),
@@ -175,6 +177,19 @@ def test_a_pregnant_migraine_patient_is_a_systemic_headache_red_flag(kb) -> None
 def test_phq9_item_9_at_zero_raises_nothing(kb) -> None:
     answers = {f"q{i}": 3 for i in range(1, 9)} | {"q9": 0}
     assert "phq9_self_harm" not in codes(build_intake(questionnaires={"phq9": answers}), kb)
+
+
+@pytest.mark.parametrize(("birth_date", "condition", "found"), [
+    ("2008-06-15", "chronic_low_back_pain", True),  # 18: back pain presenting under 20
+    ("2006-12-02", "upper_back_pain", True),  # 19 until tomorrow
+    ("2006-12-01", "chronic_low_back_pain", False),  # 20 today
+    ("2008-06-15", "knee_osteoarthritis", False),  # a back-pain red flag
+])
+def test_back_pain_presenting_under_20_is_a_malignancy_caution(kb, birth_date, condition, found) -> None:
+    # clinical.md §2.6, possible malignancy: "new onset in age over 50 years ... or under 20"; AHCPR
+    # 1994 "age over 50 or under 20", RCGP/NHS "presentation under 20". Only the over-50 half was screened.
+    intake = build_intake(condition=condition, patient={"id": "p", "birth_date": birth_date, "sex": "male"})
+    assert ("lbp_age_under_20" in codes(intake, kb)) is found
 
 
 def test_onset_age_uses_the_pain_duration_not_the_age_today(kb) -> None:

@@ -9,8 +9,9 @@ and named in ``EhrScreening.unknown`` (shown on a card, never silent):
   condition and each finding says for which conditions it holds;
 - the pain's duration: from the pain Condition's onset, else taken as new (an age-at-onset rule reads
   the patient's age today);
-- the birth date: without one, age rules cannot be applied (the patient is screened as a newborn, so no
-  age rule holds, and the card says so).
+- the birth date: without one, age rules cannot be applied (the patient is screened as a newborn and
+  the findings of every rule that reads the age are left out, since "under 20" would hold for a newborn;
+  the card says so).
 
 Intake fields no rule of safety.yaml reads (the pain score, the clinic days) hold neutral values; a test
 checks that no rule reads them.
@@ -137,6 +138,19 @@ def ehr_intake(prefetch: dict[str, Any], matches: Iterable[Match], condition: st
         raise KnowledgeError("ehr_terms.yaml", "answers", f"gives an intake the intake refuses: {exc.errors()[0]['msg']}") from None
 
 
+_AGE_OPERATORS = frozenset({"age_over", "onset_age_over"})
+
+
+def _reads_age(when: Any) -> bool:
+    """Return whether a safety.yaml condition reads the patient's age anywhere in it."""
+    name, operand = when.operator()
+    if name in ("all", "any"):
+        return any(_reads_age(c) for c in operand)
+    if name == "not":
+        return _reads_age(operand)
+    return name in _AGE_OPERATORS
+
+
 def screen_record(prefetch: dict[str, Any], orders: Iterable[dict[str, Any]], kb: KnowledgeBase,
                   today: date) -> EhrScreening:
     """Return the ``EhrScreening`` of the prefetched record (``prefetch`` as sent; None values are missing).
@@ -163,6 +177,8 @@ def screen_record(prefetch: dict[str, Any], orders: Iterable[dict[str, Any]], kb
     for condition in conditions:
         intake = ehr_intake(prefetch, matches, condition, born, onset, today)
         for finding in screen(intake, kb, today).findings:
+            if born is None and _reads_age(kb.safety.rule(finding.code).when):
+                continue
             merged.setdefault(finding.code, finding)
             holds_for.setdefault(finding.code, []).append(condition)
     findings = sorted(merged.values(), key=lambda f: ACTION_RANK[f.action])
