@@ -120,6 +120,9 @@ def test_todays_list_shows_each_patient_due_with_the_visit_and_badges_in_words(s
     row = row[:row.index("</tr>")]
     assert f">{visit['number']} of {len(plan.plan['sessions'])}</td>" in row
     assert "No alerts" in row or 'class="badge' in row
+    # On a phone the MRN column gives way to the MRN under the name (the table was 526 px wide at 390 px).
+    if listed[0].mrn:
+        assert f'<span class="mrn-inline" aria-hidden="true">{listed[0].mrn}</span>' in row and 'class="nowrap mrn-col"' in row
 
 
 def test_reception_sees_todays_list_without_clinical_badges(site: Site) -> None:
