@@ -9,7 +9,9 @@ Alerts (codes): ``reassess_diagnosis`` (no improvement at the plan's reassess-di
 seed 001: no improvement by session 8-10), ``discontinue`` (worse by an MCID; NCD 30.3.3: "Treatment
 must be discontinued if the patient is not improving or is regressing"), ``medicare_extension_eligible``
 (Medicare, eligible, improvement documented: the 8 additional sessions), ``medicare_annual_cap_reached``
-(Medicare, 20 sessions given in the year: no more are covered), ``medicare_not_improving``
+(Medicare, 20 sessions given in the year: no more are covered), ``safety_follow_up`` (a reassessment's
+questionnaire raised a flag, PHQ-9 item 9 above 0 or unanswered: ``outcomes.safety_flags``),
+``medicare_not_improving``
 (Medicare, at the extension checkpoint without improvement, or improvement lost after it: discontinue),
 ``recall_period_not_passed`` (an instrument given again before its recall period passed: left out of the change, ``outcomes.recall``).
 """
@@ -26,6 +28,7 @@ from acupath.outcomes.diary import HeadacheDays, headache_days
 from acupath.outcomes.opioids import OpioidUse, opioid_use
 from acupath.outcomes.recall import EarlyMeasure, within_recall
 from acupath.outcomes.records import DiaryMonth, Reassessment, SessionRecord
+from acupath.outcomes.safety_flags import follow_up, raised_flags
 
 
 class PlanLike(Protocol):
@@ -195,6 +198,8 @@ def evaluate(
     given = len(session_records)
     highest = max((r.number for r in session_records), default=0)
     phases = getattr(plan, "phases", ())
+    # Before the recall filter: a flag is followed up even when its questionnaire came back too soon.
+    flagged = tuple(_follow_up_alerts(reassessments, kb))
     reassessments, early = within_recall(reassessments, plan.baseline, phases[0].starts if phases else None, kb)
     statuses = tuple(
         _status(c.id, c.session, given, _changes_at(c.session, plan, session_records, reassessments, kb))
@@ -203,7 +208,7 @@ def evaluate(
     last = max([highest] + [r.session for r in reassessments])
     latest = _status("latest", last, given, _changes_at(last, plan, session_records, reassessments, kb))
     this_year = _sessions_this_year(session_records, kb.coverage.medicare.annual_window_days)
-    alerts = _alerts(plan, statuses, latest, given, kb, this_year) + tuple(_early_alert(m) for m in early)
+    alerts = flagged + _alerts(plan, statuses, latest, given, kb, this_year) + tuple(_early_alert(m) for m in early)
     return Progress(
         patient_id=plan.patient_id, condition=plan.condition, sessions_given=given,
         last_session_date=max((r.date for r in session_records), default=None),
@@ -227,6 +232,19 @@ def _sessions_this_year(records: tuple[SessionRecord, ...], window_days: int) ->
     year = (max(r.date for r in records) - first).days // window_days
     start = first + timedelta(days=year * window_days)
     return sum(1 for r in records if (r.date - first).days // window_days == year), start
+
+
+def _follow_up_alerts(reassessments: tuple[Reassessment, ...], kb: Any) -> list[Alert]:
+    """Return a ``safety_follow_up`` alert for each flag a reassessment's questionnaires raised."""
+    alerts = []
+    for reassessment in reassessments:
+        def score_of(instrument: str, answers: dict[str, Any], r: Reassessment = reassessment) -> Any:
+            return _score(r, instrument, answers, kb)
+
+        for instrument, flag in raised_flags(reassessment, score_of):
+            message, citations = follow_up(instrument, flag, reassessment, kb)
+            alerts.append(Alert("safety_follow_up", reassessment.session, message, citations))
+    return alerts
 
 
 def _early_alert(measure: EarlyMeasure) -> Alert:

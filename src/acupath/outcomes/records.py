@@ -54,6 +54,9 @@ class Reassessment:
     #: Opioid MME per day now, from the reassessment's ``medications`` or ``opioid_mme_per_day``
     #: (``acupath.outcomes.opioids``); None when it records neither.
     opioid_mme_per_day: float | None = None
+    #: (instrument, flag) raised by scores already computed (stored with ``totals``): PHQ-9 item 9 above
+    #: 0 is ``("phq9", "self_harm_risk")`` (``acupath.outcomes.safety_flags``).
+    flags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

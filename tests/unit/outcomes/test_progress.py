@@ -138,3 +138,31 @@ def test_the_medicare_year_starts_again_a_year_after_the_first_session(kb, lbp_p
                  "pain_nrs_before": 2} for n in range(1, 25)]
     codes = {a.code for a in evaluate(lbp_plan, *parse_records({"sessions": sessions}), kb=kb).alerts}
     assert "medicare_annual_cap_reached" not in codes
+
+
+def _phq9(item_9):
+    return {f"q{i}": 1 if i < 3 else 0 for i in range(1, 9)} | ({} if item_9 is None else {"q9": item_9})
+
+
+@pytest.mark.parametrize(("item_9", "says"), [(2, "item 9"), (None, "not answered")])
+def test_a_reassessment_phq9_item_9_above_0_or_blank_asks_for_safety_follow_up(kb, lbp_plan, item_9, says):
+    # instruments.md §11, §24a.2: any non-zero answer to item 9 needs safety follow-up regardless of the
+    # total, at a reassessment as at the intake; a blank item 9 is asked, never read as 0.
+    sessions = [{"number": n, "date": f"2026-12-{n + 1:02d}", "pain_nrs_before": 3} for n in range(1, 7)]
+    reassessments = [{"date": "2026-12-07", "session": 6, "questionnaires": {"phq9": _phq9(item_9)}}]
+    progress = evaluate(lbp_plan, *parse_records({"sessions": sessions, "reassessments": reassessments}), kb=kb)
+    (alert,) = [a for a in progress.alerts if a.code == "safety_follow_up"]
+    assert alert.session == 6 and says in alert.message and "kroenke_2001_phq9" in alert.citations
+
+
+def test_a_stored_reassessments_flags_ask_for_safety_follow_up_even_given_within_the_recall_period(kb, lbp_plan):
+    # The PHQ-9 is left out of the change when given again within its 2 weeks (outcomes.recall), but its
+    # item 9 is never left out.
+    from acupath.outcomes.records import Reassessment, SessionRecord
+    sessions = tuple(SessionRecord(number=n, date=date(2026, 12, n + 1), pain_nrs_before=3) for n in range(1, 4))
+    stored = (Reassessment(date=date(2026, 12, 2), session=1, totals={"phq9": 4.0}),
+              Reassessment(date=date(2026, 12, 3), session=2, totals={"phq9": 4.0},
+                           flags=(("phq9", "self_harm_risk"),)))
+    progress = evaluate(lbp_plan, sessions, stored, kb=kb)
+    assert "recall_period_not_passed" in {a.code for a in progress.alerts}
+    assert [a.session for a in progress.alerts if a.code == "safety_follow_up"] == [2]

@@ -24,7 +24,8 @@ from acupath.services.cds_hooks import AcupathPatient
 
 _ORDER = {"critical": 0, "warning": 1, "info": 2}
 #: Progress alerts that ask the clinician to act (the others inform).
-_ACT_ON = {"discontinue", "reassess_diagnosis", "medicare_not_improving", "medicare_annual_cap_reached"}
+_ACT_ON = {"discontinue", "reassess_diagnosis", "medicare_not_improving", "medicare_annual_cap_reached",
+           "safety_follow_up"}
 
 
 @dataclass(frozen=True)
