@@ -159,3 +159,13 @@ def test_the_administration_pages_fit_the_screen(page: Page, server: Server, wid
     page.goto(f"{server.url}/clinic/admin/audit")
     expect(rows.first).to_be_visible()
     assert re.search(r"\d{2}:\d{2}:\d{2}", rows.first.inner_text())
+
+
+def test_every_header_link_stays_on_a_phone_screen(page: Page, server: Server) -> None:
+    # "Administration" ran off the right edge at 390 px, white text on the light page.
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, server, "admin")
+    for path in ("/clinic/today", "/clinic/admin/users/new"):
+        page.goto(server.url + path)
+        right = page.locator("header nav a").evaluate_all("links => links.map(a => a.getBoundingClientRect().right)")
+        assert right and max(right) <= 390, f"{path}: a header link ends at {max(right)} px"
