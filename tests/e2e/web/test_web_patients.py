@@ -70,6 +70,19 @@ def test_reception_sees_demographics_and_schedule_but_no_clinical_record(site: S
         assert clinical not in seen.text
 
 
+def test_reception_sees_when_the_patient_is_due_next(site: Site) -> None:
+    # The front desk saw only the sessions given, never the next visit the plan has dated.
+    clinician = Actor(user_id="test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    patient_id = first_patient_id(site)
+    plan = patient_records.list_plans(site.uow_factory(), clinician, patient_id).items[-1]
+    given = {s.number for s in sessions.list_sessions(site.uow_factory(), clinician, plan.id, limit=200).items}
+    due = [v for v in plan.plan["sessions"] if v["number"] not in given and v["date"] >= "2026-12-01"]
+    seen = site.as_("reception").get(f"/clinic/patients/{patient_id}").text
+    assert "<caption>Next visits planned</caption>" in seen
+    first = date.fromisoformat(due[0]["date"])
+    assert f"<tr><td>{due[0]['number']}</td><td class=\"nowrap\">{first.strftime('%A')} {first.day} " in seen
+
+
 def test_the_clinician_sees_the_chart_with_findings_plan_position_and_sessions(site: Site) -> None:
     patient_id = first_patient_id(site)
     chart = site.as_("clinician").get(f"/clinic/patients/{patient_id}")
