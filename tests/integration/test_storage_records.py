@@ -91,6 +91,17 @@ def test_progress_is_computed_from_stored_records(engine: Engine, staff: Staff, 
     assert (progress.sessions_given, progress.pain) == (1, ((1, 6, 4),))
 
 
+def test_a_stored_phq9_item_9_above_0_asks_for_safety_follow_up(engine: Engine, staff: Staff, treated: dict,
+                                                               kb) -> None:
+    # Progress reads the stored scores' totals and flags, not the answers (instruments.md §11).
+    phq9 = {f"q{i}": 0 for i in range(1, 9)} | {"q9": 2}
+    services.record_reassessment(fresh_uow(engine), staff.dr_lee, treated["patient"].id, {
+        "assessed_on": "2026-12-06", "plan_id": treated["plan"].id, "session_number": 1,
+        "answers": {"phq9": phq9}}, kb)
+    progress = services.get_progress(fresh_uow(engine), staff.dr_patel, treated["plan"].id, kb)
+    assert [a.session for a in progress.alerts if a.code == "safety_follow_up"] == [1]
+
+
 def test_patients_are_searched_by_name_and_paged(uow: SqlAlchemyUnitOfWork, staff: Staff) -> None:
     for given, family in [("Ben", "Adams"), ("Cara", "Smithson"), ("Dan", "O'Smith_"), ("Eve", "Young")]:
         services.register_patient(uow, staff.rita, {"given_name": given, "family_name": family,

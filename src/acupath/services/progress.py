@@ -129,7 +129,7 @@ def course_progress(uow: AbstractUnitOfWork, clinic_id: str, course: PlanCourse,
     # them): progress reports what was measured then, and does not score the answers again.
     session_rows = tuple((s.number, s.session_date, s.pain_before, s.pain_after) for s in sessions)
     reassessment_rows = tuple(
-        (r.assessed_on, session_of(r, sessions), r.totals)
+        (r.assessed_on, session_of(r, sessions), r.totals, r.flags)
         for r in plan_reassessments(course))
     key = (id(kb), kb.version, clinic_id, head.id, head.version, session_rows, reassessment_rows)
     return plan, _evaluated.get(key, lambda: _evaluate(plan, session_rows, reassessment_rows, kb))[1]
@@ -154,8 +154,8 @@ def _evaluate(plan: planning.Plan, session_rows: tuple[tuple[Any, ...], ...],
         plan,
         tuple(outcomes.SessionRecord(number=number, date=day, pain_nrs_before=before, pain_nrs_after=after)
               for number, day, before, after in session_rows),
-        tuple(outcomes.Reassessment(date=day, session=session, totals=dict(totals))
-              for day, session, totals in reassessment_rows),
+        tuple(outcomes.Reassessment(date=day, session=session, totals=dict(totals), flags=tuple(flags))
+              for day, session, totals, flags in reassessment_rows),
         kb,
     )
 

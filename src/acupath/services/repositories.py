@@ -28,7 +28,13 @@ from acupath.services.records import (
     User,
 )
 from acupath.services.records.listings import NameSearch, ScheduledSession, SchedulePlan, Total
-from acupath.services.records.summaries import PlanHead, ReassessmentSummary, SessionSummary, totals_of
+from acupath.services.records.summaries import (
+    PlanHead,
+    ReassessmentSummary,
+    SessionSummary,
+    flags_of,
+    totals_of,
+)
 
 
 class ClinicRepository(abc.ABC):
@@ -293,7 +299,8 @@ class ReassessmentRepository(abc.ABC):
     def summaries_for_patient(self, clinic_id: str, patient_id: str) -> list[ReassessmentSummary]:
         """Return the patient's reassessments by date without their answers (stores do it faster)."""
         return [ReassessmentSummary(plan_id=r.plan_id, assessed_on=r.assessed_on,
-                                    session_number=r.session_number, totals=totals_of(r.scores))
+                                    session_number=r.session_number, totals=totals_of(r.scores),
+                                    flags=flags_of(r.scores))
                 for r in self.list_for_patient(clinic_id, patient_id)]
 
 

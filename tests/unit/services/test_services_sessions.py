@@ -198,3 +198,15 @@ def test_every_session_is_stored_exactly_when_a_fresh_safety_check_finds_nothing
             assert len(uow.stored("sessions")) == before
         else:
             assert not fresh, (points, fresh)
+
+
+def test_a_recorded_reassessment_with_phq9_item_9_above_0_asks_for_safety_follow_up(uow: FakeUnitOfWork, people,
+                                                                                    knee_plan, kb) -> None:
+    # instruments.md §11: any non-zero item 9 needs safety follow-up whatever the total; progress reads
+    # the stored scores, so their flags must come with their totals.
+    record_session(uow, people.dr_lee, knee_plan.id, session(), kb)
+    phq9 = {f"q{i}": 0 for i in range(1, 9)} | {"q9": 1}
+    record_reassessment(uow, people.dr_lee, knee_plan.patient_id, {
+        "assessed_on": "2026-12-01", "plan_id": knee_plan.id, "session_number": 1, "answers": {"phq9": phq9}}, kb)
+    alerts = get_progress(uow, people.dr_lee, knee_plan.id, kb).alerts
+    assert [(a.code, a.session) for a in alerts if a.code == "safety_follow_up"] == [("safety_follow_up", 1)]

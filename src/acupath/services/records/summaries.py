@@ -42,8 +42,11 @@ class ReassessmentSummary:
     plan_id: str | None
     assessed_on: date
     session_number: int | None
-    #: (instrument id, total score or None) in the stored order; progress reads nothing else of a score.
+    #: (instrument id, total score or None) in the stored order.
     totals: tuple[tuple[str, Any], ...]
+    #: (instrument id, flag) the stored scores raised (PHQ-9 item 9 above 0): progress asks for safety
+    #: follow-up whatever the totals (instruments.md §11).
+    flags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,3 +79,8 @@ class PlanAtSession:
 def totals_of(scores: dict[str, dict[str, Any]]) -> tuple[tuple[str, Any], ...]:
     """Return each instrument's ``total`` of a reassessment's stored scores (None where it has none)."""
     return tuple((instrument, score.get("total")) for instrument, score in scores.items())
+
+
+def flags_of(scores: dict[str, dict[str, Any]]) -> tuple[tuple[str, str], ...]:
+    """Return the (instrument, flag) pairs of a reassessment's stored scores, in the stored order."""
+    return tuple((instrument, str(flag)) for instrument, score in scores.items() for flag in score.get("flags") or ())

@@ -201,10 +201,14 @@ class SqlReassessmentRepository(SqlRepository, abstract.ReassessmentRepository):
 
     def summaries_for_patient(self, clinic_id: str, patient_id: str) -> list[ReassessmentSummary]:
         # The stored scores as JSON text, not the answers: progress does not score them again, and
-        # ``stored_totals`` reads the totals of each distinct text once.
+        # ``stored_totals`` reads the totals and flags of each distinct text once.
         rows = self.session.execute(REASSESSMENT_SUMMARIES, {"clinic_id": clinic_id, "patient_id": patient_id})
-        return [ReassessmentSummary(plan_id=p, assessed_on=d, session_number=n, totals=stored_totals(text))
-                for p, d, n, text in rows]
+        summaries = []
+        for plan_id, assessed_on, number, text in rows:
+            totals, flags = stored_totals(text)
+            summaries.append(ReassessmentSummary(plan_id=plan_id, assessed_on=assessed_on, session_number=number,
+                                                 totals=totals, flags=flags))
+        return summaries
 
 
 def _write_totals(session: Session, reassessment: Reassessment, *, replace: bool) -> None:

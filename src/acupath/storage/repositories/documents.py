@@ -12,19 +12,20 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from acupath.services.records.summaries import totals_of
+from acupath.services.records.summaries import flags_of, totals_of
 
 #: Distinct score documents kept (one a reassessment; a few kilobytes of text each).
 DOCUMENTS_KEPT = 2048
 
 
 @lru_cache(maxsize=DOCUMENTS_KEPT)
-def stored_totals(text: str) -> tuple[tuple[str, Any], ...]:
-    """Return each instrument's total of a stored scores document (JSON text), as ``totals_of``.
+def stored_totals(text: str) -> tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, str], ...]]:
+    """Return each instrument's total and the flags of a stored scores document (JSON text), as
+    ``totals_of`` and ``flags_of``.
 
     Raises ``ValueError`` for text that is not a JSON object of objects.
     """
     scores = json.loads(text)
     if not isinstance(scores, dict) or not all(isinstance(score, dict) for score in scores.values()):
         raise ValueError("stored scores are not a JSON object of objects")
-    return totals_of(scores)
+    return totals_of(scores), flags_of(scores)
