@@ -141,3 +141,17 @@ def test_every_problem_of_the_intake_is_named_at_once(site: Site) -> None:
                         ("schedule.start", "First visit: enter a value")):
         assert f'<a href="#{field}">{said}</a>' in summary and f'id="{field}-error"' in response.text
     assert 'name="questionnaires.odi.q3" value="3" checked' in response.text
+
+
+def test_a_referral_without_a_reason_is_named_beside_its_own_box(site: Site) -> None:
+    # "Create plan" said only "screening calls for referral before any plan: <codes>" beside the button.
+    clinician, patient_id = site.as_("clinician"), a_new_patient(site)
+    flagged = {**GOOD, "red_flag_answers.saddle_anaesthesia": "true"}
+    intake_id = clinician.post_form(form_of(patient_id), form_of(patient_id), flagged).headers["location"].rsplit("/")[-1]
+    page = f"/clinic/intakes/{intake_id}"
+    assert "needed to plan instead of referring" in clinician.get(page).text
+    refused = clinician.post_form(f"{page}/plan", page, {})
+    assert refused.status_code == 422
+    field = "override.systemic_cauda_equina_or_myelopathy"
+    assert f'href="#{field}">Systemic cauda equina or myelopathy: screening calls for referral' in refused.text
+    assert f'id="{field}-error"' in refused.text and 'id="create-plan-error"' not in refused.text

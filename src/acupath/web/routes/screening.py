@@ -10,11 +10,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from acupath.errors import InputError, SafetyBlock
+from acupath.safety.findings import Action
 from acupath.services import plans
 from acupath.services.intake_screening import latest_screening
 from acupath.web.forms import Problem
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.visitor import CsrfFormDep, VisitorDep, unit_of_work
+from acupath.web.wording import words
+
+#: The actions of a finding that stop the plan until it is overridden (``services.plans.refuse_unsafe``).
+REFERRALS = (Action.URGENT_REFERRAL.value, Action.REFERRAL.value)
 
 router = APIRouter(prefix="/clinic/intakes", route_class=PageRoute, include_in_schema=False)
 
@@ -58,5 +63,13 @@ async def create_plan(request: Request, intake_id: str, form: CsrfFormDep, visit
         problems.append(Problem(field=f"override.{code}", message=f"Override of {code}: {exc.problem}"
                                 + (f" (allowed: {exc.allowed})" if exc.allowed else "")))
     except SafetyBlock as exc:
-        problems.append(Problem(field="create-plan", message=f"The plan cannot be created: {exc}"))
+        # A referral standing without a reason is named beside its own box, where the reason goes: the
+        # page said only "screening calls for referral before any plan: <codes>" beside the button.
+        _intake, screening = await run_in_threadpool(latest_screening, unit_of_work(request), visitor.actor, intake_id)
+        waiting = [f["code"] for f in (screening.findings if screening else [])
+                   if f.get("action") in REFERRALS and f.get("override") is None and not reasons.get(f["code"], "").strip()]
+        problems += [Problem(field=f"override.{code}", message=f"{words(code)}: screening calls for referral. Refer "
+                             "the patient, or write here why this finding no longer stands") for code in waiting]
+        if not waiting:
+            problems.append(Problem(field="create-plan", message=f"The plan cannot be created: {exc}"))
     return await run_in_threadpool(_page, request, visitor, intake_id, reasons, problems, 422)
