@@ -72,10 +72,11 @@ def test_itt_counts_the_course_without_follow_up_and_completers_do_not(engine: E
     assert [r.responders for r in table.itt] == [r.responders for r in table.completers] == [responders]
 
 
-@pytest.mark.parametrize("instrument", ["nrs", "odi", "womac", "koos", "pcs", "ndi"])
+@pytest.mark.parametrize("instrument", ["nrs", "odi", "womac", "koos", "pcs", "ndi", "peg", "bpi_sf"])
 def test_the_sql_rule_decides_as_classify_change(engine: Engine, kb, instrument: str) -> None:
     expression = reached_sql(kb, ":instrument", "CAST(:baseline AS FLOAT)", "CAST(:followup AS FLOAT)")
-    values = [0.0, 1.0, 2.0, 3.0, 4.5, 6.0, 7.0, 10.0, 20.0, 33.0, 50.0, 68.0, 100.0]
+    # Item means too (thirds, fifths): 11/3 -> 5/3 is exactly 2 points, 6 -> 4.2 exactly 30 %, in float just under.
+    values = [0.0, 1 / 3, 2 / 5, 2 / 3, 1.0, 7 / 5, 5 / 3, 7 / 3, 10 / 3, 11 / 3, 4.2, 2.0, 3.0, 4.5, 6.0, 7.0, 10.0, 20.0, 33.0, 50.0, 68.0, 100.0]
     with engine.connect() as connection:
         for baseline, followup in itertools.product(values, values):
             got = connection.execute(text(f"SELECT {expression}"), {

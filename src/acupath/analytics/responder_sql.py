@@ -3,7 +3,8 @@
 ``classify_change`` decides ``mcid_reached`` by each instrument's ``McidRule``; the cohort decides
 thousands of courses at once in the database, so this module writes the same rule, with the same
 numbers from the same knowledge base and the same arithmetic in the same order (improvement =
-direction x (follow-up - baseline); percent = improvement x 100 / |baseline|, undefined at 0), as a
+direction x (follow-up - baseline); percent = improvement x 100 / |baseline|, undefined at 0; both
+compared after rounding float error, ``_SLACK``), as a
 CASE over the instrument. ``tests/integration/analytics`` checks SQL against ``classify_change`` on
 SQLite and PostgreSQL.
 """
@@ -11,7 +12,13 @@ SQLite and PostgreSQL.
 from __future__ import annotations
 
 from acupath.assessment import mcid_rule
+from acupath.assessment.change import DECIMALS
 from acupath.knowledge import KnowledgeBase
+
+#: ``classify_change`` rounds the improvement and the percent to ``DECIMALS`` places before comparing
+#: them with the MCID (float error of item means); comparing the raw value with the threshold less
+#: half a unit of that place decides the same way, in any SQL dialect (PostgreSQL has no ROUND of a float).
+_SLACK = 0.5 * 10.0 ** -DECIMALS
 
 
 def _number(value: float) -> str:
@@ -32,9 +39,9 @@ def reached_sql(kb: KnowledgeBase, instrument: str, baseline: str, followup: str
         improvement = f"({_number(rule.direction)} * ({followup} - {baseline}))"
         tests = []
         if rule.points is not None:
-            tests.append(f"{improvement} >= {_number(rule.points)}")
+            tests.append(f"{improvement} >= {_number(rule.points - _SLACK)}")
         if rule.percent is not None:
-            tests.append(f"({baseline} <> 0 AND {improvement} * 100.0 / ABS({baseline}) >= {_number(rule.percent)})")
+            tests.append(f"({baseline} <> 0 AND {improvement} * 100.0 / ABS({baseline}) >= {_number(rule.percent - _SLACK)})")
         cases.append(f"WHEN '{instrument_id}' THEN CASE WHEN {' OR '.join(tests)} THEN 1 ELSE 0 END")
     return f"CASE {instrument} {' '.join(cases)} END"
 
