@@ -155,3 +155,15 @@ def test_a_referral_without_a_reason_is_named_beside_its_own_box(site: Site) -> 
     field = "override.systemic_cauda_equina_or_myelopathy"
     assert f'href="#{field}">Systemic cauda equina or myelopathy: screening calls for referral' in refused.text
     assert f'id="{field}-error"' in refused.text and 'id="create-plan-error"' not in refused.text
+
+
+def test_no_medication_is_recorded_as_none_not_as_not_asked(site: Site) -> None:
+    # A blank list is "not recorded" and plans a prescriber review: "none taken" could not be said.
+    clinician, patient_id = site.as_("clinician"), a_new_patient(site)
+    page = clinician.get(form_of(patient_id) + "?condition=chronic_low_back_pain").text
+    assert '<label for="medications">Current medications</label>' in page
+    actor = Actor(user_id="web-test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    for fields, stored in (({}, None), ({"medications.none": "true"}, [])):
+        response = clinician.post_form(form_of(patient_id), form_of(patient_id), {**GOOD, **fields})
+        record = intakes.get_intake(site.uow_factory(), actor, response.headers["location"].rsplit("/", 1)[1])
+        assert record.answers.get("medications") == stored

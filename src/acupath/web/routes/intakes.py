@@ -83,7 +83,7 @@ def intake_document(form: dict[str, str]) -> dict[str, Any]:
     document: dict[str, Any] = {}
     days = [day for day in WEEKDAYS if form.get(f"schedule.day.{day}")]
     for name, value in form.items():
-        if not value.strip() or name.startswith("schedule.day.") or name == "medications":
+        if not value.strip() or name.startswith("schedule.day.") or name in ("medications", "medications.none"):
             continue
         typed: Any = value.strip()
         if name in LIST_FIELDS:  # "left knee" as the vocabulary spells it, left_knee
@@ -100,6 +100,8 @@ def intake_document(form: dict[str, str]) -> dict[str, Any]:
     if days:
         document.setdefault("schedule", {})["clinic_days"] = days
     medications = [line for line in form.get("medications", "").splitlines() if line.strip()]
+    if not medications and form.get("medications.none") == "true":
+        document["medications"] = []  # recorded: none taken (blank alone is "not recorded")
     if medications:
         document["medications"] = [dict(zip(("name", "class", "dose"), (p.strip() for p in line.split(",", 2)),
                                             strict=False)) for line in medications]
