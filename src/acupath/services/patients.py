@@ -44,7 +44,8 @@ class PatientDetails(BaseModel):
     sex: Literal["female", "male", "other", "unknown"]
     mrn: OneLine | None = Field(default=None, min_length=1, max_length=64)
     phone: OneLine | None = Field(default=None, max_length=40)
-    email: OneLine | None = Field(default=None, max_length=254)
+    #: An address the portal's invitation can reach: "aroha@" was stored, and the link mailed to nowhere.
+    email: OneLine | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def new_id() -> str:

@@ -23,12 +23,13 @@ def test_registering_with_problems_names_every_field_and_keeps_what_was_typed(si
     reception = site.as_("reception")
     answer = reception.post_form("/clinic/patients/new", "/clinic/patients/new", {
         "given_name": "", "family_name": "Ngata", "birth_date": "1975-02-30", "sex": "", "mrn": "HB-7",
-        "phone": "+64 21 000", "email": ""})
+        "phone": "+64 21 000", "email": "aroha@"})
     assert answer.status_code == 422
     summary = re.findall(r'<li><a href="#([a-z_]+)">', answer.text)
-    assert summary == ["given_name", "birth_date", "sex"]
+    assert summary == ["given_name", "birth_date", "sex", "email"]
+    assert '<a href="#email">Email: enter an email address, like name@example.org</a>' in answer.text
     assert 'id="birth_date-error"' in answer.text and 'aria-invalid="true"' in answer.text
-    for typed in ('value="Ngata"', 'value="1975-02-30"', 'value="HB-7"', 'value="+64 21 000"'):
+    for typed in ('value="Ngata"', 'value="1975-02-30"', 'value="HB-7"', 'value="+64 21 000"', 'value="aroha@"'):
         assert typed in answer.text
 
 

@@ -61,6 +61,8 @@ async def register(request: Request, form: CsrfFormDep, visitor: VisitorDep) -> 
     values = {name: form.get(name, "") for name in LABELS}
     details = without_blanks(values)
     problems = refused_characters(values, LABELS) or problems_of(PatientDetails, details, LABELS, choices=("sex",))
+    problems = [Problem("email", "Email: enter an email address, like name@example.org")
+                if p.field == "email" and "pattern" in p.message else p for p in problems]
     if not problems:
         try:
             patient = await run_in_threadpool(patients.register_patient, unit_of_work(request), visitor.actor, details)
