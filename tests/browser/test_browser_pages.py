@@ -101,6 +101,9 @@ def test_no_page_loads_anything_from_outside_the_server_or_breaks_its_policy(pag
     outside = [url for url in asked if not url.startswith(server.url + "/") and not url.startswith("data:")]
     assert outside == []
     assert [text for text in console if "Content Security Policy" in text] == []
+    # The page names its icon: every page logged a 404 for /favicon.ico in the console.
+    assert any(url.endswith("/static/favicon.svg") for url in asked) and not any("favicon.ico" in u for u in asked)
+    assert [text for text in console if "404" in text] == []
 
 
 def test_every_page_has_no_serious_accessibility_violation(page: Page, server: Server) -> None:
