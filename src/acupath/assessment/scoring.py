@@ -53,11 +53,15 @@ class Score:
     missing_safety_items: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the score as JSON-ready data (numbers rounded for display)."""
+        """Return the score as JSON-ready data: numbers rounded for display, and ``total_exact``, the
+        total at full precision that a stored score is compared with its baseline by (instruments.md
+        §24a.13: keep full precision internally, round only for display; PEG 20/3 -> 14/3 is 30 %, but
+        6.67 -> 4.67 is 29.98 %)."""
         return {
             "instrument": self.instrument,
             "version": self.version,
             "total": display_number(self.total),
+            "total_exact": self.total,
             "subscales": {key: display_number(value) for key, value in self.subscales.items()},
             "band": self.band,
             "flags": list(self.flags),

@@ -158,8 +158,8 @@ def test_start_back_band_rule() -> None:
 def test_score_records_versions() -> None:
     result = score("gad7", {f"q{i}": 0 for i in range(1, 8)})
     data = result.to_dict()
-    assert list(data) == ["instrument", "version", "total", "subscales", "band", "flags", "missing_safety_items",
-                          "valid", "reason", "knowledge_version"]
+    assert list(data) == ["instrument", "version", "total", "total_exact", "subscales", "band", "flags",
+                          "missing_safety_items", "valid", "reason", "knowledge_version"]
     assert data["version"] == scorer_for("gad7").doc.version
     assert data["knowledge_version"].startswith("kb-")
 
@@ -169,6 +169,7 @@ def test_display_rounds_to_two_places() -> None:
     result = score("odi", answers)
     assert result.total == pytest.approx(35.5556, abs=1e-4)
     assert result.to_dict()["total"] == 35.56
+    assert result.to_dict()["total_exact"] == result.total  # stored for change, never the rounded one
 
 
 class TestErrors:

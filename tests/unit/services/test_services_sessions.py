@@ -210,3 +210,19 @@ def test_a_recorded_reassessment_with_phq9_item_9_above_0_asks_for_safety_follow
         "assessed_on": "2026-12-01", "plan_id": knee_plan.id, "session_number": 1, "answers": {"phq9": phq9}}, kb)
     alerts = get_progress(uow, people.dr_lee, knee_plan.id, kb).alerts
     assert [(a.code, a.session) for a in alerts if a.code == "safety_follow_up"] == [("safety_follow_up", 1)]
+
+
+def test_a_peg_down_by_exactly_30_percent_reaches_its_mcid_on_the_clinics_progress(uow: FakeUnitOfWork, people,
+                                                                                 patient, kb) -> None:
+    # PEG 20/3 -> 14/3 is exactly 30 %, the PEG's MCID (instruments.md §4, §20). Stored totals rounded to
+    # 2 places (6.67, 4.67) read 29.98 %: instruments.md §24a.13 keeps full precision, rounds for display.
+    data = example_intake("chronic_low_back_pain")
+    data["questionnaires"] = {**data.get("questionnaires", {}), "peg": {"q1": 7, "q2": 7, "q3": 6}}
+    plan = create_plan(uow, people.dr_lee, record_intake(uow, people.dr_lee, patient.id, data, kb).id, kb)
+    record_session(uow, people.dr_lee, plan.id, session(session_date="2026-12-08", pain_before=6), kb)
+    record_reassessment(uow, people.dr_lee, patient.id, {
+        "assessed_on": "2026-12-08", "plan_id": plan.id, "session_number": 1,
+        "answers": {"peg": {"q1": 5, "q2": 5, "q3": 4}}}, kb)
+    latest = get_progress(uow, people.dr_lee, plan.id, kb).latest
+    peg = next(c for c in latest.changes if c.instrument == "peg")
+    assert peg.percent_improvement == 30 and peg.mcid_reached is True

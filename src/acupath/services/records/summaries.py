@@ -76,9 +76,16 @@ class PlanAtSession:
     latest_screening_id: str | None = None
 
 
+def exact_total(score: dict[str, Any]) -> Any:
+    """Return a stored score's total at full precision (``total_exact``), else its displayed ``total``
+    (scores stored before the exact total was kept)."""
+    return score["total_exact"] if "total_exact" in score else score.get("total")
+
+
 def totals_of(scores: dict[str, dict[str, Any]]) -> tuple[tuple[str, Any], ...]:
-    """Return each instrument's ``total`` of a reassessment's stored scores (None where it has none)."""
-    return tuple((instrument, score.get("total")) for instrument, score in scores.items())
+    """Return each instrument's total of a reassessment's stored scores, at full precision where it was
+    stored (``exact_total``); None where it has none."""
+    return tuple((instrument, exact_total(score)) for instrument, score in scores.items())
 
 
 def flags_of(scores: dict[str, dict[str, Any]]) -> tuple[tuple[str, str], ...]:

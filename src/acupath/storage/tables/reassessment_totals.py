@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from acupath.services.records.summaries import exact_total
 from acupath.storage.tables.base import Base, Id, UtcDateTime
 
 
@@ -64,7 +65,7 @@ def total_rows(reassessment: Reassessed) -> list[dict[str, Any]]:
     """Return the ``reassessment_totals`` rows of ``reassessment``: one per scored instrument."""
     return [{"reassessment_id": reassessment.id, "instrument": instrument, "clinic_id": reassessment.clinic_id,
              "patient_id": reassessment.patient_id, "plan_id": reassessment.plan_id,
-             "total": _number(score.get("total") if isinstance(score, dict) else None),
+             "total": _number(exact_total(score) if isinstance(score, dict) else None),
              "assessed_on": reassessment.assessed_on, "session_number": reassessment.session_number,
              "recorded_at": reassessment.recorded_at}
             for instrument, score in sorted((reassessment.scores or {}).items())]
