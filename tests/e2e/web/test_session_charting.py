@@ -415,3 +415,16 @@ def test_a_refused_date_is_described_by_its_hint_and_its_error(site: Site, fresh
     box = box[:box.index(">")]
     assert 'aria-invalid="true"' in box and box.count("aria-describedby") == 1
     assert 'aria-describedby="session_date-hint session_date-error"' in box
+
+
+def test_no_non_responder_badge_before_the_plans_first_checkpoint(site: Site) -> None:
+    # After one session without relief the chart and today's list said "Non-responder": the plan
+    # expects a response by sessions 4-6 and judges it at its first checkpoint.
+    record = fresh_plan(site)
+    browser = site.as_("clinician")
+    done = chart(browser, record, pain_before="7", pain_after="7", session_date=(TODAY - timedelta(days=1)).isoformat())
+    assert done.status_code == 303, unescape(done.text)
+    page = unescape(browser.get(f"/clinic/patients/{record.patient_id}").text)
+    first = min(s["number"] for s in record.plan["sessions"] if s.get("checkpoint"))
+    assert f"too early to judge: the first checkpoint is at session {first}" in page
+    assert "Non-responder" not in page

@@ -9,6 +9,7 @@ from acupath.errors import InputError
 from acupath.services import clinic_day, progress
 from acupath.services.between_visits import urgent_tasks
 from acupath.web.pages import PageRoute, render, web_state
+from acupath.web.routes.chart import judged
 from acupath.web.visitor import VisitorDep, unit_of_work
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
@@ -21,8 +22,8 @@ def today_page(request: Request, visitor: VisitorDep, done: str | None = None) -
     A clinician's list opens with the clinic's open urgent tasks (a patient's safety answer on the
     portal, whoever is due today), each with a severity word and icon, linked to the task and the patient.
 
-    A clinician's list also marks non-responders: the responder status at the latest checkpoint that
-    ``services.progress`` evaluated for the plan.
+    A clinician's list also marks non-responders: the responder status on the latest measures that
+    ``services.progress`` evaluated for the plan, once its first checkpoint is reached (``chart.judged``).
     """
     state = web_state(request)
     day = state.clock().date()
@@ -34,7 +35,7 @@ def today_page(request: Request, visitor: VisitorDep, done: str | None = None) -
                 course = progress.get_progress(unit_of_work(request), visitor.actor, entry.position.plan_id, state.kb)
             except InputError:
                 continue  # answers the knowledge can no longer score: no status rather than a wrong one
-            if course.latest.reached and course.latest.responder is False:
+            if judged(course) and course.latest.reached and course.latest.responder is False:
                 non_responders.add(entry.position.plan_id)
     urgent = urgent_tasks.open_tasks(unit_of_work(request), visitor.actor, state.kb) if visitor.clinical else []
     return render(request, "today.html", {"day": day, "due": due, "non_responders": non_responders,
