@@ -168,6 +168,14 @@ def test_immunosuppression_is_a_caution_everywhere_and_an_infection_flag_in_back
     assert knee.status == ScreeningStatus.PROCEED_WITH_CAUTIONS
 
 
+@pytest.mark.parametrize("condition", ["knee_osteoarthritis", "migraine", "neck_pain", "fibromyalgia"])
+def test_long_term_steroids_are_immunosuppression_for_the_asepsis_caution(kb, condition) -> None:
+    # clinical.md §2.6 names "immunosuppression (steroids, transplant, HIV)" and §2.5 makes
+    # immunosuppression a caution for every patient: steroids alone raised nothing outside back pain.
+    result = screen(build_intake(condition=condition, history={"long_term_steroids": True}), kb=kb)
+    assert "immunosuppression_asepsis" in {f.code for f in result.findings}
+
+
 def test_a_pregnant_migraine_patient_is_a_systemic_headache_red_flag(kb) -> None:
     intake = build_intake(condition="migraine", patient={"id": "p", "birth_date": "1990-01-01", "sex": "female",
                                                          "pregnancy": {"pregnant": True, "weeks": 12}})
