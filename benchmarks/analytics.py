@@ -24,23 +24,29 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
 from acupath import outcomes
 from acupath.analytics import CohortFilter, responder_table
-from acupath.analytics.cohort import course_sql, prepare, target_session
+from acupath.analytics.course_sql import OUTCOME_NAMES, course_sql, prepare, target_session
+from acupath.analytics.outcome_table import refresh
 from acupath.knowledge import KnowledgeBase, load_knowledge
 from acupath.storage import make_engine
 from acupath.storage.migrate import analyze, upgrade
-from benchmarks.analytics_data import generate
+from acupath.validation import MAX_SESSION_NUMBER
+from benchmarks.analytics_data import day_of_sessions, generate, write_sessions
 
 BY = ("condition", "ea")
 TARGETS = {"postgresql": 1.0, "sqlite": 2.0}
+#: A day's changes between two questions: this share of the courses is given a new session.
+DAY_SHARE = 0.01
+T = TypeVar("T")
 POSTGRES_ADMIN = os.environ.get("ACUPATH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -103,8 +109,75 @@ def explain(connection: Connection, kb: KnowledgeBase, clinic_id: str) -> list[s
     return [" ".join(str(v) for v in row[1:]) for row in connection.execute(text(f"EXPLAIN QUERY PLAN {sql}"), params)]
 
 
+def _timed(engine: Engine, question: Callable[[Connection], T], repeat: int, *,
+           before: Callable[[Connection], None] | None = None) -> tuple[list[float], T]:
+    """Return the times of ``repeat`` runs of ``question`` (each in its own transaction, rolled back after,
+    so every run finds the same stale courses) and its last answer; ``before`` runs untimed first."""
+    times: list[float] = []
+    answer: Any = None
+    for _ in range(repeat):
+        with engine.connect() as connection:
+            if before is not None:
+                before(connection)
+            started = time.perf_counter()
+            answer = question(connection)
+            times.append(time.perf_counter() - started)
+            connection.rollback()
+    return times, answer
+
+
+def _figures(times: list[float]) -> str:
+    return f"best {min(times):.3f} s, median {statistics.median(times):.3f} s of {len(times)}"
+
+
+def _triggers(connection: Connection, enabled: bool) -> None:
+    """Switch the change-counting triggers of ``session_records`` off or on (committed: DDL)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"ALTER TABLE session_records {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER"))
+        return
+    if enabled:
+        for statement in _SQLITE_TRIGGERS:
+            connection.execute(text(statement))
+        return
+    _SQLITE_TRIGGERS[:] = [row[0] for row in connection.execute(text(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'session_records_course_changes_%'"))]
+    for name in ("insert", "update", "delete"):
+        connection.execute(text(f"DROP TRIGGER session_records_course_changes_{name}"))
+
+
+_SQLITE_TRIGGERS: list[str] = []
+
+
+def write_cost(engine: Engine, courses: int, share: float) -> dict[bool, float]:
+    """Return microseconds per session written one INSERT each, {with triggers: best of 2, without: best of 2}."""
+    with engine.connect() as connection:
+        rows = day_of_sessions(connection, courses, share, shift=2)
+    best: dict[bool, float] = {True: float("inf"), False: float("inf")}
+    for enabled in (False, True, False, True):
+        with engine.begin() as connection:
+            _triggers(connection, enabled)
+        with engine.connect() as connection:
+            started = time.perf_counter()
+            write_sessions(connection, rows)
+            best[enabled] = min(best[enabled], (time.perf_counter() - started) / len(rows) * 1e6)
+            connection.rollback()
+    return best
+
+
+def same_outcomes(connection: Connection, kb: KnowledgeBase, clinic_id: str) -> tuple[int, int]:
+    """Return (courses, courses whose stored outcome differs from ``course_sql``'s derivation of it)."""
+    where = CohortFilter(clinic_id=clinic_id)
+    sql, params = course_sql(kb, prepare(connection), where, first_response=True)
+    params["at_session"] = target_session(None)
+    derived = {row[0]: tuple(row[1:]) for row in connection.execute(text(
+        f"SELECT x.plan_id, {', '.join('x.' + n for n in OUTCOME_NAMES)} FROM ({sql}) x"), params)}
+    stored = {row[0]: tuple(row[1:]) for row in connection.execute(text(
+        f"SELECT plan_id, {', '.join(OUTCOME_NAMES)} FROM course_outcomes WHERE clinic_id = :c"), {"c": clinic_id})}
+    return len(derived), sum(1 for plan, values in derived.items() if stored.get(plan) != values)
+
+
 def run_backend(backend: str, url: str, courses: int, repeat: int, kb: KnowledgeBase) -> bool:
-    """Load, time and check one database; print the figures; return True when both agree and the target is met."""
+    """Load, time and check one database; print the figures; return True when all agree and the target is met."""
     upgrade(url)
     engine = make_engine(url)
     try:
@@ -115,22 +188,42 @@ def run_backend(backend: str, url: str, courses: int, repeat: int, kb: Knowledge
         analyze(url)
         print(f"[{backend}] wrote {counts['courses']:,} courses, {counts['sessions']:,} sessions, "
               f"{counts['reassessments']:,} reassessments, {counts['adverse_events']:,} adverse events "
-              f"in {loaded:.1f} s ({counts['sessions'] / loaded:,.0f} sessions/s)", flush=True)
+              f"in {loaded:.1f} s ({counts['sessions'] / loaded:,.0f} sessions/s, change triggers on)", flush=True)
         with engine.connect() as connection:
             clinic_id = connection.execute(text("SELECT id FROM clinics")).scalar_one()
-        times, table = [], None
-        for _ in range(repeat):
-            with engine.connect() as connection:
-                started = time.perf_counter()
-                table = responder_table(connection, kb, CohortFilter(clinic_id=clinic_id), BY, min_cell=10)
-                times.append(time.perf_counter() - started)
-                connection.rollback()
-        assert table is not None
-        best, median = min(times), statistics.median(times)
-        target = TARGETS[backend]
-        print(f"[{backend}] responder rate by {'+'.join(BY)}: best {best:.3f} s, median {median:.3f} s of {repeat} "
-              f"(target < {target:.0f} s: {'met' if best < target else 'NOT met'}); {len(table.itt)} groups",
+        where = CohortFilter(clinic_id=clinic_id)
+
+        def question(connection: Connection) -> Any:
+            return responder_table(connection, kb, where, BY, min_cell=10)
+
+        def derived(connection: Connection) -> Any:  # every course derived again, as before the table
+            return responder_table(connection, kb, where, BY, min_cell=10, at_session=MAX_SESSION_NUMBER)
+
+        def forget(connection: Connection) -> None:  # every course stale: the first question after a bulk load
+            connection.execute(text("DELETE FROM course_outcomes"))
+
+        times, _ = _timed(engine, derived, repeat)
+        print(f"[{backend}] every course derived (at_session {MAX_SESSION_NUMBER}, the query before the table): "
+              f"{_figures(times)}", flush=True)
+        times, _ = _timed(engine, question, repeat, before=forget)
+        print(f"[{backend}] cold question (all {courses:,} courses stale, refreshed in it): {_figures(times)}",
               flush=True)
+        with engine.begin() as connection:
+            refreshed = refresh(connection, kb, where)
+        with engine.begin() as connection:
+            write_sessions(connection, day := day_of_sessions(connection, courses, DAY_SHARE))
+        times, table = _timed(engine, question, repeat)
+        best = min(times)
+        target = TARGETS[backend]
+        print(f"[{backend}] warm question ({len(day):,} courses given a session since the last, {refreshed:,} "
+              f"refreshed before): {_figures(times)} (target < {target:.0f} s: {'met' if best < target else 'NOT met'}); "
+              f"{len(table.itt)} groups", flush=True)
+        times, _ = _timed(engine, question, repeat, before=lambda c: refresh(c, kb, where))
+        print(f"[{backend}] fresh question (nothing stale): {_figures(times)}", flush=True)
+        cost = write_cost(engine, courses, DAY_SHARE)
+        print(f"[{backend}] a session written by one INSERT ({len(day):,}, one transaction): "
+              f"{cost[True]:.0f} us with the change trigger, {cost[False]:.0f} us without "
+              f"(+{cost[True] - cost[False]:.0f} us)", flush=True)
         with engine.connect() as connection:
             for line in explain(connection, kb, clinic_id):
                 print(f"[{backend}]   plan: {line.strip()}")
@@ -138,15 +231,19 @@ def run_backend(backend: str, url: str, courses: int, repeat: int, kb: Knowledge
             started = time.perf_counter()
             reference = python_reference(connection, kb, clinic_id)
             python_time = time.perf_counter() - started
+        with engine.begin() as connection:
+            refresh(connection, kb, where)
+            total, differing = same_outcomes(connection, kb, clinic_id)
         sql_counts = {(r.group["condition"], r.group["ea"]): [r.n, r.responders] for r in table.itt}
         same = sql_counts == reference
         print(f"[{backend}] plain-Python reference (every course through outcomes.evaluate): {python_time:.2f} s, "
-              f"{python_time / best:.0f}x the SQL; same counts: {same}", flush=True)
+              f"{python_time / best:.0f}x the warm question; same counts: {same}; stored outcomes equal to the "
+              f"derived ones: {total - differing:,} of {total:,}", flush=True)
         if not same:
             for key in sorted(set(sql_counts) | set(reference)):
                 if sql_counts.get(key) != reference.get(key):
                     print(f"[{backend}]   differs at {key}: SQL {sql_counts.get(key)} Python {reference.get(key)}")
-        return same and best < target
+        return same and not differing and best < target
     finally:
         engine.dispose()
 

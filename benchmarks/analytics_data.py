@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, text
 
 from acupath.storage.tables import metadata
 
@@ -176,3 +176,42 @@ def _reassessments(plans: list[dict[str, Any]], clinic: str, now: datetime, rng:
             totals.extend((key, name, clinic, p["patient"], p["id"], float(value), day, at, now)
                           for name, value in (("nrs", nrs), ("odi", odi)))
             yield (key, clinic, p["patient"], p["id"], day, at, "{}", scores, KNOWLEDGE, now, "system", 1)
+
+
+def day_of_sessions(connection: Connection, courses: int, share: float, *, shift: int = 1) -> list[dict[str, Any]]:
+    """Return one new session for ``share`` of the ``courses`` courses (evenly spread): the next number
+    after the course's last (plus ``shift - 1``), three days after its last date, the same pain."""
+    step = max(1, round(1 / share))
+    chosen = [f"{n:031x}p" for n in range(0, courses, step)]
+    last = {}
+    for start in range(0, len(chosen), 1000):
+        part = chosen[start:start + 1000]
+        marks = ", ".join(f":p{i}" for i in range(len(part)))
+        for row in connection.execute(text(
+                f"SELECT plan_id, MAX(number), MAX(session_date), MAX(pain_before) FROM session_records "
+                f"WHERE plan_id IN ({marks}) GROUP BY plan_id"), {f"p{i}": p for i, p in enumerate(part)}):
+            last[row[0]] = row[1:]
+    template = connection.execute(text(
+        f"SELECT {', '.join(SESSION_COLUMNS)} FROM session_records WHERE plan_id = :p ORDER BY number LIMIT 1"),
+        {"p": chosen[0]}).mappings().one()
+    rows = []
+    for i, plan in enumerate(chosen):
+        number, day, pain = last[plan]
+        day = day if isinstance(day, date) else date.fromisoformat(str(day))
+        rows.append({**template, "id": f"{i:028x}day{shift}", "plan_id": plan, "patient_id": plan[:-1] + "a",
+                     "number": number + shift, "session_date": day + timedelta(days=3 * shift), "pain_before": pain})
+    return rows
+
+
+def write_sessions(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Write ``rows`` one INSERT each (as the API writes one session a request), in the open transaction."""
+    statement = text(f"INSERT INTO session_records ({', '.join(SESSION_COLUMNS)}) "
+                     f"VALUES ({', '.join(':' + c for c in SESSION_COLUMNS)})")
+    for row in rows:
+        connection.execute(statement, {k: _sqlite(v) if connection.dialect.name == "sqlite" else _json(v)
+                                       for k, v in row.items()})
+
+
+def _json(value: Any) -> Any:
+    # A JSON column read back through text() is a list or dict: written back as its JSON text.
+    return json.dumps(value) if isinstance(value, list | dict) else value

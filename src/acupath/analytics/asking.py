@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from acupath.analytics.cohort import CohortFilter
+from acupath.analytics.course_sql import CohortFilter
 from acupath.analytics.facets import parse_facets
 from acupath.errors import InputError
 from acupath.validation import MAX_SESSION_NUMBER

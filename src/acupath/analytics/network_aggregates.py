@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from acupath.analytics.cohort import CohortFilter
+from acupath.analytics.course_sql import CohortFilter
 from acupath.analytics.questions import mean_changes, responder_rates
 from acupath.errors import InputError
 from acupath.knowledge import KnowledgeBase

@@ -11,6 +11,9 @@
 Every group and step with fewer than ``min_cell`` courses is suppressed (its counts are None, a
 curve stops before fewer than ``min_cell`` courses are at risk): these are patient data. The database
 only counts (one query per question, grouped in SQL); the estimates are ``analytics.statistics``.
+At the latest measurement (``at_session`` None) the courses' stored outcomes are grouped, refreshed
+first where stale (``analytics.outcome_table``: a write in the question's transaction); at a given
+session every course is derived (``analytics.course_sql``).
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from acupath.analytics.cohort import CohortFilter, course_sql, prepare, target_session
+from acupath.analytics.course_sql import CohortFilter
 from acupath.analytics.facets import FACETS, parse_analysis, parse_facets
+from acupath.analytics.outcome_table import courses_sql
 from acupath.analytics.statistics import Step, kaplan_meier, mean_interval, wilson
 from acupath.knowledge import KnowledgeBase
 
@@ -88,8 +92,7 @@ class Curve:
 
 def _grouped(connection: Connection | Session, kb: KnowledgeBase, where: CohortFilter, by: tuple[str, ...],
              at_session: int | None, measures: str, extra: tuple[str, ...] = ()) -> list[Any]:
-    sql, params = course_sql(kb, prepare(connection), where, first_response=bool(extra))
-    params["at_session"] = target_session(at_session)
+    sql, params = courses_sql(connection, kb, where, at_session, first_response=bool(extra))
     params["reached_session"] = at_session or 0
     columns = [("COALESCE(cc.component, 'none')" if f == "component" else f"x.{FACETS[f]}") for f in by]
     join = " LEFT JOIN course_components cc ON cc.plan_id = x.plan_id" if "component" in by else ""

@@ -20,6 +20,7 @@ from acupath.storage.tables.clinical import (
 )
 from acupath.storage.tables.clinics_users import ClinicRow, UserRow
 from acupath.storage.tables.course_facets import CourseBaselineRow, CourseComponentRow, CourseFacetRow
+from acupath.storage.tables.course_outcomes import CourseChangeRow, CourseOutcomeRow
 from acupath.storage.tables.fhir_exports import ExportJobRow
 from acupath.storage.tables.login_failures import LoginFailureRow
 from acupath.storage.tables.patients import PatientRow
@@ -39,8 +40,10 @@ __all__ = [
     "Base",
     "ClinicRow",
     "CourseBaselineRow",
+    "CourseChangeRow",
     "CourseComponentRow",
     "CourseFacetRow",
+    "CourseOutcomeRow",
     "CrisisContactRow",
     "ExportJobRow",
     "HomeworkTaskRow",

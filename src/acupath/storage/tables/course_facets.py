@@ -28,7 +28,11 @@ class CourseFacetRow(Base):
     """One treatment course (plan): what the practice-evidence questions group and filter by."""
 
     __tablename__ = "course_facets"
-    __table_args__ = (Index("ix_course_facets_clinic_start", "clinic_id", "started_on"),)
+    __table_args__ = (
+        Index("ix_course_facets_clinic_start", "clinic_id", "started_on"),
+        # The change triggers' lookup of a patient's courses (a reassessment with no plan; migration 0018).
+        Index("ix_course_facets_clinic_patient", "clinic_id", "patient_id"),
+    )
 
     plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
     clinic_id: Mapped[str] = mapped_column(ForeignKey("clinics.id"))
