@@ -92,3 +92,27 @@ def test_a_database_of_two_clinics_needs_the_clinic_named(capsys, demo: tuple[st
     code, out, err = run(capsys, "analytics", "responders", "--by", "ea", "--db", demo[0], *args)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and named in err and "Harbour" in err
+
+
+def test_the_demo_leaves_every_stored_outcome_fresh_and_refresh_brings_back_a_changed_one(
+        capsys, demo: tuple[str, str]) -> None:
+    code, out, err = run(capsys, "analytics", "refresh", "--db", demo[0])
+    assert code == 0, err
+    assert [line.split(":")[1].split()[0] for line in out.splitlines()] == ["0", "0"]  # both clinics fresh
+    engine = create_engine(demo[0])
+    with engine.begin() as connection:  # a session's pain corrected by hand: the trigger counts it
+        connection.exec_driver_sql("UPDATE session_records SET pain_before = 0 WHERE id = "
+                                   "(SELECT MIN(id) FROM session_records WHERE clinic_id = ?)", (demo[1],))
+    engine.dispose()
+    code, out, err = run(capsys, "analytics", "refresh", "--db", demo[0], "--clinic", demo[1])
+    assert code == 0, err
+    assert out.startswith("Harbour") and " 1 course outcomes refreshed" in out
+
+
+@pytest.mark.parametrize(("args", "named"), [(["--clinic", "nope"], "--clinic"), ([], "--db")])
+def test_refresh_exits_2_with_one_line_for_an_unknown_clinic_or_an_unmigrated_database(
+        capsys, demo: tuple[str, str], tmp_path, args: list[str], named: str) -> None:
+    db = demo[0] if args else f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    code, out, err = run(capsys, "analytics", "refresh", "--db", db, *args)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and named in err

@@ -21,6 +21,11 @@ What a row holds, and where it comes from:
 A course without follow-up is a row with ``responder`` None: never dropped. What ``evaluate`` does that
 the cohort does not: it leaves out a questionnaire given again before its recall period passed (an
 alert on the progress page); the cohort counts it.
+
+Where the SQL is: ``analytics.course_sql`` derives every course from its sessions and reassessments
+(``course_sql``: the questions at a given session); at the latest measurement (the default) the
+questions and ``cohort`` read each course's stored outcome instead (``analytics.outcome_table``:
+``course_outcomes``, refreshed from the same SQL where a trigger counted a change since).
 """
 
 from __future__ import annotations

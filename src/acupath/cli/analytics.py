@@ -1,8 +1,11 @@
-"""``acupath analytics responders``: the clinic's responder rates by a facet or a pair of facets.
+"""``acupath analytics responders``: the clinic's responder rates by a facet or a pair of facets;
+``acupath analytics refresh``: every course's stored outcome brought up to date (after a bulk load).
 
 The command line acts as the database owner's administrator (``Actor.system``), audited like the
 page and the API; ``--clinic`` may be left out when the database holds one clinic. Small cells are
 suppressed as everywhere (``--min-cell``, default 10). Exit 2 with one line for a bad facet or filter.
+``refresh`` shows no patient data (it rewrites derived rows, ``analytics.outcome_table``), so it is not
+audited; exit 2 with one line for a database that cannot be opened or is not migrated, or an unknown clinic.
 """
 
 from __future__ import annotations
@@ -72,6 +75,57 @@ def responders(
         emit_json({"rows": [row.to_dict() for row in rows]})
         return
     _print_table(question.by, [row.to_dict() for row in rows], analysis, min_cell, date.today())
+
+
+@analytics_group.command("refresh")
+def refresh_command(
+    db: DbOption = None,
+    clinic: Annotated[str | None, typer.Option(help="Only this clinic's courses (default: every clinic's).")] = None,
+) -> None:
+    """Bring every course's stored outcome up to date: after a bulk load (the questions refresh what a day
+    of work changed themselves, but the first after a million sessions would pay for all of them)."""
+    from acupath.knowledge import load_knowledge
+
+    settings = settings_for(db)
+    for name, courses, seconds in refresh_outcomes(settings.database_url, load_knowledge(),
+                                                    unit_of_work_factory(settings), clinic):
+        typer.echo(f"{name}: {courses} course outcomes refreshed in {seconds:.1f} s")
+
+
+def refresh_outcomes(url: str, kb: Any, factory: Any, clinic: str | None = None) -> list[tuple[str, int, float]]:
+    """Refresh the stale stored outcomes of ``clinic`` (None: every clinic), one transaction each; return
+    (clinic name, courses refreshed, seconds) per clinic. Raises ``InputError`` naming ``--db`` (cannot be
+    opened, or not at the newest schema) or ``--clinic`` (unknown)."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    from acupath.analytics.cohort import clinic_ids
+    from acupath.analytics.course_sql import CohortFilter
+    from acupath.analytics.outcome_table import refresh
+    from acupath.storage.migrate import current, head
+
+    try:
+        revision = current(url)
+    except OperationalError as error:
+        raise InputError("--db", f"cannot open the database: {error.orig}") from None
+    if revision != head():
+        raise InputError("--db", f"the database is at revision {revision}, not {head()}",
+                         "a database after `acupath db upgrade`")
+    with (uow := factory()):
+        known = clinic_ids(uow.session)
+    if clinic is not None and clinic not in known:
+        raise InputError("--clinic", f"no clinic {clinic!r}", [f"{c} ({name})" for c, name in known.items()])
+    done = []
+    for clinic_id, name in known.items():
+        if clinic is not None and clinic_id != clinic:
+            continue
+        started = time.perf_counter()
+        with (uow := factory()):
+            courses = refresh(uow.session, kb, CohortFilter(clinic_id=clinic_id))
+            uow.commit()
+        done.append((name, courses, time.perf_counter() - started))
+    return done
 
 
 def _print_table(by: tuple[str, ...], rows: list[dict[str, Any]], analysis: str, min_cell: int, today: date) -> None:

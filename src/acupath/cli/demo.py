@@ -213,6 +213,10 @@ def demo(
     from acupath.storage.migrate import analyze
 
     analyze(settings.database_url)  # thousands of rows went in at once: the planner's statistics lag
+    from acupath.cli.analytics import refresh_outcomes
+
+    # The stored outcomes of the demo's courses, so that the first analytics page need not compute them.
+    refresh_outcomes(settings.database_url, kb, uow_factory)
     emit_json(summary)
     typer.echo(f"demo login: {STAFF[0][0]} / {DEMO_PASSWORD} (reception: {STAFF[2][0]}, admin: {STAFF[3][0]})")
     typer.echo(f"demo patient portal: {DEMO_SITE}/portal as {summary['portal']['email']} / {DEMO_PASSWORD}; "

@@ -23,7 +23,7 @@ carries the version its values were read at, so a concurrent change leaves it vi
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Integer, String
+from sqlalchemy import Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from acupath.storage.tables.base import Base, Id
@@ -46,12 +46,17 @@ class CourseOutcomeRow(Base):
 
     ``responder`` is 1 / 0, NULL without follow-up; ``first_response`` the session of the first MCID
     reached (NULL if never); the pain values NULL without an NRS baseline or follow-up.
+
+    No foreign keys: a row written by a refresh would hold a KEY SHARE lock on its plan until the
+    question's transaction ends, and recording a session locks the plan FOR UPDATE, so every session
+    of a refreshed course would wait for the question. A row whose plan is gone is never read (the
+    questions join ``course_facets``).
     """
 
     __tablename__ = "course_outcomes"
 
-    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
-    clinic_id: Mapped[str] = mapped_column(ForeignKey("clinics.id"))
+    plan_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    clinic_id: Mapped[str] = mapped_column(Id)
     version: Mapped[int] = mapped_column(Integer)
     computed_by: Mapped[str] = mapped_column(String(64))
     sessions_given: Mapped[int] = mapped_column(Integer)

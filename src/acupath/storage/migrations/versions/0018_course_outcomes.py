@@ -23,7 +23,8 @@ tables has one event); a TRUNCATE of any of the four tables empties ``course_out
 ``INSERT ... ON CONFLICT (plan_id) DO UPDATE SET version = course_changes.version + 1``, plans in
 order (two writers lock the counters in the same order).
 
-``course_outcomes`` is left empty: every course is stale, and the first question (or ``acupath
+Neither table has foreign keys (a refresh would lock each course's plan against session recording
+until the question ends: ``CourseOutcomeRow``). ``course_outcomes`` is left empty: every course is stale, and the first question (or ``acupath
 analytics refresh``) computes them. A migration does not compute them itself because the outcome is
 judged by the knowledge base's MCIDs (data that changes without a migration) and by the cohort's
 code; measured cost of that first refresh: README "Benchmarks". Downgrade drops the triggers, the
@@ -119,9 +120,6 @@ def upgrade() -> None:
         sa.Column('pain_improvement', sa.Float(), nullable=True),
         sa.Column('responder', sa.Integer(), nullable=True),
         sa.Column('first_response', sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(['clinic_id'], ['clinics.id'], name=op.f('fk_course_outcomes_clinic_id_clinics')),
-        sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], name=op.f('fk_course_outcomes_plan_id_plans'),
-                                ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('plan_id', name=op.f('pk_course_outcomes')),
     )
     op.create_index('ix_course_facets_clinic_patient', 'course_facets', ['clinic_id', 'patient_id'])
