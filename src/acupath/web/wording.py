@@ -10,7 +10,7 @@ from typing import Any
 
 #: Codes whose words are not their letters with spaces: abbreviations and hyphenated words.
 SPELLED = {"iv_drug_use": "IV drug use", "long_term_steroids": "long-term steroids", "tcm": "TCM",
-           "ea": "EA", "nrs": "NRS"}
+           "ea": "EA", "nrs": "NRS", "japanese": "Japanese", "korean": "Korean"}
 
 
 def words(code: str, capital: bool = True) -> str:

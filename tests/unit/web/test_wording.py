@@ -13,6 +13,7 @@ from acupath.web.wording import words
     ("saddle_anaesthesia", True, "Saddle anaesthesia"),
     ("tcm", False, "TCM"),
     ("five_element", False, "five element"),
+    ("japanese", False, "Japanese"),                # a proper adjective, in the middle of a list too
 ])
 def test_a_code_is_said_in_words(code: str, capital: bool, said: str) -> None:
     assert words(code, capital) == said
