@@ -39,7 +39,7 @@ def record_intake_and_plan(page: Page, server: Server) -> str:
         answer(page, "phq9", f"q{number}", 0)
     page.get_by_role("button", name="Record the intake and screen it").click()
     page.wait_for_url(re.compile(r"/clinic/intakes/[0-9a-f]{32}$"))
-    expect(page.get_by_role("heading", name=re.compile("bleeding risk caution"))).to_contain_text("Caution")
+    expect(page.get_by_role("heading", name=re.compile("Bleeding risk caution"))).to_contain_text("Caution")
     page.get_by_label(re.compile("Override reason")).first.fill(
         "INR 2.4 today; shallow needling and firm pressure after withdrawal")
     page.get_by_role("button", name="Create plan").click()

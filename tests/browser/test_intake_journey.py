@@ -50,7 +50,7 @@ def test_an_intake_is_scored_live_screened_overridden_and_planned(page: Page, se
         answer(page, "phq9", f"q{number}", 0)
     page.get_by_role("button", name="Record the intake and screen it").click()
     page.wait_for_url(re.compile(r"/clinic/intakes/[0-9a-f]{32}$"))
-    expect(page.get_by_role("heading", name=re.compile("bleeding risk caution"))).to_contain_text("Caution")
+    expect(page.get_by_role("heading", name=re.compile("Bleeding risk caution"))).to_contain_text("Caution")
     assert serious_violations(page) == []
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / "screening.png"), full_page=True)

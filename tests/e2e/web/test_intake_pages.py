@@ -35,7 +35,7 @@ def test_a_good_intake_is_recorded_with_its_scores_and_screened(site: Site) -> N
     record = intakes.get_intake(site.uow_factory(), actor, intake_id)
     assert record.scores["odi"]["total"] == 40 and record.answers["pain"]["nrs"] == 6
     screening = clinician.get(f"/clinic/intakes/{intake_id}").text
-    assert "moderate disability" in screening and "bleeding risk caution" in screening
+    assert "moderate disability" in screening and "Bleeding risk caution" in screening
     assert "<td>Oswestry Disability Index v2.1a</td>" in screening  # the questionnaire's name, not "odi"
     assert "<cite>mcculloch_2015_anticoagulants</cite>: McCulloch M" in screening
 
