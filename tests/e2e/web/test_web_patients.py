@@ -95,6 +95,9 @@ def test_the_clinician_sees_the_chart_with_findings_plan_position_and_sessions(s
     # latest reassessment (session 10)" of a patient last reassessed at session 8.
     assert re.search(r"Responder status (on the latest measures|at checkpoint [a-z0-9 ]+) \(session \d+\)",
                      chart.text)
+    # Each score then its band after a colon: a band with its own note read "PCS 36 (... (75th percentile))".
+    scores = chart.text.split('id="reassessments-title"')[1].split("</table>")[0]
+    assert re.search(r"<td>[A-Z0-9 ]+ \d+(\.\d+)?: [a-z]", scores) and "))" not in scores
 
 
 def test_a_clinician_of_another_clinic_gets_404_on_every_page_of_the_patient(site: Site) -> None:
