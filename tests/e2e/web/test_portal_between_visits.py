@@ -69,6 +69,18 @@ def test_a_questionnaire_due_months_ahead_is_listed_later_without_a_start(site: 
     assert "Patient Health Questionnaire-9: from 22 Feb 2027, due 1 Mar 2027" in later
 
 
+def test_a_number_question_asks_for_a_number_not_a_choice(site: Site) -> None:
+    # The pain NRS, a number box, said "Choose the answer that fits best".
+    plan = active_plan(site)
+    given = assignments.assign_questionnaire(site.uow_factory(), clinician_of(site), plan.id,
+                                             {"instrument": "nrs", "due_on": "2026-12-03"}, site.app.state.acupath.kb,
+                                             today=TODAY)
+    mere = set_up(site, plan.patient_id, "between.number@example.org")
+    page = mere.get(f"/portal/questionnaires/{given.id}/questions/1").text
+    assert "Type a whole number." in page and "Choose the answer" not in page
+    assert "1 question · due 3 Dec 2026" in mere.get("/portal/questionnaires").text
+
+
 def test_another_patient_gets_404_for_the_questionnaire(site: Site) -> None:
     plans = [p for p in demo_plans(site) if p.status == PlanStatus.ACTIVE.value]
     mine, theirs = plans[0], next(p for p in plans if p.patient_id != plans[0].patient_id)
