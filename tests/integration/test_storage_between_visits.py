@@ -3,7 +3,7 @@ stored with it, tasks resolve once, crisis contacts replace, homework ticks once
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from integration_support import Staff
@@ -80,6 +80,7 @@ def test_crisis_contacts_replace_the_whole_list(uow: SqlAlchemyUnitOfWork, staff
 
 
 def test_homework_ticks_once_a_day_and_unticks(uow: SqlAlchemyUnitOfWork, staff: Staff, planned: dict, kb) -> None:
+    uow.clock = lambda: datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # given before the plan starts
     tasks = homework.start_homework(uow, staff.dr_lee, planned["plan"].id, kb)
     walking = next(t for t in tasks if t.component == "graded_walking")
     with pytest.raises(Conflict), uow:

@@ -8,7 +8,7 @@ from portal_world import set_up
 from test_between_visits_pages import active_plan
 from test_plan_page import demo_plans
 from test_progress_page import clinician_of
-from web_world import TODAY, Site
+from web_world import TODAY, Site, noon
 
 from acupath.services.between_visits import assignments, homework, urgent_tasks
 from acupath.services.records.clinical import PlanStatus
@@ -97,7 +97,9 @@ def test_another_patient_gets_404_for_the_questionnaire(site: Site) -> None:
 
 def test_the_patient_ticks_homework_and_a_future_day_is_refused(site: Site) -> None:
     plan = active_plan(site)
-    homework.start_homework(site.uow_factory(), clinician_of(site), plan.id, site.app.state.acupath.kb)
+    given = site.uow_factory()
+    given.clock = lambda: noon(TODAY)  # given on the pages' day (homework counts from the day it is given)
+    homework.start_homework(given, clinician_of(site), plan.id, site.app.state.acupath.kb)
     anna = set_up(site, plan.patient_id, "between.homework@example.org")
     page = anna.get("/portal/homework").text
     assert "Homework" in page and "Today" in page

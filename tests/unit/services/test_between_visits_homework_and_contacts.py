@@ -3,7 +3,7 @@ adherence; the clinic's crisis contacts and their cited default."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -15,7 +15,12 @@ from acupath.services.records import Clinic
 TODAY = date(2026, 12, 20)
 
 
+#: The day the homework is given in these tests: before the plan starts (2026-12-01).
+GIVEN = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
 def test_the_plans_components_become_tasks_with_the_knowledge_datas_frequency(uow, people, plan, kb) -> None:
+    uow.clock = lambda: GIVEN
     tasks = {t.component: t for t in homework.start_homework(uow, people.dr_lee, plan.id, kb)}
     programme = {c.id: c for c in kb.programme.components}
     components = [c["id"] for c in plan.plan["components"] if programme[c["id"]].homework is not None]
@@ -31,7 +36,18 @@ def test_the_plans_components_become_tasks_with_the_knowledge_datas_frequency(uo
 
 
 def _walking(uow, people, plan, kb):
+    uow.clock = lambda: GIVEN
     return next(t for t in homework.start_homework(uow, people.dr_lee, plan.id, kb) if t.component == "graded_walking")
+
+
+def test_homework_given_after_its_phase_began_counts_from_that_day(uow, people, plan, kb) -> None:
+    # Given a month into its phase, it counted the month as undone: "so far 0 of 36".
+    uow.clock = lambda: datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
+    walking = next(t for t in homework.start_homework(uow, people.dr_lee, plan.id, kb) if t.component == "graded_walking")
+    assert walking.starts_on == date(2026, 12, 10)
+    [adherence] = [a for a in homework.plan_adherence(uow, people.dr_lee, plan.id, today=date(2026, 12, 11))
+                   if a.task.component == "graded_walking"]
+    assert (adherence.days, adherence.expected) == (2, 2)
 
 
 def test_a_tick_in_the_future_or_before_the_plan_started_is_refused_naming_done_on(uow, people, plan, anna, kb) -> None:

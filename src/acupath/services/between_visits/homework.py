@@ -34,8 +34,10 @@ TICK_WINDOW = 7
 def tasks_from_plan(plan: PlanRecord, kb: KnowledgeBase, created_by: str, now: Any) -> list[HomeworkTask]:
     """Return a task for each component of ``plan`` that has homework in the knowledge base (not stored).
 
-    Its dates are those of the component's phases in the plan; a component with no phase in the plan
-    has no task.
+    Its dates are those of the component's phases in the plan, from the day it is given (``now``) when
+    that is later: homework given a month into its phase counted that month as undone ("0 of 36 days",
+    of which the patient could tick the last seven). A component with no phase in the plan, or whose
+    phases are over, has no task.
     """
     programme = {c.id: c for c in kb.programme.components}
     phases = {p["id"]: (date.fromisoformat(p["starts"]), date.fromisoformat(p["ends"]))
@@ -48,11 +50,14 @@ def tasks_from_plan(plan: PlanRecord, kb: KnowledgeBase, created_by: str, now: A
         spans = [phases[p] for p in component.get("phases") or [] if p in phases]
         if not spans:
             continue
+        starts, ends = max(min(s for s, _ in spans), now.date()), max(e for _, e in spans)
+        if starts > ends:
+            continue
         tasks.append(HomeworkTask(
             id=new_id(), clinic_id=plan.clinic_id, patient_id=plan.patient_id, plan_id=plan.id,
             component=known.id, title=known.title, task=known.homework.task,
-            times_per_week=known.homework.times_per_week, starts_on=min(s for s, _ in spans),
-            ends_on=max(e for _, e in spans), created_at=now, created_by=created_by, knowledge_version=kb.version))
+            times_per_week=known.homework.times_per_week, starts_on=starts,
+            ends_on=ends, created_at=now, created_by=created_by, knowledge_version=kb.version))
     return tasks
 
 
