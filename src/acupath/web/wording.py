@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 #: Codes whose words are not their letters with spaces: hyphenated words and proper adjectives.
-SPELLED = {"long_term_steroids": "long-term steroids", "japanese": "Japanese", "korean": "Korean"}
+SPELLED = {"long_term_steroids": "long-term steroids", "japanese": "Japanese", "korean": "Korean",
+           "electro": "electroacupuncture", "medicare": "Medicare"}
 #: Words of a code that are abbreviations, as the clinic writes them.
 ABBREVIATIONS = {"ea": "EA", "iv": "IV", "tcm": "TCM", "nrs": "NRS", "phq9": "PHQ-9", "lbp": "LBP",
                  "ncd": "NCD", "mcid": "MCID", "gad7": "GAD-7", "odi": "ODI", "pcs": "PCS", "ndi": "NDI"}
