@@ -3,14 +3,26 @@
 Run: ``.venv/bin/python -m benchmarks.analytics [--courses 100000] [--repeat 3] [--backends sqlite,postgresql]``.
 
 For each database (a temporary SQLite file; a new PostgreSQL database on 127.0.0.1, dropped after) it
-migrates, writes the synthetic clinic of ``benchmarks.analytics_data`` (COPY / executemany: timed and
-printed), runs ``ANALYZE``, then times ``analytics.responder_table(by=condition,ea)`` (best and median
-of ``--repeat``), prints the cohort query's plan (PostgreSQL ``EXPLAIN (ANALYZE, BUFFERS)`` summary;
-SQLite ``EXPLAIN QUERY PLAN``), and times the plain-Python reference on the same database: every
-session and reassessment read into Python and each course judged by ``outcomes.evaluate`` itself,
-grouped in a dict. Both must give the same counts (the run fails otherwise). Targets (issue 16): under
-1 s on PostgreSQL, under 2 s on SQLite. The load average is printed at the start and the end: the
-machine is shared.
+migrates, writes the synthetic clinic of ``benchmarks.analytics_data`` (COPY / executemany, with the
+change triggers of migration 0018 on: timed and printed), runs ``ANALYZE``, then times
+``analytics.responder_table(by=condition,ea)``, best and median of ``--repeat``, each run in its own
+transaction rolled back after:
+
+- every course derived (``at_session`` set: the query the questions ran before ``course_outcomes``);
+- the cold question: every stored outcome missing (the first question after a bulk load or the
+  upgrade: the refresh of every course, then the GROUP BY);
+- the warm question (the target): after a committed refresh, 1 % of the courses given a new session
+  (one INSERT each, the triggers counting them), as a day's work between two questions;
+- the fresh question: nothing stale;
+
+then the cost of the trigger on writes (microseconds per session written by one INSERT, with and
+without the triggers of ``session_records``, best of two each), the cohort query's plan (PostgreSQL
+``EXPLAIN (ANALYZE, BUFFERS)`` summary; SQLite ``EXPLAIN QUERY PLAN``), and the plain-Python reference
+on the same database: every session and reassessment read into Python and each course judged by
+``outcomes.evaluate`` itself, grouped in a dict. The warm question must give the reference's counts
+and every stored outcome must equal the derived one (the run fails otherwise). Targets (issue 16):
+under 1 s on PostgreSQL, under 2 s on SQLite. The load average is printed at the start and the end:
+the machine is shared.
 """
 
 from __future__ import annotations
