@@ -71,6 +71,9 @@ def test_homework_adherence_is_shown_beside_the_outcomes(site: Site) -> None:
     assert tasks
     progress = lee.get(f"/clinic/plans/{plan.id}/progress").text
     assert 'id="homework-title"' in progress and unescape(tasks[0].task.title) in unescape(progress)
+    listed = lee.get(page).text  # a weekly task read "1 times a week"
+    assert "1 times a week" not in listed
+    assert ("once a week" in listed) == any(t.task.times_per_week == 1 for t in tasks)
 
 
 def test_the_administrator_sets_crisis_contacts_each_bad_line_named(site: Site) -> None:
