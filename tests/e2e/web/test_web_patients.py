@@ -239,3 +239,28 @@ def test_a_cursor_of_another_list_on_the_search_is_a_problem_named_on_the_page(s
     answer = site.as_("clinician").get("/clinic/patients?cursor=c2NoZWR1bGU6YWJj")  # "schedule:abc"
     assert answer.status_code == 200 and "cursor" in answer.text and "application/json" not in answer.headers[
         "content-type"]
+
+
+def test_reception_changes_a_patients_details_and_a_stale_page_is_refused(site: Site) -> None:
+    # No page changed a patient's details: a phone typed wrong or an MRN left blank stayed so.
+    reception = site.as_("reception")
+    clinician = Actor(user_id="test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    patient = patients.register_patient(site.uow_factory(), clinician, {
+        "given_name": "Tui", "family_name": "Morgan", "birth_date": "1980-05-06", "sex": "female", "phone": "021 555"})
+    page = f"/clinic/patients/{patient.id}/details"
+    assert f'href="{page}">Change the details</a>' in reception.get(f"/clinic/patients/{patient.id}").text
+    form = reception.get(page).text
+    assert 'value="Tui"' in form and 'name="version" value="1"' in form
+    fields = {"given_name": "Tui", "family_name": "Morgan", "birth_date": "1980-05-06", "sex": "female",
+              "mrn": "HB-77001", "phone": "", "email": "", "version": "1"}
+    blank = reception.post_form(page, page, {**fields, "given_name": ""})
+    assert blank.status_code == 422 and '<a href="#given_name">Given name: enter a value</a>' in blank.text
+    assert 'value="HB-77001"' in blank.text  # nothing typed is lost
+    saved = reception.post_form(page, page, fields)
+    assert saved.status_code == 303 and saved.headers["location"] == f"/clinic/patients/{patient.id}?changed=1"
+    stored = patients.get_patient(site.uow_factory(), clinician, patient.id)
+    assert (stored.mrn, stored.phone, stored.version) == ("HB-77001", None, 2)  # a blank box clears the phone
+    stale = reception.post_form(page, page, {**fields, "family_name": "Morgans", "version": "1"})
+    assert stale.status_code == 422 and "Someone changed these details since you opened this page" in stale.text
+    assert patients.get_patient(site.uow_factory(), clinician, patient.id).family_name == "Morgan"
+    assert site.as_("outsider").get(page).status_code == 404

@@ -93,7 +93,8 @@ def chart_page(request: Request, patient_id: str, visitor: VisitorDep) -> Respon
     patient = patients.get_patient(unit_of_work(request), actor, patient_id)
     booked = schedule.get_schedule(unit_of_work(request), actor, patient_id, limit=LONG_LIST)
     context: dict[str, Any] = {"patient": patient, "schedule": booked, "today": state.clock().date(),
-                               "registered": request.query_params.get("registered") == "1"}
+                               "registered": request.query_params.get("registered") == "1",
+                               "changed": request.query_params.get("changed") == "1"}
     if visitor.clinical:
         plan_list = patient_records.list_plans(unit_of_work(request), actor, patient_id, limit=LONG_LIST).items
         plan = current_plan(plan_list)

@@ -55,14 +55,20 @@ def register_page(request: Request, visitor: VisitorDep) -> Response:
                                                       "sexes": SEXES})
 
 
+def _details_problems(values: dict[str, str]) -> list[Problem]:
+    """Return every problem of the details form (register or change) against ``PatientDetails``."""
+    problems = refused_characters(values, LABELS) or problems_of(PatientDetails, without_blanks(values), LABELS,
+                                                                 choices=("sex",))
+    return [Problem("email", "Email: enter an email address, like name@example.org")
+            if p.field == "email" and "pattern" in p.message else p for p in problems]
+
+
 @router.post("/new")
 async def register(request: Request, form: CsrfFormDep, visitor: VisitorDep) -> Response:
     """Register the patient and open their chart; the form again, as typed, with every problem named."""
     values = {name: form.get(name, "") for name in LABELS}
     details = without_blanks(values)
-    problems = refused_characters(values, LABELS) or problems_of(PatientDetails, details, LABELS, choices=("sex",))
-    problems = [Problem("email", "Email: enter an email address, like name@example.org")
-                if p.field == "email" and "pattern" in p.message else p for p in problems]
+    problems = _details_problems(values)
     if not problems:
         try:
             patient = await run_in_threadpool(patients.register_patient, unit_of_work(request), visitor.actor, details)
@@ -74,3 +80,38 @@ async def register(request: Request, form: CsrfFormDep, visitor: VisitorDep) -> 
                                        LABELS["mrn"]))
     return render(request, "patients/register.html", {"values": values, "problems": problems, "labels": LABELS,
                                                       "sexes": SEXES}, status_code=422)
+
+
+@router.get("/{patient_id}/details")
+def details_page(request: Request, patient_id: str, visitor: VisitorDep) -> Response:
+    """Return the patient's details to change (every role: the front desk keeps them); 404 for another clinic's."""
+    patient = patients.get_patient(unit_of_work(request), visitor.actor, patient_id)
+    values = {name: "" if getattr(patient, name) is None else str(getattr(patient, name)) for name in LABELS}
+    return render(request, "patients/register.html", {"values": values, "problems": [], "labels": LABELS,
+                                                      "sexes": SEXES, "patient": patient})
+
+
+@router.post("/{patient_id}/details")
+async def change_details(request: Request, patient_id: str, form: CsrfFormDep, visitor: VisitorDep) -> Response:
+    """Save the patient's details if nobody changed them since the page was opened, and open the chart;
+    else the form as typed with the problem named (a box left blank clears an optional detail)."""
+    patient = await run_in_threadpool(patients.get_patient, unit_of_work(request), visitor.actor, patient_id)
+    values = {name: form.get(name, "") for name in LABELS}
+    problems = _details_problems(values)
+    version = form.get("version", "")
+    if not problems:
+        changes = {name: value.strip() or None for name, value in values.items()}
+        try:
+            await run_in_threadpool(patients.update_patient, unit_of_work(request), visitor.actor, patient_id,
+                                    changes, int(version) if version.isdigit() else 0)
+            return RedirectResponse(f"/clinic/patients/{patient_id}?changed=1", status_code=303)
+        except InputError as exc:
+            problems.append(problem_of(exc, LABELS.get(exc.field)))
+        except Conflict as exc:
+            problems.append(problem_of(InputError("mrn", "is already used by another patient of the clinic"),
+                                       LABELS["mrn"]) if "MRN" in str(exc) else Problem(
+                "given_name", "Someone changed these details since you opened this page: open the chart again to "
+                "see them, then make your change"))
+    return render(request, "patients/register.html", {"values": {**values, "version": version}, "problems": problems,
+                                                      "labels": LABELS, "sexes": SEXES, "patient": patient},
+                  status_code=422)
