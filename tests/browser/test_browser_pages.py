@@ -111,7 +111,8 @@ def test_every_page_has_no_serious_accessibility_violation(page: Page, server: S
     found = {"/sign-in": serious_violations(page)}
     sign_in(page, server, "clinician")
     for path in ("/clinic/today", "/clinic/patients", "/clinic/patients/new",
-                 f"/clinic/patients/{server.red_flag_patient_id}", "/clinic/patients/nope"):
+                 f"/clinic/patients/{server.red_flag_patient_id}", f"/clinic/patients/{server.red_flag_patient_id}/details",
+                 "/clinic/patients/nope"):
         page.goto(server.url + path)
         found[path] = serious_violations(page)
     page.goto(f"{server.url}/clinic/patients/new")
