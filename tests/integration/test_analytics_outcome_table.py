@@ -12,7 +12,7 @@ from integration_support import Staff, fresh_uow
 from sqlalchemy import Connection, Engine, text
 
 from acupath import services
-from acupath.analytics import CohortFilter
+from acupath.analytics import CohortFilter, outcome_table
 from acupath.analytics.course_sql import OUTCOME_NAMES, course_sql, prepare, target_session
 from acupath.analytics.outcome_table import refresh
 from acupath.services.amendments import amend_adverse_event, amend_reassessment, amend_session
@@ -68,8 +68,10 @@ def _stale(engine: Engine, clinic_id: str) -> set[str]:
             "WHERE o.clinic_id = :c AND o.version <> c.version"), {"c": clinic_id})}
 
 
+@pytest.mark.parametrize("listed", [outcome_table.LISTED, 0], ids=["by plan ids", "by the stale condition"])
 def test_every_kind_of_write_makes_its_courses_stale_and_the_refresh_equals_the_cohort_query(
-        engine: Engine, staff: Staff, kb) -> None:
+        engine: Engine, staff: Staff, kb, listed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(outcome_table, "LISTED", listed)  # the refresh after a bulk load takes the other path
     first, second = _patient(engine, staff, kb, "Mia", courses=2)
     (other,) = _patient(engine, staff, kb, "Noa")
     assert _refreshed(engine, kb, staff.clinic_id) == 3  # new courses: no row yet

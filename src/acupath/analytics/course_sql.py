@@ -110,13 +110,20 @@ LEFT JOIN harm h ON h.plan_id = f.plan_id"""
     return joins + ("\nLEFT JOIN first_response fr ON fr.plan_id = f.plan_id" if first_response else "")
 
 
-def outcome_ctes(kb: KnowledgeBase, filters: list[str], *, first_response: bool, scope: Scope = "all") -> str:
+#: The courses whose stored outcome is missing, or was derived at another version or by other rules
+#: (``course_facets f``, ``course_changes ch`` and ``course_outcomes kept`` of the stale scope's ``course``).
+STALE = "(kept.plan_id IS NULL OR kept.version <> COALESCE(ch.version, 0) OR kept.computed_by <> :computed_by)"
+
+
+def outcome_ctes(kb: KnowledgeBase, filters: list[str], *, first_response: bool, scope: Scope = "all",
+                 stale: str = STALE) -> str:
     """Return the ``WITH`` clause deriving each course's outcome (the CTEs ``course``, ``given``,
     ``remeasured``, ``reassessed``, ``outcome``, ``harm`` and, when ``first_response``, ``first_response``).
 
     ``filters`` are ``cohort_filters``' conditions; the SQL binds ``:clinic_id`` and ``:at_session`` (and
-    ``:computed_by`` for ``scope="stale"``, whose ``course`` holds only the stale courses and their
-    ``version``, and whose session passes read only those courses' sessions).
+    ``:computed_by`` for ``scope="stale"``, whose ``course`` holds only the courses meeting ``stale``
+    (default ``STALE``; or a list of plan ids picked by it) and their ``version``, and whose session
+    passes read only those courses' sessions).
 
     How it stays fast (``benchmarks/analytics.py``): the clinic's sessions are read once, in one pass
     grouped by plan, which gives the count, the last number and, as one maximum, the last session at
@@ -135,8 +142,7 @@ def outcome_ctes(kb: KnowledgeBase, filters: list[str], *, first_response: bool,
         course = f"""SELECT f.plan_id, f.patient_id, COALESCE(ch.version, 0) AS version FROM course_facets f
   LEFT JOIN course_changes ch ON ch.plan_id = f.plan_id
   LEFT JOIN course_outcomes kept ON kept.plan_id = f.plan_id
-  WHERE {' AND '.join(filters)}
-    AND (kept.plan_id IS NULL OR kept.version <> COALESCE(ch.version, 0) OR kept.computed_by <> :computed_by)"""
+  WHERE {' AND '.join(filters)} AND {stale}"""
         of_courses = " AND s.plan_id IN (SELECT plan_id FROM course)"
     else:
         course = f"SELECT f.plan_id, f.patient_id FROM course_facets f WHERE {' AND '.join(filters)}"

@@ -7,6 +7,9 @@ triggers count every change a course's outcome is derived from (``course_changes
 question ``refresh`` rewrites, in one statement, the courses of the filter whose row is missing, was
 computed at another version, or by other rules (``computed_by``: ``RULES`` and the knowledge base's
 version). The refresh derives them with the cohort's own SQL (``course_sql.outcome_ctes``): one logic.
+It first picks the stale plan ids and, up to ``LISTED`` of them, binds them: a condition over the
+three tables is estimated at nearly every course, and PostgreSQL then read every reassessment total,
+baseline and adverse event of the clinic for a thousand stale courses (EXPLAIN; README "Benchmarks").
 
 In the question's transaction: on PostgreSQL (READ COMMITTED) a session committed by another user
 between the refresh and the read shows in the next question, not in this one; a course created in
@@ -24,6 +27,7 @@ from sqlalchemy.orm import Session
 from acupath.analytics.course_sql import (
     FACET_COLUMNS,
     OUTCOME_NAMES,
+    STALE,
     CohortFilter,
     cohort_filters,
     course_sql,
@@ -45,20 +49,32 @@ def computed_by(kb: KnowledgeBase) -> str:
     return f"rules-{RULES}/{kb.version}"
 
 
-def refresh_sql(kb: KnowledgeBase, where: CohortFilter) -> tuple[str, dict[str, Any]]:
-    """Return the upsert of the stale courses of ``where`` into ``course_outcomes``, and its parameters.
+#: Up to this many stale courses are refreshed by their plan ids (bound parameters: both databases then
+#: plan for that many courses and read their rows by index); more (after a bulk load) by ``STALE`` itself.
+LISTED = 5000
+
+
+def refresh_sql(kb: KnowledgeBase, where: CohortFilter, plans: list[str] | None = None
+                ) -> tuple[str, dict[str, Any]]:
+    """Return the upsert of the stale courses of ``where`` (or of ``plans``, picked stale by ``stale_sql``)
+    into ``course_outcomes``, and its parameters.
 
     The version of each course is read in the same statement (the same snapshot) as its sessions and
-    reassessments, so a row always holds the outcome of the version it records.
+    reassessments, so a row always holds the outcome of the version it records (a course listed but
+    refreshed by someone else meanwhile is merely derived again).
     """
     filters, params = cohort_filters(where)
     params.update(at_session=target_session(None), computed_by=computed_by(kb))
+    stale = STALE
+    if plans is not None:
+        params.update({f"plan_{i}": plan for i, plan in enumerate(plans)})
+        stale = f"f.plan_id IN ({', '.join(f':plan_{i}' for i in range(len(plans)))})"
     names = ", ".join(OUTCOME_NAMES)
     updates = ", ".join(f"{name} = excluded.{name}" for name in ("version", "computed_by", *OUTCOME_NAMES))
     # Plans in order: two refreshes racing lock the rows they upsert in the same order (no deadlock).
     # INSERT before WITH: Python's sqlite3 counts the rows of a statement that starts with INSERT only.
     sql = f"""INSERT INTO course_outcomes (plan_id, clinic_id, version, computed_by, {names})
-{outcome_ctes(kb, filters, first_response=True, scope="stale")}
+{outcome_ctes(kb, filters, first_response=True, scope="stale", stale=stale)}
 SELECT f.plan_id, :clinic_id, f.version, :computed_by, {outcome_columns(kb, first_response=True)}
 FROM course f
 {outcome_joins(first_response=True)}
@@ -76,9 +92,24 @@ def refresh(connection: Connection | Session, kb: KnowledgeBase, where: CohortFi
     again). Raises what the database raises.
     """
     prepare(connection)
-    sql, params = refresh_sql(kb, where)
+    sql, params = stale_sql(kb, where)
+    plans = [row[0] for row in connection.execute(text(sql), params).fetchmany(LISTED + 1)]
+    if not plans:
+        return 0
+    sql, params = refresh_sql(kb, where, plans if len(plans) <= LISTED else None)
     result = connection.execute(text(sql), params)
     return max(int(getattr(result, "rowcount", 0) or 0), 0)
+
+
+def stale_sql(kb: KnowledgeBase, where: CohortFilter) -> tuple[str, dict[str, Any]]:
+    """Return the SQL of the plan ids of ``where``'s stale courses (``STALE``) and its parameters."""
+    filters, params = cohort_filters(where)
+    params["computed_by"] = computed_by(kb)
+    sql = f"""SELECT f.plan_id FROM course_facets f
+LEFT JOIN course_changes ch ON ch.plan_id = f.plan_id
+LEFT JOIN course_outcomes kept ON kept.plan_id = f.plan_id
+WHERE {' AND '.join(filters)} AND {STALE}"""
+    return sql, params
 
 
 def table_sql(where: CohortFilter) -> tuple[str, dict[str, Any]]:
