@@ -146,7 +146,8 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
     evidence = _evidence(protocol, programme, points, electro, kb.evidence)
     statuses, coverage = mark_sessions(sessions, intake, kb.coverage, findings)
     recall = recall_days_of(kb, instruments)
-    sessions, checkpoints = _dated(sessions, protocol, instruments, statuses, recall, intake.schedule.start)
+    sessions, checkpoints = _dated(sessions, protocol, instruments, statuses, recall, intake.schedule.start,
+                                  intake.payer)
     return Plan(
         status=PLANNED,
         points=tuple(points),
@@ -258,18 +259,18 @@ _DATED: dict[tuple[Any, ...], tuple[Any, tuple[Session, ...], tuple[PlannedCheck
 
 def _dated(
     laid_out: tuple[Session, ...], protocol: Any, instruments: tuple[str, ...], statuses: tuple[str, ...],
-    recall: tuple[int, ...], start: date,
+    recall: tuple[int, ...], start: date, payer: str,
 ) -> tuple[tuple[Session, ...], tuple[PlannedCheckpoint, ...]]:
     """Return the sessions with reassessments and coverage marked, and the checkpoints (remembered).
 
     Each reassessment gives only the instruments whose recall period has passed (``planning.recall``).
     ``laid_out`` comes from the cached ``lay_out``; the entry keeps it alive so that its id stays unique.
     """
-    key = (id(laid_out), protocol.variant_source, instruments, statuses, recall, start)
+    key = (id(laid_out), protocol.variant_source, instruments, statuses, recall, start, payer)
     hit = _DATED.get(key)
     if hit is not None and hit[0] is laid_out:
         return hit[1], hit[2]
-    at, checkpoints = _reassessments(laid_out, protocol)
+    at, checkpoints = _reassessments(laid_out, protocol, payer)
     due = spaced(((s.number, s.date) for s in laid_out if s.number in at), instruments, recall, start)
     sessions = tuple(
         replace(s, reassess=due.get(s.number, ()), checkpoint=at.get(s.number), coverage=status)
@@ -282,15 +283,18 @@ def _dated(
 
 
 def _reassessments(
-    sessions: tuple[Session, ...], protocol: Any
+    sessions: tuple[Session, ...], protocol: Any, payer: str
 ) -> tuple[dict[int, str], tuple[PlannedCheckpoint, ...]]:
-    """Return the reassessment sessions (checkpoints and each phase's last session) and the checkpoints."""
+    """Return the reassessment sessions (checkpoints and each phase's last session) and the checkpoints
+    of a plan paid by ``payer`` (a checkpoint of other payers only, as Medicare's extension, is left out)."""
     at: dict[int, str] = {}
     for i, session in enumerate(sessions):
         if i + 1 == len(sessions) or sessions[i + 1].phase != session.phase:
             at[session.number] = f"end of {session.phase}"
     checkpoints = []
     for checkpoint in protocol.checkpoints:
+        if not checkpoint.applies_to(payer):
+            continue
         when = sessions[checkpoint.session - 1].date if checkpoint.session <= len(sessions) else None
         if when is not None:
             at[checkpoint.session] = checkpoint.id

@@ -55,6 +55,17 @@ def test_medicare_covers_12_in_90_days_then_8_conditional(kb):
     assert any("documented improvement" in w for w in plan.coverage.warnings)
 
 
+def test_only_a_medicare_plan_has_the_medicare_extension_checkpoint(kb):
+    # NCD 30.3.3's "8 additional sessions" at session 12 mean nothing to a private insurer or self-pay.
+    by_payer = {payer: _plan(kb, payer=payer, pain={"duration_weeks": 20})
+                for payer in ("medicare", "private", "self_pay")}
+    ids = {payer: [c.id for c in plan.checkpoints] for payer, plan in by_payer.items()}
+    assert ids["medicare"] == ["response_expected", "reassess_diagnosis", "medicare_extension"]
+    assert ids["private"] == ids["self_pay"] == ["response_expected", "reassess_diagnosis"]
+    assert by_payer["private"].sessions[11].checkpoint == "end of relief"
+    assert by_payer["medicare"].sessions[11].checkpoint == "medicare_extension"
+
+
 def test_medicare_does_not_cover_lbp_under_12_weeks_or_after_surgery_or_other_conditions(kb):
     short = _plan(kb, payer="medicare", pain={"duration_weeks": 11})
     surgery = _plan(kb, payer="medicare", pain={"related_to_surgery": True})

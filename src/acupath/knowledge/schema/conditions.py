@@ -138,6 +138,13 @@ class Checkpoint(Strict):
     if_not: str
     citations: tuple[str, ...] = Field(min_length=1)
     evidence_claims: tuple[str, ...] = ()
+    #: The payers whose plans carry it (empty: every plan); Medicare's extension checkpoint means
+    #: nothing on a plan a private insurer or the patient pays.
+    payers: tuple[Literal["medicare", "private", "self_pay"], ...] = ()
+
+    def applies_to(self, payer: str) -> bool:
+        """Return whether a plan paid by ``payer`` carries this checkpoint."""
+        return not self.payers or payer in self.payers
 
 
 class GuidelinePosition(Strict):
