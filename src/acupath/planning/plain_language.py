@@ -150,10 +150,13 @@ def explain_plan(plan: dict[str, Any], kb: KnowledgeBase, today: date) -> PlainP
         handouts.append(PlainHandout(component=component["id"], title=handout.title, why=handout.why,
                                      what_to_do=handout.what_to_do, instructions=component["instructions"],
                                      referral=component.get("referral")))
-    dated = [s.day for s in sessions]
+    # The plan runs until its last phase ends (as each phase's dates say), not only to its last session:
+    # a monthly phase's window goes on after that session.
+    days = [s.day for s in sessions]
     return PlainPlan(
         condition=guide.conditions.get(plan["condition"], plan["condition"].replace("_", " ")),
-        starts=min(dated, default=None), ends=max(dated, default=None), phases=tuple(phases),
+        starts=min(days + [p.starts for p in phases], default=None),
+        ends=max(days + [p.ends for p in phases], default=None), phases=tuple(phases),
         upcoming=tuple(s for s in sessions if s.day > today), sessions_total=len(sessions),
         acupuncture=tuple(p.text for p in paragraphs),
         electroacupuncture=_electroacupuncture(plan, kb, cited),

@@ -64,6 +64,9 @@ def test_every_phase_and_session_of_the_plan_is_explained_with_the_plans_dates(c
     plain = explain_plan(plan, KB, start - timedelta(days=1))
     assert [p.id for p in plain.phases] == [p["id"] for p in plan["phases"]]
     assert [p.starts.isoformat() for p in plain.phases] == [p["starts"] for p in plan["phases"]]
+    # The plan's dates agree with its phases' (a monthly last phase goes on after its last session).
+    assert (plain.starts, plain.ends) == (plain.phases[0].starts, plain.phases[-1].ends)
+    assert plain.ends >= date.fromisoformat(plan["sessions"][-1]["date"])
     assert plain.sessions_total == len(plan["sessions"]) == len(plain.upcoming)
     assert plain.condition == KB.patient_guide.conditions[condition]
     assert {h.component for h in plain.handouts} == {c["id"] for c in plan["components"]}
