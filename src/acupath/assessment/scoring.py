@@ -6,7 +6,6 @@ bands and flags) and cached, so a call is a few dictionary lookups and sums (ins
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,25 +154,16 @@ class Scorer:
         )
 
 
-_SCORERS: weakref.WeakKeyDictionary[KnowledgeBase, dict[str, Scorer]] = weakref.WeakKeyDictionary()
-
-
 def scorer_for(instrument_id: str, kb: KnowledgeBase | None = None) -> Scorer:
-    """Return the compiled ``Scorer`` of ``instrument_id`` (compiled once per knowledge base).
+    """Return the compiled ``Scorer`` of ``instrument_id`` (compiled once per knowledge base: ``kb.derived``).
 
     Raises ``UnknownInstrument`` naming the instrument ids the knowledge base holds.
     """
     kb = kb if kb is not None else load_knowledge()
-    cache = _SCORERS.get(kb)
-    if cache is None:
-        cache = _SCORERS.setdefault(kb, {})
-    scorer = cache.get(instrument_id)
-    if scorer is None:
-        doc = kb.instruments.get(instrument_id)
-        if doc is None:
-            raise UnknownInstrument("instrument", f"unknown instrument {instrument_id!r}", sorted(kb.instruments))
-        scorer = cache[instrument_id] = Scorer(doc, kb.version)
-    return scorer
+    doc = kb.instruments.get(instrument_id)
+    if doc is None:
+        raise UnknownInstrument("instrument", f"unknown instrument {instrument_id!r}", sorted(kb.instruments))
+    return kb.derived.get("assessment.scorers", instrument_id, lambda: Scorer(doc, kb.version))
 
 
 def score(instrument_id: str, answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Score:

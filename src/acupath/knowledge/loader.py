@@ -14,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from acupath.errors import KnowledgeError
+from acupath.knowledge.memo import Derived
 from acupath.knowledge.registry import Collection, collections
 from acupath.knowledge.schema.document import Document
 from acupath.validation import field_path
@@ -76,6 +77,8 @@ class KnowledgeBase:
         #: One string that changes whenever any file's id or version changes; stored with every
         #: score, screening and plan so that a result can be traced to the content that produced it.
         self.version = "kb-" + digest.hexdigest()[:12]
+        #: What the domain computes from this knowledge base and keeps (``knowledge.memo``).
+        self.derived = Derived()
 
     def collection(self, name: str) -> Any:
         """Return a collection by name. Raises ``KnowledgeError`` if it was not loaded."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from acupath.assessment.intake import Intake
 from acupath.assessment.medications import MME_KEY
+from acupath.knowledge.memo import Derived
 from acupath.planning.claims import statements
 from acupath.planning.components import select_components
 from acupath.planning.constraints import constraints_for
@@ -135,7 +136,7 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
             f"{programme.max_needles}: {why}"
         )
 
-    sessions, phases, schedule_warnings = schedule_sessions(protocol.phases, intake, programme)
+    sessions, phases, schedule_warnings = schedule_sessions(protocol.phases, intake, programme, kb.derived)
     warnings.extend(schedule_warnings)
     course = sum(p.sessions for p in phases if p.id != "consolidation")
     if course < protocol.minimum_sessions:
@@ -146,8 +147,8 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
     evidence = _evidence(protocol, programme, points, electro, kb.evidence)
     statuses, coverage = mark_sessions(sessions, intake, kb.coverage, findings)
     recall = recall_days_of(kb, instruments)
-    sessions, checkpoints = _dated(sessions, protocol, instruments, statuses, recall, intake.schedule.start,
-                                  intake.payer)
+    sessions, checkpoints = _dated(kb.derived, sessions, protocol, instruments, statuses, recall,
+                                  intake.schedule.start, intake.payer)
     return Plan(
         status=PLANNED,
         points=tuple(points),
@@ -254,32 +255,33 @@ def _ear_points(
     return placed, refused
 
 
-_DATED: dict[tuple[Any, ...], tuple[Any, tuple[Session, ...], tuple[PlannedCheckpoint, ...]]] = {}
-
-
 def _dated(
-    laid_out: tuple[Session, ...], protocol: Any, instruments: tuple[str, ...], statuses: tuple[str, ...],
-    recall: tuple[int, ...], start: date, payer: str,
+    derived: Derived, laid_out: tuple[Session, ...], protocol: Any, instruments: tuple[str, ...],
+    statuses: tuple[str, ...], recall: tuple[int, ...], start: date, payer: str,
 ) -> tuple[tuple[Session, ...], tuple[PlannedCheckpoint, ...]]:
-    """Return the sessions with reassessments and coverage marked, and the checkpoints (remembered).
+    """Return the sessions with reassessments and coverage marked, and the checkpoints (remembered in
+    ``derived``, the knowledge base's caches).
 
     Each reassessment gives only the instruments whose recall period has passed (``planning.recall``).
-    ``laid_out`` comes from the cached ``lay_out``; the entry keeps it alive so that its id stays unique.
+    ``laid_out`` is the very tuple ``schedule_sessions`` keeps for its arguments, so its ``id`` names
+    it; the entry holds it, so no other tuple can take that ``id`` while the entry lives.
     """
     key = (id(laid_out), protocol.variant_source, instruments, statuses, recall, start, payer)
-    hit = _DATED.get(key)
-    if hit is not None and hit[0] is laid_out:
-        return hit[1], hit[2]
+    return derived.get("planning.dated", key, lambda: _date(laid_out, protocol, instruments, statuses, recall,
+                                                             start, payer))[1:]
+
+
+def _date(
+    laid_out: tuple[Session, ...], protocol: Any, instruments: tuple[str, ...], statuses: tuple[str, ...],
+    recall: tuple[int, ...], start: date, payer: str,
+) -> tuple[Any, tuple[Session, ...], tuple[PlannedCheckpoint, ...]]:
     at, checkpoints = _reassessments(laid_out, protocol, payer)
     due = spaced(((s.number, s.date) for s in laid_out if s.number in at), instruments, recall, start)
     sessions = tuple(
         replace(s, reassess=due.get(s.number, ()), checkpoint=at.get(s.number), coverage=status)
         for s, status in zip(laid_out, statuses, strict=True)
     )
-    if len(_DATED) > 4096:
-        _DATED.clear()
-    _DATED[key] = (laid_out, sessions, checkpoints)
-    return sessions, checkpoints
+    return laid_out, sessions, checkpoints
 
 
 def _reassessments(

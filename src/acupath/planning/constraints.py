@@ -1,8 +1,8 @@
 """The safety constraints as the planner asks them, remembered (the decisions stay in ``acupath.safety``).
 
 Many intakes share the same findings in force, and a point's cautions never depend on the patient, so
-the answers of ``PlanConstraints`` are kept per knowledge base and per set of findings in force. This
-module decides nothing: every answer comes from ``PlanConstraints``.
+the answers of ``PlanConstraints`` are kept per knowledge base (``kb.derived``, ``knowledge.memo``) and
+per set of findings in force. This module decides nothing: every answer comes from ``PlanConstraints``.
 """
 
 from __future__ import annotations
@@ -64,17 +64,10 @@ class AskedConstraints:
         return cautions
 
 
-_BY_FINDINGS: dict[tuple[Any, ...], AskedConstraints] = {}
-_CAUTIONS: dict[str, dict[str, tuple[str, ...]]] = {}
-
-
 def constraints_for(screening: Screening, kb: Any) -> AskedConstraints:
-    """Return the constraints of ``screening``'s findings in force, shared with any screening alike."""
-    key = (id(kb), kb.version, tuple((f.code, f.affects) for f in screening.in_force()))
-    asked = _BY_FINDINGS.get(key)
-    if asked is None:
-        if len(_BY_FINDINGS) >= _MAX_KEPT:
-            _BY_FINDINGS.clear()
-        cautions = _CAUTIONS.setdefault(kb.version, {})
-        asked = _BY_FINDINGS[key] = AskedConstraints(PlanConstraints.from_screening(screening, kb), cautions)
-    return asked
+    """Return the constraints of ``screening``'s findings in force, shared with any screening alike
+    (kept in ``kb.derived``, by the findings' codes and what they affect)."""
+    cautions: dict[str, tuple[str, ...]] = kb.derived.get("planning.point_cautions", None, dict, capacity=1)
+    key = tuple((f.code, f.affects) for f in screening.in_force())
+    return kb.derived.get("planning.constraints", key, lambda: AskedConstraints(
+        PlanConstraints.from_screening(screening, kb), cautions), capacity=_MAX_KEPT)

@@ -76,19 +76,9 @@ class Compiled:
     programme: Programme
 
 
-_CACHE: dict[int, tuple[Any, Compiled]] = {}
-
-
 def compiled(kb: Any) -> Compiled:
-    """Return the compiled protocols of ``kb`` (cached per knowledge base object and version)."""
-    hit = _CACHE.get(id(kb))
-    if hit is not None and hit[0] is kb and hit[1].version == kb.version:
-        return hit[1]
-    result = _compile(kb)
-    if len(_CACHE) > 8:
-        _CACHE.clear()
-    _CACHE[id(kb)] = (kb, result)
-    return result
+    """Return the compiled protocols of ``kb`` (compiled once per knowledge base: ``kb.derived``)."""
+    return kb.derived.get("planning.protocols", kb.version, lambda: _compile(kb), capacity=1)
 
 
 def protocol_for(kb: Any, condition: str) -> Protocol:

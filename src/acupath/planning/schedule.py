@@ -15,9 +15,9 @@ moves to the next free clinic day that keeps the spacing, and says so (``Session
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
 
+from acupath.knowledge.memo import Derived
 from acupath.knowledge.schema.conditions import Phase
 from acupath.planning.plan import PlannedPhase, Session
 
@@ -68,7 +68,6 @@ def _next_free(day: int, after: int | None, gap: int, weekdays: set[int], closed
     return None
 
 
-@lru_cache(maxsize=4096)
 def lay_out(
     phases: tuple[Phase, ...], start: date, clinic_days: tuple[str, ...], min_gap_days: int,
     closures: tuple[ClosureSpan, ...] = (), before: date | None = None,
@@ -170,11 +169,13 @@ def moved_note(session: Session) -> str | None:
 
 
 def schedule_sessions(
-    phases: tuple[Phase, ...], intake: Any, programme: Any
+    phases: tuple[Phase, ...], intake: Any, programme: Any, derived: Derived
 ) -> tuple[tuple[Session, ...], tuple[PlannedPhase, ...], tuple[str, ...]]:
     """Return ``lay_out`` for the intake's schedule: its clinic days, closures and pregnancy limit.
 
-    ``programme`` is the compiled programme (``min_gap_days`` and the ``pregnancy_term`` data). The
+    ``programme`` is the compiled programme (``min_gap_days`` and the ``pregnancy_term`` data); each
+    schedule is laid out once per knowledge base (``derived``: ``kb.derived``), and the same
+    arguments give the very same tuple, which ``build`` relies on to remember its dates. The
     warnings include the pregnancy limit whenever the patient is pregnant: the date sessions stop and
     how many were left out, or, when the gestational age is not recorded, that it must be asked.
     """
@@ -185,9 +186,8 @@ def schedule_sessions(
     before = None
     if pregnancy.pregnant and pregnancy.weeks is not None:
         before = term_limit(schedule.start, pregnancy.weeks, term.weeks)
-    sessions, phases_out, warnings = lay_out(
-        phases, schedule.start, schedule.clinic_days, programme.min_gap_days, closures, before
-    )
+    arguments = (phases, schedule.start, schedule.clinic_days, programme.min_gap_days, closures, before)
+    sessions, phases_out, warnings = derived.get("planning.schedules", arguments, lambda: lay_out(*arguments))
     if not pregnancy.pregnant:
         return sessions, phases_out, warnings
     sources = ", ".join(term.citations)

@@ -31,8 +31,6 @@ from acupath.safety.findings import (
 from acupath.safety.overrides import ACTION_RANK, apply_overrides, status_of
 from acupath.safety.rules import Facts, FlagScorer, holds
 
-_FLAGGED: dict[tuple[Any, ...], tuple[Any, frozenset[str]]] = {}
-
 
 def flagged_points(kb: Any, flags: Iterable[str]) -> frozenset[str]:
     """Return the codes of every point in points.yaml carrying one of ``flags`` (empty without points)."""
@@ -40,11 +38,9 @@ def flagged_points(kb: Any, flags: Iterable[str]) -> frozenset[str]:
     wanted = frozenset(flags)
     if points is None or not wanted:
         return frozenset()
-    key = (id(points), kb.version, wanted)  # the points file is immutable: resolve each flag set once
-    hit = _FLAGGED.get(key)
-    if hit is None or hit[0] is not points:
-        hit = _FLAGGED[key] = (points, frozenset(p.code for p in points.points if wanted & set(p.safety_flags)))
-    return hit[1]
+    # The points file is immutable: each flag set is resolved once per knowledge base (``kb.derived``).
+    return kb.derived.get("safety.flagged_points", wanted, lambda: frozenset(
+        p.code for p in points.points if wanted & set(p.safety_flags)))
 
 
 def affects_of(spec: AffectsSpec, facts: Facts | None, kb: Any) -> Affects:
