@@ -14,7 +14,7 @@ from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.intakes import score_answers
 from acupath.services.patients import new_id
-from acupath.services.plan_cache import LruCache, parsed_plans
+from acupath.services.plan_cache import parsed_plans
 from acupath.services.record_dates import check_record_date, first_intake_start, plan_start
 from acupath.services.records import Reassessment
 from acupath.services.records.summaries import PlanCourse, PlanHead, ReassessmentSummary, SessionSummary
@@ -131,8 +131,9 @@ def course_progress(uow: AbstractUnitOfWork, clinic_id: str, course: PlanCourse,
     reassessment_rows = tuple(
         (r.assessed_on, session_of(r, sessions), r.totals, r.flags)
         for r in plan_reassessments(course))
-    key = (id(kb), kb.version, clinic_id, head.id, head.version, session_rows, reassessment_rows)
-    return plan, _evaluated.get(key, lambda: _evaluate(plan, session_rows, reassessment_rows, kb))[1]
+    key = (clinic_id, head.id, head.version, session_rows, reassessment_rows)
+    return plan, kb.derived.get("services.progress", key, lambda: _evaluate(plan, session_rows, reassessment_rows, kb),
+                                capacity=256)
 
 
 def plan_reassessments(course: PlanCourse) -> list[ReassessmentSummary]:
@@ -140,17 +141,13 @@ def plan_reassessments(course: PlanCourse) -> list[ReassessmentSummary]:
     return [r for r in course.reassessments if r.plan_id in (None, course.head.id)]
 
 
-#: ``outcomes.evaluate`` is a pure function of the plan, the sessions' numbers, dates and pain, the
-#: reassessments' dates, sessions and totals, and the knowledge base; progress keeps its results by
-#: exactly those (the key), so asking again about a plan where nothing changed computes nothing. The
-#: knowledge base is kept in the value, so its ``id`` in the key cannot be reused by another one.
-_evaluated: LruCache[tuple[Any, ...], tuple[KnowledgeBase, outcomes.Progress]] = LruCache(capacity=256)
-
-
 def _evaluate(plan: planning.Plan, session_rows: tuple[tuple[Any, ...], ...],
-              reassessment_rows: tuple[tuple[Any, ...], ...], kb: KnowledgeBase
-              ) -> tuple[KnowledgeBase, outcomes.Progress]:
-    return kb, outcomes.evaluate(
+              reassessment_rows: tuple[tuple[Any, ...], ...], kb: KnowledgeBase) -> outcomes.Progress:
+    # ``outcomes.evaluate`` is a pure function of the plan, the sessions' numbers, dates and pain, the
+    # reassessments' dates, sessions and totals, and the knowledge base; progress keeps its results in
+    # the knowledge base's caches by exactly those (``course_progress``), so asking again about a plan
+    # where nothing changed computes nothing.
+    return outcomes.evaluate(
         plan,
         tuple(outcomes.SessionRecord(number=number, date=day, pain_nrs_before=before, pain_nrs_after=after)
               for number, day, before, after in session_rows),

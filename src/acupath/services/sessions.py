@@ -29,7 +29,7 @@ from acupath.services.electrodes import (
 from acupath.services.overrides import OverrideInput, apply_overrides, requested_overrides
 from acupath.services.paging import page_of_plan
 from acupath.services.patients import new_id
-from acupath.services.plan_cache import LruCache, parsed_plans
+from acupath.services.plan_cache import parsed_plans
 from acupath.services.record_dates import check_record_date, first_intake_start
 from acupath.services.records import (
     AdverseEvent,
@@ -168,9 +168,13 @@ def check_session_safety(
         raise SafetyBlock(f"the latest screening calls for referral ({codes}): no session is recorded "
                           "unless the finding is overridden with a reason")
     outline = session_outline(form)
-    problems = _verdicts.get(
-        (id(kb), kb.version, in_force, _frozen(outline)),
-        lambda: (kb, tuple(safety.violations(PlanOutline.from_plan(outline), in_force, kb))))[1]
+    # The verdicts of ``safety.violations`` by the screening's content (with the session's overrides
+    # applied) and the session's outline, which with the knowledge base are all it reads: a clinic
+    # records many sessions under one plan, so one screening, mostly with the plan's own points, and
+    # checking them was a fifth of recording a session. Kept in the knowledge base's caches.
+    problems = kb.derived.get("services.session_verdicts", (in_force, _frozen(outline)),
+                              lambda: tuple(safety.violations(PlanOutline.from_plan(outline), in_force, kb)),
+                              capacity=1024)
     if problems:
         raise SafetyBlock("the session contradicts findings in force (override with a reason to proceed): "
                           + "; ".join(problems))
@@ -184,14 +188,6 @@ def _frozen(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return tuple(_frozen(item) for item in value)
     return value
-
-
-#: Verdicts of ``safety.violations`` by the screening's content (with the session's overrides applied)
-#: and the session's outline, which with the knowledge base are all it reads: a clinic records many
-#: sessions under one plan, so one screening, mostly with the plan's own points, and checking them was
-#: a fifth of recording a session. The knowledge base is kept in the value, so its ``id`` in the key
-#: cannot be reused by another one.
-_verdicts: LruCache[tuple[Any, ...], tuple[KnowledgeBase, tuple[str, ...]]] = LruCache(capacity=1024)
 
 
 def record_session(
