@@ -113,7 +113,7 @@ def test_the_administration_pages_have_no_serious_accessibility_violation(page: 
     sign_in(page, server, "admin")
     found = {}
     for path in ("/clinic/admin/users", "/clinic/admin/users/new", "/clinic/admin/audit",
-                 "/clinic/admin/audit?since=2026-02-30"):
+                 "/clinic/admin/audit?since=2026-02-30", "/clinic/admin/clinic"):
         page.goto(server.url + path)
         found[path] = serious_violations(page)
     page.goto(f"{server.url}/clinic/admin/users")
@@ -139,7 +139,7 @@ def test_the_administration_pages_fit_the_screen(page: Page, server: Server, wid
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, server, "admin")
     for name, path in (("users", "/clinic/admin/users"), ("audit", "/clinic/admin/audit"),
-                       ("new-user", "/clinic/admin/users/new")):
+                       ("new-user", "/clinic/admin/users/new"), ("clinic", "/clinic/admin/clinic")):
         page.goto(server.url + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow} px at {width} px"

@@ -39,6 +39,16 @@ def clinic_locale(uow: AbstractUnitOfWork, actor: Actor) -> str:
     return clinic.locale
 
 
+def clinic_settings(uow: AbstractUnitOfWork, actor: Actor) -> Clinic:
+    """Return the actor's clinic with its settings (administrators; not audited: no patient data).
+
+    Raises ``PermissionDenied`` for every other role, ``NotFound`` when the clinic is gone.
+    """
+    with uow:
+        require_admin(actor)
+        return found(uow.clinics.get(actor.clinic_id), "clinic", actor.clinic_id)
+
+
 def set_locale(uow: AbstractUnitOfWork, actor: Actor, locale: str) -> Clinic:
     """Set the locale of the actor's clinic (administrators; ``Actor.system`` from the command line).
 

@@ -7,7 +7,7 @@ from service_fakes import FakeUnitOfWork
 
 from acupath.errors import InputError, NotFound, PermissionDenied
 from acupath.services import Actor, create_clinic
-from acupath.services.clinics import LOCALES, check_locale, clinic_locale, set_locale
+from acupath.services.clinics import LOCALES, check_locale, clinic_locale, clinic_settings, set_locale
 from acupath.services.records import Outcome
 
 
@@ -36,6 +36,14 @@ def test_a_clinician_may_not_change_the_locale_and_the_refusal_is_audited(uow: F
         set_locale(uow, people.dr_lee, "en-US")
     assert _stored_locale(uow, "harbour") == "en-GB"
     assert uow.audit_entries()[-1].outcome == Outcome.DENIED
+
+
+def test_only_an_administrator_reads_the_clinics_settings(uow: FakeUnitOfWork, people) -> None:
+    settings = clinic_settings(uow, people.ada)
+    assert (settings.id, settings.locale) == ("harbour", "en-GB")
+    for other in (people.dr_lee, people.rita):
+        with pytest.raises(PermissionDenied):
+            clinic_settings(uow, other)
 
 
 def test_an_unknown_locale_is_refused_naming_the_field_and_the_locales_allowed(uow: FakeUnitOfWork, people) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from acupath.web.routes import (
            admin_audit,
+           admin_clinic,
            admin_crisis_contacts,
            admin_licence,
            admin_users,
@@ -47,5 +48,6 @@ ROUTERS = (sign_in.router, today.router, patients.router, chart.router, amendmen
            intakes.router, screening.router,
            progress.router, documents.router, between_visits.router,
            sessions.router, adverse_events.router, reassessments.router,
-           admin_users.router, admin_licence.router, admin_audit.router, admin_crisis_contacts.router, portal_access.router,
+           admin_users.router, admin_licence.router, admin_audit.router, admin_clinic.router, admin_crisis_contacts.router,
+           portal_access.router,
            analytics.router, fallback.router)
