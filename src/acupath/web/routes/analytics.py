@@ -27,6 +27,7 @@ from acupath.services.access import require_clinical
 from acupath.web.forms import Problem, problem_of, refused_characters
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.visitor import VisitorDep, unit_of_work
+from acupath.web.wording import words
 
 router = APIRouter(prefix="/clinic/analytics", route_class=PageRoute, include_in_schema=False)
 
@@ -42,7 +43,7 @@ assert set(FACET_NAMES) == set(FACETS)
 
 
 def _label(group: dict[str, str]) -> str:
-    return " · ".join(value.replace("_", " ") for value in group.values())
+    return " · ".join(words(value) for value in group.values())
 
 
 def _answer(request: Request, question: Question, analysis: str, min_cell: int) -> Any:
