@@ -197,8 +197,8 @@ def schedule_sessions(
             f"scheduled past {term.weeks} weeks of gestation ({sources})."
         )
     else:
-        unscheduled = len(lay_out(phases, schedule.start, schedule.clinic_days, programme.min_gap_days,
-                                  closures)[0]) - len(sessions)
+        unbounded = (*arguments[:-1], None)  # the same schedule without the pregnancy limit
+        unscheduled = len(derived.get("planning.schedules", unbounded, lambda: lay_out(*unbounded))[0]) - len(sessions)
         extra = (
             f"Pregnant, {pregnancy.weeks} weeks on {schedule.start.isoformat()}: no session is scheduled "
             f"from {max(before, schedule.start).isoformat()}, when she may have reached {term.weeks} weeks "
