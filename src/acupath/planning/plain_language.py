@@ -22,15 +22,16 @@ _PER_WEEK = {1: "once a week", 2: "twice a week", 3: "three times a week"}
 
 @dataclass(frozen=True)
 class PlainPhase:
-    """One phase of care: title, what it is for, what to expect, its dates, how often, how many
-    sessions, the titles of the components that run in it."""
+    """One phase of care: title, what it is for, what to expect, the dates of its first and last
+    sessions (None when it has none, as after a pregnancy's limit), how often, how many sessions, the
+    titles of the components that run in it."""
 
     id: str
     title: str
     purpose: str
     expect: str
-    starts: date
-    ends: date
+    starts: date | None
+    ends: date | None
     frequency: str
     sessions: int
     components: tuple[str, ...]
@@ -123,9 +124,12 @@ def explain_plan(plan: dict[str, Any], kb: KnowledgeBase, today: date) -> PlainP
     for phase in plan["phases"]:
         text = guide.phase(phase["id"])
         cited.update(text.citations)
+        # The patient reads the dates of the phase's sessions, not its window in weeks: a monthly phase's
+        # window runs on after its last session, and a phase a pregnancy's limit emptied has none.
+        days = [date.fromisoformat(s["date"]) for s in plan["sessions"] if s["phase"] == phase["id"]]
         phases.append(PlainPhase(
             id=phase["id"], title=text.title, purpose=text.purpose, expect=text.expect,
-            starts=date.fromisoformat(phase["starts"]), ends=date.fromisoformat(phase["ends"]),
+            starts=min(days, default=None), ends=max(days, default=None),
             frequency=frequency_in_words(phase["frequency"]), sessions=int(phase["sessions"]),
             components=tuple(c["title"] for c in components if phase["id"] in c.get("phases", ()))))
     sessions = [PlainSession(number=s["number"], day=date.fromisoformat(s["date"]),
@@ -150,13 +154,10 @@ def explain_plan(plan: dict[str, Any], kb: KnowledgeBase, today: date) -> PlainP
         handouts.append(PlainHandout(component=component["id"], title=handout.title, why=handout.why,
                                      what_to_do=handout.what_to_do, instructions=component["instructions"],
                                      referral=component.get("referral")))
-    # The plan runs until its last phase ends (as each phase's dates say), not only to its last session:
-    # a monthly phase's window goes on after that session.
     days = [s.day for s in sessions]
     return PlainPlan(
         condition=guide.conditions.get(plan["condition"], plan["condition"].replace("_", " ")),
-        starts=min(days + [p.starts for p in phases], default=None),
-        ends=max(days + [p.ends for p in phases], default=None), phases=tuple(phases),
+        starts=min(days, default=None), ends=max(days, default=None), phases=tuple(phases),
         upcoming=tuple(s for s in sessions if s.day > today), sessions_total=len(sessions),
         acupuncture=tuple(p.text for p in paragraphs),
         electroacupuncture=_electroacupuncture(plan, kb, cited),

@@ -63,10 +63,13 @@ def test_every_phase_and_session_of_the_plan_is_explained_with_the_plans_dates(c
     plan, start = _plan(condition=condition, pain={"nrs": 6}, questionnaires=_ISI_SEVERE)
     plain = explain_plan(plan, KB, start - timedelta(days=1))
     assert [p.id for p in plain.phases] == [p["id"] for p in plan["phases"]]
-    assert [p.starts.isoformat() for p in plain.phases] == [p["starts"] for p in plan["phases"]]
-    # The plan's dates agree with its phases' (a monthly last phase goes on after its last session).
+    # Each phase is dated by its own sessions, and the plan by its first and last: the portal said
+    # "to 6 Apr" above a monthly last phase "to 1 May", the end of its window in weeks.
+    for phase in plain.phases:
+        days = [date.fromisoformat(s["date"]) for s in plan["sessions"] if s["phase"] == phase.id]
+        assert (phase.starts, phase.ends) == (min(days), max(days))
     assert (plain.starts, plain.ends) == (plain.phases[0].starts, plain.phases[-1].ends)
-    assert plain.ends >= date.fromisoformat(plan["sessions"][-1]["date"])
+    assert plain.ends == date.fromisoformat(plan["sessions"][-1]["date"])
     assert plain.sessions_total == len(plan["sessions"]) == len(plain.upcoming)
     assert plain.condition == KB.patient_guide.conditions[condition]
     assert {h.component for h in plain.handouts} == {c["id"] for c in plan["components"]}
@@ -100,3 +103,13 @@ def test_electroacupuncture_is_explained_only_when_planned_with_the_plans_minute
 def test_frequencies_read_as_words() -> None:
     assert [frequency_in_words(f) for f in ("1/week", "2/week", "3/week", "every 4 weeks")] == [
         "once a week", "twice a week", "three times a week", "every 4 weeks"]
+
+
+def test_a_phase_a_pregnancys_limit_empties_has_no_dates_and_the_plan_ends_at_its_last_session() -> None:
+    # 36 weeks on the first day: sessions stop before 37 weeks, so the later phases hold none.
+    plan, start = _plan(patient={"sex": "female", "pregnancy": {"pregnant": True, "weeks": 36}},
+                        pain={"nrs": 5})
+    plain = explain_plan(plan, KB, start - timedelta(days=1))
+    empty = [p for p in plain.phases if p.sessions == 0]
+    assert empty and all(p.starts is None and p.ends is None for p in empty)
+    assert plain.ends == date.fromisoformat(plan["sessions"][-1]["date"])
