@@ -18,6 +18,7 @@ from jinja2.runtime import Context
 from acupath.reports.body_chart import body_chart_svg, excluded_regions
 from acupath.reports.locale_formats import format_day, format_number, format_when
 from acupath.reports.progress_chart import Formats, progress_charts
+from acupath.reports.wording import words
 from acupath.services.documents.records import DocumentData
 
 #: Document titles, by kind.
@@ -53,7 +54,8 @@ def _instrument(context: Context, key: str) -> str:
 
 
 def _words(value: Any) -> str:
-    return str(value).replace("_", " ")
+    # A code in words within a sentence, abbreviations kept as the pages write them ("EA implanted device").
+    return words(str(value), capital=False)
 
 
 @cache
