@@ -5,7 +5,8 @@ key alone. ``Derived`` holds the caches of what is computed from one knowledge b
 protocols, the constraints of a set of findings, dated schedules, flagged points): each
 ``KnowledgeBase`` owns one (``kb.derived``), so these values are keyed by the knowledge base they
 come from and go with it, and the domain modules keep no state of their own. The services keep
-their caches of stored records (parsed plans by version, progress) in ``services.plan_cache``.
+their evaluated progress and session verdicts there too (functions of the knowledge base and their
+key), and parsed plans by version in ``services.plan_cache``.
 Why cache at all: building a plan computed these again for every plan (``benchmarks/planning.py``).
 """
 

@@ -3,8 +3,8 @@
 A stored plan's document never changes under the same version (every amendment raises it), so a
 parsed ``planning.Plan`` found under (clinic, plan id, version) is the one the store holds: the cache
 needs no invalidation, and each server process may keep its own. ``LruCache`` (``knowledge.memo``)
-is the same cache for any value that is a function of its key alone (progress keeps
-``outcomes.evaluate`` results in one).
+is the same cache for any value that is a function of its key alone (the API keeps progress's JSON
+in one, ``api.routes.progress``).
 """
 
 from __future__ import annotations
