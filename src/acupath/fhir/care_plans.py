@@ -143,8 +143,9 @@ def plan_definition(doc: ConditionFile, kb: KnowledgeBase, canon: Canon) -> Plan
         actions.append({"title": f"Phase {phase.id}", "description": f"Weeks {phase.first_week}-{phase.last_week}, "
                         f"sessions {often}." + (f" {phase.note}" if phase.note else "")})
     for checkpoint in doc.checkpoints:
+        payers = f" Only on plans whose payer is {' or '.join(checkpoint.payers)}." if checkpoint.payers else ""
         actions.append({"title": f"Checkpoint {checkpoint.id} at session {checkpoint.session}",
-                        "description": f"{checkpoint.expect} If not: {checkpoint.if_not}"})
+                        "description": f"{checkpoint.expect} If not: {checkpoint.if_not}{payers}"})
     return PlanDefinition.model_validate({
         "resourceType": "PlanDefinition", "id": fhir_id(doc.id), "url": plan_definition_url(canon, doc.id),
         "version": doc.version, "name": "".join(part.title() for part in doc.id.split("_")),

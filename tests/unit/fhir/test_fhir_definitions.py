@@ -50,6 +50,9 @@ def test_each_condition_file_is_a_plan_definition_at_the_file_version(kb) -> Non
         titles = [action["title"] for action in plan["action"]]
         assert [t.split(" ")[0] for t in titles[: len(doc.points)]] == [p.code for p in doc.points]
         assert {a["label"] for a in plan["relatedArtifact"]} == doc.cited_keys()
+        for checkpoint in doc.checkpoints:  # a payer's own checkpoint says whose plans carry it
+            [action] = [a for a in plan["action"] if a["title"].startswith(f"Checkpoint {checkpoint.id} ")]
+            assert ("Only on plans whose payer is medicare." in action["description"]) == (checkpoint.payers == ("medicare",))
 
 
 def test_each_code_system_is_complete_and_counts_its_concepts(kb) -> None:
