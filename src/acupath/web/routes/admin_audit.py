@@ -19,6 +19,7 @@ from acupath.errors import InputError
 from acupath.services import audit_export, audit_log, users
 from acupath.services.paging import MAX_PAGE
 from acupath.services.records import AuditQuery
+from acupath.web.audit_actions import KNOWN_ACTIONS
 from acupath.web.forms import Problem, problem_of, refused_characters
 from acupath.web.pages import PageRoute, render
 from acupath.web.visitor import Visitor, VisitorDep, unit_of_work
@@ -90,7 +91,8 @@ def _audit_page(request: Request, visitor: Visitor, values: dict[str, str], curs
         "since_day": search.since.date() if search.since else None,
         "until_day": (search.until - timedelta(days=1)).date() if search.until else None,
         "names": {account.id: account.name for account in accounts}, "accounts": accounts,
-        "clinic_id": visitor.actor.clinic_id, "nav": "admin"}, 422 if problems else 200)
+        "clinic_id": visitor.actor.clinic_id, "known_actions": KNOWN_ACTIONS, "nav": "admin"},
+        422 if problems else 200)
 
 
 @router.get("")
