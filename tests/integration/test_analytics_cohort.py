@@ -9,7 +9,7 @@ from integration_support import Staff, fresh_uow
 from sqlalchemy import Engine, text
 
 from acupath import services
-from acupath.analytics import CohortFilter, cohort, responder_table
+from acupath.analytics import CohortFilter, cohort, mean_changes, responder_table
 from acupath.analytics.responder_sql import reached_sql
 from acupath.assessment import classify_change
 from acupath.services.amendments import amend_reassessment
@@ -70,6 +70,27 @@ def test_itt_counts_the_course_without_follow_up_and_completers_do_not(engine: E
     assert [r.n for r in table.itt] == [len(PAINS)]
     assert [r.n for r in table.completers] == [len(PAINS) - 1]
     assert [r.responders for r in table.itt] == [r.responders for r in table.completers] == [responders]
+
+
+def test_mean_change_and_responders_by_hand_at_the_latest_and_by_session_3(engine: Engine, staff: Staff, kb,
+                                                                           courses) -> None:
+    # Baseline NRS 5. Latest changes 2, 0, 2, none, -3, 3, 1. By session 3 each course's latest NRS up to
+    # it: 3, 5, 4, none, 8, 2, 4 (changes 2, 0, 1, -, -3, 3, 1); courses 5 and 6 stopped before session 3.
+    where = CohortFilter(clinic_id=staff.clinic_id)
+    with engine.connect() as connection:
+        def means(analysis: str, at: int | None) -> tuple[int | None, float | None]:
+            [row] = mean_changes(connection, kb, where, "condition", at_session=at, analysis=analysis, min_cell=1)
+            return row.n, row.mean
+
+        assert means("completers", None) == (6, pytest.approx(5 / 6))
+        assert means("itt", None) == (7, pytest.approx(5 / 7))  # the untreated course counts as 0
+        assert means("completers", 3) == (4, pytest.approx(0.0))
+        # Intention to treat keeps a course's last change before session 3, as the responder rate does:
+        # the two disagreed (a 0.0 mean beside responders) when it counted those courses as 0.
+        assert means("itt", 3) == (7, pytest.approx(4 / 7))
+        table = responder_table(connection, kb, where, "condition", at_session=3, min_cell=1)
+    assert [(r.n, r.responders) for r in table.itt] == [(7, 2)]  # courses 0 and 5 (MCID 2 points or 30 %)
+    assert [(r.n, r.responders) for r in table.completers] == [(4, 1)]
 
 
 @pytest.mark.parametrize("instrument", ["nrs", "odi", "womac", "koos", "pcs", "ndi", "peg", "bpi_sf"])

@@ -4,7 +4,8 @@
   no follow-up counts as not responding) and completers (courses followed up, and at ``at_session``
   when one is asked, that reached it);
 - ``mean_changes``: mean improvement of the pain NRS with its 95 % t interval, completers and
-  intention to treat (a course without a follow-up NRS carried at its baseline: change 0);
+  intention to treat (each course's latest NRS up to ``at_session``, as for the responder rate; a
+  course without a follow-up NRS carried at its baseline: change 0);
 - ``time_to_response``: Kaplan-Meier share responded by session number (a course that never
   responded is censored at its last session).
 
@@ -151,19 +152,25 @@ def mean_changes(connection: Connection | Session, kb: KnowledgeBase, where: Coh
     """
     parse_analysis(analysis)
     facets = parse_facets(by)
+    # Intention to treat takes each course's latest NRS up to the session, as the responder rate does
+    # (a course that stopped earlier keeps its last change; one never followed up counts as 0);
+    # completers are the courses followed up that reached the session.
     done = "x.pain_improvement IS NOT NULL AND x.sessions_given >= :reached_session"
     rows = _grouped(connection, kb, where, facets, at_session, f"""COUNT(*) AS n_all,
+        SUM(COALESCE(x.pain_improvement, 0)) AS total_all,
+        SUM(COALESCE(x.pain_improvement * x.pain_improvement, 0)) AS squares_all,
         SUM(CASE WHEN {done} THEN 1 ELSE 0 END) AS n_done,
-        SUM(CASE WHEN {done} THEN x.pain_improvement ELSE 0 END) AS total,
-        SUM(CASE WHEN {done} THEN x.pain_improvement * x.pain_improvement ELSE 0 END) AS squares""")
+        SUM(CASE WHEN {done} THEN x.pain_improvement ELSE 0 END) AS total_done,
+        SUM(CASE WHEN {done} THEN x.pain_improvement * x.pain_improvement ELSE 0 END) AS squares_done""")
+    kind = "all" if analysis == "itt" else "done"
     result = []
     for row in rows:
         group = _group(row, facets)
-        n = int(row["n_all"] if analysis == "itt" else row["n_done"])
+        n = int(row[f"n_{kind}"])
         if n < min_cell or n == 0:
             result.append(MeanRow(group, None, None, None, None, None))
             continue
-        estimate = mean_interval(n, float(row["total"] or 0), float(row["squares"] or 0))
+        estimate = mean_interval(n, float(row[f"total_{kind}"] or 0), float(row[f"squares_{kind}"] or 0))
         result.append(MeanRow(group, n, estimate.mean + 0.0, estimate.sd, estimate.ci_low, estimate.ci_high))
     return result
 
