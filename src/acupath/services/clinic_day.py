@@ -54,7 +54,7 @@ class PlanPosition:
     """Where a patient stands in a plan on a day.
 
     ``given`` sessions recorded of ``planned``; ``next_number``/``next_date`` the next planned visit
-    (None when all are given); ``reassessment_in`` how many sessions until the next planned
+    after the highest one given (None when none is left; a visit skipped before it is not next); ``reassessment_in`` how many sessions until the next planned
     reassessment (0: at the next session; None: none left); ``covered_left`` the covered visits not yet
     given (None when the plan has no covered visit); ``flags`` the status words, most urgent first:
     ``red_flag``, ``overdue_reassessment``, ``cover_running_out``.
@@ -75,14 +75,17 @@ def where_in_plan(plan: PlanRecord, sessions: Sequence[GivenSession], reassessme
     """Return the plan's ``PlanPosition`` on ``day`` from its schedule, sessions given and reassessments."""
     document: dict[str, Any] = plan.plan
     planned = document.get("sessions") or []
-    given = max((s.number for s in sessions), default=0)
-    upcoming = [s for s in planned if s["number"] > given]
+    numbers = {s.number for s in sessions}
+    # The schedule's position is the highest visit given: a visit skipped before it is not waited for,
+    # but it was not given either (counts and cover are of the sessions recorded).
+    reached = max(numbers, default=0)
+    upcoming = [s for s in planned if s["number"] > reached]
     next_visit = upcoming[0] if upcoming else None
     reassess_at = next((s["number"] for s in upcoming if s.get("reassess")), None)
     flags: list[str] = []
     if any(f.get("kind") == "red_flag" and not f.get("overridden_by") for f in document.get("findings") or []):
         flags.append("red_flag")
-    due = [s for s in planned if s.get("reassess") and s["number"] <= given
+    due = [s for s in planned if s.get("reassess") and s["number"] <= reached
            and date.fromisoformat(s["date"]) < day]
     if due:
         last_due = date.fromisoformat(due[-1]["date"])
@@ -90,14 +93,14 @@ def where_in_plan(plan: PlanRecord, sessions: Sequence[GivenSession], reassessme
         if not any(r.assessed_on >= last_due for r in mine):
             flags.append("overdue_reassessment")
     covered = [s for s in planned if s.get("coverage") in COVERED]
-    covered_left = len([s for s in covered if s["number"] > given]) if covered else None
+    covered_left = len([s for s in covered if s["number"] not in numbers]) if covered else None
     if covered_left is not None and covered_left <= COVER_LOW:
         flags.append("cover_running_out")
     return PlanPosition(
-        plan_id=plan.id, given=given, planned=len(planned),
+        plan_id=plan.id, given=len(numbers), planned=len(planned),
         next_number=next_visit["number"] if next_visit else None,
         next_date=date.fromisoformat(next_visit["date"]) if next_visit else None,
-        reassessment_in=None if reassess_at is None else reassess_at - given - 1,
+        reassessment_in=None if reassess_at is None else reassess_at - reached - 1,
         covered_left=covered_left, flags=tuple(flags))
 
 

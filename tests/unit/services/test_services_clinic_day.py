@@ -71,6 +71,17 @@ def test_cover_runs_out_when_two_covered_visits_or_fewer_are_left() -> None:
     assert where_in_plan(plan_of(10), [Given(1)], [], visit_day(2)).covered_left is None
 
 
+def test_a_skipped_visit_is_not_given_nor_next_and_its_cover_is_left() -> None:
+    # Visit 18 of 20 was missed: the chart said "all 20 sessions given ... 0 covered visits left" while
+    # the plan page said 19 of 20 given and 1 remaining (walk-through).
+    plan = plan_of(20, covered=20)
+    given = [Given(n) for n in range(1, 21) if n != 18]
+    position = where_in_plan(plan, given, [], visit_day(21))
+    assert (position.given, position.planned, position.next_number, position.covered_left) == (19, 20, None, 1)
+    later = where_in_plan(plan, [g for g in given if g.number < 20], [], visit_day(20))
+    assert (later.given, later.next_number) == (18, 20)  # the schedule goes on from the highest visit given
+
+
 def test_an_open_red_flag_is_a_flag_and_an_overridden_one_is_not() -> None:
     red = {"code": "x", "kind": "red_flag", "severity": "moderate", "action": "referral", "message": "m"}
     assert where_in_plan(plan_of(4, findings=[red]), [], [], START).flags == ("red_flag",)
