@@ -6,9 +6,12 @@ import re
 from datetime import date
 
 import pytest
+from test_session_charting import TODAY as CHARTING_DAY
+from test_session_charting import clinician as charting_actor
+from test_session_charting import fresh_plan
 from web_world import Site, noon
 
-from acupath.services import amendments, patient_records, patients, sessions
+from acupath.services import amendments, patient_records, patients, plans, sessions
 from acupath.services.actor import Actor, Role
 
 CHART_LINK = re.compile(r'href="/clinic/patients/([0-9a-f]{32})"')
@@ -264,3 +267,14 @@ def test_reception_changes_a_patients_details_and_a_stale_page_is_refused(site: 
     assert stale.status_code == 422 and "Someone changed these details since you opened this page" in stale.text
     assert patients.get_patient(site.uow_factory(), clinician, patient.id).family_name == "Morgan"
     assert site.as_("outsider").get(page).status_code == 404
+
+
+def test_a_discontinued_plan_on_the_chart_has_no_next_session(site: Site) -> None:
+    # A discontinued plan's chart still said "session 2 of 17 next" (walk-through).
+    record = fresh_plan(site)
+    plans.amend_plan(site.uow_factory(), charting_actor(site), record.id, site.app.state.acupath.kb,
+                     expected_version=record.version, status="discontinued", note="moved away", today=CHARTING_DAY)
+    page = site.as_("clinician").get(f"/clinic/patients/{record.patient_id}").text
+    lead = " ".join(page.split('<p class="lead">')[1].split("</p>")[0].split())
+    assert "discontinued: no more sessions under it." in lead and " next" not in lead
+    assert "0 of " in lead and "sessions given" in lead
