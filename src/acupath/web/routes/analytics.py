@@ -87,7 +87,8 @@ def analytics_page(request: Request, visitor: VisitorDep, by: str = "condition",
         require_clinical(visitor.actor)
     context: dict[str, Any] = {"values": values, "problems": problems, "labels": LABELS, "facets": FACET_NAMES,
                                "min_cell": min_cell, "nav": "analytics", "found": found,
-                               "literature": literature_for(web_state(request).kb, condition or None)}
+                               "literature": literature_for(web_state(request).kb, condition or None),
+                               "sources": {c.key: c.text for c in web_state(request).kb.citations.sources}}
     if found is not None:
         facet_words = " and ".join(FACET_NAMES[f].lower() for f in found["table"].by)
         context["rate_svg"] = rate_chart([RateBar(_label(r.group), r.rate, r.ci_low, r.ci_high) for r in found["rows"]],
