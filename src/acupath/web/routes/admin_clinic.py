@@ -53,8 +53,9 @@ async def save_clinic(request: Request, visitor: VisitorDep, form: CsrfFormDep) 
     try:
         await run_in_threadpool(clinics.set_locale, unit_of_work(request), visitor.actor, chosen)
     except InputError as error:
-        message = f"Locale: {error.problem}" + (f" (allowed: {error.allowed})" if error.allowed else "")
-        return await run_in_threadpool(_page, request, visitor, None, [Problem(field="locale", message=message)],
+        # Only a tampered or empty form gets here: the page offers the locales as choices.
+        message = f"Dates and numbers: choose one of the ways listed ({', '.join(clinics.LOCALES)})"
+        return await run_in_threadpool(_page, request, visitor, None, [Problem(field=error.field, message=message)],
                                        False, 422)
     web_state(request).locales.pop(visitor.actor.clinic_id, None)
     return RedirectResponse("/clinic/admin/clinic?saved=1", status_code=303)
