@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from test_admin_pages import AUDIT, site  # noqa: F401  (``site``: the fixture)
+from test_admin_pages import AUDIT, audit_rows, site  # noqa: F401  (``site``: the fixture)
 from web_world import Site
 
 from acupath.web.audit_actions import KNOWN_ACTIONS
@@ -23,3 +23,9 @@ def test_the_action_box_suggests_every_action_the_clinics_log_holds(site: Site) 
         logged = set(uow.session.execute(sa.text("SELECT DISTINCT action FROM audit_log")).scalars())
     assert {"patient.list", "session.record", "user.login", "audit.search"} <= logged
     assert logged - set(KNOWN_ACTIONS) == set()
+
+
+def test_an_action_typed_in_capitals_finds_its_entries(site: Site) -> None:  # noqa: F811
+    admin = site.as_("admin")
+    typed = audit_rows(admin.get(f"{AUDIT}?action=User.Login ").text)
+    assert typed and all(" user.login " in f" {row} " for row in typed)

@@ -67,7 +67,8 @@ def _search(values: dict[str, str]) -> tuple[AuditQuery, list[Problem]]:
         problems.append(Problem("until", f"{LABELS['until']}: must be on or after the From date"))
     return AuditQuery(since=datetime.combine(since, time(), UTC) if since else None,
                       until=datetime.combine(until + timedelta(days=1), time(), UTC) if until else None,
-                      user_id=values["user"].strip() or None, action=values["action"].strip() or None,
+                      # Action codes are lower case: "Plan.Amend" typed finds plan.amend.
+                      user_id=values["user"].strip() or None, action=values["action"].strip().lower() or None,
                       patient_id=values["patient"].strip() or None), problems
 
 
