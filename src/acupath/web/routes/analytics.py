@@ -43,7 +43,9 @@ assert set(FACET_NAMES) == set(FACETS)
 
 
 def _label(group: dict[str, str]) -> str:
-    return " · ".join(words(value) for value in group.values())
+    # A chart's row has no column heading: a yes or no says what it answers ("EA: no", not "No").
+    return " · ".join(f"{words(facet)}: {value}" if value in ("yes", "no") else words(value)
+                      for facet, value in group.items())
 
 
 def _answer(request: Request, question: Question, analysis: str, min_cell: int) -> Any:
