@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from html import unescape
 from typing import Any
 
 import pytest
+from test_session_charting import TODAY as CHARTING_DAY
+from test_session_charting import clinician as charting_actor
+from test_session_charting import fresh_plan
 from web_world import Site
 
 from acupath.services import patient_records, patients, plans, sessions
 from acupath.services.actor import Actor, Role
 from acupath.services.records import PlanRecord
 from acupath.web.locales import format_number
+from example_records import example_session
 
 SECTIONS = ("Findings and overrides", "Points", "Body chart", "Electroacupuncture", "Components", "Phases",
             "Schedule and cover", "Evidence")
@@ -157,3 +162,16 @@ def test_the_plan_page_carries_no_inline_script_or_style(site: Site) -> None:
     assert "unsafe-inline" not in page.headers["content-security-policy"]
     assert not re.search(r"<script(?![^>]*\ssrc=)", page.text)
     assert " style=" not in page.text and "<style" not in page.text
+
+
+def test_a_visit_skipped_before_one_given_reads_not_given(site: Site) -> None:
+    # A missed visit read "Planned" after later ones were given (walk-through).
+    record = fresh_plan(site)
+    actor, kb = charting_actor(site), site.app.state.acupath.kb
+    for number, day in ((1, CHARTING_DAY - timedelta(days=10)), (3, CHARTING_DAY - timedelta(days=3))):
+        sessions.record_session(site.uow_factory(), actor, record.id,
+                                example_session(number=number, session_date=day.isoformat()), kb, today=CHARTING_DAY)
+    page = site.as_("clinician").get(f"/clinic/plans/{record.id}").text
+    body = page[page.index('<table class="list schedule">'):].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    last_cells = [" ".join(re.sub(r"<[^>]+>", " ", row.rsplit("<td>", 1)[1]).split()) for row in body.split("</tr>")[:-1]]
+    assert last_cells[:4] == ["Given", "Not given", "Given", "Planned"]

@@ -109,9 +109,11 @@ def plan_page(request: Request, plan_id: str, visitor: VisitorDep) -> Response:
     patient = patients.get_patient(unit_of_work(request), actor, record.patient_id)
     given = sessions.list_sessions(unit_of_work(request), actor, record.id, limit=LONG_LIST).items
     document = parsed_plans.get((actor.clinic_id, record.id, record.version), lambda: Plan.from_dict(record.plan))
-    rows, cover = visits(document, {s.number for s in given})
+    numbers = {s.number for s in given}
+    rows, cover = visits(document, numbers)
     return render(request, "plans/plan.html", {
         "record": record, "plan": document, "patient": patient, "findings": findings_first(record),
         "overrides": record.overrides, "points": point_rows(document, state.kb),
         "chart": chart_of(document, state.kb, screening.findings), "visits": rows, "cover": cover,
-        "given": len(given), "refused": refused_documents(request, actor, record.patient_id)})
+        "given": len(given), "reached": max(numbers, default=0),
+        "refused": refused_documents(request, actor, record.patient_id)})
