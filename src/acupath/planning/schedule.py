@@ -134,8 +134,10 @@ def lay_out(
             if phase.per_week is not None:
                 # The rhythm the clinic days hold, not the one asked for (the warning says why): a patient
                 # read "twice a week" above visits a week apart.
-                span = len(weeks)
-                frequency = f"{got // span}/week" if got and got % span == 0 else f"{got} in {span} weeks"
+                # Only the weeks before a pregnancy's limit count: the phase stops there.
+                span = sum(1 for week in weeks if end is None or first_day + 7 * (week - 1) < end)
+                if span:
+                    frequency = f"{got // span}/week" if got and got % span == 0 else f"{got} in {span} weeks"
             warnings.append(
                 f"{phase.id} phase: the clinic days ({', '.join(clinic_days)}) allow {got} of the "
                 f"{wanted - past_end} sessions at least {min_gap_days} days apart{around}"

@@ -29,6 +29,10 @@ def test_adjacent_clinic_days_cannot_hold_two_sessions_a_week(kb):
     )
     assert phases[0].sessions == 6  # one a week: Monday and Tuesday are 1 day apart
     assert phases[0].frequency == "1/week"  # what the days hold, not the protocol's 2/week
+    # A pregnancy's limit three weeks in: the weeks after it do not count towards the rhythm.
+    _sessions, cut, _warnings = lay_out(kb.conditions["chronic_low_back_pain"].phases, date(2026, 12, 7),
+                                        ("mon", "tue"), 2, before=date(2026, 12, 28))
+    assert (cut[0].sessions, cut[0].frequency) == (3, "1/week")
     assert any("allow 6 of the 12" in w for w in warnings)
     assert all((b.date - a.date).days >= 2 for a, b in zip(sessions, sessions[1:], strict=False))
 
