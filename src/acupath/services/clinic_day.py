@@ -53,9 +53,10 @@ class DoneReassessment(Protocol):
 class PlanPosition:
     """Where a patient stands in a plan on a day.
 
-    ``given`` sessions recorded of ``planned``; ``next_number``/``next_date`` the next planned visit
-    after the highest one given (None when none is left; a visit skipped before it is not next); ``reassessment_in`` how many sessions until the next planned
-    reassessment (0: at the next session; None: none left); ``covered_left`` the covered visits not yet
+    ``given`` sessions recorded of ``planned`` (``complete``: every planned visit given);
+    ``next_number``/``next_date`` the next planned visit after the highest one given (None when none
+    is left; a visit skipped before it is not next); ``reassessment_in`` how many sessions until the
+    next planned reassessment (0: at the next session; None: none left); ``covered_left`` the covered visits not yet
     given (None when the plan has no covered visit); ``flags`` the status words, most urgent first:
     ``red_flag``, ``overdue_reassessment``, ``cover_running_out``.
     """
@@ -68,6 +69,7 @@ class PlanPosition:
     reassessment_in: int | None
     covered_left: int | None
     flags: tuple[str, ...] = field(default=())
+    complete: bool = False
 
 
 def where_in_plan(plan: PlanRecord, sessions: Sequence[GivenSession], reassessments: Sequence[DoneReassessment],
@@ -101,7 +103,8 @@ def where_in_plan(plan: PlanRecord, sessions: Sequence[GivenSession], reassessme
         next_number=next_visit["number"] if next_visit else None,
         next_date=date.fromisoformat(next_visit["date"]) if next_visit else None,
         reassessment_in=None if reassess_at is None else reassess_at - reached - 1,
-        covered_left=covered_left, flags=tuple(flags))
+        covered_left=covered_left, flags=tuple(flags),
+        complete=bool(planned) and all(s["number"] in numbers for s in planned))
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,10 @@ def test_a_skipped_visit_is_not_given_nor_next_and_its_cover_is_left() -> None:
     given = [Given(n) for n in range(1, 21) if n != 18]
     position = where_in_plan(plan, given, [], visit_day(21))
     assert (position.given, position.planned, position.next_number, position.covered_left) == (19, 20, None, 1)
+    assert not position.complete
+    beyond = where_in_plan(plan, [*given, Given(21)], [], visit_day(22))  # a session numbered past the plan
+    assert (beyond.given, beyond.complete) == (20, False)
+    assert where_in_plan(plan, [Given(n) for n in range(1, 21)], [], visit_day(21)).complete
     later = where_in_plan(plan, [g for g in given if g.number < 20], [], visit_day(20))
     assert (later.given, later.next_number) == (18, 20)  # the schedule goes on from the highest visit given
 
