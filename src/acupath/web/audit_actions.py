@@ -41,6 +41,13 @@ ACTIONS = {
     "portal.questionnaire.read": "Opened a questionnaire", "portal.questionnaire.answer": "Answered a question",
     "portal.questionnaire.complete": "Sent a questionnaire", "portal.access_log_read": "Looked at who read your record",
     "portal.record_export": "Downloaded your record",
+    "portal.link_request": "Asked for a sign-in link", "portal.link_open": "Opened a sign-in link",
+    "portal.link_sign_in": "Signed in to the portal with a link", "portal.sign_out": "Signed out of the portal",
+    "portal.homework.tick": "Ticked off homework", "portal.homework.untick": "Unticked homework",
+    "session.read": "Read a session", "adverse_event.read": "Read a side effect",
+    "reassessment.read": "Read your questionnaires", "session.history": "Read a session's corrections",
+    "adverse_event.history": "Read a side effect's corrections",
+    "reassessment.history": "Read your questionnaires' corrections",
 }
 
 
@@ -52,7 +59,8 @@ def action_words(action: str) -> str:
 STAFF_ACTIONS = ("user.create", "user.read", "user.list", "user.update", "user.login", "user.logout",
                  "user.password_change", "user.password_reset", "clinic.update", "clinic.crisis_contacts",
                  "audit.read", "analytics.read", "fhir.search", "fhir.everything", "fhir.group", "fhir.staff",
-                 "fhir.export", "fhir.export.download", "fhir.export.cancel", "cds.feedback", "request.refused")
+                 "fhir.export", "fhir.export.download", "fhir.export.cancel", "cds.feedback", "cds.patient-view",
+                 "cds.order-sign", "request.refused")
 
 #: Every action the audit search suggests, sorted.
 KNOWN_ACTIONS = tuple(sorted(set(ACTIONS) | set(STAFF_ACTIONS)))

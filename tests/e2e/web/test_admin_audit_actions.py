@@ -17,7 +17,7 @@ def test_the_action_box_suggests_every_action_the_clinics_log_holds(site: Site) 
     admin.get("/clinic/patients")  # a read, so the log holds the staff pages' actions too
     page = admin.get(AUDIT).text
     assert 'list="known-actions"' in page
-    suggested = re.findall(r'<option value="([a-z_.]+)"></option>', page[page.index('<datalist id="known-actions">'):])
+    suggested = re.findall(r'<option value="([a-z_.\-]+)"></option>', page[page.index('<datalist id="known-actions">'):])
     assert suggested == list(KNOWN_ACTIONS)
     with site.uow_factory() as uow:
         logged = set(uow.session.execute(sa.text("SELECT DISTINCT action FROM audit_log")).scalars())
