@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from acupath.knowledge.memo import Derived
 from acupath.safety.constraints import PlanConstraints
 from acupath.safety.findings import Screening
 
@@ -18,10 +19,10 @@ _MAX_KEPT = 512
 class AskedConstraints:
     """``PlanConstraints`` with each answer remembered; same questions, same answers."""
 
-    def __init__(self, constraints: PlanConstraints, cautions: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, constraints: PlanConstraints, derived: Derived) -> None:
         self.constraints = constraints
         self.regions = constraints.regions
-        self._cautions = cautions
+        self._derived = derived
         self._points: dict[tuple[str, str | None], Any] = {}
         self._modalities: dict[str, Any] = {}
         self._pairs: dict[tuple[Any, Any], Any] = {}
@@ -57,17 +58,15 @@ class AskedConstraints:
         return self.constraints.heat_allowed_at(code, side)
 
     def point_cautions(self, code: str) -> tuple[str, ...]:
-        """Return ``PlanConstraints.point_cautions(code)`` (remembered per knowledge base)."""
-        cautions = self._cautions.get(code)
-        if cautions is None:
-            cautions = self._cautions[code] = tuple(self.constraints.point_cautions(code))
-        return cautions
+        """Return ``PlanConstraints.point_cautions(code)`` (remembered per knowledge base: a point's
+        cautions never depend on the patient)."""
+        return self._derived.get("planning.point_cautions", code,
+                                 lambda: tuple(self.constraints.point_cautions(code)))
 
 
 def constraints_for(screening: Screening, kb: Any) -> AskedConstraints:
     """Return the constraints of ``screening``'s findings in force, shared with any screening alike
     (kept in ``kb.derived``, by the findings' codes and what they affect)."""
-    cautions: dict[str, tuple[str, ...]] = kb.derived.get("planning.point_cautions", None, dict, capacity=1)
     key = tuple((f.code, f.affects) for f in screening.in_force())
     return kb.derived.get("planning.constraints", key, lambda: AskedConstraints(
-        PlanConstraints.from_screening(screening, kb), cautions), capacity=_MAX_KEPT)
+        PlanConstraints.from_screening(screening, kb), kb.derived), capacity=_MAX_KEPT)
