@@ -56,9 +56,9 @@ class PlanPosition:
     ``given`` sessions recorded of ``planned`` (``complete``: every planned visit given);
     ``next_number``/``next_date`` the next planned visit after the highest one given (None when none
     is left; a visit skipped before it is not next); ``reassessment_in`` how many sessions until the
-    next planned reassessment (0: at the next session; None: none left); ``covered_left`` the covered visits not yet
-    given (None when the plan has no covered visit); ``flags`` the status words, most urgent first:
-    ``red_flag``, ``overdue_reassessment``, ``cover_running_out``.
+    next planned reassessment (0: at the next session; None: none left); ``covered_left`` the covered
+    visits not yet given (None when the plan has no covered visit); ``flags`` the status words, most
+    urgent first: ``red_flag``, ``overdue_reassessment``, ``cover_running_out``.
     """
 
     plan_id: str

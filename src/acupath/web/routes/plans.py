@@ -36,8 +36,8 @@ router = APIRouter(prefix="/clinic/plans", route_class=PageRoute, include_in_sch
 class Visit:
     """One planned visit as the schedule table shows it: given or not, and the cover it draws on.
 
-    ``covered_number`` is the visit's place among the covered visits (None: not covered) and
-    ``covered_left`` the covered visits left after it.
+    ``skipped`` is a visit not given before one that was; ``covered_number`` is the visit's place among
+    the covered visits (None: not covered) and ``covered_left`` the covered visits left after it.
     """
 
     number: int
@@ -49,6 +49,7 @@ class Visit:
     given: bool
     covered_number: int | None
     covered_left: int | None
+    skipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Cover:
 def visits(document: Plan, given: set[int]) -> tuple[list[Visit], Cover]:
     """Return the plan's visits in order with their cover, and the cover of the whole plan."""
     covered_total = sum(1 for s in document.sessions if s.coverage in COVERED)
+    reached = max(given, default=0)  # the highest visit given: one not given before it was skipped
     rows: list[Visit] = []
     seen = 0
     for s in document.sessions:
@@ -71,6 +73,7 @@ def visits(document: Plan, given: set[int]) -> tuple[list[Visit], Cover]:
         seen += covered
         rows.append(Visit(number=s.number, day=s.date, phase=s.phase, reassess=tuple(s.reassess),
                           checkpoint=s.checkpoint, coverage=s.coverage, given=s.number in given,
+                          skipped=s.number not in given and s.number < reached,
                           covered_number=seen if covered else None,
                           covered_left=covered_total - seen if covered else None))
     covered_rows = [v for v in rows if v.covered_number is not None]
@@ -109,11 +112,9 @@ def plan_page(request: Request, plan_id: str, visitor: VisitorDep) -> Response:
     patient = patients.get_patient(unit_of_work(request), actor, record.patient_id)
     given = sessions.list_sessions(unit_of_work(request), actor, record.id, limit=LONG_LIST).items
     document = parsed_plans.get((actor.clinic_id, record.id, record.version), lambda: Plan.from_dict(record.plan))
-    numbers = {s.number for s in given}
-    rows, cover = visits(document, numbers)
+    rows, cover = visits(document, {s.number for s in given})
     return render(request, "plans/plan.html", {
         "record": record, "plan": document, "patient": patient, "findings": findings_first(record),
         "overrides": record.overrides, "points": point_rows(document, state.kb),
         "chart": chart_of(document, state.kb, screening.findings), "visits": rows, "cover": cover,
-        "given": len(given), "reached": max(numbers, default=0),
-        "refused": refused_documents(request, actor, record.patient_id)})
+        "given": len(given), "refused": refused_documents(request, actor, record.patient_id)})
