@@ -53,9 +53,10 @@ def _instrument(context: Context, key: str) -> str:
     return doc.name if doc is not None else str(key).upper()
 
 
-def _words(value: Any) -> str:
-    # A code in words within a sentence, abbreviations kept as the pages write them ("EA implanted device").
-    return words(str(value), capital=False)
+def _words(value: Any, capital: bool = False) -> str:
+    # A code in words, abbreviations kept as the pages write them ("EA implanted device"): within a
+    # sentence by default, ``words(true)`` for a label that starts with a capital.
+    return words(str(value), capital=capital)
 
 
 @cache
