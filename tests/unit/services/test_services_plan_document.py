@@ -10,6 +10,7 @@ import pytest
 from service_fakes import FakeUnitOfWork
 
 from acupath.reports.documents.html import document_html
+from acupath.reports.wording import finding_for_patient
 from acupath.services import create_plan, record_intake
 from acupath.services.documents import gather
 from example_records import example_intake
@@ -39,3 +40,32 @@ def test_a_medicare_plan_medicare_does_not_cover_promises_nothing(uow: FakeUnitO
                                                                  pain: dict[str, Any]) -> None:
     text = _plan_text(uow, people, patient, kb, **pain)
     assert PROMISE not in text and "not covered" in text
+
+
+def _document_text(uow: FakeUnitOfWork, people, patient, kb, example: str, **plan: Any) -> str:
+    intake = record_intake(uow, people.dr_lee, patient.id, example_intake(example), kb)
+    create_plan(uow, people.dr_lee, intake.id, kb, **plan)
+    html = document_html(gather(uow, people.dr_lee, patient.id, "plan", kb), kb)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_a_caution_in_force_is_said_in_the_patients_words(uow: FakeUnitOfWork, people, patient, kb) -> None:
+    text = _document_text(uow, people, patient, kb, "safety_anticoagulant")
+    rule = kb.safety.rule("bleeding_risk_caution")
+    assert "For your safety" in text and rule.for_patient in text
+    assert rule.message not in text and "Bleeding risk caution" not in text
+
+
+def test_an_overridden_referral_says_what_it_was_and_why_the_clinician_went_ahead(uow: FakeUnitOfWork, people,
+                                                                                  patient, kb) -> None:
+    reason = "MRI and oncology review clear (letter 2026-11-20)"
+    text = _document_text(uow, people, patient, kb, "safety_malignancy",
+                          overrides=[{"finding": "systemic_malignancy", "reason": reason}])
+    sentence = kb.safety.rule("systemic_malignancy").for_patient
+    assert f"{sentence} Your clinician decided to go ahead" in text and f"because: {reason}" in text
+
+
+def test_a_finding_the_knowledge_base_no_longer_holds_is_still_named_with_what_it_means(kb) -> None:
+    said = finding_for_patient("retired_ea_rule", "exclude", kb.safety)
+    assert said == "Retired EA rule: some points or treatments are left out of your plan for your safety."
+    assert finding_for_patient("lbp_malignancy", None, kb.safety) == kb.safety.rule("systemic_malignancy").for_patient

@@ -203,6 +203,9 @@ class Rule(Strict):
     severity: SeverityName
     action: ActionName
     message: str = Field(min_length=10)
+    #: What the finding means, said to the patient (the printed plan's "For your safety"): the message in
+    #: plain words, with no point codes and no placeholders; it restates the rule, under its citations.
+    for_patient: str = Field(min_length=20)
     citations: tuple[str, ...] = Field(min_length=1)
     when: When
     affects: AffectsSpec = AffectsSpec()
@@ -327,6 +330,13 @@ class SafetyFile(Document):
             if rule.code == code:
                 return rule
         raise KeyError(code)
+
+    def rule_answering(self, code: str) -> Rule | None:
+        """Return the rule whose code or former code is ``code`` (a stored finding's), or None when none is."""
+        for rule in self.rules:
+            if code == rule.code or code in rule.former_codes:
+                return rule
+        return None
 
     def cited_keys(self) -> set[str]:
         """Return every citation key in the header, rules, standing rules, cautions and geometry."""

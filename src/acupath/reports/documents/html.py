@@ -4,7 +4,8 @@
 ``DocumentData`` (``header``, ``body``), what each kind draws (the body chart, the progress charts as
 inline SVG from ``reports.body_chart`` and ``reports.progress_chart``), and the filters ``day``,
 ``when`` and ``number`` of ``reports.locale_formats`` in the clinic's locale, plus ``words``
-(``chronic_low_back_pain`` -> ``chronic low back pain``) and ``instrument`` (an instrument's name).
+(``chronic_low_back_pain`` -> ``chronic low back pain``), ``instrument`` (an instrument's name) and
+``for_patient`` (what a safety finding means, in the patient's words).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from jinja2.runtime import Context
 from acupath.reports.body_chart import body_chart_svg, excluded_regions
 from acupath.reports.locale_formats import format_day, format_number, format_when
 from acupath.reports.progress_chart import Formats, progress_charts
-from acupath.reports.wording import words
+from acupath.reports.wording import finding_for_patient, words
 from acupath.services.documents.records import DocumentData
 
 #: Document titles, by kind.
@@ -59,12 +60,18 @@ def _words(value: Any, capital: bool = False) -> str:
     return words(str(value), capital=capital)
 
 
+@pass_context
+def _for_patient(context: Context, code: Any, action: Any = None) -> str:
+    return finding_for_patient(str(code), None if action is None else str(action), context["kb"].safety)
+
+
 @cache
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("acupath.reports.documents", "templates"),
                       autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(day=_day, when=_when, number=_number, words=_words, instrument=_instrument)
+    env.filters.update(day=_day, when=_when, number=_number, words=_words, instrument=_instrument,
+                       for_patient=_for_patient)
     return env
 
 
