@@ -1,5 +1,6 @@
 """The patient's plan document in the patient's words: each visit's cover, Medicare's checkpoint only where
-Medicare's further cover hangs on it, and safety findings said as what they mean for the plan."""
+Medicare's further cover hangs on it, and safety findings said as what they mean for the plan (in the
+plan and in the whole record)."""
 
 from __future__ import annotations
 
@@ -42,10 +43,10 @@ def test_a_medicare_plan_medicare_does_not_cover_promises_nothing(uow: FakeUnitO
     assert PROMISE not in text and "not covered" in text
 
 
-def _document_text(uow: FakeUnitOfWork, people, patient, kb, example: str, **plan: Any) -> str:
+def _document_text(uow: FakeUnitOfWork, people, patient, kb, example: str, kind: str = "plan", **plan: Any) -> str:
     intake = record_intake(uow, people.dr_lee, patient.id, example_intake(example), kb)
     create_plan(uow, people.dr_lee, intake.id, kb, **plan)
-    html = document_html(gather(uow, people.dr_lee, patient.id, "plan", kb), kb)
+    html = document_html(gather(uow, people.dr_lee, patient.id, kind, kb), kb)
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
@@ -63,6 +64,13 @@ def test_an_overridden_referral_says_what_it_was_and_why_the_clinician_went_ahea
                           overrides=[{"finding": "systemic_malignancy", "reason": reason}])
     sentence = kb.safety.rule("systemic_malignancy").for_patient
     assert f"{sentence} Your clinician decided to go ahead" in text and f"because: {reason}" in text
+
+
+def test_the_patients_record_says_each_finding_in_their_words_beside_the_clinicians_note(
+        uow: FakeUnitOfWork, people, patient, kb) -> None:
+    text = _document_text(uow, people, patient, kb, "safety_anticoagulant", kind="record")
+    rule = kb.safety.rule("bleeding_risk_caution")
+    assert f"{rule.for_patient} Clinician's note: {rule.message}" in text
 
 
 def test_a_finding_the_knowledge_base_no_longer_holds_is_still_named_with_what_it_means(kb) -> None:
