@@ -1,74 +1,27 @@
-"""The administration pages: accounts (create with the password policy, role, deactivate and activate,
-the last administrator kept) and the audit log's search and export; 403 to clinicians and reception,
-404 for another clinic's account, forms refused without their CSRF token."""
+"""The administration pages' accounts: create with the password policy, role, deactivate and activate, the
+last administrator kept; 403 to clinicians and reception, 404 for another clinic's account, forms refused
+without their CSRF token."""
 
 from __future__ import annotations
 
 import html
-import json
 import re
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
 
-import pytest
+from admin_world import (
+    AUDIT,
+    GOOD_PASSWORD,
+    NEW,
+    USERS,
+    account,
+    admin_actor,
+    audit_rows,
+    new_account,
+    summary_links,
+)
 from web_world import Browser, Site, sign_in
 
-from acupath.services import audit_export, audit_log, patients, users
-from acupath.services.actor import Actor, Role
-from acupath.services.records import User
-from acupath.settings import Settings
-from acupath.site import create_site
-from web_clinic import EMAILS, SECRET, demo_clinics
-
-USERS = "/clinic/admin/users"
-NEW = "/clinic/admin/users/new"
-AUDIT = "/clinic/admin/audit"
-GOOD_PASSWORD = "lantern harbour violet 42"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The demo clinic's site on the real clock, the one the accounts made here are stamped with.
-
-    The shared fixture moves the pages' clock to its ``TODAY``, before an account made now set its password,
-    so that account's tokens would count as issued before it (``services.sign_ins``); these pages date
-    no clinical record, so they need no frozen day.
-    """
-    clinics = demo_clinics(tmp_path_factory.mktemp("admin"), datetime.now(UTC).date(), per_condition=1)
-    app = create_site(Settings(env="test", database_url=clinics.url, secret_key=SECRET),
-                      uow_factory=clinics.uow_factory, kb=clinics.kb)
-    yield Site(app=app, uow_factory=clinics.uow_factory, demo=clinics.demo)
-    clinics.dispose()
-
-
-def account(site: Site, email: str) -> User:
-    """Return the stored account of ``email`` (as the database holds it now)."""
-    return users.user_by_email(site.uow_factory(), email)
-
-
-def new_account(site: Site, admin: Browser, email: str, role: str = "clinician", name: str = "Dr Temp Account") -> User:
-    """Create an account through the form; return it as stored."""
-    created = admin.post_form(NEW, NEW, {"name": name, "email": email, "role": role, "password": GOOD_PASSWORD})
-    assert created.status_code == 303, created.text
-    return account(site, email)
-
-
-def summary_links(page: str) -> list[tuple[str, str]]:
-    """Return (target, text) of each link of the page's error summary."""
-    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
-    return [(target, html.unescape(text)) for target, text in re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)]
-
-
-def audit_rows(page: str) -> list[str]:
-    """Return the rows of the audit table, each as its text without tags."""
-    body = page.split('<table class="list audit">', 1)[1].split("</tbody>", 1)[0].split("<tbody>", 1)[1]
-    return [html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))).strip() for row in body.split("</tr>")[:-1]]
-
-
-def log_day(site: Site) -> date:
-    """Return the UTC day of the clinic's newest audit entry (the day the log's clock says it is)."""
-    newest = audit_log.search_audit(site.uow_factory(), _admin_actor(site), limit=1).items[0]
-    return newest.at.astimezone(UTC).date()
+from acupath.services import users
+from web_clinic import EMAILS
 
 
 def test_the_administration_link_is_shown_to_administrators_only(site: Site) -> None:
@@ -263,7 +216,7 @@ def test_an_unknown_role_is_a_form_error_on_that_accounts_control(site: Site) ->
 def test_the_last_active_administrator_cannot_demote_or_deactivate_themselves(site: Site) -> None:
     admin = site.as_("admin")
     me = account(site, EMAILS["admin"])
-    others = [u for u in users.list_users(site.uow_factory(), _admin_actor(site), limit=200).items
+    others = [u for u in users.list_users(site.uow_factory(), admin_actor(site), limit=200).items
               if u.role == "admin" and u.active and u.id != me.id]
     for other in others:  # an administrator made by another test is demoted first, so that Ada is the last
         assert admin.post_form(f"{USERS}/{other.id}/role", USERS, {"role": "clinician"}).status_code == 303
@@ -280,10 +233,6 @@ def test_the_last_active_administrator_cannot_demote_or_deactivate_themselves(si
     stored = account(site, EMAILS["admin"])
     assert stored.role == "admin" and stored.active
     assert admin.get(USERS).status_code == 200
-
-
-def _admin_actor(site: Site) -> Actor:
-    return Actor(user_id="web-test", clinic_id=site.demo["clinic_id"], role=Role.ADMIN)
 
 
 def test_another_clinics_account_is_not_found(site: Site) -> None:
@@ -314,90 +263,3 @@ def test_administration_forms_without_their_csrf_token_are_refused(site: Site) -
     stored = account(site, EMAILS["clinician"])
     assert stored.active and stored.role == "clinician"
     assert "forged@harbour.demo" not in admin.get(USERS).text
-
-
-def test_the_audit_log_is_searched_by_action_user_patient_and_days(site: Site) -> None:
-    admin = site.as_("admin")
-    lee = account(site, EMAILS["clinician"])
-    patient_id = patients.list_patients(site.uow_factory(), _admin_actor(site), limit=1).items[0].id
-    clinician = site.as_("clinician")
-    assert clinician.get(f"/clinic/patients/{patient_id}").status_code == 200
-    temp = new_account(site, admin, "audited@harbour.demo")
-    admin.post_form(f"{USERS}/{temp.id}/role", USERS, {"role": "reception"})
-
-    by_action = admin.get(f"{AUDIT}?action=user.update")
-    assert by_action.status_code == 200
-    rows = audit_rows(by_action.text)
-    assert rows and all(" user.update " in f" {row} " for row in rows)
-    assert any("role clinician -> reception" in row and "Ada Admin" in row for row in rows)
-
-    by_user = audit_rows(admin.get(f"{AUDIT}?user={lee.id}").text)
-    assert by_user and all(row.split(" UTC ")[0] and "Lee" in row for row in by_user)
-    assert f'<option value="{lee.id}" selected>' in admin.get(f"{AUDIT}?user={lee.id}").text
-
-    by_patient = audit_rows(admin.get(f"{AUDIT}?patient={patient_id}&action=patient.read").text)
-    assert by_patient and all(patient_id in row and "patient.read" in row for row in by_patient)
-
-    today = log_day(site)
-    within = audit_rows(admin.get(f"{AUDIT}?action=user.update&since={today}&until={today}").text)
-    assert any("role clinician -> reception" in row for row in within)
-    # Ada's own changes: the demo's set-up (the clinicians' licences) is audited on the demo's past days.
-    ada = account(site, EMAILS["admin"])
-    before = admin.get(f"{AUDIT}?action=user.update&user={ada.id}&since=2000-01-01&until={today - timedelta(days=2)}")
-    assert "No entry matches" in before.text
-    after = admin.get(f"{AUDIT}?since={today + timedelta(days=1)}")
-    assert after.status_code == 200 and "No entry matches" in after.text
-
-
-def test_bad_audit_filters_are_named_in_the_form(site: Site) -> None:
-    admin = site.as_("admin")
-    backwards = admin.get(f"{AUDIT}?since=2026-12-05&until=2026-12-01")
-    assert backwards.status_code == 422
-    assert summary_links(backwards.text) == [("until", "To (UTC, inclusive): must be on or after the From date")]
-    not_a_day = admin.get(f"{AUDIT}?since=2026-02-30&patient=" + "p" * 65)
-    assert not_a_day.status_code == 422
-    assert [t for t, _ in summary_links(not_a_day.text)] == ["patient"]
-    bad_day = admin.get(f"{AUDIT}?since=2026-02-30")
-    assert summary_links(bad_day.text)[0] == ("since", "From (UTC): enter a real date, day, month and year "
-                                                       "(allowed: 01 Jan 1900 to 31 Dec 2199)")
-    assert 'value="2026-02-30"' in bad_day.text
-    cursor = admin.get(f"{AUDIT}?cursor=not-a-cursor")
-    assert cursor.status_code == 422 and summary_links(cursor.text)[0][0] == "cursor"
-    long_action = admin.get(f"{AUDIT}?action=" + "a" * 65)
-    assert summary_links(long_action.text) == [("action", "Action: at most 64 characters")]
-    position = admin.get(f"{USERS}?offset=minus-one")
-    assert position.status_code == 422 and summary_links(position.text)[0][0] == "offset"
-
-
-def test_the_audit_log_pages_back_by_its_cursor_keeping_the_filters(site: Site) -> None:
-    admin = site.as_("admin")
-    first = admin.get(f"{AUDIT}?since=2000-01-01").text
-    link = re.search(r'href="(/clinic/admin/audit\?since=2000-01-01&amp;cursor=[^"]+)">Older entries', first)
-    assert link, "the demo clinic's log has more than one page"
-    second = admin.get(link.group(1).replace("&amp;", "&"))
-    assert second.status_code == 200
-    first_ids = [int(i) for i in re.findall(r'<tr id="entry-(\d+)">', first)]
-    second_ids = [int(i) for i in re.findall(r'<tr id="entry-(\d+)">', second.text)]
-    assert len(first_ids) == 50 and second_ids and max(second_ids) < min(first_ids)
-
-
-def test_the_audit_export_streams_the_services_csv_and_ndjson(site: Site) -> None:
-    admin = site.as_("admin")
-    today = log_day(site)
-    page = admin.get(f"{AUDIT}?since={today}").text
-    assert f'href="/clinic/admin/audit/export?format=csv&amp;since={today}&amp;until="' in page
-    csv_answer = admin.get(f"{AUDIT}/export?format=csv&since={today}")
-    assert csv_answer.status_code == 200 and csv_answer.headers["content-type"].startswith("text/csv")
-    assert "attachment" in csv_answer.headers["content-disposition"]
-    lines = csv_answer.text.splitlines()
-    assert lines[0] == ",".join(audit_export.COLUMNS)
-    assert lines[-1].split(",")[5] == "audit.export"  # the export's own entry ends it
-    ndjson = admin.get(f"{AUDIT}/export?format=ndjson&until={today - timedelta(days=3650)}")
-    assert ndjson.status_code == 200 and ndjson.headers["content-type"].startswith("application/x-ndjson")
-    assert all(json.loads(line)["at"] < str(today) for line in ndjson.text.splitlines())
-    refused = admin.get(f"{AUDIT}/export?format=csv&since=yesterday")
-    assert refused.status_code == 422 and summary_links(refused.text)[0][0] == "since"
-    unknown = admin.get(f"{AUDIT}/export?format=xlsx")
-    assert unknown.status_code == 422
-    assert summary_links(unknown.text) == [("format", "Export format: unknown format 'xlsx' (allowed: csv, ndjson)")]
-

@@ -5,17 +5,17 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from test_admin_pages import USERS, account, site  # noqa: F401  (``site``: the fixture)
+from admin_world import USERS, account
 from web_world import Site
 
 from web_clinic import EMAILS
 
 
-def _form(site: Site, email: str) -> str:  # noqa: F811  (``site`` the fixture, here an argument)
+def _form(site: Site, email: str) -> str:
     return f"{USERS}/{account(site, email).id}/licence"
 
 
-def test_the_form_shows_the_stored_licence_and_saves_a_change(site: Site) -> None:  # noqa: F811
+def test_the_form_shows_the_stored_licence_and_saves_a_change(site: Site) -> None:
     admin = site.as_("admin")
     path = _form(site, EMAILS["clinician"])
     page = admin.get(path)
@@ -35,7 +35,7 @@ def test_the_form_shows_the_stored_licence_and_saves_a_change(site: Site) -> Non
     assert "The licence and qualifications of Dr Mei Lee are saved." in admin.get(saved.headers["location"]).text
 
 
-def test_a_bad_box_is_named_and_nothing_is_saved(site: Site) -> None:  # noqa: F811
+def test_a_bad_box_is_named_and_nothing_is_saved(site: Site) -> None:
     admin = site.as_("admin")
     path = _form(site, EMAILS["clinician"])
     before = account(site, EMAILS["clinician"])
@@ -51,7 +51,7 @@ def test_a_bad_box_is_named_and_nothing_is_saved(site: Site) -> None:  # noqa: F
     assert (after.licence_expires, after.qualifications) == (before.licence_expires, before.qualifications)
 
 
-def test_only_administrators_of_the_clinic_reach_the_form(site: Site) -> None:  # noqa: F811
+def test_only_administrators_of_the_clinic_reach_the_form(site: Site) -> None:
     path = _form(site, EMAILS["clinician"])
     assert site.as_("clinician").get(path).status_code == 403
     assert site.as_("admin").get(_form(site, EMAILS["outsider"])).status_code == 404

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from test_admin_pages import AUDIT, audit_rows, site  # noqa: F401  (``site``: the fixture)
+from admin_world import AUDIT, audit_rows
 from web_world import Site
 
 from acupath.web.audit_actions import KNOWN_ACTIONS
 
 
-def test_the_action_box_suggests_every_action_the_clinics_log_holds(site: Site) -> None:  # noqa: F811
+def test_the_action_box_suggests_every_action_the_clinics_log_holds(site: Site) -> None:
     admin = site.as_("admin")
     admin.get("/clinic/patients")  # a read, so the log holds the staff pages' actions too
     page = admin.get(AUDIT).text
@@ -25,7 +25,7 @@ def test_the_action_box_suggests_every_action_the_clinics_log_holds(site: Site) 
     assert logged - set(KNOWN_ACTIONS) == set()
 
 
-def test_an_action_typed_in_capitals_finds_its_entries(site: Site) -> None:  # noqa: F811
+def test_an_action_typed_in_capitals_finds_its_entries(site: Site) -> None:
     admin = site.as_("admin")
     typed = audit_rows(admin.get(f"{AUDIT}?action=User.Login ").text)
     assert typed and all(" user.login " in f" {row} " for row in typed)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from test_admin_pages import site  # noqa: F401  (``site``: the fixture)
 from web_world import Site
 
 from acupath.services import audit_log, clinics
@@ -15,12 +14,12 @@ PAGE = "/clinic/admin/clinic"
 HEADING = re.compile(r'<h1>Today <span class="subtle">([^<]+)</span></h1>')
 
 
-def _locale(site: Site) -> str:  # noqa: F811  (``site`` the fixture, here an argument)
+def _locale(site: Site) -> str:
     admin = Actor(user_id="clinic-page-test", clinic_id=site.demo["clinic_id"], role=Role.ADMIN)
     return clinics.clinic_settings(site.uow_factory(), admin).locale
 
 
-def test_an_administrator_sees_each_locale_by_example_and_a_change_shows_at_once(site: Site) -> None:  # noqa: F811
+def test_an_administrator_sees_each_locale_by_example_and_a_change_shows_at_once(site: Site) -> None:
     admin = site.as_("admin")
     page = admin.get(PAGE)
     assert page.status_code == 200
@@ -44,7 +43,7 @@ def test_an_administrator_sees_each_locale_by_example_and_a_change_shows_at_once
     assert _locale(site) == "en-GB"
 
 
-def test_an_unknown_locale_is_named_and_nothing_changes(site: Site) -> None:  # noqa: F811
+def test_an_unknown_locale_is_named_and_nothing_changes(site: Site) -> None:
     admin = site.as_("admin")
     for chosen in ("xx-YY", ""):
         answer = admin.post_form(PAGE, PAGE, {"locale": chosen})
@@ -54,7 +53,7 @@ def test_an_unknown_locale_is_named_and_nothing_changes(site: Site) -> None:  # 
         assert _locale(site) == "en-GB"
 
 
-def test_clinicians_and_reception_get_403(site: Site) -> None:  # noqa: F811
+def test_clinicians_and_reception_get_403(site: Site) -> None:
     for persona in ("clinician", "reception"):
         browser = site.as_(persona)
         assert browser.get(PAGE).status_code == 403
