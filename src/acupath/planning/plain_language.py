@@ -2,8 +2,8 @@
 
 ``explain_plan`` turns a stored plan (``Plan.to_dict()``) into a ``PlainPlan`` that the patient portal
 shows and the printed plan (``reports``) prints: ONE generator for both, so the page and the paper
-never differ. Every sentence comes from ``knowledge/data/patient_guide.yaml`` (cited) or from the plan
-itself (dates, counts, frequencies, the electroacupuncture duration, the components' instructions);
+never differ. Every sentence comes from ``knowledge/data/patient_guide.yaml`` (cited), from a safety
+rule's ``for_patient`` in ``safety.yaml`` (cited with the rule's sources), or from the plan itself (dates, counts, frequencies, the electroacupuncture duration, the components' instructions);
 nothing here states a clinical fact of its own. A pure function: today and the knowledge base come in
 as arguments.
 """
@@ -71,6 +71,16 @@ class PlainElectroacupuncture:
 
 
 @dataclass(frozen=True)
+class PlainSafety:
+    """A safety finding of the plan in the patient's words; ``reason`` and ``decided_on`` when the
+    clinician went ahead despite it (an override), None for a finding in force."""
+
+    text: str
+    reason: str | None = None
+    decided_on: date | None = None
+
+
+@dataclass(frozen=True)
 class PlainPlan:
     """The whole plan in plain language (see ``explain_plan``).
 
@@ -90,6 +100,10 @@ class PlainPlan:
     checkpoints: str
     handouts: tuple[PlainHandout, ...]
     citations: tuple[str, ...] = field(default=())
+    #: The findings in force, then the overrides, each in the patient's words (empty: none).
+    safety: tuple[PlainSafety, ...] = ()
+    #: How ``safety`` is introduced to the patient.
+    safety_intro: str = ""
 
     @property
     def next_session(self) -> PlainSession | None:
@@ -162,7 +176,36 @@ def explain_plan(plan: dict[str, Any], kb: KnowledgeBase, today: date) -> PlainP
         acupuncture=tuple(p.text for p in paragraphs),
         electroacupuncture=_electroacupuncture(plan, kb, cited),
         reassessments=guide.reassessments.text, checkpoints=guide.checkpoints.text,
-        handouts=tuple(handouts), citations=tuple(sorted(cited)))
+        handouts=tuple(handouts), safety=_safety(plan, kb, cited), safety_intro=guide.safety.intro.text,
+        citations=tuple(sorted(cited)))
+
+
+def finding_for_patient(code: str, action: str | None, kb: KnowledgeBase) -> str:
+    """Return what the finding ``code`` means, in the patient's words: its rule's ``for_patient`` (found by
+    its code or a former one), else what its ``action`` means (patient_guide.yaml). Never raises."""
+    rule = kb.safety.rule_answering(code)
+    if rule is not None:
+        return rule.for_patient
+    meanings: dict[str, str] = dict(kb.patient_guide.safety.by_action)
+    return meanings.get(action or "", "Your clinician will explain what it means for your plan.")
+
+
+def _safety(plan: dict[str, Any], kb: KnowledgeBase, cited: set[str]) -> tuple[PlainSafety, ...]:
+    """Return the plan's findings in force, then its overrides, in the patient's words."""
+    said: list[PlainSafety] = []
+    for finding in plan.get("findings") or ():
+        if not finding.get("overridden_by"):
+            said.append(PlainSafety(text=finding_for_patient(finding["code"], finding.get("action"), kb)))
+    for override in plan.get("overrides") or ():
+        on = override.get("on")
+        said.append(PlainSafety(text=finding_for_patient(override["finding"], None, kb), reason=override["reason"],
+                                decided_on=date.fromisoformat(on) if on else None))
+    for code in [f["code"] for f in plan.get("findings") or ()] + [o["finding"] for o in plan.get("overrides") or ()]:
+        rule = kb.safety.rule_answering(code)
+        cited.update(rule.citations if rule is not None else ())
+    if said:
+        cited.update(kb.patient_guide.safety.intro.citations)
+    return tuple(said)
 
 
 def _electroacupuncture(plan: dict[str, Any], kb: KnowledgeBase, cited: set[str]) -> PlainElectroacupuncture | None:

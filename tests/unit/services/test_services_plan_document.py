@@ -11,7 +11,6 @@ import pytest
 from service_fakes import FakeUnitOfWork
 
 from acupath.reports.documents.html import document_html
-from acupath.reports.wording import finding_for_patient
 from acupath.services import create_plan, record_intake
 from acupath.services.documents import gather
 from example_records import example_intake
@@ -71,9 +70,3 @@ def test_the_patients_record_says_each_finding_in_their_words_beside_the_clinici
     text = _document_text(uow, people, patient, kb, "safety_anticoagulant", kind="record")
     rule = kb.safety.rule("bleeding_risk_caution")
     assert f"{rule.for_patient} Clinician's note: {rule.message}" in text
-
-
-def test_a_finding_the_knowledge_base_no_longer_holds_is_still_named_with_what_it_means(kb) -> None:
-    said = finding_for_patient("retired_ea_rule", "exclude", kb.safety)
-    assert said == "Retired EA rule: some points or treatments are left out of your plan for your safety."
-    assert finding_for_patient("lbp_malignancy", None, kb.safety) == kb.safety.rule("systemic_malignancy").for_patient

@@ -12,6 +12,9 @@ from the stored plan, and component instructions from programme.yaml through the
 - ``electroacupuncture``: what it is, how it feels, the alternating rhythm of dense-disperse
   stimulation, muscle twitching, and who must tell the clinic first.
 - ``reassessments``, ``checkpoints``: why questionnaires come back, and what a checkpoint session is.
+- ``safety``: how the plan's safety findings are introduced (``intro``), and what a finding means by
+  its action (``by_action``) when safety.yaml no longer holds its rule (each rule there has its own
+  ``for_patient`` sentence).
 - ``handouts``: for every multimodal component of programme.yaml (by its id), why it is in the plan
   and what to do; ``acupath knowledge check`` refuses a component without one.
 """
@@ -23,6 +26,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from acupath.knowledge.schema.document import Document, Strict
+from acupath.knowledge.schema.safety import ActionName
 
 PhaseId = Literal["relief", "activation", "consolidation"]
 
@@ -63,6 +67,21 @@ class Electroacupuncture(Strict):
     tell_us: Text
 
 
+class SafetyGuide(Strict):
+    """The plan's safety findings for the patient: the lead-in, and each action's meaning for a finding
+    whose rule safety.yaml no longer holds."""
+
+    intro: Text
+    by_action: dict[ActionName, str]
+
+    @model_validator(mode="after")
+    def _every_action(self) -> SafetyGuide:
+        missing = {"urgent_referral", "referral", "exclude", "caution"} - set(self.by_action)
+        if missing:
+            raise ValueError(f"by_action must say what every action means; missing {sorted(missing)}")
+        return self
+
+
 class Handout(Strict):
     """A component of the plan explained: why it is there and what the patient does."""
 
@@ -82,6 +101,7 @@ class PatientGuideFile(Document):
     electroacupuncture: Electroacupuncture
     reassessments: Text
     checkpoints: Text
+    safety: SafetyGuide
     handouts: tuple[Handout, ...]
 
     @model_validator(mode="after")
@@ -107,7 +127,7 @@ class PatientGuideFile(Document):
 
     def cited_keys(self) -> set[str]:
         keys = set(self.citations)
-        texts = [self.reassessments, self.checkpoints, *(getattr(self.acupuncture, n) for n in
+        texts = [self.reassessments, self.checkpoints, self.safety.intro, *(getattr(self.acupuncture, n) for n in
                                                          ("during", "feels", "after", "response")),
                  *(getattr(self.electroacupuncture, n) for n in ("what", "feels", "rhythm", "twitching", "tell_us"))]
         for text in texts:

@@ -16,10 +16,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
+from acupath.planning.plain_language import finding_for_patient
 from acupath.reports.body_chart import body_chart_svg, excluded_regions
 from acupath.reports.locale_formats import format_day, format_number, format_when
 from acupath.reports.progress_chart import Formats, progress_charts
-from acupath.reports.wording import finding_for_patient, words
+from acupath.reports.wording import words
 from acupath.services.documents.records import DocumentData
 
 #: Document titles, by kind.
@@ -62,7 +63,7 @@ def _words(value: Any, capital: bool = False) -> str:
 
 @pass_context
 def _for_patient(context: Context, code: Any, action: Any = None) -> str:
-    return finding_for_patient(str(code), None if action is None else str(action), context["kb"].safety)
+    return finding_for_patient(str(code), None if action is None else str(action), context["kb"])
 
 
 @cache
