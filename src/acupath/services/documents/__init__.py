@@ -32,7 +32,7 @@ from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.documents.billing import billed_sessions, superbill_body
 from acupath.services.documents.clinical import current_plan, ncd_body, ncd_plan, plan_body, progress_body
-from acupath.services.documents.record import record_body
+from acupath.services.documents.record import record_body, staff_names
 from acupath.services.documents.records import DocumentData, Header
 from acupath.services.documents.referral import referral_body, referral_findings
 from acupath.services.patient_actor import PatientActor
@@ -83,7 +83,8 @@ def gather(uow: AbstractUnitOfWork, actor: Actor, patient_id: str, kind: str, kb
                         patient=patient, prepared_on=day,
                         prepared_by=user.name if user is not None else "acupath command line",
                         clinician=user.name if user is not None else None)
-        return DocumentData(kind=kind, header=header, body=_BODIES[kind](uow, actor.clinic_id, patient, kb, day))
+        body = _BODIES[kind](uow, actor.clinic_id, patient, kb, day)
+        return DocumentData(kind=kind, header=header, body=body, staff=staff_names(uow, actor.clinic_id, body))
 
 
 #: The refusal of each document that may not be made (``Conflict`` saying why): the same functions the
@@ -129,8 +130,9 @@ def gather_own_record(uow: AbstractUnitOfWork, patient: PatientActor, kb: Knowle
         day = today or uow.clock().date()
         header = Header(clinic=found(uow.clinics.get(patient.clinic_id), "clinic", patient.clinic_id),
                         patient=record, prepared_on=day, prepared_by="the patient, from the portal")
-        return DocumentData(kind="record", header=header,
-                            body=record_body(uow, patient.clinic_id, record, kb, day))
+        body = record_body(uow, patient.clinic_id, record, kb, day)
+        return DocumentData(kind="record", header=header, body=body,
+                            staff=staff_names(uow, patient.clinic_id, body))
 
 
 def clinic_of_patient(uow: AbstractUnitOfWork, patient_id: str) -> str:

@@ -137,6 +137,10 @@ class SuperbillBody:
     sources: dict[str, str]
 
 
+#: How the record names a user id that is not one of the clinic's users (never by the id itself).
+UNKNOWN_STAFF = "clinic staff"
+
+
 @dataclass(frozen=True)
 class RecordBody:
     """The patient's whole record, oldest first in each part; ``amendments`` by when they were made."""
@@ -152,8 +156,14 @@ class RecordBody:
 
 @dataclass(frozen=True)
 class DocumentData:
-    """Everything one document shows: its ``kind``, the header, and the kind's body."""
+    """Everything one document shows: its ``kind``, the header, the kind's body, and ``staff``: "name
+    (role)" by user id of everyone the body names as author (``record.staff_names``), for ``who``."""
 
     kind: str
     header: Header
     body: Any
+    staff: dict[str, str] = field(default_factory=dict)
+
+    def who(self, user_id: str | None) -> str:
+        """Return how the document names the user ``user_id``: their name and role, never the id."""
+        return self.staff.get(user_id or "", UNKNOWN_STAFF)

@@ -16,14 +16,13 @@ from typing import Any
 
 from acupath.services.access import found
 from acupath.services.audit import audited
-from acupath.services.documents.record import whole_record
+from acupath.services.documents.record import AUTHOR_FIELDS, staff_names, whole_record
+from acupath.services.documents.records import UNKNOWN_STAFF
 from acupath.services.patient_actor import PatientActor
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
 #: The version of the document's layout (a reader can tell what to expect).
 FORMAT = "acupath-patient-record/1"
-#: Fields holding a user id (an author): replaced by the person's name and role.
-_AUTHORS = frozenset(("recorded_by", "screened_by", "created_by", "updated_by", "amended_by"))
 #: Internal fields a patient's copy leaves out (they are the clinic's, not the patient's data).
 _INTERNAL = frozenset(("clinic_id", "patient_id"))
 
@@ -33,7 +32,7 @@ def _plain(value: Any, authors: dict[str, str]) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
-        return {key: (authors.get(item, "clinic staff") if key in _AUTHORS and isinstance(item, str)
+        return {key: (authors.get(item, UNKNOWN_STAFF) if key in AUTHOR_FIELDS and isinstance(item, str)
                       else _plain(item, authors))
                 for key, item in value.items() if key not in _INTERNAL}
     if isinstance(value, list | tuple | set | frozenset):
@@ -58,32 +57,8 @@ def export_record(uow: AbstractUnitOfWork, patient: PatientActor) -> dict[str, A
         body = whole_record(uow, clinic_id, patient_id)
         document: dict[str, Any] = {"patient": record, **{f.name: getattr(body, f.name)
                                                           for f in dataclasses.fields(body)}}
-        authors = _authors(uow, clinic_id, document)
+        authors = staff_names(uow, clinic_id, document)
         note.detail = ", ".join(f"{key}: {len(value)}" for key, value in document.items() if isinstance(value, tuple))
         return {"format": FORMAT, "clinic": clinic.name, "exported_at": uow.clock().isoformat(),
                 **_plain(document, authors)}
 
-
-def _authors(uow: AbstractUnitOfWork, clinic_id: str, document: dict[str, Any]) -> dict[str, str]:
-    """Return "name (role)" of every author the document names, by user id (the clinic's users only)."""
-    ids: set[str] = set()
-
-    def collect(value: Any) -> None:
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            for f in dataclasses.fields(value):
-                item = getattr(value, f.name)
-                if f.name in _AUTHORS and isinstance(item, str):
-                    ids.add(item)
-                else:
-                    collect(item)
-        elif isinstance(value, dict | list | tuple):
-            for item in value.values() if isinstance(value, dict) else value:
-                collect(item)
-
-    collect(document)
-    names = {"system": "the clinic's administrator (command line)"}
-    for user_id in ids - names.keys():
-        user = uow.users.get(user_id)
-        if user is not None and user.clinic_id == clinic_id:
-            names[user_id] = f"{user.name} ({user.role})"
-    return names
