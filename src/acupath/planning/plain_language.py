@@ -198,8 +198,9 @@ def _safety(plan: dict[str, Any], kb: KnowledgeBase, cited: set[str]) -> tuple[P
             said.append(PlainSafety(text=finding_for_patient(finding["code"], finding.get("action"), kb)))
     for override in plan.get("overrides") or ():
         on = override.get("on")
-        said.append(PlainSafety(text=finding_for_patient(override["finding"], None, kb), reason=override["reason"],
-                                decided_on=date.fromisoformat(on) if on else None))
+        # What would have applied, quoted: said plainly, it would contradict the clinician's decision.
+        text = f"{kb.patient_guide.safety.overridden} “{finding_for_patient(override['finding'], None, kb)}”"
+        said.append(PlainSafety(text=text, reason=override["reason"], decided_on=date.fromisoformat(on) if on else None))
     for code in [f["code"] for f in plan.get("findings") or ()] + [o["finding"] for o in plan.get("overrides") or ()]:
         rule = kb.safety.rule_answering(code)
         cited.update(rule.citations if rule is not None else ())

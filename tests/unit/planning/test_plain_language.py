@@ -30,7 +30,7 @@ def _plan(**sections):
 def _texts() -> list[str]:
     guide = KB.patient_guide
     texts = [*guide.conditions.values(), guide.reassessments.text, guide.checkpoints.text, guide.safety.intro.text,
-             *guide.safety.by_action.values()]
+             guide.safety.overridden, *guide.safety.by_action.values()]
     for phase in guide.phases:
         texts += [phase.title, phase.purpose, phase.expect]
     for name in ("during", "feels", "after", "response"):

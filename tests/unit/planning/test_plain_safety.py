@@ -44,7 +44,8 @@ def test_an_override_says_what_was_found_and_why_the_clinician_went_ahead() -> N
     plan["overrides"] = [{"finding": "lbp_malignancy", "reason": reason, "by": "lee", "on": "2026-11-20"}]
     said = explain_plan(plan, KB, start).safety
     # The finding itself is not repeated as in force; the override, named by a former code, finds its rule.
-    assert said == (PlainSafety(text=KB.safety.rule("systemic_malignancy").for_patient, reason=reason,
+    sentence = KB.safety.rule("systemic_malignancy").for_patient
+    assert said == (PlainSafety(text=f"{KB.patient_guide.safety.overridden} “{sentence}”", reason=reason,
                                 decided_on=date(2026, 11, 20)),)
 
 
@@ -55,4 +56,5 @@ def test_a_finding_whose_rule_is_gone_says_what_its_action_means() -> None:
     plan["overrides"] = [{"finding": "another_retired_rule", "reason": "checked", "by": "lee", "on": None}]
     said = explain_plan(plan, KB, start).safety
     assert [s.text for s in said] == [KB.patient_guide.safety.by_action["exclude"],
-                                      "Your clinician will explain what it means for your plan."]
+                                      f"{KB.patient_guide.safety.overridden} “Your clinician will explain what it means "
+                                      "for your plan.”"]

@@ -62,7 +62,9 @@ def test_an_overridden_referral_says_what_it_was_and_why_the_clinician_went_ahea
     text = _document_text(uow, people, patient, kb, "safety_malignancy",
                           overrides=[{"finding": "systemic_malignancy", "reason": reason}])
     sentence = kb.safety.rule("systemic_malignancy").for_patient
-    assert f"{sentence} Your clinician decided to go ahead" in text and f"because: {reason}" in text
+    # Quoted as what would usually apply: said plainly, it would contradict the decision after it.
+    assert f"{kb.patient_guide.safety.overridden} “{sentence}” Your clinician decided to go ahead" in text
+    assert f"because: {reason}" in text
 
 
 def test_the_patients_record_says_each_finding_in_their_words_beside_the_clinicians_note(

@@ -12,7 +12,8 @@ from the stored plan, and component instructions from programme.yaml through the
 - ``electroacupuncture``: what it is, how it feels, the alternating rhythm of dense-disperse
   stimulation, muscle twitching, and who must tell the clinic first.
 - ``reassessments``, ``checkpoints``: why questionnaires come back, and what a checkpoint session is.
-- ``safety``: how the plan's safety findings are introduced (``intro``), and what a finding means by
+- ``safety``: how the plan's safety findings are introduced (``intro``) and an overridden one
+  (``overridden``, before its rule's sentence), and what a finding means by
   its action (``by_action``) when safety.yaml no longer holds its rule (each rule there has its own
   ``for_patient`` sentence).
 - ``handouts``: for every multimodal component of programme.yaml (by its id), why it is in the plan
@@ -72,6 +73,8 @@ class SafetyGuide(Strict):
     whose rule safety.yaml no longer holds."""
 
     intro: Text
+    #: The lead-in of a finding the clinician overrode (its rule's sentence follows, quoted).
+    overridden: str = Field(min_length=10)
     by_action: dict[ActionName, str]
 
     @model_validator(mode="after")
