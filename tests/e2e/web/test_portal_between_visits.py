@@ -41,9 +41,13 @@ def test_a_patient_fills_in_a_phq9_one_question_a_page_and_item_9_shows_help_at_
     assert anna.get(f"/portal/questionnaires/{given.id}").headers["location"].endswith("/questions/9")
     page = f"/portal/questionnaires/{given.id}/questions/9"
     saved = anna.post_form(page, page, {"answer": "1"})
-    assert saved.headers["location"].startswith("/portal/support?next=")
+    assert saved.headers["location"].startswith("/portal/support?answered=1&next=")
     help_page = anna.get(saved.headers["location"]).text
     assert "Samaritans" in help_page and 'href="tel:116123"' in help_page and "emergency" in help_page
+    assert "You told us" in help_page and "your clinic has been told" in help_page
+    # Opened without an answer (a bookmark, the back button), the same help says nothing the patient did not do.
+    opened = anna.get("/portal/support").text
+    assert 'href="tel:116123"' in opened and "You told us" not in opened and "has been told" not in opened
     tasks = urgent_tasks.open_tasks(site.uow_factory(), clinician_of(site), site.app.state.acupath.kb)
     assert any(v.task.assignment_id == given.id and v.task.item == "q9" for v in tasks)  # before submitting
     page = f"/portal/questionnaires/{given.id}/questions/10"

@@ -33,6 +33,8 @@ class CrisisContactsFile(Document):
     """The crisis_contacts.yaml document: general advice, and cited lines by country (ISO 3166 alpha-2)."""
 
     general: str
+    #: That the clinic has been told: shown only after a safety answer was saved.
+    told: str = Field(min_length=10)
     general_citations: tuple[str, ...] = Field(min_length=1)
     defaults: dict[str, tuple[CrisisLine, ...]] = Field(default_factory=dict)
 

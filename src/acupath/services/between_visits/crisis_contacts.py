@@ -34,10 +34,12 @@ _NUMBER = re.compile(r"^[0-9+()\- ]{2,30}$")
 class CrisisAdvice:
     """What the patient is shown: the general advice, the lines, and whether they are the clinic's own.
 
-    ``citations`` are the default's sources (empty when the clinic set its own lines).
+    ``told`` says that the clinic has been told (after a saved safety answer only); ``citations`` are the
+    default's sources (empty when the clinic set its own lines).
     """
 
     general: str
+    told: str
     contacts: tuple[CrisisContact, ...]
     own: bool
     citations: tuple[str, ...]
@@ -49,7 +51,7 @@ def default_advice(kb: KnowledgeBase, locale: str) -> CrisisAdvice:
     country = locale.rsplit("-", 1)[-1]
     lines = doc.lines_for(country)
     citations = tuple(dict.fromkeys([*doc.general_citations, *(c for line in lines for c in line.citations)]))
-    return CrisisAdvice(general=doc.general, own=False, citations=citations,
+    return CrisisAdvice(general=doc.general, told=doc.told, own=False, citations=citations,
                         contacts=tuple(CrisisContact(name=line.name, phone=line.phone, text=line.text,
                                                      hours=line.hours) for line in lines))
 
@@ -62,7 +64,8 @@ def crisis_advice(uow: AbstractUnitOfWork, clinic_id: str, kb: KnowledgeBase) ->
     default = default_advice(kb, clinic.locale)
     if own is None or not own.contacts:
         return default
-    return CrisisAdvice(general=default.general, contacts=tuple(own.contacts), own=True, citations=())
+    return CrisisAdvice(general=default.general, told=default.told, contacts=tuple(own.contacts), own=True,
+                        citations=())
 
 
 class ContactInput(BaseModel):

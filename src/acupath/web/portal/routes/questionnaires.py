@@ -136,17 +136,23 @@ async def answer(request: Request, assignment_id: AssignmentId, number: Number, 
     except Conflict:
         return RedirectResponse("/portal/questionnaires", status_code=303)
     if saved.crisis:
-        return RedirectResponse(f"/portal/support?next={after}", status_code=303)
+        return RedirectResponse(f"/portal/support?answered=1&next={after}", status_code=303)
     return RedirectResponse(after, status_code=303)
 
 
 @router.get("/support")
-async def support(request: Request, visitor: PortalVisitorDep, next: str = "/portal/questionnaires") -> Response:
-    """Return the crisis contacts: the clinic's own lines, else the cited default; then go on if you can."""
+async def support(request: Request, visitor: PortalVisitorDep, next: str = "/portal/questionnaires",
+                  answered: bool = False) -> Response:
+    """Return the crisis contacts: the clinic's own lines, else the cited default; then go on if you can.
+
+    ``answered`` (set by the redirect after a saved safety answer) thanks the patient for what they told
+    and says the clinic has been told; opened without it, the page offers the same help without either.
+    """
     advice = await run_in_threadpool(crisis_contacts.crisis_advice, unit_of_work(request), visitor.patient.clinic_id,
                                      web_state(request).kb)
     target = next if next.startswith("/portal/questionnaires/") and "//" not in next else "/portal/questionnaires"
-    return render_portal(request, "portal/between/support.html", {"advice": advice, "next": target, "nav": NAV})
+    return render_portal(request, "portal/between/support.html", {"advice": advice, "next": target, "nav": NAV,
+                                                                  "answered": answered})
 
 
 def _check_page(request: Request, assignment: QuestionnaireAssignment, doc: InstrumentFile,
