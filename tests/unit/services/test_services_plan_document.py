@@ -32,7 +32,7 @@ def test_an_eligible_medicare_plan_says_what_its_later_visits_hang_on(uow: FakeU
                                                                       kb) -> None:
     text = _plan_text(uow, people, patient, kb)
     assert text.count(PROMISE) == 1 and "covered if you are improving" in text
-    assert "conditional" not in text
+    assert "conditional" not in text and "covers none of these visits" not in text
 
 
 @pytest.mark.parametrize("pain", [{"related_to_surgery": True}, {"duration_weeks": 8}])
@@ -72,3 +72,8 @@ def test_the_patients_record_says_each_finding_in_their_words_beside_the_clinici
     text = _document_text(uow, people, patient, kb, "safety_anticoagulant", kind="record")
     rule = kb.safety.rule("bleeding_risk_caution")
     assert f"{rule.for_patient} Clinician's note: {rule.message}" in text
+
+
+def test_a_payer_that_covers_no_visit_is_not_said_to_pay(uow: FakeUnitOfWork, people, patient, kb) -> None:
+    text = _plan_text(uow, people, patient, kb, duration_weeks=8)  # NCD 30.3.3: chronic means 12 weeks or more
+    assert "Paid by Medicare covers none of these visits: you pay" in text
