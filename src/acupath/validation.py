@@ -68,7 +68,13 @@ def describe(error: dict[str, Any]) -> tuple[str, str | None]:
     """Return ``(problem, allowed)`` for one pydantic error entry (``allowed`` is None if unknown)."""
     problem = "unknown key" if error.get("type") == "extra_forbidden" else str(error.get("msg", "invalid"))
     problem = problem.removeprefix("Value error, ")  # pydantic's prefix for a validator's ValueError
-    expected = (error.get("ctx") or {}).get("expected")
+    ctx = error.get("ctx") or {}
+    if error.get("type") in ("too_long", "too_short") and isinstance(error.get("input"), str):
+        # A length bound on an annotated string (``OneLine``) is checked as a collection's: pydantic says
+        # "Value should have at most 40 items after validation"; the clinic reads characters.
+        bound = ctx.get("max_length") if error["type"] == "too_long" else ctx.get("min_length")
+        problem = f"String should have {'at most' if error['type'] == 'too_long' else 'at least'} {bound} characters"
+    expected = ctx.get("expected")
     return problem, (str(expected) if expected else None)
 
 

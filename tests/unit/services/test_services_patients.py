@@ -26,6 +26,13 @@ def test_a_bad_birth_date_is_refused_naming_the_field(uow: FakeUnitOfWork, peopl
     assert uow.audit_entries()[-1].outcome is Outcome.INVALID
 
 
+def test_a_too_long_phone_is_counted_in_characters(uow: FakeUnitOfWork, people, patient: Patient) -> None:
+    # One-line text has a validator of its own, and pydantic then said "at most 40 items after validation".
+    with pytest.raises(InputError) as error:
+        update_patient(uow, people.rita, patient.id, {"phone": "5" * 60}, expected_version=1)
+    assert (error.value.field, error.value.problem) == ("phone", "String should have at most 40 characters")
+
+
 def test_a_duplicate_mrn_in_the_same_clinic_is_a_conflict(uow: FakeUnitOfWork, people, patient: Patient) -> None:
     with pytest.raises(Conflict):
         register_patient(uow, people.dr_lee, {"given_name": "B", "family_name": "C", "birth_date": "1970-01-01",
