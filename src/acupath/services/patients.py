@@ -6,6 +6,7 @@ Every role of the clinic may use these (reception books patients); every call is
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -71,13 +72,19 @@ def add_patient(uow: AbstractUnitOfWork, actor: Actor, details: dict[str, Any]) 
     ``register_patient``'s work, shared with the FHIR import (one transaction for a patient and their
     intake). Returns the patient (version 1). Raises ``InputError``; ``Conflict`` for an MRN in use.
     """
-    form = parse(PatientDetails, details)
-    if form.birth_date > uow.clock().date():
-        raise InputError("birth_date", "must not be in the future")
+    form = _details(details, uow.clock().date())
     now = uow.clock()
     patient = Patient(id=new_id(), clinic_id=actor.clinic_id, created_at=now, updated_at=now, **form.model_dump())
     uow.patients.add(patient)
     return patient
+
+
+def _details(details: dict[str, Any], today: date) -> PatientDetails:
+    """Return ``details`` checked. Raises ``InputError`` naming the field (a birth after ``today`` too)."""
+    form = parse(PatientDetails, details)
+    if form.birth_date > today:
+        raise InputError("birth_date", "must not be in the future", f"a date on or before {today.isoformat()}")
+    return form
 
 
 def update_patient(
@@ -91,7 +98,7 @@ def update_patient(
     with uow, audited(uow, actor, "patient.update", "patient", patient_id, patient_id):
         patient = found(uow.patients.get(actor.clinic_id, patient_id), "patient", patient_id)
         current = {name: getattr(patient, name) for name in PatientDetails.model_fields}
-        form = parse(PatientDetails, {**current, **changes})
+        form = _details({**current, **changes}, uow.clock().date())
         for name, value in form.model_dump().items():
             setattr(patient, name, value)
         patient.updated_at = uow.clock()

@@ -33,6 +33,14 @@ def test_a_too_long_phone_is_counted_in_characters(uow: FakeUnitOfWork, people, 
     assert (error.value.field, error.value.problem) == ("phone", "String should have at most 40 characters")
 
 
+def test_a_change_of_birth_date_into_the_future_is_refused_as_at_registration(uow: FakeUnitOfWork, people,
+                                                                              patient: Patient) -> None:
+    with pytest.raises(InputError) as error:
+        update_patient(uow, people.rita, patient.id, {"birth_date": "2190-01-01"}, expected_version=1)
+    assert (error.value.field, error.value.problem) == ("birth_date", "must not be in the future")
+    assert uow.stored("patients")[0].birth_date.isoformat() == "1960-03-04"
+
+
 def test_a_duplicate_mrn_in_the_same_clinic_is_a_conflict(uow: FakeUnitOfWork, people, patient: Patient) -> None:
     with pytest.raises(Conflict):
         register_patient(uow, people.dr_lee, {"given_name": "B", "family_name": "C", "birth_date": "1970-01-01",
