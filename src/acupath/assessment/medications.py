@@ -11,10 +11,16 @@ give ``opioid.mme_per_day`` (oral morphine milligram equivalents per day, as the
 clinic's conversion table gives them: acupath converts nothing) and no other class may. What reads the list: screening (an
 anticoagulant raises the bleeding caution, safety.yaml), planning (an opioid adds the pharmacology
 review, programme.yaml; the baseline carries the MME per day) and progress (the opioid-sparing outcome).
+
+A form writes one medication a line (``medication_from_line``)::
+
+    apixaban, anticoagulant, 5 mg twice daily
+    oxycodone, opioid, 10 mg twice daily, 30 MME
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from pydantic import (
@@ -29,8 +35,8 @@ from pydantic import (
 )
 
 from acupath.errors import InputError
-from acupath.knowledge.schema.medications import DrugClass
-from acupath.validation import input_error
+from acupath.knowledge.schema.medications import DRUG_CLASSES, DrugClass
+from acupath.validation import describe, field_path, input_error
 
 #: The key of a plan's baseline (and of progress) that holds the opioids' total MME per day.
 MME_KEY = "opioid_mme_per_day"
@@ -111,3 +117,70 @@ def parse_medications(data: object, field: str) -> tuple[Medication, ...]:
         return _LIST.validate_python(data)
     except ValidationError as exc:
         raise input_error(exc, prefix=field) from None
+
+
+#: How one line of a medication box is written (``medication_from_line``).
+LINE_FORMAT = "name, class, dose, and for an opioid its MME per day last (oxycodone, opioid, 10 mg twice daily, 30 MME)"
+#: "MME" as a word of its own (``30 MME``, ``30mme``, ``MME 30``), never inside one ("immediate release").
+_MME = re.compile(r"(?<![a-z])mme(?![a-z])", re.IGNORECASE)
+#: The words that may stand around the number of an MME part: "per day", "/day", "a day", "daily", ":".
+_MME_WORDS = re.compile(r"(?<![a-z])mme(?![a-z])|/\s*day\b|\bper\s+day\b|\ba\s+day\b|\bdaily\b|[:=]", re.IGNORECASE)
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
+def drug_class_of(text: str) -> str | None:
+    """Return the drug class ``text`` names, matched without regard to case, spaces or hyphens (``SNRI``
+    is ``snri``, ``Muscle relaxant`` is ``muscle_relaxant``); None when it names none."""
+    wanted = "_".join(text.lower().replace("-", " ").split())
+    return wanted if wanted in DRUG_CLASSES else None
+
+
+def medication_from_line(line: str, field: str = "medications") -> Medication:
+    """Return the medication written on one line as ``name, class[, dose][, N MME]``.
+
+    The class is one of ``DRUG_CLASSES`` in any case; the dose is free text and may itself hold commas;
+    a last part naming MME (``30 MME``, ``MME 30``, ``30 MME/day``) is an opioid's oral morphine
+    milligram equivalents per day, which an opioid must give and no other class may. Raises
+    ``InputError`` on ``field`` saying what is wrong with the line and what is allowed.
+    """
+    name, *rest = (part.strip() for part in line.split(","))
+    if not name:
+        raise InputError(field, "give the medication's name first", LINE_FORMAT)
+    if not rest or not rest[0]:
+        raise InputError(field, "give the class after the name, separated by a comma", LINE_FORMAT)
+    typed_class, *dose_parts = rest
+    drug_class = drug_class_of(typed_class)
+    if drug_class is None:
+        raise InputError(field, f"{typed_class!r} is not a drug class", ", ".join(DRUG_CLASSES))
+    mme_part = dose_parts.pop() if dose_parts and _MME.search(dose_parts[-1]) else None
+    entry: dict[str, object] = {"name": name, "class": drug_class}
+    if any(dose_parts):
+        entry["dose"] = ", ".join(dose_parts)
+    if mme_part is not None:
+        if drug_class != "opioid":
+            raise InputError(field, f"MME per day is given only for an opioid (the class is {drug_class})",
+                             "no MME part, or the class opioid")
+        entry["opioid"] = {"mme_per_day": _mme_per_day(mme_part, field)}
+    elif drug_class == "opioid":
+        raise InputError(field, "an opioid needs its MME per day (oral morphine milligram equivalents) as the "
+                         "last part", "for example: oxycodone, opioid, 10 mg twice daily, 30 MME")
+    try:
+        return Medication.model_validate(entry)
+    except ValidationError as exc:
+        error = exc.errors()[0]  # a part too long: the checks above leave nothing else
+        problem, allowed = describe(error)
+        raise InputError(field, f"{field_path(error['loc']) or 'line'}: {problem}", allowed) from None
+
+
+def _mme_per_day(text: str, field: str) -> float:
+    """Return the MME per day written in ``text`` (``30 MME``), within the bounds of ``OpioidDose``.
+
+    Raises ``InputError`` on ``field`` when it is not one number or is out of bounds.
+    """
+    number = _MME_WORDS.sub(" ", text).strip()
+    if not _NUMBER.fullmatch(number):
+        raise InputError(field, f"{text!r}: the MME per day must be a number", "for example 30 MME")
+    value = float(number)
+    if not 0 <= value <= MAX_MME_PER_DAY:
+        raise InputError(field, f"{text!r}: the MME per day is out of range", f"0 to {MAX_MME_PER_DAY}")
+    return value

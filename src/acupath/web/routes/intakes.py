@@ -14,7 +14,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from acupath.assessment.intake import Condition, History, Intake, Pain, Payer, RedFlagAnswers, Weekday
+from acupath.assessment.medications import medication_from_line
 from acupath.errors import InputError
+from acupath.knowledge.schema.medications import DRUG_CLASSES
 from acupath.services import intakes, patients
 from acupath.services.access import require_clinical
 from acupath.web import wording
@@ -27,8 +29,17 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 CONDITIONS = get_args(Condition)
 PAYERS = get_args(Payer)
 WEEKDAYS = get_args(Weekday)
-#: Questionnaires asked of every patient besides the condition's reassessment instruments (mood, risk).
-SCREENING_INSTRUMENTS = ("phq9", "start_back")
+#: Questionnaires asked at intake besides the condition's reassessment instruments, each with the body
+#: regions it was made for: asked only when the condition has one of them (none: asked for every condition;
+#: an instrument file's own ``regions`` count too). The PHQ-9 screens mood in any chronic pain
+#: (instruments.md §11). The Keele STarT Back tool stratifies low back pain (instruments.md §13: Hill 2008,
+#: developed in primary-care back pain; its items ask about back pain spreading down the legs and walking
+#: and dressing because of it), and its high-risk group's referral is a back-pain pathway (programme.yaml,
+#: ``psychologically_informed_physiotherapy``); clinical.md's back-pain guidance (§2.6 red flags, §5 ACP 2017,
+#: NICE NG59) is all for low back pain and names no use of it elsewhere. So it is
+#: asked for chronic low back pain only, not for the upper-back variant (thoracic pain, reassessed with the
+#: PEG for the same reason the ODI is not used there), the neck, the knee, migraine or fibromyalgia.
+SCREENING_INSTRUMENTS: dict[str, tuple[str, ...]] = {"phq9": (), "start_back": ("lower_back", "sacrum")}
 RED_FLAGS = tuple(RedFlagAnswers.model_fields)
 HISTORY = tuple(History.model_fields)
 PAIN_FLAGS = tuple(name for name, field in Pain.model_fields.items() if field.annotation is bool)
@@ -60,11 +71,38 @@ ASKED_KINDS = ("choice", "number")
 
 
 def instruments_for(kb: Any, condition: str | None) -> list[Any]:
-    """Return the instrument files the form asks for ``condition`` (``answerable`` ones, in order)."""
+    """Return the instrument files the form asks for ``condition`` (``answerable`` ones, in order): its
+    reassessment instruments, then the screening questionnaires made for its body regions."""
     if not condition:
         return []
-    wanted = list(kb.conditions[condition].reassessment_instruments) + list(SCREENING_INSTRUMENTS)
-    return answerable(kb, [i for i in wanted if i != PAIN_NRS])
+    reassessed, regions = reassessment_of(kb, condition)
+    screening = [instrument_id for instrument_id, made_for in SCREENING_INSTRUMENTS.items()
+                 if _fits(made_for or _regions_of(kb, instrument_id), regions)]
+    return answerable(kb, [i for i in (*reassessed, *screening) if i != PAIN_NRS])
+
+
+def reassessment_of(kb: Any, condition: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the reassessment instruments and body regions of ``condition``: a condition file's own, or
+    a variant's (upper back pain), which takes the file's when it names none; both empty when unknown."""
+    for source in kb.conditions.values():
+        if source.id == condition:
+            return tuple(source.reassessment_instruments), tuple(source.regions)
+        for variant in source.variants:
+            if variant.condition == condition:
+                instruments = variant.reassessment_instruments
+                return (tuple(source.reassessment_instruments if instruments is None else instruments),
+                        tuple(variant.regions or source.regions))
+    return (), ()
+
+
+def _regions_of(kb: Any, instrument_id: str) -> tuple[str, ...]:
+    instrument = kb.instruments.get(instrument_id)
+    return tuple(instrument.regions) if instrument is not None else ()
+
+
+def _fits(made_for: tuple[str, ...], regions: tuple[str, ...]) -> bool:
+    """Return whether an instrument made for ``made_for`` (empty: any region) fits a condition's regions."""
+    return not made_for or bool(set(made_for) & set(regions))
 
 
 def answerable(kb: Any, wanted: list[str]) -> list[Any]:
@@ -78,8 +116,10 @@ def answerable(kb: Any, wanted: list[str]) -> list[Any]:
     return seen
 
 
-def intake_document(form: dict[str, str]) -> dict[str, Any]:
-    """Return the intake document the posted form describes (blank boxes left out, numbers as ints)."""
+def intake_document(form: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
+    """Return the intake document the posted form describes (blank boxes left out, numbers as ints, the
+    medications that could be read) and the problems of the medication lines that could not
+    (``medication_list``)."""
     document: dict[str, Any] = {}
     days = [day for day in WEEKDAYS if form.get(f"schedule.day.{day}")]
     for name, value in form.items():
@@ -99,13 +139,33 @@ def intake_document(form: dict[str, str]) -> dict[str, Any]:
         place[last] = typed
     if days:
         document.setdefault("schedule", {})["clinic_days"] = days
-    medications = [line for line in form.get("medications", "").splitlines() if line.strip()]
-    if not medications and form.get("medications.none") == "true":
+    medications, problems = medication_list(form.get("medications", ""))
+    if not medications and not problems and form.get("medications.none") == "true":
         document["medications"] = []  # recorded: none taken (blank alone is "not recorded")
     if medications:
-        document["medications"] = [dict(zip(("name", "class", "dose"), (p.strip() for p in line.split(",", 2)),
-                                            strict=False)) for line in medications]
-    return document
+        document["medications"] = medications
+    return document, problems
+
+
+def medication_list(text: str) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Return the medications typed in the box, one a line (``medication_from_line``), as an intake writes
+    them, and a problem for each line that cannot be read, named by its line number in the box (1 first).
+
+    Blank lines are skipped but counted, so that "line 3" is the third line the clinician sees.
+    """
+    medications: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            medications.append(medication_from_line(line).to_dict())
+        except InputError as exc:
+            message = f"{LABELS['medications']}, line {number}: {exc.problem}"
+            if exc.allowed:
+                message += f" (allowed: {exc.allowed})"
+            problems.append(Problem(field="medications", message=message))
+    return medications, problems
 
 
 def _form(request: Request, patient: Any, values: dict[str, str], problems: list[Problem],
@@ -116,6 +176,7 @@ def _form(request: Request, patient: Any, values: dict[str, str], problems: list
         "patient": patient, "values": values, "problems": problems, "conditions": CONDITIONS,
         "payers": PAYERS, "weekdays": WEEKDAYS, "red_flags": RED_FLAGS, "history": HISTORY,
         "pain_flags": PAIN_FLAGS, "safety_flags": SAFETY_FLAGS, "choices": CHOICES, "region_fields": REGION_FIELDS, "words": words, "labels": LABELS,
+        "drug_classes": DRUG_CLASSES,
         "instruments": instruments_for(kb, condition if condition in CONDITIONS else None),
     }, status_code=status_code)
 
@@ -140,11 +201,15 @@ async def record_intake(request: Request, patient_id: str, form: CsrfFormDep, vi
     kb = web_state(request).kb
     patient = await run_in_threadpool(patients.get_patient, unit_of_work(request), visitor.actor, patient_id)
     problems = refused_characters(form, {})
-    document = intake_document(form)
+    document, medication_problems = intake_document(form)
     if not problems:  # every problem of the form at once; the service then checks what the model cannot
         for section in ("pain", "schedule"):  # so that a blank box is named, not its whole section
             document.setdefault(section, {})
         problems = every_problem(Intake, intakes.intake_for_patient(patient, document), label_of)
+        # in the page's order: the medication box comes before the schedule, payer and questionnaires
+        after = next((i for i, p in enumerate(problems)
+                      if p.field.split(".")[0] in ("schedule", "payer", "questionnaires")), len(problems))
+        problems[after:after] = medication_problems
     if not problems:
         try:
             record = await run_in_threadpool(intakes.record_intake, unit_of_work(request), visitor.actor,
