@@ -8,6 +8,7 @@ from web_world import Site
 
 from acupath.services import intakes, patients
 from acupath.services.actor import Actor, Role
+from web_clinic import EMAILS
 
 ODI = {f"questionnaires.odi.q{i}": str(a) for i, a in enumerate((3, 1, 3, 2, 2, 2, 2, 1, 2, 2), start=1)}
 GOOD = {"condition": "chronic_low_back_pain", "pain.nrs": "6", "pain.duration_weeks": "30",
@@ -62,9 +63,19 @@ def test_an_ok_override_is_refused_inline_and_a_reason_creates_the_plan(site: Si
     page = f"/clinic/intakes/{intake_id}"
     refused = clinician.post_form(f"{page}/plan", page, {"override.bleeding_risk_caution": "ok"})
     assert refused.status_code == 422 and 'id="override.bleeding_risk_caution-error"' in refused.text
+    # Named as its card is, not by its code, with what a reason needs in one line.
+    assert "Bleeding risk caution: &#39;ok&#39; is not a reason" in refused.text
+    assert "Override of bleeding_risk_caution" not in refused.text and "at least 10 characters" in refused.text
     created = clinician.post_form(f"{page}/plan", page, {
         "override.bleeding_risk_caution": "INR checked today in range; superficial needling only, firm pressure"})
     assert created.status_code == 303 and created.headers["location"].startswith("/clinic/plans/")
+    # The clinician is told who reads the reason; once stored, it is shown with who wrote it, never an id.
+    assert "The patient reads this reason" in refused.text
+    stored = clinician.get(page).text
+    assert "Overridden by you on" in stored and "INR checked today in range" in stored
+    with site.uow_factory() as uow:
+        lee = uow.users.get_by_email(EMAILS["clinician"])
+    assert lee.id not in stored
 
 
 def test_another_clinic_gets_404_and_reception_is_refused(site: Site) -> None:

@@ -32,11 +32,12 @@ from acupath.services.actor import Actor
 from acupath.services.audit import audited
 from acupath.services.documents.billing import billed_sessions, superbill_body
 from acupath.services.documents.clinical import current_plan, ncd_body, ncd_plan, plan_body, progress_body
-from acupath.services.documents.record import record_body, staff_names
+from acupath.services.documents.record import record_body
 from acupath.services.documents.records import DocumentData, Header
 from acupath.services.documents.referral import referral_body, referral_findings
 from acupath.services.patient_actor import PatientActor
 from acupath.services.records import Patient
+from acupath.services.staff_names import staff_names
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
 #: The documents, in the order the pages and ``acupath report --help`` list them.

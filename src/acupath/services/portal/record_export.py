@@ -16,9 +16,10 @@ from typing import Any
 
 from acupath.services.access import found
 from acupath.services.audit import audited
-from acupath.services.documents.record import AUTHOR_FIELDS, staff_names, whole_record
+from acupath.services.documents.record import whole_record
 from acupath.services.documents.records import UNKNOWN_STAFF
 from acupath.services.patient_actor import PatientActor
+from acupath.services.staff_names import AUTHOR_FIELDS, staff_names
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
 #: The version of the document's layout (a reader can tell what to expect).

@@ -11,8 +11,10 @@ from starlette.responses import RedirectResponse, Response
 
 from acupath.errors import InputError, SafetyBlock
 from acupath.safety.findings import Action
+from acupath.safety.overrides import MIN_REASON_CHARACTERS, URGENT_MIN_CHARACTERS, URGENT_MIN_WORDS
 from acupath.services import plans
 from acupath.services.intake_screening import latest_screening
+from acupath.services.staff_names import who_is
 from acupath.web.forms import Problem
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.visitor import CsrfFormDep, VisitorDep, unit_of_work
@@ -23,6 +25,10 @@ REFERRALS = (Action.URGENT_REFERRAL.value, Action.REFERRAL.value)
 
 router = APIRouter(prefix="/clinic/intakes", route_class=PageRoute, include_in_schema=False)
 
+#: What an override's reason needs, as the page says it beside the box (``safety.overrides``'s limits).
+REASON_NEEDS = (f"Write why the finding no longer stands: at least {MIN_REASON_CHARACTERS} characters, or "
+                f"{URGENT_MIN_CHARACTERS} characters and {URGENT_MIN_WORDS} words for an urgent finding")
+
 #: Severity word and icon per finding kind (colour is never the only signal).
 KINDS = {"red_flag": ("danger", "Red flag", "!"), "contraindication": ("danger", "Contraindication", "!"),
          "caution": ("warning", "Caution", "i")}
@@ -31,12 +37,13 @@ KINDS = {"red_flag": ("danger", "Red flag", "!"), "contraindication": ("danger",
 def _page(request: Request, visitor: Any, intake_id: str, reasons: dict[str, str], problems: list[Problem],
           status_code: int = 200) -> Response:
     intake, screening = latest_screening(unit_of_work(request), visitor.actor, intake_id)
+    staff = who_is(unit_of_work(request), visitor.actor, screening) if screening else {}
     cited = {key for f in (screening.findings if screening else []) for key in f.get("citations", [])}
     sources = {c.key: c.text for c in web_state(request).kb.citations.sources if c.key in cited}
     return render(request, "intakes/screening.html", {"sources": sources,
         "intake": intake, "screening": screening, "kinds": KINDS, "reasons": reasons, "problems": problems,
         "who": visitor.actor.user_id, "today": web_state(request).clock().date(),
-        "instruments": web_state(request).kb.instruments,
+        "instruments": web_state(request).kb.instruments, "staff": staff,
     }, status_code=status_code)
 
 
@@ -60,8 +67,10 @@ async def create_plan(request: Request, intake_id: str, form: CsrfFormDep, visit
     except InputError as exc:
         index = exc.field.split("[")[1].split("]")[0] if "[" in exc.field else None
         code = overrides[int(index)]["finding"] if index and index.isdigit() else "form"
-        problems.append(Problem(field=f"override.{code}", message=f"Override of {code}: {exc.problem}"
-                                + (f" (allowed: {exc.allowed})" if exc.allowed else "")))
+        # Named as its card is ("PHQ-9 self harm"), not by its code; what a reason needs, in a line.
+        needs = REASON_NEEDS if exc.field.endswith(".reason") else (exc.allowed or "")
+        problems.append(Problem(field=f"override.{code}", message=f"{words(code)}: {exc.problem}"
+                                + (f". {needs}" if needs else "")))
     except SafetyBlock as exc:
         # A referral standing without a reason is named beside its own box, where the reason goes: the
         # page said only "screening calls for referral before any plan: <codes>" beside the button.
