@@ -64,6 +64,12 @@ class OpioidUse:
     change: float | None
     percent_change: float | None
 
+    @property
+    def reported(self) -> bool:
+        """Return whether there is an opioid-sparing outcome to report: opioids taken at baseline, or an
+        MME recorded since. A baseline of 0 with nothing since is no measure (no opioid to spare)."""
+        return bool(self.baseline) or self.current is not None
+
 
 def opioid_use(baseline: Mapping[str, float], reassessments: Iterable[Measured]) -> OpioidUse | None:
     """Return the opioid-sparing outcome, or None when neither the baseline nor any reassessment has MME.

@@ -14,6 +14,10 @@ questionnaire raised a flag, PHQ-9 item 9 above 0 or unanswered: ``outcomes.safe
 ``medicare_not_improving``
 (Medicare, at the extension checkpoint without improvement, or improvement lost after it: discontinue),
 ``recall_period_not_passed`` (an instrument given again before its recall period passed: left out of the change, ``outcomes.recall``).
+
+Only the checkpoints in force are judged (``outcomes.verdict.in_force``: Medicare's extension checkpoint
+on a plan Medicare covers), and ``Progress.verdict`` says whether the response may be called yet and
+what decided it (``outcomes.verdict.judge``): too early before the first checkpoint.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from acupath.outcomes.opioids import OpioidUse, opioid_use
 from acupath.outcomes.recall import EarlyMeasure, within_recall
 from acupath.outcomes.records import DiaryMonth, Reassessment, SessionRecord
 from acupath.outcomes.safety_flags import follow_up, raised_flags
+from acupath.outcomes.verdict import Verdict, in_force, judge
 
 
 class PlanLike(Protocol):
@@ -55,6 +60,9 @@ class InstrumentChange:
     immpact: str | None
     worsened: bool
     measured_at_session: int
+    #: Where the follow-up value was measured: ``reassessment``, or ``before_needling`` (the pain NRS the
+    #: patient rated before a session's needling, later than the last reassessment's NRS).
+    source: str = "reassessment"
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,8 @@ class Progress:
     #: The opioid-sparing outcome (``acupath.outcomes.opioids``); None when no MME was ever recorded.
     opioids: OpioidUse | None = None
     headache_days: HeadacheDays | None = None  # migraine: the headache diary against baseline
+    #: The responder statement every page and document says (``acupath.outcomes.verdict``).
+    verdict: Verdict | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return progress as JSON-ready data (dates as ISO strings)."""
@@ -141,6 +151,7 @@ def _changes_at(
     reassessment's, so a patient whose pain came back is not kept a responder.
     """
     latest: dict[str, tuple[int, Any]] = {}
+    before_needling = False
     for reassessment in reassessments:
         if reassessment.session <= session:
             for instrument, answers in reassessment.questionnaires.items():
@@ -153,6 +164,7 @@ def _changes_at(
         number, pain = max(rated)
         if "nrs" not in latest or latest["nrs"][0] < number:
             latest["nrs"] = (number, pain)
+            before_needling = True
     changes: list[InstrumentChange] = []
     for instrument, (at, followup) in latest.items():
         baseline = plan.baseline.get(instrument)
@@ -166,6 +178,7 @@ def _changes_at(
                 improvement=forward.improvement, percent_improvement=forward.percent_improvement,
                 mcid_reached=forward.mcid_reached, immpact=forward.immpact,
                 worsened=bool(backward.mcid_reached) and forward.improvement < 0, measured_at_session=at,
+                source="before_needling" if before_needling and instrument == "nrs" else "reassessment",
             )
         )
     return tuple(changes)
@@ -201,9 +214,10 @@ def evaluate(
     # Before the recall filter: a flag is followed up even when its questionnaire came back too soon.
     flagged = tuple(_follow_up_alerts(reassessments, kb))
     reassessments, early = within_recall(reassessments, plan.baseline, phases[0].starts if phases else None, kb)
+    checkpoints = in_force(plan, kb)  # Medicare's extension checkpoint only on a plan Medicare covers
     statuses = tuple(
         _status(c.id, c.session, given, _changes_at(c.session, plan, session_records, reassessments, kb))
-        for c in plan.checkpoints if given >= c.session
+        for c in checkpoints if given >= c.session
     )
     last = max([highest] + [r.session for r in reassessments])
     latest = _status("latest", last, given, _changes_at(last, plan, session_records, reassessments, kb))
@@ -217,6 +231,7 @@ def evaluate(
         knowledge_version=getattr(plan, "knowledge_version", kb.version),
         opioids=opioid_use(plan.baseline, reassessments),
         headache_days=headache_days(plan, diary, kb),
+        verdict=judge(latest, statuses, checkpoints),
     )
 
 

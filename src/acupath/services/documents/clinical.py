@@ -6,9 +6,10 @@ patient's current plan: the latest active one, else the latest (``current_plan``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
-from acupath import planning
+from acupath import outcomes, planning
 from acupath.errors import Conflict
 from acupath.knowledge import KnowledgeBase
 from acupath.planning.plain_language import explain_plan
@@ -52,6 +53,8 @@ def _trends(uow: AbstractUnitOfWork, clinic_id: str, record: PlanRecord, kb: Kno
     # The same reading as the progress page (services.progress_trends.get_trends), inside this transaction.
     course = found(uow.plan_course(clinic_id, record.id), "plan", record.id)
     plan, report = course_progress(uow, clinic_id, course, kb)
+    # The checkpoints progress judged (``outcomes.in_force``), on the charts as in the table.
+    plan = replace(plan, checkpoints=outcomes.in_force(plan, kb))
     return ProgressTrends(plan_id=record.id, patient_id=record.patient_id, plan=plan, progress=report,
                           trends=trends_of(plan.baseline, course),
                           started=plan.sessions[0].date if plan.sessions else None)
@@ -59,12 +62,18 @@ def _trends(uow: AbstractUnitOfWork, clinic_id: str, record: PlanRecord, kb: Kno
 
 def progress_body(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient, kb: KnowledgeBase,
                   today: date) -> ProgressBody:
-    """Return the progress report's contents. Raises ``Conflict`` (no plan), ``InputError`` (unscorable answers)."""
+    """Return the progress report's contents. Raises ``Conflict`` (no plan), ``InputError`` (unscorable answers).
+
+    ``baseline`` holds the intake's scores of instruments only: the opioid MME of the baseline is the
+    opioid-sparing outcome, reported on its own line when there is one (``OpioidUse.reported``).
+    """
     record = current_plan(uow, clinic_id, patient)
     events = [e for e in uow.adverse_events.list_for_patient(clinic_id, patient.id)]
-    return ProgressBody(record=record, trends=_trends(uow, clinic_id, record, kb),
+    trends = _trends(uow, clinic_id, record, kb)
+    return ProgressBody(record=record, trends=trends,
                         sessions=tuple(uow.sessions.list_for_plan(clinic_id, record.id)),
-                        adverse_events=tuple(events))
+                        adverse_events=tuple(events),
+                        baseline=tuple((k, v) for k, v in trends.plan.baseline.items() if k in kb.instruments))
 
 
 def ncd_plan(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient,

@@ -59,12 +59,14 @@ class PlanBody:
 
 @dataclass(frozen=True)
 class ProgressBody:
-    """A progress report: the plan's trends and progress, the sessions given, the adverse events."""
+    """A progress report: the plan's trends and progress, the sessions given, the adverse events, and the
+    intake's score of each instrument of the baseline (instrument id, score)."""
 
     record: PlanRecord
     trends: ProgressTrends
     sessions: tuple[SessionRecord, ...]
     adverse_events: tuple[AdverseEvent, ...]
+    baseline: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

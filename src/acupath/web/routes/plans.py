@@ -3,7 +3,9 @@
 Findings (red flags first) and overrides (who, when, why) at the top; the points with side, role,
 depth and angle; the body chart (``reports.body_chart``, inline SVG); electroacupuncture settings;
 components with their triggers; phases; the dated visits with reassessments and cover (used /
-remaining / the last covered visit); the evidence sentences with their status. Reception gets the 403
+remaining / the last covered visit), each checkpoint and each phase's last visit marked; the checkpoints
+table lists the very checkpoints the visits mark, those progress judges (``outcomes.in_force``: no
+Medicare extension checkpoint on a plan Medicare covers none of); the evidence sentences with their status. Reception gets the 403
 page (``plans.get_plan`` refuses it) and another clinic's plan is the 404 page (``NotFound``).
 """
 
@@ -17,6 +19,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from acupath.errors import NotFound
+from acupath.outcomes import in_force
 from acupath.planning import Plan
 from acupath.reports.body_chart import body_chart_svg, excluded_regions
 from acupath.services import patients, plans, sessions
@@ -36,6 +39,8 @@ router = APIRouter(prefix="/clinic/plans", route_class=PageRoute, include_in_sch
 class Visit:
     """One planned visit as the schedule table shows it: given or not, and the cover it draws on.
 
+    ``checkpoint`` is the id of the plan's checkpoint at this visit (None: none); ``phase_end`` the
+    phase this visit is the last of (None: not a phase's last), a reassessment but not a checkpoint.
     ``skipped`` is a visit not given before one that was; ``covered_number`` is the visit's place among
     the covered visits (None: not covered) and ``covered_left`` the covered visits left after it.
     """
@@ -45,6 +50,7 @@ class Visit:
     phase: str
     reassess: tuple[str, ...]
     checkpoint: str | None
+    phase_end: str | None
     coverage: str
     given: bool
     covered_number: int | None
@@ -62,17 +68,25 @@ class Cover:
     last_day: date | None
 
 
-def visits(document: Plan, given: set[int]) -> tuple[list[Visit], Cover]:
-    """Return the plan's visits in order with their cover, and the cover of the whole plan."""
+def visits(document: Plan, given: set[int], checkpoints: tuple[Any, ...]) -> tuple[list[Visit], Cover]:
+    """Return the plan's visits in order with their cover, and the cover of the whole plan.
+
+    ``checkpoints`` are the plan's checkpoints in force (``outcomes.in_force``): a visit is marked with
+    the one at its number, so the schedule and the checkpoints table name the same checkpoints.
+    """
+    at = {c.session: c.id for c in checkpoints}
+    phases = [s.phase for s in document.sessions]
     covered_total = sum(1 for s in document.sessions if s.coverage in COVERED)
     reached = max(given, default=0)  # the highest visit given: one not given before it was skipped
     rows: list[Visit] = []
     seen = 0
-    for s in document.sessions:
+    for i, s in enumerate(document.sessions):
         covered = s.coverage in COVERED
         seen += covered
         rows.append(Visit(number=s.number, day=s.date, phase=s.phase, reassess=tuple(s.reassess),
-                          checkpoint=s.checkpoint, coverage=s.coverage, given=s.number in given,
+                          checkpoint=at.get(s.number),
+                          phase_end=s.phase if i + 1 == len(phases) or phases[i + 1] != s.phase else None,
+                          coverage=s.coverage, given=s.number in given,
                           skipped=s.number not in given and s.number < reached,
                           covered_number=seen if covered else None,
                           covered_left=covered_total - seen if covered else None))
@@ -112,9 +126,10 @@ def plan_page(request: Request, plan_id: str, visitor: VisitorDep) -> Response:
     patient = patients.get_patient(unit_of_work(request), actor, record.patient_id)
     given = sessions.list_sessions(unit_of_work(request), actor, record.id, limit=LONG_LIST).items
     document = parsed_plans.get((actor.clinic_id, record.id, record.version), lambda: Plan.from_dict(record.plan))
-    rows, cover = visits(document, {s.number for s in given})
+    checkpoints = in_force(document, state.kb)
+    rows, cover = visits(document, {s.number for s in given}, checkpoints)
     return render(request, "plans/plan.html", {
         "record": record, "plan": document, "patient": patient, "findings": findings_first(record),
         "overrides": record.overrides, "points": point_rows(document, state.kb),
-        "chart": chart_of(document, state.kb, screening.findings), "visits": rows, "cover": cover,
+        "chart": chart_of(document, state.kb, screening.findings), "visits": rows, "cover": cover, "checkpoints": checkpoints,
         "given": len(given), "refused": refused_documents(request, actor, record.patient_id)})

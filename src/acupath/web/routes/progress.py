@@ -5,15 +5,20 @@ baseline marked, the MCID band from the instrument's file with its source, each 
 plan with whether the instrument had improved by the MCID there, the pain NRS before and after
 needling at each session, numbers and dates written in the clinic's locale. Each chart has a title, a
 description and its numbers as a table. Above
-the charts: the alerts, and the responder status at each checkpoint reached. Reception gets the 403
+the charts: the verdict of the latest measures (``Progress.verdict``: too early to judge before the first
+checkpoint, else responding or not with the measures that decided), the alerts, and the responder status
+at each checkpoint in force (``outcomes.in_force``). Reception gets the 403
 page (``progress_trends.get_trends`` refuses it) and another clinic's plan is the 404 page.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from acupath.outcomes import in_force
 from acupath.reports.progress_chart import Formats, progress_charts
 from acupath.services import patients
 from acupath.services.between_visits import homework
@@ -32,6 +37,8 @@ def progress_page(request: Request, plan_id: str, visitor: VisitorDep) -> Respon
     """Return the plan's progress page; 403 page for reception, 404 page for a plan the clinic does not hold."""
     kb = web_state(request).kb
     trends = get_trends(unit_of_work(request), visitor.actor, plan_id, kb)
+    # The checkpoints progress judged (``outcomes.in_force``), in the table and on the charts alike.
+    trends = replace(trends, plan=replace(trends.plan, checkpoints=in_force(trends.plan, kb)))
     patient = patients.get_patient(unit_of_work(request), visitor.actor, trends.patient_id)
     locale = getattr(request.state, "locale", DEFAULT_LOCALE)  # the clinic's, set by the visitor check
     charts = progress_charts(trends, kb, formats=Formats(number=lambda value: format_number(value, locale),
@@ -44,5 +51,5 @@ def progress_page(request: Request, plan_id: str, visitor: VisitorDep) -> Respon
                                         today=web_state(request).clock().date())
     return render(request, "progress/progress.html", {"adherence": adherence,
         "trends": trends, "plan": trends.plan, "progress": trends.progress, "patient": patient,
-        "charts": charts, "sources": sources, "measured": any(t.measures for t in trends.trends),
+        "charts": charts, "sources": sources, "checkpoints": trends.plan.checkpoints, "measured": any(t.measures for t in trends.trends),
         "refused": refused_documents(request, visitor.actor, trends.patient_id)})
