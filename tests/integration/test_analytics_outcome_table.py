@@ -154,8 +154,10 @@ def test_after_any_writes_the_refreshed_outcomes_equal_the_cohort_query(engine: 
         done = sessions_of(plan.id)
         day = f"2026-12-0{1 + value % 5}"
         if kind == "session" or (not done and kind in ("amend_session", "remove_session", "adverse_event")):
+            # Not before the plan's last session: a session's number and date agree in order (the service checks).
+            session_day = max([day] + [d for _, _, d in done])
             services.record_session(fresh_uow(engine), staff.dr_lee, plan.id,
-                                    example_session(pain_before=value, session_date=day), kb, today=TODAY)
+                                    example_session(pain_before=value, session_date=session_day), kb, today=TODAY)
         elif kind == "amend_session":
             session_id, version, _ = done[-1]
             amend_session(fresh_uow(engine), staff.dr_lee, session_id, {

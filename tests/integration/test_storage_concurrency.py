@@ -1,4 +1,5 @@
-"""Real concurrency on both databases: server-numbered sessions, and PostgreSQL backends terminated.
+"""Real concurrency on both databases: server-numbered sessions (numbers, and dates in their order),
+and PostgreSQL backends terminated.
 
 Threads share one engine, as a server's thread pool does; each use case opens its own unit of work.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +17,7 @@ from integration_support import Staff, fresh_uow
 from sqlalchemy import Engine, text
 
 from acupath import services
-from acupath.errors import Conflict
+from acupath.errors import Conflict, InputError
 from acupath.services.records import PlanRecord
 from example_records import example_intake, example_session
 
@@ -72,6 +74,31 @@ def test_named_numbers_racing_for_one_slot_give_one_session_and_conflicts(engine
         return "stored"
 
     assert sorted(_at_once(record_seven)) == ["conflict"] * (THREADS - 1) + ["stored"]
+
+
+def test_concurrent_sessions_dated_out_of_order_are_refused_never_stored_out_of_order(engine: Engine, staff: Staff,
+                                                                                      kb) -> None:
+    # The date is checked after the plan's lock (``sessions.check_session_date``): two sessions recorded
+    # at once cannot both pass against the same last date and be numbered against their dates.
+    plan = _plan(engine, staff, kb, "Order")
+    start = date.fromisoformat(example_intake("knee_osteoarthritis")["schedule"]["start"])
+
+    def record_dated(i: int) -> str:
+        day = start + timedelta(days=(i * 5) % THREADS)  # every day of the first THREADS, in a scrambled order
+        try:
+            services.record_session(fresh_uow(engine), staff.dr_lee, plan.id,
+                                    example_session(session_date=day.isoformat()), kb,
+                                    today=start + timedelta(days=THREADS))
+        except InputError as refused:
+            assert refused.field == "session_date" and "the date of session" in refused.problem
+            return "refused"
+        return "stored"
+
+    outcomes = _at_once(record_dated)
+    with fresh_uow(engine) as uow:
+        stored = [(s.number, s.session_date) for s in uow.sessions.summaries(staff.clinic_id, plan.id)]
+    assert [day for _, day in stored] == sorted(day for _, day in stored)
+    assert [n for n, _ in stored] == list(range(1, len(stored) + 1)) and outcomes.count("stored") == len(stored)
 
 
 def _terminate_backends(engine: Engine) -> int:

@@ -150,9 +150,11 @@ def test_the_schedule_is_paged_by_date(engine: Engine, staff: Staff, kb) -> None
                                     example_intake("knee_osteoarthritis"), kb)
     plan = services.create_plan(fresh_uow(engine), staff.dr_lee, intake.id, kb)
     start = date.fromisoformat(example_intake("knee_osteoarthritis")["schedule"]["start"])
-    for day in (14, 0, 7, 3, 10):  # recorded out of date order
+    days = (0, 3, 7, 10, 14)
+    for day in (14, 0, 7, 3, 10):  # recorded out of date order (numbered by date: the service checks that)
         services.record_session(fresh_uow(engine), staff.dr_lee, plan.id,
-                                example_session(session_date=(start + timedelta(days=day)).isoformat()), kb,
+                                example_session(session_date=(start + timedelta(days=day)).isoformat(),
+                                                number=days.index(day) + 1), kb,
                                 today=start + timedelta(days=30))
     dates: list[date] = []
     cursor = None

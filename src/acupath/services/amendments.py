@@ -121,9 +121,11 @@ def amend_session(
     """Correct a session; ``amendment`` is ``{version, changes, reason}`` (``changes``: ``SessionInput`` fields).
 
     Returns the session at its new version. Raises ``PermissionDenied`` (reception), ``NotFound``,
-    ``InputError`` (a field that cannot be amended, a bad value, ``session_date`` outside the plan's
-    start and today), ``SafetyBlock`` (the corrected session uses what the plan's screening excludes),
-    ``Conflict`` (stale version, or a number the plan already has).
+    ``InputError`` (a field that cannot be amended, a bad value; ``SessionDateRefused`` for a
+    ``session_date`` before the plan's start or a lower-numbered session's date, or after today or a
+    higher-numbered session's date: ``sessions.check_session_date``), ``SafetyBlock`` (the corrected
+    session uses what the plan's screening excludes), ``Conflict`` (stale version, or a number the plan
+    already has).
     """
     with uow, audited(uow, actor, "session.amend", "session", session_id) as note:
         require_clinical(actor)
@@ -133,15 +135,17 @@ def amend_session(
         _stale(current.version, form.version, f"session {session_id}")
         corrected = parse(SessionInput, _changed(session_input_of(current), form.changes, SessionInput), "changes")
         at_session = found(uow.plan_at_session(actor.clinic_id, current.plan_id), "plan", current.plan_id)
+        number = corrected.number or current.number
+        # After ``plan_at_session``, which locks the plan: a session recorded meanwhile is seen.
         check_session_date(uow, actor.clinic_id, at_session.head, corrected.session_date,
-                           today or uow.clock().date())
+                           today or uow.clock().date(), number, amended=current)
         name_points(corrected, kb)
         # Checked against the plan's own screening: a correction says what was done then.
         screening = found(at_session.screening, "screening", at_session.head.screening_id)
         check_session_safety(screening.to_screening(), corrected, kb, corrected.session_date, actor.user_id)
         record = replace(
             current,
-            number=corrected.number or current.number, session_date=corrected.session_date,
+            number=number, session_date=corrected.session_date,
             style=corrected.style, rationale=corrected.rationale, individualisation=corrected.individualisation,
             points=[NeedlePoint(**p.model_dump()) for p in corrected.points],
             stimulation=Stimulation(**corrected.stimulation.model_dump(exclude={"electrode_pairs"}),

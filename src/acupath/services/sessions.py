@@ -41,6 +41,7 @@ from acupath.services.records import (
     Stimulation,
 )
 from acupath.services.records.summaries import PlanAtSession, PlanHead
+from acupath.services.session_dates import check_in_window, session_dates
 from acupath.services.unit_of_work import AbstractUnitOfWork
 from acupath.services.validation import parse
 from acupath.validation import MAX_SESSION_NUMBER
@@ -199,8 +200,9 @@ def record_session(
     ``session`` is the record as JSON values, or a ``SessionInput`` the caller validated already (the
     API's body; this service then names its points in place). ``today`` defaults to the unit of work's clock.
     Returns the stored record (numbered after the plan's last session unless ``number`` is given).
-    Raises ``PermissionDenied`` (reception), ``NotFound``, ``InputError`` (bad field, unknown point, ended plan,
-    ``session_date`` before the plan's start or after today), ``SafetyBlock`` (the patient's latest screening
+    Raises ``PermissionDenied`` (reception), ``NotFound``, ``InputError`` (bad field, unknown point, ended plan;
+    ``SessionDateRefused`` for a ``session_date`` before the plan's start or a lower-numbered session's
+    date, or after today or a higher-numbered session's date), ``SafetyBlock`` (the patient's latest screening
     calls for referral, or an excluded point or modality, without override), ``Conflict`` (number taken).
     """
     with uow, audited(uow, actor, "session.record", "session", about=("plan", plan_id)) as note:
@@ -211,7 +213,9 @@ def record_session(
         form = session if isinstance(session, SessionInput) else parse(SessionInput, session)
         if plan.status != PlanStatus.ACTIVE.value:
             raise InputError("plan_id", f"the plan is {plan.status}; sessions need an active plan")
-        check_session_date(uow, actor.clinic_id, plan, form.session_date, today or uow.clock().date())
+        number = form.number or at_session.next_number
+        # After ``plan_at_session``, which locks the plan: a session recorded at the same time is seen.
+        check_session_date(uow, actor.clinic_id, plan, form.session_date, today or uow.clock().date(), number)
         screening, kept = latest_screening(uow, actor.clinic_id, at_session)
         name_points(form, kb)
         check_session_safety(screening, form, kb, form.session_date, actor.user_id, kept)
@@ -220,7 +224,7 @@ def record_session(
             clinic_id=actor.clinic_id,
             patient_id=plan.patient_id,
             plan_id=plan.id,
-            number=form.number or at_session.next_number,
+            number=number,
             session_date=form.session_date,
             practitioner_id=actor.user_id,
             style=form.style,
@@ -245,15 +249,27 @@ def record_session(
         return record
 
 
-def check_session_date(uow: AbstractUnitOfWork, clinic_id: str, plan: PlanHead, day: date, today: date) -> None:
-    """Raise ``InputError`` naming ``session_date`` when ``day`` is before the plan's start or after ``today``."""
+def check_session_date(uow: AbstractUnitOfWork, clinic_id: str, plan: PlanHead, day: date, today: date,
+                       number: int, *, amended: SessionRecord | None = None) -> None:
+    """Raise ``SessionDateRefused`` (an ``InputError`` naming ``session_date``) unless session ``number``
+    of the plan may be dated ``day`` (``session_dates``: from the plan's start and every lower-numbered
+    session's date to today and every higher-numbered one's).
+
+    ``amended`` is the stored session being corrected (left out of the others); a correction that keeps
+    its date and number is checked against the plan's start and today only, so a plan whose sessions
+    were stored out of order before this rule can still have its notes corrected. Call it after
+    ``uow.plan_at_session``: the plan is then locked, and a session recorded at the same time is seen.
+    """
     def load() -> planning.Plan:
         return planning.Plan.from_dict(found(uow.plans.get(clinic_id, plan.id), "plan", plan.id).plan)
 
     # The parsed plan is kept by version (``plan_cache``): the start costs no read on the next session.
     document = parsed_plans.get((clinic_id, plan.id, plan.version), load)
     start = min((phase.starts for phase in document.phases), default=None)
-    check_record_date("session_date", day, today, start, "the plan's start")
+    moved = amended is None or (amended.session_date, amended.number) != (day, number)
+    others = [s for s in uow.sessions.summaries(clinic_id, plan.id)
+              if amended is None or s.number != amended.number] if moved else []
+    check_in_window(day, session_dates(start, others, number, today))
 
 
 def latest_screening(

@@ -26,10 +26,13 @@ from acupath.services import (
 )
 from acupath.services.between_visits import urgent_tasks
 from acupath.services.portal import invitations
+from acupath.services.record_dates import plan_start
 from acupath.services.records import PlanRecord
 from acupath.services.records.clinical import PlanStatus
+from acupath.services.session_dates import charting_opens
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.routes.documents import refused_documents
+from acupath.web.routes.sessions import not_yet_notice
 from acupath.web.visitor import VisitorDep, unit_of_work
 
 router = APIRouter(prefix="/clinic/patients", route_class=PageRoute, include_in_schema=False)
@@ -119,7 +122,9 @@ def chart_page(request: Request, patient_id: str, visitor: VisitorDep) -> Respon
             context.update(
                 sessions=given,
                 position=clinic_day.where_in_plan(plan, given, reassessments, context["today"]),
-                revisions=plans.plan_history(unit_of_work(request), actor, plan.id, limit=LONG_LIST).items)
+                revisions=plans.plan_history(unit_of_work(request), actor, plan.id, limit=LONG_LIST).items,
+                # A plan that starts after today: "Chart a session" would offer a form that cannot succeed.
+                not_yet=not_yet_notice(request, charting_opens(plan_start(plan.plan), context["today"])))
             try:
                 context["progress"] = progress.get_progress(unit_of_work(request), actor, plan.id, state.kb)
                 context["judged"] = judged(context["progress"])

@@ -8,6 +8,11 @@ controls are named by their path in that input (``points.2.code``, ``stimulation
 is left out, and an error's index in the sent lists is turned back into the row's, so that every
 problem is named beside its box.
 
+A session's date must fit its plan (``services.session_dates``: from the plan's start and the last
+session's date to today); the date box's hint says which days, and a refused date is named beside it
+in the clinic's date format (``SessionDateRefused.worded``). While the plan starts after today the page
+says so plainly instead of offering a form that cannot succeed.
+
 A ``SafetyBlock`` (a referral standing, or a point, modality or electrode pair that a finding in force
 excludes) is decided by the service alone; the page only places each of its sentences beside the row
 it names (``safety_problems``), and any it cannot place stays in the summary. Nothing is stored
@@ -17,7 +22,9 @@ unless the service accepts the whole session.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal, get_args, get_origin
 
 from fastapi import APIRouter, Request
@@ -29,10 +36,19 @@ from acupath.errors import InputError, SafetyBlock
 from acupath.services import patients, sessions
 from acupath.services.access import require_clinical
 from acupath.services.electrodes import ElectrodeSide
+from acupath.services.record_dates import plan_start
+from acupath.services.records.people import DEFAULT_LOCALE
+from acupath.services.session_dates import (
+    SessionDateRefused,
+    SessionDates,
+    not_started_sentence,
+    session_dates,
+)
 from acupath.services.session_drafts import SessionDraft, session_draft
 from acupath.services.sessions import NeedleInput, PointInput, SessionInput, StimulationInput
 from acupath.validation import describe
 from acupath.web.forms import Problem, refused_characters
+from acupath.web.locales import format_day
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.visitor import CsrfFormDep, VisitorDep, unit_of_work
 
@@ -201,14 +217,43 @@ def problems_of_input(exc: ValidationError, rows: Rows) -> list[Problem]:
     return list(found.values())
 
 
-def problem_at(error: InputError, rows: Rows) -> Problem:
-    """Return the problem of a service's ``InputError``, named by the control of its field."""
+def day_text_of(request: Request) -> Callable[[date], str]:
+    """Return how the visitor's clinic writes a date ("7 Dec 2026" in en-GB), for sentences built in code."""
+    locale = getattr(request.state, "locale", DEFAULT_LOCALE)  # the clinic's, set by the visitor check
+    return lambda day: format_day(day, locale)
+
+
+def problem_at(error: InputError, rows: Rows, day_text: Callable[[date], str] = date.isoformat) -> Problem:
+    """Return the problem of a service's ``InputError``, named by the control of its field.
+
+    A refused session date is worded with ``day_text`` (the clinic's date format; the service's own
+    message writes ISO 8601 for the API).
+    """
     path: list[str | int] = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", error.field)]
     name = rows.control(path)
     if re.fullmatch(r"stimulation\.electrode_pairs\.\d+\.\d", name):  # an electrode: its point's box
         name += ".code"
-    text = f"{label_of(name)}: {error.problem}" + (f" (allowed: {error.allowed})" if error.allowed else "")
+    problem, allowed = error.worded(day_text) if isinstance(error, SessionDateRefused) else (error.problem,
+                                                                                             error.allowed)
+    text = f"{label_of(name)}: {problem}" + (f" (allowed: {allowed})" if allowed else "")
     return Problem(field=name, message=text)
+
+
+def draft_dates(draft: SessionDraft, today: date) -> SessionDates:
+    """Return the dates the drafted session may have: from the plan's start and the last session's date to today.
+
+    The service decides (``check_session_date`` reads every session of the plan); this is the hint.
+    """
+    return session_dates(plan_start(draft.plan.plan), [draft.previous] if draft.previous else [],
+                         draft.next_number, today)
+
+
+def date_hint(dates: SessionDates, day_text: Callable[[date], str]) -> str:
+    """Return the date box's hint: "From 9 Nov 2026 (the date of session 3) to today (1 Dec 2026)."."""
+    latest = f"{dates.latest.what} ({day_text(dates.latest.day)})"
+    if dates.earliest is None:
+        return f"On or before {latest}."
+    return f"From {day_text(dates.earliest.day)} ({dates.earliest.what}) to {latest}."
 
 
 def safety_problems(block: SafetyBlock, sent: SessionInput, rows: Rows) -> list[Problem]:
@@ -248,9 +293,22 @@ def _rows_shown(values: dict[str, str], prefix: str, extra: int, least: int = 0)
     return max((taken[-1] + 1) if taken else 0, least) + extra
 
 
+def not_yet_notice(request: Request, opens: date | None) -> str | None:
+    """Return what the chart and the form say of a plan that starts after today (``opens``), else None.
+
+    "This plan starts on 7 Dec 2026; sessions can be charted from that day." (the clinic's date format).
+    """
+    if opens is None:
+        return None
+    text = not_started_sentence(opens, day_text_of(request))
+    return text[:1].upper() + text[1:] + "."
+
+
 def _form(request: Request, draft: SessionDraft, patient: Any, values: dict[str, str], problems: list[Problem],
           status_code: int = 200) -> Response:
     plan = draft.plan.plan
+    today = web_state(request).clock().date()
+    dates, day_text = draft_dates(draft, today), day_text_of(request)
     return render(request, "sessions/new.html", {
         "draft": draft, "plan": plan, "patient": patient, "values": values, "problems": problems,
         "labels": LABELS, "sides": SIDES, "units": UNITS, "electrode_sides": ELECTRODE_SIDES, "styles": STYLES,
@@ -258,7 +316,10 @@ def _form(request: Request, draft: SessionDraft, patient: Any, values: dict[str,
         "point_rows": _rows_shown(values, "points.", EXTRA_POINTS),
         "pair_rows": _rows_shown(values, "stimulation.electrode_pairs.", EXTRA_PAIRS),
         "override_rows": _rows_shown(values, "overrides.", 1, least=len(draft.referral)),
-        "today": web_state(request).clock().date(),
+        "today": today, "date_hint": date_hint(dates, day_text),
+        "earliest": dates.earliest.day if dates.earliest and not dates.empty else None,
+        # A plan that starts after today: the page says so instead of a form that cannot succeed.
+        "not_yet": not_yet_notice(request, dates.not_started),
     }, status_code=status_code)
 
 
@@ -300,7 +361,7 @@ async def record_session(request: Request, plan_id: str, form: CsrfFormDep, visi
             record = await run_in_threadpool(sessions.record_session, unit_of_work(request), visitor.actor, plan_id,
                                              sent, state.kb, today=today)
         except InputError as exc:
-            problems.append(problem_at(exc, rows))
+            problems.append(problem_at(exc, rows, day_text_of(request)))
         except SafetyBlock as exc:
             problems.extend(safety_problems(exc, sent, rows))
         else:
