@@ -275,7 +275,8 @@ def _date(
     laid_out: tuple[Session, ...], protocol: Any, instruments: tuple[str, ...], statuses: tuple[str, ...],
     recall: tuple[int, ...], start: date, payer: str,
 ) -> tuple[Any, tuple[Session, ...], tuple[PlannedCheckpoint, ...]]:
-    at, checkpoints = _reassessments(laid_out, protocol, payer)
+    # A payer that covers none of the visits judges none of them: its own checkpoints do not apply.
+    at, checkpoints = _reassessments(laid_out, protocol, payer, covers_any=any(s != "not_covered" for s in statuses))
     due = spaced(((s.number, s.date) for s in laid_out if s.number in at), instruments, recall, start)
     sessions = tuple(
         replace(s, reassess=due.get(s.number, ()), checkpoint=at.get(s.number), coverage=status)
@@ -285,17 +286,19 @@ def _date(
 
 
 def _reassessments(
-    sessions: tuple[Session, ...], protocol: Any, payer: str
+    sessions: tuple[Session, ...], protocol: Any, payer: str, covers_any: bool = True
 ) -> tuple[dict[int, str], tuple[PlannedCheckpoint, ...]]:
     """Return the reassessment sessions (checkpoints and each phase's last session) and the checkpoints
-    of a plan paid by ``payer`` (a checkpoint of other payers only, as Medicare's extension, is left out)."""
+    of a plan paid by ``payer`` (a checkpoint of other payers only, as Medicare's extension, is left out,
+    and so is a payer's own when it covers none of the visits: ``covers_any`` False; ``outcomes.in_force``
+    applies the same rule to plans stored before it)."""
     at: dict[int, str] = {}
     for i, session in enumerate(sessions):
         if i + 1 == len(sessions) or sessions[i + 1].phase != session.phase:
             at[session.number] = f"end of {session.phase}"
     checkpoints = []
     for checkpoint in protocol.checkpoints:
-        if not checkpoint.applies_to(payer):
+        if not checkpoint.applies_to(payer) or (checkpoint.payers and not covers_any):
             continue
         when = sessions[checkpoint.session - 1].date if checkpoint.session <= len(sessions) else None
         if when is not None:

@@ -63,7 +63,13 @@ def test_the_charts_of_a_plan_medicare_covers_none_of_have_no_extension_checkpoi
     data = example_intake("chronic_low_back_pain")
     data["payer"], data["pain"]["duration_weeks"] = "medicare", 8  # NCD 30.3.3: 12 weeks or longer
     plan = create_plan(uow, people.dr_lee, record_intake(uow, people.dr_lee, patient.id, data, kb).id, kb)
-    assert "medicare_extension" in {c["id"] for c in plan.plan["checkpoints"]}
+    assert "medicare_extension" not in {c["id"] for c in plan.plan["checkpoints"]}  # planned without it
+    # A plan stored before planning left it out still carries it: the report leaves it out on reading.
+    stored = uow.stored("plans")[-1]
+    extension = {"id": "medicare_extension", "session": 12, "date": plan.plan["sessions"][11]["date"],
+                 "expect": "improvement", "if_not": "stop", "citations": [], "evidence_claims": []}
+    stored.plan = {**stored.plan, "checkpoints": [*stored.plan["checkpoints"], extension]}
+    plan = stored
     record_session(uow, people.dr_lee, plan.id, example_session(session_date=plan.plan["sessions"][0]["date"]),
                    kb, today=TODAY)
     trends = gather(uow, people.dr_lee, patient.id, "progress", kb).body.trends
