@@ -126,8 +126,9 @@ def test_red_flags_come_first_with_a_severity_word_and_an_override_shows_who_whe
     assert kinds[0] == "red_flag" and kinds == sorted(kinds, key=lambda k: k != "red_flag")
     assert "Red flag" in findings and f"Severity: {flag['severity']}" in findings
     override = findings[findings.index("Overrides of screening findings"):]
-    assert f"<code>{flag['code']}</code>" in override and reason in unescape(override)
-    assert "User web-test" in override and f"(version {amended.version})" in override
+    assert f'<code class="code">{flag["code"]}</code>' in override and reason in unescape(override)
+    # Who, by name: "web-test" is no user of the clinic, so it is "clinic staff", never a piece of an id.
+    assert "clinic staff" in override and "web-test" not in override and f"(version {amended.version})" in override
 
 
 def test_reception_is_refused_the_plan_and_sees_none_of_it(site: Site) -> None:

@@ -68,6 +68,8 @@ def test_a_plan_starting_tomorrow_says_when_sessions_can_be_charted_instead_of_a
     said = "This plan starts on 2 Dec 2026; sessions can be charted from that day."
     chart_page = unescape(browser.get(f"/clinic/patients/{plan.patient_id}").text)
     assert said in chart_page and f'href="{new_session(plan)}"' not in chart_page
+    plan_page = unescape(browser.get(f"/clinic/plans/{plan.id}").text)
+    assert said in plan_page and f'href="{new_session(plan)}"' not in plan_page
     form_page = unescape(browser.get(new_session(plan)).text)
     assert said in form_page and f'action="{new_session(plan)}"' not in form_page
     assert "to today (1 Dec 2026)" not in form_page

@@ -26,10 +26,14 @@ from acupath.services import patients, plans, sessions
 from acupath.services.clinic_day import COVERED
 from acupath.services.plan_cache import parsed_plans
 from acupath.services.plan_screening import plan_screening
+from acupath.services.record_dates import plan_start
 from acupath.services.records import PlanRecord
+from acupath.services.session_dates import charting_opens
+from acupath.services.staff_names import who_is
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.routes.chart import LONG_LIST, findings_first
 from acupath.web.routes.documents import refused_documents
+from acupath.web.routes.sessions import not_yet_notice
 from acupath.web.visitor import VisitorDep, unit_of_work
 
 router = APIRouter(prefix="/clinic/plans", route_class=PageRoute, include_in_schema=False)
@@ -132,4 +136,6 @@ def plan_page(request: Request, plan_id: str, visitor: VisitorDep) -> Response:
         "record": record, "plan": document, "patient": patient, "findings": findings_first(record),
         "overrides": record.overrides, "points": point_rows(document, state.kb),
         "chart": chart_of(document, state.kb, screening.findings), "visits": rows, "cover": cover, "checkpoints": checkpoints,
-        "given": len(given), "refused": refused_documents(request, actor, record.patient_id)})
+        "given": len(given), "refused": refused_documents(request, actor, record.patient_id),
+        "staff": who_is(unit_of_work(request), actor, (record.overrides, findings_first(record))),
+        "not_yet": not_yet_notice(request, charting_opens(plan_start(record.plan), state.clock().date()))})
