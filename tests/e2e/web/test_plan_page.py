@@ -20,6 +20,7 @@ from acupath.services.actor import Actor, Role
 from acupath.services.records import PlanRecord
 from acupath.web.locales import format_number
 from example_records import example_session
+from web_clinic import EMAILS
 
 SECTIONS = ("Findings and overrides", "Points", "Body chart", "Electroacupuncture", "Components", "Phases",
             "Schedule and cover", "Evidence")
@@ -27,7 +28,9 @@ SECTIONS = ("Findings and overrides", "Points", "Body chart", "Electroacupunctur
 
 def demo_plans(site: Site) -> list[PlanRecord]:
     """Return every plan of the demo clinic, read through the services as a clinician."""
-    clinician = Actor(user_id="web-test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    with site.uow_factory() as uow:
+        lee = uow.users.get_by_email(EMAILS["clinician"])
+    clinician = Actor(user_id=lee.id, clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
     return [plan for patient in patients.list_patients(site.uow_factory(), clinician, limit=100).items
             for plan in patient_records.list_plans(site.uow_factory(), clinician, patient.id).items]
 
@@ -100,7 +103,9 @@ def test_components_phases_and_evidence_are_shown_with_triggers_dates_and_status
 
 def test_the_schedule_marks_each_visit_given_or_planned_with_its_reassessments(site: Site) -> None:
     plan = plan_where(site, lambda plan: any(s["reassess"] for s in plan["sessions"]))
-    clinician = Actor(user_id="web-test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    with site.uow_factory() as uow:
+        lee = uow.users.get_by_email(EMAILS["clinician"])
+    clinician = Actor(user_id=lee.id, clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
     given = {s.number for s in sessions.list_sessions(site.uow_factory(), clinician, plan.id, limit=200).items}
     page = site.as_("clinician").get(f"/clinic/plans/{plan.id}").text
     schedule = page[page.index('<table class="list schedule">'):]
@@ -115,20 +120,24 @@ def test_the_schedule_marks_each_visit_given_or_planned_with_its_reassessments(s
 
 def test_red_flags_come_first_with_a_severity_word_and_an_override_shows_who_when_and_why(site: Site) -> None:
     plan = plan_where(site, lambda plan: any(f["kind"] == "red_flag" for f in plan["findings"]))
-    clinician = Actor(user_id="web-test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    with site.uow_factory() as uow:
+        lee = uow.users.get_by_email(EMAILS["clinician"])
+    clinician = Actor(user_id=lee.id, clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
     flag = next(f for f in plan.plan["findings"] if f["kind"] == "red_flag")
     reason = "Onset after fifty explained by a documented lifting injury; no other red flag on examination."
     amended = plans.amend_plan(site.uow_factory(), clinician, plan.id, site.app.state.acupath.kb,
                                expected_version=plan.version, overrides=[{"finding": flag["code"], "reason": reason}])
-    page = site.as_("clinician").get(f"/clinic/plans/{amended.id}").text
+    page = site.as_("admin").get(f"/clinic/plans/{amended.id}").text  # someone else reads who overrode
     findings = page[page.index('id="findings-title"'):page.index('id="points-title"')]
     kinds = re.findall(r'<li class="finding finding-(\w+)">', findings)
     assert kinds[0] == "red_flag" and kinds == sorted(kinds, key=lambda k: k != "red_flag")
     assert "Red flag" in findings and f"Severity: {flag['severity']}" in findings
     override = findings[findings.index("Overrides of screening findings"):]
     assert f'<code class="code">{flag["code"]}</code>' in override and reason in unescape(override)
-    # Who, by name: "web-test" is no user of the clinic, so it is "clinic staff", never a piece of an id.
-    assert "clinic staff" in override and "web-test" not in override and f"(version {amended.version})" in override
+    # Who, by name and role, never a piece of the user id; on the chart too.
+    who = f"{lee.name} ({lee.role})"
+    assert who in override and lee.id[:8] not in page and f"(version {amended.version})" in override
+    assert f"Overridden by {who}" in unescape(site.as_("admin").get(f"/clinic/patients/{plan.patient_id}").text)
 
 
 def test_reception_is_refused_the_plan_and_sees_none_of_it(site: Site) -> None:

@@ -30,6 +30,7 @@ from acupath.services.record_dates import plan_start
 from acupath.services.records import PlanRecord
 from acupath.services.records.clinical import PlanStatus
 from acupath.services.session_dates import charting_opens
+from acupath.services.staff_names import who_is
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.routes.documents import refused_documents
 from acupath.web.routes.sessions import not_yet_notice
@@ -117,6 +118,7 @@ def chart_page(request: Request, patient_id: str, visitor: VisitorDep) -> Respon
             can_email_portal=state.link_sender is not None and bool(patient.email),
             portal_revoked=request.query_params.get("portal") == "revoked", portal_days=state.portal_times.invitation.days,
             refused=refused_documents(request, actor, patient_id))
+        context["staff"] = who_is(unit_of_work(request), actor, context["findings"])
         if plan is not None:
             given = sessions.list_sessions(unit_of_work(request), actor, plan.id, limit=LONG_LIST).items
             context.update(
