@@ -185,3 +185,18 @@ def test_a_visit_skipped_before_one_given_reads_not_given(site: Site) -> None:
     body = page[page.index('<table class="list schedule">'):].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     last_cells = [" ".join(re.sub(r"<[^>]+>", " ", row.rsplit("<td>", 1)[1]).split()) for row in body.split("</tr>")[:-1]]
     assert last_cells[:4] == ["Given", "Not given", "Given", "Planned"]
+
+
+def test_a_bleeding_risk_takes_bloodletting_off_the_points_and_says_no_deep_needling(site: Site) -> None:
+    # The caution's own words: "no deep needling near large vessels, no bleeding or cupping".
+    calm, thinned = fresh_plan(site), fresh_plan(site, safety={"anticoagulant": True})
+    browser = site.as_("clinician")
+
+    def depth_of(plan, code: str) -> str:
+        page = browser.get(f"/clinic/plans/{plan.id}").text
+        cell = page[page.index('class="depth-cell"', page.index(f'<tr id="point-{code}">')):]
+        return unescape(cell[:cell.index("</td>")])
+
+    assert "prick to bleed" in depth_of(calm, "BL40") and "No deep needling" not in depth_of(calm, "BL40")
+    assert "prick to bleed" not in depth_of(thinned, "BL40")
+    assert "No deep needling: Bleeding risk caution" in depth_of(thinned, "BL40")

@@ -100,15 +100,32 @@ def visits(document: Plan, given: set[int], checkpoints: tuple[Any, ...]) -> tup
                        last_day=covered_rows[-1].day if covered_rows else None)
 
 
-def point_rows(document: Plan, kb: Any) -> list[dict[str, Any]]:
-    """Return each planned point with its names, depth and angles from the knowledge base."""
+#: The reference angle a finding against bloodletting takes off a point's row ("bleeding" technique).
+BLOODLETTING_ANGLE = "prick to bleed"
+
+
+def point_rows(document: Plan, kb: Any, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return each planned point with its names, depth and angles from the knowledge base.
+
+    ``angles`` leaves out bloodletting while a finding in force of ``findings`` forbids the ``bleeding``
+    technique; ``shallow`` names the findings that forbid ``deep_needling`` (empty: none), so that the
+    reference depth is not read as allowed (a bleeding risk: "no deep needling near large vessels").
+    """
+    forbidding: dict[str, list[str]] = {}
+    for finding in findings:
+        rule = kb.safety.rule_answering(finding["code"]) if not finding.get("overridden_by") else None
+        for technique in rule.affects.techniques if rule is not None else ():
+            forbidding.setdefault(technique, []).append(finding["code"])
     rows = []
     for planned in document.points:
         try:
             point = kb.points.find(planned.code)
         except NotFound:
             point = None
-        rows.append({"planned": planned, "point": point})
+        angles = [a for a in (point.angles if point is not None else ()) if a != BLOODLETTING_ANGLE
+                  or "bleeding" not in forbidding]
+        rows.append({"planned": planned, "point": point, "angles": angles,
+                     "shallow": tuple(forbidding.get("deep_needling", ()))})
     return rows
 
 
@@ -134,7 +151,7 @@ def plan_page(request: Request, plan_id: str, visitor: VisitorDep) -> Response:
     rows, cover = visits(document, {s.number for s in given}, checkpoints)
     return render(request, "plans/plan.html", {
         "record": record, "plan": document, "patient": patient, "findings": findings_first(record),
-        "overrides": record.overrides, "points": point_rows(document, state.kb),
+        "overrides": record.overrides, "points": point_rows(document, state.kb, findings_first(record)),
         "chart": chart_of(document, state.kb, screening.findings), "visits": rows, "cover": cover, "checkpoints": checkpoints,
         "given": len(given), "refused": refused_documents(request, actor, record.patient_id),
         "staff": who_is(unit_of_work(request), actor, (record.overrides, findings_first(record))),
