@@ -98,6 +98,9 @@ def build_plan(intake: Intake, screening: Screening, kb: Any, scores: Mapping[st
     programme = compiled(kb).programme
     constraints = constraints_for(screening, kb)
     scores = score_intake(intake, kb) if scores is None else scores
+    # A questionnaire made for other body regions (STarT Back, for low back pain, on a knee intake) neither
+    # triggers a component nor is reassessed: its referral pathway is for the pain it was made for.
+    scores = {name: score for name, score in scores.items() if protocol.fits(kb.instruments.get(name))}
     components, adjunct_ids, trigger_instruments = select_components(programme.components, scores, intake.medications)
 
     candidates = [Candidate(p, "protocol") for p in protocol.points]

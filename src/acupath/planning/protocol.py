@@ -39,6 +39,14 @@ class Protocol:
     minimum_sessions: int
     reassessment_instruments: tuple[str, ...]
     variant_source: str
+    #: The body regions the condition is treated at (a variant's own when it names them).
+    regions: tuple[str, ...] = ()
+
+    def fits(self, instrument: Any) -> bool:
+        """Return whether ``instrument`` (an instrument file, or None) was made for this condition's regions:
+        one made for any region (none named) fits every condition; STarT Back (low back) fits no knee."""
+        made_for = tuple(getattr(instrument, "regions", ()) or ())
+        return not made_for or bool(set(made_for) & set(self.regions))
 
     def pattern(self, pattern_id: str | None) -> Pattern | None:
         """Return the named pattern, or None when no pattern was given.
@@ -106,6 +114,7 @@ def _compile(kb: Any) -> Compiled:
                 pairs=variant.electrode_pairs or condition_file.electroacupuncture.electrode_pairs,
                 variant_source=f"{condition_file.id}:{variant.condition}",
                 instruments=variant.reassessment_instruments,
+                regions=variant.regions or condition_file.regions,
             )
     source: ProgrammeFile = kb.programme
     programme = Programme(
@@ -126,6 +135,7 @@ def _protocol(
     pairs: tuple[tuple[str, str], ...] | None = None,
     variant_source: str | None = None,
     instruments: tuple[str, ...] | None = None,
+    regions: tuple[str, ...] | None = None,
 ) -> Protocol:
     return Protocol(
         condition=condition or source.id,
@@ -140,4 +150,5 @@ def _protocol(
         minimum_sessions=source.minimum_sessions,
         reassessment_instruments=instruments if instruments is not None else source.reassessment_instruments,
         variant_source=variant_source or source.id,
+        regions=tuple(regions if regions is not None else source.regions),
     )

@@ -29,17 +29,12 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 CONDITIONS = get_args(Condition)
 PAYERS = get_args(Payer)
 WEEKDAYS = get_args(Weekday)
-#: Questionnaires asked at intake besides the condition's reassessment instruments, each with the body
-#: regions it was made for: asked only when the condition has one of them (none: asked for every condition;
-#: an instrument file's own ``regions`` count too). The PHQ-9 screens mood in any chronic pain
-#: (instruments.md §11). The Keele STarT Back tool stratifies low back pain (instruments.md §13: Hill 2008,
-#: developed in primary-care back pain; its items ask about back pain spreading down the legs and walking
-#: and dressing because of it), and its high-risk group's referral is a back-pain pathway (programme.yaml,
-#: ``psychologically_informed_physiotherapy``); clinical.md's back-pain guidance (§2.6 red flags, §5 ACP 2017,
-#: NICE NG59) is all for low back pain and names no use of it elsewhere. So it is
-#: asked for chronic low back pain only, not for the upper-back variant (thoracic pain, reassessed with the
-#: PEG for the same reason the ODI is not used there), the neck, the knee, migraine or fibromyalgia.
-SCREENING_INSTRUMENTS: dict[str, tuple[str, ...]] = {"phq9": (), "start_back": ("lower_back", "sacrum")}
+#: Questionnaires asked at intake besides the condition's reassessment instruments, each only where its
+#: instrument file's ``regions`` meet the condition's (none named: every condition). The PHQ-9 screens mood
+#: in any chronic pain (instruments.md §11); the Keele STarT Back tool is made for low back pain (§13,
+#: start_back.yaml ``regions``), so it is asked for chronic low back pain only, not for the upper-back
+#: variant, the neck, the knee, migraine or fibromyalgia; the planner ignores it elsewhere too.
+SCREENING_INSTRUMENTS = ("phq9", "start_back")
 RED_FLAGS = tuple(RedFlagAnswers.model_fields)
 HISTORY = tuple(History.model_fields)
 PAIN_FLAGS = tuple(name for name, field in Pain.model_fields.items() if field.annotation is bool)
@@ -76,8 +71,7 @@ def instruments_for(kb: Any, condition: str | None) -> list[Any]:
     if not condition:
         return []
     reassessed, regions = reassessment_of(kb, condition)
-    screening = [instrument_id for instrument_id, made_for in SCREENING_INSTRUMENTS.items()
-                 if _fits(made_for or _regions_of(kb, instrument_id), regions)]
+    screening = [instrument_id for instrument_id in SCREENING_INSTRUMENTS if _fits(_regions_of(kb, instrument_id), regions)]
     return answerable(kb, [i for i in (*reassessed, *screening) if i != PAIN_NRS])
 
 
