@@ -52,7 +52,12 @@ class PlainSession:
 @dataclass(frozen=True)
 class PlainHandout:
     """A component of the plan explained: title, why, what to do, the plan's own instructions, and who
-    else takes part (``referral``, None when no one)."""
+    else takes part (``referral``, None when no one).
+
+    ``instructions`` are the clinician's words (programme.yaml): the patient reads them only when no
+    handout explains the component (a plan of an older knowledge base). ``at_home`` is the home practice
+    in the patient's words (the component's homework), None when it has none.
+    """
 
     component: str
     title: str
@@ -60,6 +65,7 @@ class PlainHandout:
     what_to_do: str
     instructions: str
     referral: str | None
+    at_home: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,9 +171,13 @@ def explain_plan(plan: dict[str, Any], kb: KnowledgeBase, today: date) -> PlainP
                                          referral=component.get("referral")))
             continue
         cited.update(handout.citations)
+        homework = next((c.homework for c in kb.programme.components if c.id == component["id"]), None)
+        if homework is not None:
+            cited.update(homework.citations)
         handouts.append(PlainHandout(component=component["id"], title=handout.title, why=handout.why,
                                      what_to_do=handout.what_to_do, instructions=component["instructions"],
-                                     referral=component.get("referral")))
+                                     referral=component.get("referral"),
+                                     at_home=homework.task if homework is not None else None))
     days = [s.day for s in sessions]
     return PlainPlan(
         condition=guide.conditions.get(plan["condition"], plan["condition"].replace("_", " ")),

@@ -42,7 +42,9 @@ def test_sessions_lists_the_schedule_after_today_and_handouts_explain_the_compon
     assert "Your upcoming sessions" in sessions.text
     handouts = anna.get("/portal/handouts")
     assert handouts.status_code == 200
-    assert "Your plan says:" in handouts.text and "Why:" in handouts.text
+    assert "Why:" in handouts.text and "At home:" in handouts.text
+    # The clinician's instructions ("refer for ...", "PHQ-9 item 9 ...") are not the patient's handout.
+    assert "Your plan says:" not in handouts.text
 
 
 def test_the_access_log_names_staff_by_name_and_role_never_by_id(site: Site, anna: Browser) -> None:

@@ -114,3 +114,14 @@ def test_a_phase_a_pregnancys_limit_empties_has_no_dates_and_the_plan_ends_at_it
     empty = [p for p in plain.phases if p.sessions == 0]
     assert empty and all(p.starts is None and p.ends is None for p in empty)
     assert plain.ends == date.fromisoformat(plan["sessions"][-1]["date"])
+
+
+def test_a_handout_gives_the_home_practice_in_the_patients_words_not_the_clinicians_instructions() -> None:
+    plan, start = _plan()
+    handouts = {h.component: h for h in explain_plan(plan, KB, start).handouts}
+    homework = {c.id: c.homework for c in KB.programme.components}
+    assert handouts, "the plain plan has handouts"
+    for component, handout in handouts.items():
+        expected = homework[component].task if homework.get(component) else None
+        assert handout.at_home == expected
+    assert handouts["graded_walking"].at_home == "Walk for 5 to 10 minutes, a little longer each week."
