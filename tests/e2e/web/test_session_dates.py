@@ -6,7 +6,7 @@ before the last one was stored under the next number; a plan starting tomorrow o
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from html import unescape
 
 from test_session_charting import START, TODAY, chart, form_of, fresh_plan, given, new_session
@@ -97,3 +97,13 @@ def test_a_plan_starting_today_offers_the_form(site: Site) -> None:
     assert f'href="{new_session(plan)}">Chart a session</a>' in browser.get(f"/clinic/patients/{plan.patient_id}").text
     assert "sessions can be charted from that day" not in browser.get(new_session(plan)).text
     assert chart(browser, plan).status_code == 303
+
+
+def test_the_chart_says_how_long_the_next_visit_is_overdue(site: Site) -> None:
+    late = fresh_plan(site)  # started two weeks ago, nothing charted yet
+    lead = unescape(site.as_("clinician").get(f"/clinic/patients/{late.patient_id}").text)
+    first = late.plan["sessions"][0]["date"]
+    overdue = (TODAY - date.fromisoformat(first)).days
+    assert overdue > 0 and f"{overdue} days overdue</strong>, reschedule or chart it" in lead
+    on_time = fresh_plan(site, schedule={"start": TODAY.isoformat()})
+    assert "overdue" not in site.as_("clinician").get(f"/clinic/patients/{on_time.patient_id}").text
