@@ -6,8 +6,9 @@ pain NRS, points), yi = mean, vi = SD²/n; ``PR``, the raw proportion (here resp
 intention to treat), yi = x/n, vi = yi(1 − yi)/n. They are then pooled by ``evidence.meta_analysis``,
 the engine of ``acupath meta analyze`` (random effects by default, with τ², I², the prediction
 interval): the between-clinic heterogeneity a director needs to see. A suppressed cell, a clinic whose
-responders are none or all (a proportion's variance is then 0), and a condition with fewer than two
-usable clinics are reported, never silently left out.
+responders are none or all (a proportion's variance is then 0), one whose courses all improved alike (a
+mean's variance is then 0), and a condition with fewer than two usable clinics are reported, never
+silently left out.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ def effect_size(cell: ConditionCell, measure: str) -> tuple[float, float, int] |
     if measure == "MN":
         if cell.followed_up is None or cell.mean_improvement is None or cell.sd_improvement is None:
             return "suppressed (fewer courses followed up than the clinic's min_cell)"
+        if cell.sd_improvement == 0:
+            return (f"all {cell.followed_up} courses followed up improved by the same {cell.mean_improvement:g} "
+                    "points: a mean with no spread (SD 0) has no variance")
         return cell.mean_improvement, cell.sd_improvement ** 2 / cell.followed_up, cell.followed_up
     if cell.courses is None or cell.responders is None:
         return "suppressed (fewer courses than the clinic's min_cell)"

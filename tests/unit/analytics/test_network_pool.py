@@ -54,6 +54,15 @@ def test_all_responding_has_no_variance_and_is_left_out_of_the_proportions() -> 
     assert "12 of 12 responded" in pool.left_out[0][1]
 
 
+def test_a_mean_with_no_spread_has_no_variance_and_is_left_out_of_the_means() -> None:
+    # A clinic whose followed-up courses all improved alike (SD 0) broke the pooling: REML needs vi > 0.
+    alike = payload("Alike", [cell("chronic_low_back_pain", 12, 0, 12, 0.0, 0.0)])
+    pool = pool_condition(_files(HARBOUR, RIVERSIDE, alike), "chronic_low_back_pain", "MN")
+    assert [r.clinic for r in pool.rows] == ["Harbour", "Riverside"] and pool.result is not None
+    assert pool.left_out == [("Alike", "all 12 courses followed up improved by the same 0 points: a mean with no "
+                                       "spread (SD 0) has no variance")]
+
+
 def test_conditions_are_every_condition_any_clinic_names() -> None:
     assert conditions_of(_files(HARBOUR, HILL)) == ["chronic_low_back_pain", "migraine", "neck_pain"]
 
