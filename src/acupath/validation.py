@@ -64,16 +64,25 @@ def field_path(location: Iterable[Any]) -> str:
     return text
 
 
+#: A number's bound as the clinic says it, by pydantic's error type: (its context key, the words).
+_BOUNDS = {"less_than_equal": ("le", "at most"), "greater_than_equal": ("ge", "at least"),
+           "less_than": ("lt", "less than"), "greater_than": ("gt", "more than")}
+
+
 def describe(error: dict[str, Any]) -> tuple[str, str | None]:
     """Return ``(problem, allowed)`` for one pydantic error entry (``allowed`` is None if unknown)."""
     problem = "unknown key" if error.get("type") == "extra_forbidden" else str(error.get("msg", "invalid"))
     problem = problem.removeprefix("Value error, ")  # pydantic's prefix for a validator's ValueError
     ctx = error.get("ctx") or {}
+    bound = _BOUNDS.get(str(error.get("type")))
+    if bound is not None and bound[0] in ctx:
+        # "must be at most 10" where pydantic says "Input should be less than or equal to 10".
+        problem = f"must be {bound[1]} {ctx[bound[0]]}"
     if error.get("type") in ("too_long", "too_short") and isinstance(error.get("input"), str):
         # A length bound on an annotated string (``OneLine``) is checked as a collection's: pydantic says
         # "Value should have at most 40 items after validation"; the clinic reads characters.
-        bound = ctx.get("max_length") if error["type"] == "too_long" else ctx.get("min_length")
-        problem = f"String should have {'at most' if error['type'] == 'too_long' else 'at least'} {bound} characters"
+        length = ctx.get("max_length") if error["type"] == "too_long" else ctx.get("min_length")
+        problem = f"String should have {'at most' if error['type'] == 'too_long' else 'at least'} {length} characters"
     expected = ctx.get("expected")
     return problem, (str(expected) if expected else None)
 
