@@ -57,7 +57,7 @@ def test_an_intake_is_scored_live_screened_overridden_and_planned(page: Page, se
     reason = page.get_by_label(re.compile("Override reason")).first
     reason.fill("ok")
     page.get_by_role("button", name="Create plan").click()
-    expect(page.locator(".error-summary")).to_contain_text("bleeding_risk_caution")
+    expect(page.locator(".error-summary")).to_contain_text("Bleeding risk caution")
     page.get_by_label(re.compile("Override reason")).first.fill(
         "INR in range today; superficial needling only and firm pressure after withdrawal")
     page.get_by_role("button", name="Create plan").click()
