@@ -42,6 +42,7 @@ from acupath.planning.points import (
 from acupath.planning.protocol import compiled, protocol_for
 from acupath.planning.recall import recall_days_of, spaced
 from acupath.planning.schedule import schedule_sessions
+from acupath.safety.constraints import HEAT_NEAR_REGION
 from acupath.safety.findings import Screening
 
 
@@ -56,11 +57,18 @@ def plan_findings(screening: Screening) -> tuple[tuple[PlanFinding, ...], tuple[
                 code=f.code, kind=str(f.kind), severity=str(f.severity), action=str(f.action),
                 message=f.message, citations=f.citations,
                 overridden_by=o.by if o else None, override_reason=o.reason if o else None,
+                regions=_places(f.affects),
             )
         )
         if o is not None:
             overrides.append(PlanOverride(finding=f.code, reason=o.reason, by=o.by, on=o.on))
     return tuple(findings), tuple(overrides)
+
+
+def _places(affects: Any) -> tuple[str, ...]:
+    """Return the regions a finding keeps needles or heat away from, in order (``heat_near_region:`` too)."""
+    heat = (t.removeprefix(HEAT_NEAR_REGION) for t in affects.techniques if t.startswith(HEAT_NEAR_REGION))
+    return tuple(sorted(set(affects.regions) | set(heat)))
 
 
 def score_intake(intake: Intake, kb: Any) -> dict[str, Any]:

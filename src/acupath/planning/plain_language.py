@@ -200,12 +200,24 @@ def finding_for_patient(code: str, action: str | None, kb: KnowledgeBase) -> str
     return meanings.get(action or "", "Your clinician will explain what it means for your plan.")
 
 
+def _where(text: str, finding: dict[str, Any], kb: KnowledgeBase) -> str:
+    """Return ``text`` with the places the patient named at intake ("(left knee)"), for a rule about the
+    places the intake gives (a skin lesion, an implant, a tumour, numb skin); else ``text`` as it is."""
+    rule = kb.safety.rule_answering(finding["code"])
+    places = finding.get("regions") or ()
+    if rule is None or not places or not (rule.affects.regions_from or rule.affects.heat_regions_from):
+        return text
+    named = ", ".join(place.replace("_", " ") for place in places)
+    return f"{text[:-1]} ({named})." if text.endswith(".") else f"{text} ({named})"
+
+
 def _safety(plan: dict[str, Any], kb: KnowledgeBase, cited: set[str]) -> tuple[PlainSafety, ...]:
     """Return the plan's findings in force, then its overrides, in the patient's words."""
     said: list[PlainSafety] = []
     for finding in plan.get("findings") or ():
         if not finding.get("overridden_by"):
-            said.append(PlainSafety(text=finding_for_patient(finding["code"], finding.get("action"), kb)))
+            text = finding_for_patient(finding["code"], finding.get("action"), kb)
+            said.append(PlainSafety(text=_where(text, finding, kb)))
     for override in plan.get("overrides") or ():
         on = override.get("on")
         # What would have applied, quoted: said plainly, it would contradict the clinician's decision.

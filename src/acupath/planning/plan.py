@@ -25,6 +25,9 @@ class PlanFinding:
     citations: tuple[str, ...] = ()
     overridden_by: str | None = None
     override_reason: str | None = None
+    #: The body regions the finding keeps points, or heat, away from (a skin lesion at ``left_knee``):
+    #: what the patient is told of where (empty for a finding about no place, and in plans made before).
+    regions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

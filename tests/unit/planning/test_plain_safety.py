@@ -58,3 +58,19 @@ def test_a_finding_whose_rule_is_gone_says_what_its_action_means() -> None:
     assert [s.text for s in said] == [KB.patient_guide.safety.by_action["exclude"],
                                       f"{KB.patient_guide.safety.overridden} “Your clinician will explain what it means "
                                       "for your plan.”"]
+
+
+def test_a_finding_about_a_place_the_patient_named_says_where() -> None:
+    plan, start = _plan(safety={"skin_lesions_at": ["left_knee"]})
+    sentence = KB.safety.rule("skin_lesion_regions").for_patient
+    assert PlainSafety(text=f"{sentence[:-1]} (left knee).") in explain_plan(plan, KB, start).safety
+    # A plan stored before its findings kept their regions says the sentence alone.
+    for finding in plan["findings"]:
+        finding.pop("regions")
+    assert PlainSafety(text=sentence) in explain_plan(plan, KB, start).safety
+
+
+def test_numb_skin_says_where_heat_is_kept_away() -> None:
+    plan, start = _plan(safety={"sensory_loss_at": ["right_foot"]})
+    sentence = KB.safety.rule("sensory_loss_heat").for_patient
+    assert PlainSafety(text=f"{sentence[:-1]} (right foot).") in explain_plan(plan, KB, start).safety
