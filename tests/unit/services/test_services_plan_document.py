@@ -77,3 +77,10 @@ def test_the_patients_record_says_each_finding_in_their_words_beside_the_clinici
 def test_a_payer_that_covers_no_visit_is_not_said_to_pay(uow: FakeUnitOfWork, people, patient, kb) -> None:
     text = _plan_text(uow, people, patient, kb, duration_weeks=8)  # NCD 30.3.3: chronic means 12 weeks or more
     assert "Paid by Medicare covers none of these visits: you pay" in text
+
+
+def test_a_private_insurer_is_never_said_to_cover_nothing(uow: FakeUnitOfWork, people, patient, kb) -> None:
+    # Its visits are "check with your insurer", not "not covered".
+    text = _document_text(uow, people, patient, kb, "upper_back_pain")  # payer: private
+    assert "Paid by Private" in text and "check with your insurer" in text
+    assert "covers none of these visits" not in text
