@@ -153,6 +153,10 @@ def medication_from_line(line: str, field: str = "medications") -> Medication:
     if drug_class is None:
         raise InputError(field, f"{typed_class!r} is not a drug class", ", ".join(DRUG_CLASSES))
     mme_part = dose_parts.pop() if dose_parts and _MME.search(dose_parts[-1]) else None
+    if mme_part is not None and dose_parts and dose_parts[-1][-1:].isdigit() and mme_part[:1].isdigit():
+        # "7,5 MME" or "1,200 MME": the parts are split at commas, so the number would be read as 5 or 200.
+        raise InputError(field, f"'{dose_parts[-1].split()[-1]},{mme_part}' has a comma inside the MME number",
+                         "the MME with a decimal point and no thousands separator, e.g. 7.5 MME or 1200 MME")
     entry: dict[str, object] = {"name": name, "class": drug_class}
     if any(dose_parts):
         entry["dose"] = ", ".join(dose_parts)

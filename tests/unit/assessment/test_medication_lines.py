@@ -66,6 +66,9 @@ def test_a_line_without_a_dose_is_a_medication_without_one() -> None:
     (f"oxycodone, opioid, 10 mg, {MAX_MME_PER_DAY + 1} MME", "out of range", f"0 to {MAX_MME_PER_DAY}"),
     ("oxycodone, opioid, 10 mg, " + "9" * 400 + " MME", "out of range", f"0 to {MAX_MME_PER_DAY}"),
     ("x" * 101 + ", nsaid", "name: String should have at most 100 characters", None),
+    # A decimal or thousands comma inside the MME was read as 5 and 200 (the line is split at commas).
+    ("oxycodone, opioid, 10 mg twice daily, 7,5 MME", "'7,5 MME' has a comma inside the MME number", "7.5 MME"),
+    ("morphine, opioid, 600 mg, 1,200 MME", "'1,200 MME' has a comma inside the MME number", "1200 MME"),
 ])
 def test_a_bad_line_is_refused_saying_what_is_wrong_and_what_is_allowed(line: str, problem: str,
                                                                         allowed: str | None) -> None:
