@@ -30,3 +30,8 @@ def test_a_former_code_finds_the_rule_it_became_and_an_unknown_code_none() -> No
     assert KB.safety.rule_answering("lbp_malignancy") is KB.safety.rule("systemic_malignancy")
     assert KB.safety.rule_answering("systemic_malignancy") is KB.safety.rule("systemic_malignancy")
     assert KB.safety.rule_answering("no_such_rule") is None
+    # A former code split between two rules names neither: a finding from osteoporosis must not be told
+    # "after your recent injury" (lbp_fracture became systemic_fracture and back_fracture_risk).
+    assert {r.code for r in KB.safety.rules if "lbp_fracture" in r.former_codes} == {"systemic_fracture",
+                                                                                     "back_fracture_risk"}
+    assert KB.safety.rule_answering("lbp_fracture") is None and KB.safety.rule_answering("lbp_infection") is None

@@ -332,11 +332,14 @@ class SafetyFile(Document):
         raise KeyError(code)
 
     def rule_answering(self, code: str) -> Rule | None:
-        """Return the rule whose code or former code is ``code`` (a stored finding's), or None when none is."""
+        """Return the rule whose code is ``code`` (a stored finding's), else the one rule that once had it;
+        None when none has, or when a former code was split between rules (``lbp_fracture`` became a
+        trauma rule and an osteoporosis one: which of them a stored finding was cannot be told)."""
         for rule in self.rules:
-            if code == rule.code or code in rule.former_codes:
+            if code == rule.code:
                 return rule
-        return None
+        heirs = [rule for rule in self.rules if code in rule.former_codes]
+        return heirs[0] if len(heirs) == 1 else None
 
     def cited_keys(self) -> set[str]:
         """Return every citation key in the header, rules, standing rules, cautions and geometry."""
