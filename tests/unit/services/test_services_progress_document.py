@@ -7,6 +7,7 @@ from datetime import date
 
 from service_fakes import FakeUnitOfWork
 
+from acupath.reports.documents.html import document_html
 from acupath.services import create_plan, record_intake
 from acupath.services.documents import gather
 from acupath.services.progress import record_reassessment
@@ -75,3 +76,16 @@ def test_the_charts_of_a_plan_medicare_covers_none_of_have_no_extension_checkpoi
     trends = gather(uow, people.dr_lee, patient.id, "progress", kb).body.trends
     assert [c.id for c in trends.plan.checkpoints] == [
         c["id"] for c in plan.plan["checkpoints"] if c["id"] != "medicare_extension"]
+
+
+def test_a_migraine_reports_baseline_keeps_the_headache_diary_month_in_words(uow: FakeUnitOfWork, people, patient,
+                                                                            kb) -> None:
+    data = example_intake("migraine_holidays")  # 10 headache days, 8 migraine days a month at intake
+    plan = create_plan(uow, people.dr_lee, record_intake(uow, people.dr_lee, patient.id, data, kb).id, kb)
+    record_session(uow, people.dr_lee, plan.id, example_session(session_date=plan.plan["sessions"][0]["date"]), kb,
+                   today=TODAY)
+    data = gather(uow, people.dr_lee, patient.id, "progress", kb)
+    assert {"headache_days": 10, "migraine_days": 8}.items() <= dict(data.body.baseline).items()
+    assert "opioid_mme_per_day" not in dict(data.body.baseline)
+    html = document_html(data, kb)
+    assert "Headache days 10" in html and "Migraine days 8" in html and "HEADACHE_DAYS" not in html

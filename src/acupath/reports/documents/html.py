@@ -52,7 +52,7 @@ def _number(context: Context, value: Any, digits: int | None = None) -> str:
 @pass_context
 def _instrument(context: Context, key: str) -> str:
     doc = context["kb"].instruments.get(key)
-    return doc.name if doc is not None else str(key).upper()
+    return doc.name if doc is not None else words(str(key))  # a diary's count: "Headache days"
 
 
 def _words(value: Any, capital: bool = False) -> str:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from acupath import outcomes, planning
+from acupath.assessment.medications import MME_KEY
 from acupath.errors import Conflict
 from acupath.knowledge import KnowledgeBase
 from acupath.planning.plain_language import explain_plan
@@ -64,8 +65,8 @@ def progress_body(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient, kb:
                   today: date) -> ProgressBody:
     """Return the progress report's contents. Raises ``Conflict`` (no plan), ``InputError`` (unscorable answers).
 
-    ``baseline`` holds the intake's scores of instruments only: the opioid MME of the baseline is the
-    opioid-sparing outcome, reported on its own line when there is one (``OpioidUse.reported``).
+    ``baseline`` holds the intake's scores and the headache diary's month (migraine), not the opioid MME:
+    that is the opioid-sparing outcome, reported on its own line when there is one (``OpioidUse.reported``).
     """
     record = current_plan(uow, clinic_id, patient)
     events = [e for e in uow.adverse_events.list_for_patient(clinic_id, patient.id)]
@@ -73,7 +74,7 @@ def progress_body(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient, kb:
     return ProgressBody(record=record, trends=trends,
                         sessions=tuple(uow.sessions.list_for_plan(clinic_id, record.id)),
                         adverse_events=tuple(events),
-                        baseline=tuple((k, v) for k, v in trends.plan.baseline.items() if k in kb.instruments))
+                        baseline=tuple((k, v) for k, v in trends.plan.baseline.items() if k != MME_KEY))
 
 
 def ncd_plan(uow: AbstractUnitOfWork, clinic_id: str, patient: Patient,
