@@ -16,6 +16,8 @@ from acupath.services.unit_of_work import AbstractUnitOfWork
 
 #: A user id as acupath makes them (``uuid4().hex``): never shown, whoever it was.
 _USER_ID = re.compile(r"^[0-9a-f]{32}$")
+#: The fields of an override, which an intake file or an API intake may fill with a name as typed.
+TYPED_FIELDS = frozenset(("by", "overridden_by", "author"))
 #: Fields holding a user id (who recorded, screened, amended, or overrode a finding): shown by name.
 AUTHOR_FIELDS = frozenset(("recorded_by", "screened_by", "created_by", "updated_by", "amended_by", "by", "author",
                            "overridden_by"))
@@ -33,7 +35,7 @@ def staff_names(uow: AbstractUnitOfWork, clinic_id: str, document: Any) -> dict[
         if isinstance(value, dict):
             for key, item in value.items():
                 if key in AUTHOR_FIELDS and isinstance(item, str):
-                    (written if key == "by" and not _USER_ID.match(item) else ids).add(item)
+                    (written if key in TYPED_FIELDS and not _USER_ID.match(item) else ids).add(item)
                 else:
                     collect(item)
         elif isinstance(value, list | tuple):
@@ -46,8 +48,9 @@ def staff_names(uow: AbstractUnitOfWork, clinic_id: str, document: Any) -> dict[
         user = uow.users.get(user_id)
         if user is not None and user.clinic_id == clinic_id:
             names[user_id] = f"{user.name} ({user.role})"
-    # An override in an intake file or an API intake names its clinician as typed ("Dr Patel"): shown so.
-    names.update({name: name for name in written})
+    # An override in an intake file or an API intake names its clinician as typed ("Dr Patel"), and a
+    # plan keeps that name as the finding's ``overridden_by`` and the override's ``author``: shown so.
+    names.update({name: name for name in written if name not in names})
     return names
 
 

@@ -12,6 +12,7 @@ from acupath.services import create_plan, create_user, record_intake
 from acupath.services.documents import gather
 from acupath.services.patient_actor import PatientActor
 from acupath.services.portal import record_export
+from acupath.services.staff_names import who_is
 from example_records import example_intake
 
 REASON = "MRI and oncology review clear (letter 2026-11-20)"
@@ -51,3 +52,6 @@ def test_a_clinician_named_as_typed_in_an_intakes_override_is_shown_as_typed(uow
     create_plan(uow, people.dr_lee, intake.id, kb)
     html = document_html(gather(uow, people.dr_lee, patient.id, "record", kb), kb)
     assert "Overridden by Dr Patel on" in " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    # The plan keeps the typed name as the finding's overrider and the override's author: shown as typed.
+    [plan] = uow.stored("plans")
+    assert who_is(uow, people.dr_lee, (plan.overrides, plan.plan["findings"])).get("Dr Patel") == "Dr Patel"
