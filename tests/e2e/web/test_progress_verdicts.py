@@ -67,7 +67,7 @@ def test_before_the_first_checkpoint_every_page_and_the_report_say_too_early_wit
     browser = site.as_("clinician")
     first = min(c["session"] for c in plan.plan["checkpoints"])
     chart = _text(browser.get(f"/clinic/patients/{plan.patient_id}").text)
-    assert f"too early to judge: the first checkpoint is at session {first}" in chart
+    assert f"Too early to judge: the first checkpoint is at session {first}" in chart
     page = _text(browser.get(f"/clinic/plans/{plan.id}/progress").text)
     header = page[page.index("Sessions given"):page.index("Alerts")]
     assert "Latest (session 4) Too early to judge" in header and "Not responding" not in header
@@ -130,3 +130,16 @@ def test_a_plan_medicare_covers_none_of_shows_no_extension_checkpoint(site: Site
     progress_page = browser.get(f"/clinic/plans/{plan.id}/progress").text
     assert 'id="checkpoint-medicare_extension"' not in progress_page
     assert 'id="checkpoint-response_expected"' in progress_page
+
+
+def test_past_the_first_checkpoint_the_chart_says_what_the_progress_page_says(site: Site) -> None:
+    # The chart judged on its own rule (a checkpoint "reached" by the latest session's number) and said
+    # "not reached yet" where the progress page said "Not responding".
+    plan = _knee(site)
+    first = min(c["session"] for c in plan.plan["checkpoints"])
+    _treat(site, plan, upto=first + 1, nrs=6)  # no better than at intake
+    browser = site.as_("clinician")
+    chart = _text(browser.get(f"/clinic/patients/{plan.patient_id}").text)
+    page = _text(browser.get(f"/clinic/plans/{plan.id}/progress").text)
+    said = f"Not responding at session {first + 1}: no measure improved by its MCID"
+    assert said in chart and said in page and "Non-responder" in chart

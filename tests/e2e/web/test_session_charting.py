@@ -356,5 +356,5 @@ def test_no_non_responder_badge_before_the_plans_first_checkpoint(site: Site) ->
     assert done.status_code == 303, unescape(done.text)
     page = unescape(browser.get(f"/clinic/patients/{record.patient_id}").text)
     first = min(s["number"] for s in record.plan["sessions"] if s.get("checkpoint"))
-    assert f"too early to judge: the first checkpoint is at session {first}" in page
+    assert f"Too early to judge: the first checkpoint is at session {first}" in page
     assert "Non-responder" not in page

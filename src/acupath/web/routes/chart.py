@@ -56,16 +56,6 @@ def by_urgency(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(findings, key=lambda f: (KIND_ORDER.get(f.get("kind"), 9), SEVERITY_ORDER.get(f.get("severity"), 9)))
 
 
-def judged(course: Any) -> bool:
-    """Return whether a course's responder status may be called yet: a checkpoint of the plan is reached
-    (``outcomes.progress`` lists only those reached).
-
-    Before the first checkpoint (response expected by sessions 4-6) the MCID is rarely met, and "Non-
-    responder" after one session misled.
-    """
-    return any(c.reached for c in course.checkpoints)
-
-
 def unplanned_screening(request: Request, actor: Any, patient_id: str,
                         plan_list: list[PlanRecord]) -> dict[str, Any] | None:
     """Return the patient's latest intake and its screening when no plan was made from that intake yet.
@@ -129,9 +119,6 @@ def chart_page(request: Request, patient_id: str, visitor: VisitorDep) -> Respon
                 not_yet=not_yet_notice(request, charting_opens(plan_start(plan.plan), context["today"])))
             try:
                 context["progress"] = progress.get_progress(unit_of_work(request), actor, plan.id, state.kb)
-                context["judged"] = judged(context["progress"])
-                context["first_checkpoint"] = min((c["session"] for c in plan.plan.get("checkpoints") or []),
-                                                  default=None)
             except InputError:
                 context["progress"] = None
     return render(request, "patients/chart.html", context)

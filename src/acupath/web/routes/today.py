@@ -6,10 +6,10 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from acupath.errors import InputError
+from acupath.outcomes.verdict import NOT_RESPONDER
 from acupath.services import clinic_day, progress
 from acupath.services.between_visits import urgent_tasks
 from acupath.web.pages import PageRoute, render, web_state
-from acupath.web.routes.chart import judged
 from acupath.web.visitor import VisitorDep, unit_of_work
 
 router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
@@ -23,7 +23,8 @@ def today_page(request: Request, visitor: VisitorDep, done: str | None = None) -
     portal, whoever is due today), each with a severity word and icon, linked to the task and the patient.
 
     A clinician's list also marks non-responders: the responder status on the latest measures that
-    ``services.progress`` evaluated for the plan, once its first checkpoint is reached (``chart.judged``).
+    ``services.progress`` evaluated for the plan, once its first checkpoint is reached (``outcomes.verdict``:
+    the chart, the progress page and the report say the same).
     """
     state = web_state(request)
     day = state.clock().date()
@@ -35,7 +36,7 @@ def today_page(request: Request, visitor: VisitorDep, done: str | None = None) -
                 course = progress.get_progress(unit_of_work(request), visitor.actor, entry.position.plan_id, state.kb)
             except InputError:
                 continue  # answers the knowledge can no longer score: no status rather than a wrong one
-            if judged(course) and course.latest.reached and course.latest.responder is False:
+            if course.verdict.state == NOT_RESPONDER:
                 non_responders.add(entry.position.plan_id)
     urgent = urgent_tasks.open_tasks(unit_of_work(request), visitor.actor, state.kb) if visitor.clinical else []
     return render(request, "today.html", {"day": day, "due": due, "non_responders": non_responders,
