@@ -42,13 +42,14 @@ def problem_of(error: InputError, label: str | None = None) -> Problem:
 
 
 def problems_of(model: type[BaseModel], data: dict[str, Any], labels: dict[str, str],
-                choices: tuple[str, ...] = ()) -> list[Problem]:
+                choices: tuple[str, ...] = (), context: dict[str, Any] | None = None) -> list[Problem]:
     """Return every problem ``model`` finds in ``data``, in the model's field order (empty when valid).
 
-    ``choices`` name the fields answered by picking an option (a missing one says "choose one").
+    ``choices`` name the fields answered by picking an option (a missing one says "choose one");
+    ``context`` is what the model's validators read (the clinic's today), as the service passes it.
     """
     try:
-        model.model_validate(data)
+        model.model_validate(data, context=context)
     except ValidationError as exc:
         found: dict[str, Problem] = {}
         for error in exc.errors():

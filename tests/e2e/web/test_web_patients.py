@@ -44,6 +44,18 @@ def test_a_birth_date_in_the_future_is_a_form_error_from_the_service(site: Site)
     assert '<a href="#birth_date">Date of birth: must not be in the future' in answer.text
 
 
+def test_a_future_birth_date_is_named_with_the_other_problems_not_after_them(site: Site) -> None:
+    # It was found by the service only, after the form's other problems were mended: one more round.
+    clinician = Actor(user_id="test", clinic_id=site.demo["clinic_id"], role=Role.CLINICIAN)
+    patient = patients.register_patient(site.uow_factory(), clinician, {
+        "given_name": "Ana", "family_name": "Now", "birth_date": "1980-05-06", "sex": "female"})
+    for path in ("/clinic/patients/new", f"/clinic/patients/{patient.id}/details"):
+        answer = site.as_("reception").post_form(path, path, {"given_name": "", "family_name": "Later",
+                                                              "birth_date": "2150-01-01", "sex": "female"})
+        assert answer.status_code == 422
+        assert re.findall(r'<li><a href="#([a-z_]+)">', answer.text) == ["given_name", "birth_date"]
+
+
 def test_a_used_mrn_is_a_form_error_naming_the_mrn(site: Site) -> None:
     reception = site.as_("reception")
     fields = {"given_name": "Kiri", "family_name": "Twice", "birth_date": "1980-05-05", "sex": "female",

@@ -12,7 +12,7 @@ from acupath.errors import Conflict, InputError
 from acupath.services import patients
 from acupath.services.patients import PatientDetails
 from acupath.web.forms import Problem, problem_of, problems_of, refused_characters, without_blanks
-from acupath.web.pages import PageRoute, render
+from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.visitor import CsrfFormDep, VisitorDep, unit_of_work
 
 router = APIRouter(prefix="/clinic/patients", route_class=PageRoute, include_in_schema=False)
@@ -55,10 +55,12 @@ def register_page(request: Request, visitor: VisitorDep) -> Response:
                                                       "sexes": SEXES})
 
 
-def _details_problems(values: dict[str, str]) -> list[Problem]:
-    """Return every problem of the details form (register or change) against ``PatientDetails``."""
+def _details_problems(request: Request, values: dict[str, str]) -> list[Problem]:
+    """Return every problem of the details form (register or change) against ``PatientDetails``, a birth
+    after the clinic's today among them."""
+    today = web_state(request).clock().date()
     problems = refused_characters(values, LABELS) or problems_of(PatientDetails, without_blanks(values), LABELS,
-                                                                 choices=("sex",))
+                                                                 choices=("sex",), context={"today": today})
     return [Problem("email", "Email: enter an email address, like name@example.org")
             if p.field == "email" and "pattern" in p.message else p for p in problems]
 
@@ -68,7 +70,7 @@ async def register(request: Request, form: CsrfFormDep, visitor: VisitorDep) -> 
     """Register the patient and open their chart; the form again, as typed, with every problem named."""
     values = {name: form.get(name, "") for name in LABELS}
     details = without_blanks(values)
-    problems = _details_problems(values)
+    problems = _details_problems(request, values)
     if not problems:
         try:
             patient = await run_in_threadpool(patients.register_patient, unit_of_work(request), visitor.actor, details)
@@ -97,7 +99,7 @@ async def change_details(request: Request, patient_id: str, form: CsrfFormDep, v
     else the form as typed with the problem named (a box left blank clears an optional detail)."""
     patient = await run_in_threadpool(patients.get_patient, unit_of_work(request), visitor.actor, patient_id)
     values = {name: form.get(name, "") for name in LABELS}
-    problems = _details_problems(values)
+    problems = _details_problems(request, values)
     version = form.get("version", "")
     if not problems:
         changes = {name: value.strip() or None for name, value in values.items()}
