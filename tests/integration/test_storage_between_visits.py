@@ -37,10 +37,11 @@ def test_answers_resume_a_safety_answer_stores_its_task_and_completion_a_reasses
                                             kb, today=TODAY)
     for n in range(1, 9):
         answering.save_answer(uow, anna, phq9.id, f"q{n}", n % 4, kb)
-    saved = answering.save_answer(uow, anna, phq9.id, "q9", "2", kb)
-    assert saved.crisis
+    first = answering.save_answer(uow, anna, phq9.id, "q9", "1", kb)
+    saved = answering.save_answer(uow, anna, phq9.id, "q9", "2", kb)  # changed to a graver answer
+    assert saved.crisis and saved.urgent_task.id == first.urgent_task.id
     resumed = answering.get_assignment(uow, anna, phq9.id)
-    assert resumed.answers == {**{f"q{n}": n % 4 for n in range(1, 9)}, "q9": 2} and resumed.version == 10
+    assert resumed.answers == {**{f"q{n}": n % 4 for n in range(1, 9)}, "q9": 2} and resumed.version == 11
     [task] = [v.task for v in urgent_tasks.open_tasks(uow, staff.dr_lee, kb)]
     assert (task.id, task.answer, task.assignment_id) == (saved.urgent_task.id, 2, phq9.id)
     done = answering.complete(uow, anna, phq9.id, kb, today=TODAY)

@@ -73,6 +73,12 @@ class FakeUrgentTasks(_Repo, abstract.UrgentTaskRepository):
             task.resolved_at, task.resolved_by, task.resolution_note)
         return True
 
+    def raise_answer(self, task: UrgentTask, answer: int) -> None:
+        stored = self.rows.get(task.id)
+        if stored is not None and stored.clinic_id == task.clinic_id and stored.resolved_at is None \
+                and stored.answer < answer:
+            stored.answer = answer
+
 
 class FakeHomework(_Repo, abstract.HomeworkRepository):
     table = "homework_tasks"

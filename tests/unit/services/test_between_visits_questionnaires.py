@@ -115,7 +115,8 @@ def test_item_9_at_0_raises_nothing_and_changing_1_to_0_leaves_the_task_open(uow
     answering.save_answer(uow, anna, phq9.id, "q9", 3, kb)  # the same item again: one task, not two
     answering.save_answer(uow, anna, phq9.id, "q9", 0, kb)
     [task] = uow.stored("urgent_tasks")
-    assert task.is_open and task.answer == 2
+    # The clinician reads the gravest answer given (it said "several days" after "nearly every day").
+    assert task.is_open and task.answer == 3
 
 
 def test_completion_scores_the_answers_into_a_reassessment_on_the_progress_chart(uow, people, anna, plan, phq9, kb) -> None:

@@ -76,6 +76,10 @@ class UrgentTaskRepository(abc.ABC):
     def resolve(self, task: UrgentTask) -> bool:
         """Store the resolution of ``task`` if it is still open; return whether it was (one statement)."""
 
+    @abc.abstractmethod
+    def raise_answer(self, task: UrgentTask, answer: int) -> None:
+        """Store ``answer`` on ``task`` while it is open and its answer is lower (one statement)."""
+
 
 class HomeworkRepository(abc.ABC):
     """Homework tasks and the days the patient did them."""

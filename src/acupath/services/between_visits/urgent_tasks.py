@@ -7,7 +7,7 @@ by itself: a changed answer, a completed or cancelled questionnaire leave it ope
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,10 +30,15 @@ OPEN_LIMIT = 100
 def raise_task(uow: AbstractUnitOfWork, assignment: QuestionnaireAssignment, item: str, answer: Any) -> UrgentTask:
     """Return the open task of this assignment's ``item``, adding one when there is none (caller's transaction).
 
-    One open task per answer's item: answering it again (even higher) keeps the task already raised.
+    One open task per answer's item: answering it again keeps the task already raised, and a higher
+    answer raises its answer (the clinician reads the gravest the patient gave, never an older, milder
+    one); a lower one leaves it as it is.
     """
     for task in uow.urgent_tasks.list_for_patient(assignment.clinic_id, assignment.patient_id):
         if task.is_open and task.assignment_id == assignment.id and task.item == item:
+            if _as_int(answer) > task.answer:
+                uow.urgent_tasks.raise_answer(task, _as_int(answer))
+                return replace(task, answer=_as_int(answer))
             return task
     task = UrgentTask(id=new_id(), clinic_id=assignment.clinic_id, patient_id=assignment.patient_id,
                       kind=UrgentTaskKind.SAFETY_ANSWER.value, assignment_id=assignment.id,

@@ -98,6 +98,14 @@ class SqlUrgentTasks(SqlRepository, abstract.UrgentTaskRepository):
             .execution_options(synchronize_session=False))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def raise_answer(self, task: UrgentTask, answer: int) -> None:
+        self.session.execute(
+            update(UrgentTaskRow)
+            .where(UrgentTaskRow.id == task.id, UrgentTaskRow.clinic_id == task.clinic_id,
+                   UrgentTaskRow.resolved_at.is_(None), UrgentTaskRow.answer < answer)
+            .values(answer=answer)
+            .execution_options(synchronize_session=False))
+
 
 class SqlHomework(SqlRepository, abstract.HomeworkRepository):
     """Homework tasks and ticks in the database."""
