@@ -1,7 +1,8 @@
 """The clinic's settings (administrators): its name, and the locale its pages and documents write in.
 
 Each locale is shown by how it writes the date and time now and a number, so the administrator picks by
-what the pages will look like. Saving goes through ``services.clinics.set_locale`` (audited, as
+what the pages will look like, and by the crisis lines it brings by default (a patient who answers a
+safety item sees them unless the clinic set its own: the page says when there will be none). Saving goes through ``services.clinics.set_locale`` (audited, as
 ``acupath clinics set-locale``); this process forgets the locale it kept, so the administrator's next
 page shows it at once (other server processes within ``web.locales.REFRESH``).
 """
@@ -14,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from acupath.errors import InputError
 from acupath.services import clinics
+from acupath.services.between_visits.crisis_contacts import crisis_advice, default_advice
 from acupath.web.forms import Problem
 from acupath.web.locales import format_number, format_when
 from acupath.web.pages import PageRoute, render, web_state
@@ -33,11 +35,16 @@ def _page(request: Request, visitor: Visitor, chosen: str | None, problems: list
           status_code: int = 200) -> Response:
     clinic = clinics.clinic_settings(unit_of_work(request), visitor.actor)  # the 403 page for other roles
     now = web_state(request).clock()
+    kb = web_state(request).kb
+    # The crisis lines a locale brings by default (crisis_contacts.yaml): changing the locale changes what
+    # a patient in crisis is shown, unless the clinic set its own lines, so each choice says it.
     examples = [{"locale": locale, "name": LOCALE_NAMES.get(locale, locale), "when": format_when(now, locale),
-                 "number": format_number(EXAMPLE_NUMBER, locale, 1)} for locale in clinics.LOCALES]
+                 "number": format_number(EXAMPLE_NUMBER, locale, 1),
+                 "crisis_lines": [c.name for c in default_advice(kb, locale).contacts]} for locale in clinics.LOCALES]
+    advice = crisis_advice(unit_of_work(request), visitor.actor.clinic_id, kb)
     return render(request, "admin/clinic.html", {
         "clinic": clinic, "chosen": chosen or clinic.locale, "examples": examples, "problems": problems,
-        "saved": saved, "nav": "admin"}, status_code)
+        "saved": saved, "nav": "admin", "advice": advice}, status_code)
 
 
 @router.get("")

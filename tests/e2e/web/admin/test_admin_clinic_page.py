@@ -27,11 +27,17 @@ def test_an_administrator_sees_each_locale_by_example_and_a_change_shows_at_once
     for locale in clinics.LOCALES:
         assert f'value="{locale}"' in page.text
     assert "1,234.5" in page.text and "1.234,5" in page.text  # en-GB and de-DE write the example apart
+    # Each locale says the crisis line it brings by default, so a change of locale is not a silent one.
+    assert "crisis line by default: Samaritans" in page.text and "crisis line by default: none" in page.text
+    assert 'id="no-crisis-line"' not in page.text
     assert "Clinic settings</a>" in admin.get("/clinic/admin/users").text  # in the administration's menu
     try:
         saved = admin.post_form(PAGE, PAGE, {"locale": "de-DE"})
         assert saved.status_code == 303 and saved.headers["location"] == f"{PAGE}?saved=1"
-        assert "Saved." in admin.get(saved.headers["location"]).text
+        after = admin.get(saved.headers["location"]).text
+        assert "Saved." in after
+        # de-DE has no cited crisis line: the administrator is told that patients now see none.
+        assert 'id="no-crisis-line"' in after and "only the general advice" in after
         assert _locale(site) == "de-DE"
         heading = HEADING.search(admin.get("/clinic/today").text)
         assert heading and re.fullmatch(r"\d{2}\.\d{2}\.\d{4}", heading.group(1))  # not a minute later: now
