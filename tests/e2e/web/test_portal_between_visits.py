@@ -48,6 +48,7 @@ def test_a_patient_fills_in_a_phq9_one_question_a_page_and_item_9_shows_help_at_
     # Opened without an answer (a bookmark, the back button), the same help says nothing the patient did not do.
     opened = anna.get("/portal/support").text
     assert 'href="tel:116123"' in opened and "You told us" not in opened and "has been told" not in opened
+    assert "Continue the questionnaire" not in opened and "Continue the questionnaire" in help_page
     tasks = urgent_tasks.open_tasks(site.uow_factory(), clinician_of(site), site.app.state.acupath.kb)
     assert any(v.task.assignment_id == given.id and v.task.item == "q9" for v in tasks)  # before submitting
     page = f"/portal/questionnaires/{given.id}/questions/10"
