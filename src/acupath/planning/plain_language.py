@@ -84,6 +84,8 @@ class PlainSafety:
     text: str
     reason: str | None = None
     decided_on: date | None = None
+    #: Who decided (a user id, or a name as typed): the page and the document name the person.
+    by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,9 @@ def explain_plan(plan: dict[str, Any], kb: KnowledgeBase, today: date) -> PlainP
             id=phase["id"], title=text.title, purpose=text.purpose, expect=text.expect,
             starts=min(days, default=None), ends=max(days, default=None),
             frequency=frequency_in_words(phase["frequency"]), sessions=int(phase["sessions"]),
-            components=tuple(c["title"] for c in components if phase["id"] in c.get("phases", ()))))
+            # Each part by its handout's title ("Your medicines"), as the handouts name it, not the
+            # clinician's ("Pharmacology review with the prescriber").
+            components=tuple(_title(guide, c) for c in components if phase["id"] in c.get("phases", ()))))
     sessions = [PlainSession(number=s["number"], day=date.fromisoformat(s["date"]),
                              phase=phase_titles.get(s["phase"], s["phase"]),
                              questionnaires=tuple(_instrument_name(kb, i) for i in s.get("reassess") or ()),
@@ -222,13 +226,20 @@ def _safety(plan: dict[str, Any], kb: KnowledgeBase, cited: set[str]) -> tuple[P
         on = override.get("on")
         # What would have applied, quoted: said plainly, it would contradict the clinician's decision.
         text = f"{kb.patient_guide.safety.overridden} “{finding_for_patient(override['finding'], None, kb)}”"
-        said.append(PlainSafety(text=text, reason=override["reason"], decided_on=date.fromisoformat(on) if on else None))
+        said.append(PlainSafety(text=text, reason=override["reason"], decided_on=date.fromisoformat(on) if on else None,
+                                by=override.get("by")))
     for code in [f["code"] for f in plan.get("findings") or ()] + [o["finding"] for o in plan.get("overrides") or ()]:
         rule = kb.safety.rule_answering(code)
         cited.update(rule.citations if rule is not None else ())
     if said:
         cited.update(kb.patient_guide.safety.intro.citations)
     return tuple(said)
+
+
+def _title(guide: Any, component: dict[str, Any]) -> str:
+    """Return what the patient's handout calls ``component`` (its own title when it has no handout)."""
+    handout = guide.handout(component["id"])
+    return handout.title if handout is not None else str(component["title"])
 
 
 def _electroacupuncture(plan: dict[str, Any], kb: KnowledgeBase, cited: set[str]) -> PlainElectroacupuncture | None:

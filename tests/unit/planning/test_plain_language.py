@@ -125,3 +125,11 @@ def test_a_handout_gives_the_home_practice_in_the_patients_words_not_the_clinici
         expected = homework[component].task if homework.get(component) else None
         assert handout.at_home == expected
     assert handouts["graded_walking"].at_home == "Walk for 5 to 10 minutes, a little longer each week."
+
+
+def test_a_phase_names_its_other_parts_as_their_handouts_do() -> None:
+    plan, start = _plan()
+    plain = explain_plan(plan, KB, start)
+    titles = {h.title for h in plain.handouts}
+    named = {c for phase in plain.phases for c in phase.components}
+    assert named and named <= titles  # "Your medicines", never "Pharmacology review with the prescriber"

@@ -46,7 +46,7 @@ def test_an_override_says_what_was_found_and_why_the_clinician_went_ahead() -> N
     # The finding itself is not repeated as in force; the override, named by a former code, finds its rule.
     sentence = KB.safety.rule("systemic_malignancy").for_patient
     assert said == (PlainSafety(text=f"{KB.patient_guide.safety.overridden} “{sentence}”", reason=reason,
-                                decided_on=date(2026, 11, 20)),)
+                                decided_on=date(2026, 11, 20), by="lee"),)
 
 
 def test_a_finding_whose_rule_is_gone_says_what_its_action_means() -> None:
@@ -55,6 +55,7 @@ def test_a_finding_whose_rule_is_gone_says_what_its_action_means() -> None:
                          "message": "m"}]
     plan["overrides"] = [{"finding": "another_retired_rule", "reason": "checked", "by": "lee", "on": None}]
     said = explain_plan(plan, KB, start).safety
+    assert said[1].by == "lee"
     assert [s.text for s in said] == [KB.patient_guide.safety.by_action["exclude"],
                                       f"{KB.patient_guide.safety.overridden} “Your clinician will explain what it means "
                                       "for your plan.”"]

@@ -63,7 +63,8 @@ def test_an_overridden_referral_says_what_it_was_and_why_the_clinician_went_ahea
                           overrides=[{"finding": "systemic_malignancy", "reason": reason}])
     sentence = kb.safety.rule("systemic_malignancy").for_patient
     # Quoted as what would usually apply: said plainly, it would contradict the decision after it.
-    assert f"{kb.patient_guide.safety.overridden} “{sentence}” Your clinician decided to go ahead" in text
+    # The fake clinic's "lee" is no user id as acupath makes them: shown as typed, as a name would be.
+    assert f"{kb.patient_guide.safety.overridden} “{sentence}” Your clinician, lee, decided to go ahead" in text
     assert f"because: {reason}" in text
 
 

@@ -4,6 +4,7 @@ recorded, and who overrode a finding (in the screening and in the plan), in the 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from service_fakes import FakeUnitOfWork, PlainHasher
 
@@ -11,7 +12,7 @@ from acupath.reports.documents.html import document_html
 from acupath.services import create_plan, create_user, record_intake
 from acupath.services.documents import gather
 from acupath.services.patient_actor import PatientActor
-from acupath.services.portal import record_export
+from acupath.services.portal import own_record, record_export
 from acupath.services.staff_names import who_is
 from example_records import example_intake
 
@@ -33,6 +34,14 @@ def test_the_record_pdf_names_who_overrode_a_finding(uow: FakeUnitOfWork, people
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "Overridden by Dr Mei Lee (clinician)" in text and "by Dr Mei Lee (clinician) on" in text
     assert user_id not in text
+
+
+def test_the_patients_plan_names_the_clinician_who_went_ahead(uow: FakeUnitOfWork, people, patient, kb) -> None:
+    _overridden_by_a_named_clinician(uow, people, patient, kb)
+    html = document_html(gather(uow, people.dr_lee, patient.id, "plan", kb), kb)
+    assert "Your clinician, Dr Mei Lee (clinician), decided to go ahead" in " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    mine = own_record.my_plan(uow, PatientActor(patient.id, "harbour"), kb, date(2027, 1, 5))
+    assert set(mine.staff.values()) == {"Dr Mei Lee (clinician)", "the clinic's administrator (command line)"}
 
 
 def test_the_record_json_names_who_overrode_a_finding(uow: FakeUnitOfWork, people, patient, kb) -> None:

@@ -7,7 +7,7 @@ id could arrive. Each read is audited with the patient as the actor (``patient:<
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from acupath.knowledge import KnowledgeBase
@@ -19,6 +19,7 @@ from acupath.services.paging import KeysetPage, check_limit, decode_cursor, keys
 from acupath.services.patient_actor import PatientActor
 from acupath.services.records import AuditEntry, AuditQuery, Clinic, Outcome, Patient, PlanRecord
 from acupath.services.records.clinical import PlanStatus
+from acupath.services.staff_names import staff_names
 from acupath.services.unit_of_work import AbstractUnitOfWork
 
 
@@ -41,6 +42,8 @@ class MyPlan:
     who: PortalPatient
     plan: PlanRecord | None
     plain: PlainPlan | None
+    #: "name (role)" of the staff the plan names (who overrode a finding), by user id.
+    staff: dict[str, str] = field(default_factory=dict)
 
     @property
     def referral(self) -> bool:
@@ -98,7 +101,7 @@ def my_plan(uow: AbstractUnitOfWork, patient: PatientActor, kb: KnowledgeBase, t
             return MyPlan(who=who, plan=None, plain=None)
         note.record_id = plan.id
         plain = explain_plan(plan.plan, kb, today) if plan.plan.get("status") == "planned" else None
-        return MyPlan(who=who, plan=plan, plain=plain)
+        return MyPlan(who=who, plan=plan, plain=plain, staff=staff_names(uow, patient.clinic_id, plan.plan))
 
 
 def _who(uow: AbstractUnitOfWork, entry: AuditEntry, names: dict[str, tuple[str, str]]) -> tuple[str, str]:
