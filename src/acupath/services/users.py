@@ -33,8 +33,9 @@ from acupath.services.validation import parse
 from acupath.validation import ClinicDate
 
 ROLES = tuple(role.value for role in Role)
-#: The longest reason an administrator may give for a change of an account (kept in its audit entry).
-REASON_MAX = 500
+#: The longest reason an administrator may give for a change of an account, kept whole in its audit entry:
+#: the entry's detail holds 500 characters (``services.audit``), the changes before the reason the rest.
+REASON_MAX = 400
 
 
 class UserInput(BaseModel):

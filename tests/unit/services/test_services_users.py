@@ -8,7 +8,14 @@ from service_fakes import FakeUnitOfWork, PlainHasher
 from acupath.errors import Conflict, InputError, NotFound, PasswordChangeRequired, PermissionDenied
 from acupath.services import Actor, authenticate, change_password, create_clinic, create_user
 from acupath.services.records import Outcome, User
-from acupath.services.users import get_user, public_user, reset_password, update_user, user_by_email
+from acupath.services.users import (
+    REASON_MAX,
+    get_user,
+    public_user,
+    reset_password,
+    update_user,
+    user_by_email,
+)
 
 PASSWORD = "correct horse battery"
 
@@ -53,6 +60,16 @@ def test_bad_account_details_are_refused_naming_the_field(uow: FakeUnitOfWork, p
     assert error.value.field == field
     assert uow.stored("users") == []
     assert [e.outcome for e in uow.audit_entries()] == [Outcome.INVALID]
+
+
+def test_the_longest_reason_is_kept_whole_in_the_audit_entry_with_what_changed(uow: FakeUnitOfWork) -> None:
+    # A 500-character reason lost its last 30 characters: the entry's detail holds 500 in all.
+    _, ada = _account(uow, "ada", "admin")
+    lee, _ = _account(uow, "lee", "clinician")
+    reason = "moved to the Hill clinic " * 16  # 400 characters, the most allowed
+    update_user(uow, ada, lee.id, role="reception", active=False, reason=reason[:REASON_MAX].strip())
+    [entry] = [e for e in uow.audit_entries() if e.action == "user.update"]
+    assert entry.detail.endswith(reason[:REASON_MAX].strip()) and entry.detail.startswith("role clinician")
 
 
 def test_an_admin_changes_a_role_and_deactivates_an_account(uow: FakeUnitOfWork) -> None:

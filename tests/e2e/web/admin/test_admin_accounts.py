@@ -178,8 +178,8 @@ def test_a_deactivation_asks_why_and_keeps_the_reason_in_the_audit_log(site: Sit
     temp = new_account(site, admin, "reasoned@harbour.demo")
     page = f"{USERS}/{temp.id}/deactivate"
     for reason, problem in (("  ", "Reason: say why the account is deactivated (it is kept in the audit log)"),
-                            ("x" * 501, "Reason: is too long or over more than one line (allowed: one line of at "
-                                        "most 500 characters)")):
+                            ("x" * 401, "Reason: is too long or over more than one line (allowed: one line of at "
+                                        "most 400 characters)")):
         answer = admin.post_form(page, page, {"reason": reason})
         assert answer.status_code == 422 and summary_links(answer.text) == [("reason", problem)]
         assert account(site, temp.email).active
