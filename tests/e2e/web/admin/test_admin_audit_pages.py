@@ -20,6 +20,8 @@ from admin_world import (
 from web_world import Site
 
 from acupath.services import audit_export, patients
+from acupath.services.patient_actor import PatientActor
+from acupath.services.portal import own_record
 from web_clinic import EMAILS
 
 
@@ -107,3 +109,12 @@ def test_the_audit_export_streams_the_services_csv_and_ndjson(site: Site) -> Non
     unknown = admin.get(f"{AUDIT}/export?format=xlsx")
     assert unknown.status_code == 422
     assert summary_links(unknown.text) == [("format", "Export format: unknown format 'xlsx' (allowed: csv, ndjson)")]
+
+
+def test_a_patients_own_portal_read_is_shown_as_the_patient_not_an_id(site: Site) -> None:
+    patient = patients.list_patients(site.uow_factory(), admin_actor(site), limit=1).items[0]
+    own_record.portal_patient(site.uow_factory(), PatientActor(patient.id, site.demo["clinic_id"]))
+    page = site.as_("admin").get(f"{AUDIT}?action=portal.patient_read").text
+    rows = audit_rows(page)
+    assert rows and all("The patient, on the portal" in row for row in rows)
+    assert f"patient:{patient.id}" not in page
