@@ -115,3 +115,25 @@ def test_the_patient_ticks_homework_and_a_future_day_is_refused(site: Site) -> N
     assert 'aria-pressed="true"' in anna.get("/portal/homework").text
     future = anna.post_form(f"/portal/homework/{task.id}", "/portal/homework", {"done_on": "2026-12-09", "done": "1"})
     assert future.status_code == 422 and "after today" in future.text
+
+
+def test_save_and_come_back_later_keeps_the_ticked_answer_and_change_returns_to_the_check(site: Site) -> None:
+    # "Save and come back later" was a link: the answer ticked on its page was lost. "Change" on the check
+    # page led on to the next question, and the patient stepped through every later one again.
+    plan = active_plan(site)
+    given = _phq9(site, plan, "2026-12-05")
+    patient = set_up(site, plan.patient_id, "between.later.check@example.org")
+    first = f"/portal/questionnaires/{given.id}/questions/1"
+    later = patient.post_form(first, first, {"answer": "2", "later": "1"})
+    assert later.headers["location"] == "/portal/questionnaires"
+    assert 'value="2" checked' in patient.get(first).text
+    for n in range(2, 11):
+        page = f"/portal/questionnaires/{given.id}/questions/{n}"
+        patient.post_form(page, page, {"answer": "0"})
+    check = patient.get(f"/portal/questionnaires/{given.id}/check").text
+    assert f'href="/portal/questionnaires/{given.id}/questions/3?back=check"' in check
+    third = f"/portal/questionnaires/{given.id}/questions/3"
+    opened = patient.get(f"{third}?back=check").text
+    assert '<input type="hidden" name="back" value="check">' in opened and f'href="/portal/questionnaires/{given.id}/check">Back' in opened
+    changed = patient.post_form(third, f"{third}?back=check", {"answer": "1", "back": "check"})
+    assert changed.headers["location"] == f"/portal/questionnaires/{given.id}/check"

@@ -87,23 +87,26 @@ async def resume(request: Request, assignment_id: AssignmentId, visitor: PortalV
 
 
 def _question_page(request: Request, assignment: QuestionnaireAssignment, doc: InstrumentFile, number: int,
-                   problems: list[Problem], typed: str | None = None, status_code: int = 200) -> Response:
+                   problems: list[Problem], typed: str | None = None, status_code: int = 200,
+                   from_check: bool = False) -> Response:
     item = doc.items[number - 1]
     chosen = typed if typed is not None else assignment.answers.get(item.key)
     return render_portal(request, "portal/between/question.html", {
         "assignment": assignment, "doc": doc, "item": item, "number": number, "total": len(doc.items),
         "options": doc.option_sets.get(item.options or "", ()), "chosen": "" if chosen is None else str(chosen),
         "required": item.key in safety_answers.required_items(doc), "problems": problems, "nav": NAV,
-        "answered": len(assignment.answers)}, status_code)
+        "answered": len(assignment.answers), "from_check": from_check}, status_code)
 
 
 @router.get("/questionnaires/{assignment_id}/questions/{number}")
-async def question(request: Request, assignment_id: AssignmentId, number: Number, visitor: PortalVisitorDep) -> Response:
-    """Return one question of the questionnaire, its saved answer ticked."""
+async def question(request: Request, assignment_id: AssignmentId, number: Number, visitor: PortalVisitorDep,
+                   back: str | None = None) -> Response:
+    """Return one question of the questionnaire, its saved answer ticked (``back=check``: opened by "Change"
+    on "Check your answers", to which saving it returns)."""
     assignment, doc = await run_in_threadpool(_assignment, request, visitor, assignment_id)
     if not AssignmentStatus(assignment.status).is_open or number > len(doc.items):
         return RedirectResponse(f"/portal/questionnaires/{assignment_id}", status_code=303)
-    return _question_page(request, assignment, doc, number, [])
+    return _question_page(request, assignment, doc, number, [], from_check=back == "check")
 
 
 @router.post("/questionnaires/{assignment_id}/questions/{number}")
@@ -118,21 +121,27 @@ async def answer(request: Request, assignment_id: AssignmentId, number: Number, 
         return RedirectResponse(f"/portal/questionnaires/{assignment_id}", status_code=303)
     item = doc.items[number - 1]
     given = form.get("answer", "").strip()
-    after = (f"/portal/questionnaires/{assignment_id}/questions/{number + 1}" if number < len(doc.items)
-             else f"/portal/questionnaires/{assignment_id}/check")
+    from_check = form.get("back") == "check"
+    after = (f"/portal/questionnaires/{assignment_id}/questions/{number + 1}"
+             if number < len(doc.items) and not from_check else f"/portal/questionnaires/{assignment_id}/check")
+    if form.get("later") is not None:
+        # "Save and come back later" keeps the answer ticked (if any), then goes back to the list.
+        after = "/portal/questionnaires"
+        if not given:
+            return RedirectResponse(after, status_code=303)
     if not given:
         if item.key not in safety_answers.required_items(doc) and form.get("skip") is not None:
             return RedirectResponse(after, status_code=303)
         problem = Problem(field="answer", message="Choose an answer to go on" if item.kind == "choice"
                           else "Give an answer to go on")
-        return _question_page(request, assignment, doc, number, [problem], "", 422)
+        return _question_page(request, assignment, doc, number, [problem], "", 422, from_check)
     try:
         saved = await run_in_threadpool(answering.save_answer, unit_of_work(request), visitor.patient, assignment_id,
                                         item.key, given, web_state(request).kb)
     except InputError as error:
         allowed = f" ({error.allowed})" if error.allowed else ""
         problem = Problem(field="answer", message=f"This answer cannot be used: {error.problem}{allowed}")
-        return _question_page(request, assignment, doc, number, [problem], given, 422)
+        return _question_page(request, assignment, doc, number, [problem], given, 422, from_check)
     except Conflict:
         return RedirectResponse("/portal/questionnaires", status_code=303)
     if saved.crisis:
