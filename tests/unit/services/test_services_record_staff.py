@@ -11,6 +11,7 @@ from service_fakes import FakeUnitOfWork, PlainHasher
 from acupath.reports.documents.html import document_html
 from acupath.services import create_plan, create_user, record_intake
 from acupath.services.documents import gather
+from acupath.services.intakes import screen_intake
 from acupath.services.patient_actor import PatientActor
 from acupath.services.portal import own_record, record_export
 from acupath.services.staff_names import who_is
@@ -64,3 +65,14 @@ def test_a_clinician_named_as_typed_in_an_intakes_override_is_shown_as_typed(uow
     # The plan keeps the typed name as the finding's overrider and the override's author: shown as typed.
     [plan] = uow.stored("plans")
     assert who_is(uow, people.dr_lee, (plan.overrides, plan.plan["findings"])).get("Dr Patel") == "Dr Patel"
+
+
+def test_an_earlier_screening_says_its_findings_stood_then_not_now(uow: FakeUnitOfWork, people, patient, kb) -> None:
+    # A screening before the one that overrode a finding read "In force" beside the overridden one.
+    intake = record_intake(uow, people.dr_lee, patient.id, example_intake("safety_malignancy"), kb)
+    screen_intake(uow, people.dr_lee, intake.id, kb)
+    create_plan(uow, people.dr_lee, intake.id, kb, overrides=[{"finding": "systemic_malignancy", "reason": REASON}])
+    text = " ".join(re.sub(r"<[^>]+>", " ", document_html(gather(uow, people.dr_lee, patient.id, "record", kb),
+                                                           kb)).split())
+    assert "In force at this screening; see the later one" in text and "(a later screening follows)" in text
+    assert "Overridden by" in text
