@@ -62,8 +62,10 @@ def test_the_plan_document_lists_the_dated_sessions_and_the_handouts(world: Worl
     assert "Your treatment plan" in text
     for session in plan["sessions"][:3]:
         assert format_day(date.fromisoformat(session["date"]), "en-GB") in text
-    for component in plan["components"]:
-        assert component["title"] in text
+    guide = load_knowledge().patient_guide
+    for component in plan["components"]:  # each by its handout's title, the patient's words
+        handout = guide.handout(component["id"])
+        assert (handout.title if handout is not None else component["title"]) in text
     assert plan["points"][0]["code"] in text
 
 
