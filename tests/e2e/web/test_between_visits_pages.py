@@ -84,6 +84,13 @@ def test_the_administrator_sets_crisis_contacts_each_bad_line_named(site: Site) 
     bad = ada.post_form(page, page, {"contacts[0].name": "Crisis team", "contacts[0].phone": "0800 1", "contacts[2].name": "Text line",
                                      "contacts[2].phone": "call us"})
     assert bad.status_code == 422 and 'href="#contacts[2].phone"' in bad.text and "Line 3, phone" in bad.text
+    # Every bad line at once, and each problem of a line: they came one a round, the second as "1 more".
+    many = ada.post_form(page, page, {"contacts[0].name": "x" * 81, "contacts[0].phone": "call us",
+                                      "contacts[1].phone": "0800 1", "contacts[3].name": "No number"})
+    named = re.findall(r'<a href="#(contacts\[\d\]\.\w+)">', many.text)
+    assert many.status_code == 422 and named == ["contacts[0].name", "contacts[0].phone", "contacts[1].name",
+                                                 "contacts[3].phone"]
+    assert "more problems" not in many.text and 'value="No number"' in many.text
     assert ada.post_form(page, page, {"contacts[0].name": "Harbour crisis team",
                                       "contacts[0].phone": "0800 123 456"}).status_code == 303
     assert re.search(r"Harbour crisis team</strong>: call 0800 123 456", ada.get(page).text)

@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from acupath.errors import InputError
 from acupath.services.access import require_admin
 from acupath.services.between_visits import crisis_contacts
-from acupath.web.forms import Problem
+from acupath.web.forms import Problem, problems_of
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.visitor import CsrfFormDep, Visitor, VisitorDep, unit_of_work
 
@@ -38,6 +38,22 @@ def _page(request: Request, visitor: Visitor, rows: list[dict[str, str]] | None,
         status_code)
 
 
+def _line_problems(row: int, line: dict[str, str]) -> list[Problem]:
+    """Return every problem of the form's line ``row`` (0 first), each named beside its box."""
+    labels = {name: f"Line {row + 1}, {name}" for name in FIELDS}
+    found = problems_of(crisis_contacts.ContactInput, {k: v for k, v in line.items() if v}, labels)
+    if found:
+        return [Problem(field=f"contacts[{row}].{p.field}", message=p.message) for p in found]
+    try:
+        crisis_contacts.check_contacts([{k: v for k, v in line.items() if v}])
+    except InputError as error:
+        rest = error.field[error.field.index("]") + 1:]
+        message = f"Line {row + 1}, {rest.lstrip('.')}: {error.problem}" + (
+            f" (allowed: {error.allowed})" if error.allowed else "")
+        return [Problem(field=f"contacts[{row}]{rest}", message=message)]
+    return []
+
+
 @router.get("")
 def contacts_page(request: Request, visitor: VisitorDep, saved: str | None = None) -> Response:
     """Return what patients see now and the form to set the clinic's own lines (administrators)."""
@@ -50,6 +66,11 @@ async def save_contacts(request: Request, visitor: VisitorDep, form: CsrfFormDep
     rows = [{f: form.get(f"contacts[{i}].{f}", "").strip() for f in FIELDS}
             for i in range(crisis_contacts.MAX_CONTACTS)]
     filled = [i for i, row in enumerate(rows) if any(row.values())]
+    # Every line's problems at once (the service stops at the first, and a line's second problem read only
+    # "(and 1 more problems)"): each field of each filled line, then the line's need of a number.
+    problems = [problem for i in filled for problem in _line_problems(i, rows[i])]
+    if problems:
+        return await run_in_threadpool(_page, request, visitor, rows, problems, False, 422)
     try:
         await run_in_threadpool(crisis_contacts.set_crisis_contacts, unit_of_work(request), visitor.actor,
                                 [{k: v for k, v in rows[i].items() if v} for i in filled])
