@@ -63,6 +63,8 @@ def test_bad_audit_filters_are_named_in_the_form(site: Site) -> None:
     backwards = admin.get(f"{AUDIT}?since=2026-12-05&until=2026-12-01")
     assert backwards.status_code == 422
     assert summary_links(backwards.text) == [("until", "To (UTC, inclusive): must be on or after the From date")]
+    assert "/clinic/admin/audit/export" not in backwards.text  # no "entries from 5 Dec to 1 Dec" to export
+    assert "/clinic/admin/audit/export" in admin.get(AUDIT).text
     not_a_day = admin.get(f"{AUDIT}?since=2026-02-30&patient=" + "p" * 65)
     assert not_a_day.status_code == 422
     assert [t for t, _ in summary_links(not_a_day.text)] == ["patient"]
