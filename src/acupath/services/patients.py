@@ -43,7 +43,10 @@ class PatientDetails(BaseModel):
     birth_date: ClinicDate
     sex: Literal["female", "male", "other", "unknown"]
     mrn: OneLine | None = Field(default=None, min_length=1, max_length=64)
-    phone: OneLine | None = Field(default=None, max_length=40)
+    #: Digits with the marks numbers are written with ("+64 21 555 1001", "(03) 555-0100 ext. 2"): "call me"
+    #: was stored and printed on the patient's documents.
+    phone: OneLine | None = Field(default=None, max_length=40,
+                                  pattern=r"^\+?[0-9 ()./-]*[0-9][0-9 ()./-]*(\s*([eE][xX][tT]\.?|[xX])\s*[0-9]+)?$")
     #: An address the portal's invitation can reach: "aroha@" was stored, and the link mailed to nowhere.
     email: OneLine | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -56,6 +56,14 @@ def test_a_future_birth_date_is_named_with_the_other_problems_not_after_them(sit
         assert re.findall(r'<li><a href="#([a-z_]+)">', answer.text) == ["given_name", "birth_date"]
 
 
+def test_a_phone_that_is_no_number_is_named_with_an_example(site: Site) -> None:
+    answer = site.as_("reception").post_form("/clinic/patients/new", "/clinic/patients/new", {
+        "given_name": "Ana", "family_name": "Words", "birth_date": "1980-05-06", "sex": "female",
+        "phone": "call me maybe"})
+    assert answer.status_code == 422 and '<a href="#phone">Phone: enter a phone number in digits' in answer.text
+    assert 'value="call me maybe"' in answer.text
+
+
 def test_a_used_mrn_is_a_form_error_naming_the_mrn(site: Site) -> None:
     reception = site.as_("reception")
     fields = {"given_name": "Kiri", "family_name": "Twice", "birth_date": "1980-05-05", "sex": "female",

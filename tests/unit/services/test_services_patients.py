@@ -41,6 +41,21 @@ def test_a_change_of_birth_date_into_the_future_is_refused_as_at_registration(uo
     assert uow.stored("patients")[0].birth_date.isoformat() == "1960-03-04"
 
 
+@pytest.mark.parametrize("phone", ["+64 21 555 1001", "(03) 555-0100 ext. 2", "021 555", "0400 000 000 X12"])
+def test_a_phone_is_written_in_digits_with_the_marks_numbers_use(uow: FakeUnitOfWork, people, patient: Patient,
+                                                                phone: str) -> None:
+    assert update_patient(uow, people.rita, patient.id, {"phone": phone}, expected_version=1).phone == phone
+
+
+@pytest.mark.parametrize("phone", ["call me maybe", "abc", "---", "+64 21 five"])
+def test_a_phone_without_its_number_is_refused_naming_the_field(uow: FakeUnitOfWork, people, patient: Patient,
+                                                                phone: str) -> None:
+    # "call me maybe" was stored and printed on the patient's documents.
+    with pytest.raises(InputError) as error:
+        update_patient(uow, people.rita, patient.id, {"phone": phone}, expected_version=1)
+    assert error.value.field == "phone" and uow.stored("patients")[0].phone is None
+
+
 def test_a_duplicate_mrn_in_the_same_clinic_is_a_conflict(uow: FakeUnitOfWork, people, patient: Patient) -> None:
     with pytest.raises(Conflict):
         register_patient(uow, people.dr_lee, {"given_name": "B", "family_name": "C", "birth_date": "1970-01-01",

@@ -62,7 +62,9 @@ def _details_problems(request: Request, values: dict[str, str]) -> list[Problem]
     problems = refused_characters(values, LABELS) or problems_of(PatientDetails, without_blanks(values), LABELS,
                                                                  choices=("sex",), context={"today": today})
     return [Problem("email", "Email: enter an email address, like name@example.org")
-            if p.field == "email" and "pattern" in p.message else p for p in problems]
+            if p.field == "email" and "pattern" in p.message else
+            Problem("phone", "Phone: enter a phone number in digits, like +64 21 555 1001 or 03 555 0100 ext. 2")
+            if p.field == "phone" and "pattern" in p.message else p for p in problems]
 
 
 @router.post("/new")
