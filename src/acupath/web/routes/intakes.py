@@ -17,6 +17,7 @@ from acupath.assessment.intake import Condition, History, Intake, Pain, Payer, R
 from acupath.assessment.medications import medication_from_line
 from acupath.errors import InputError
 from acupath.knowledge.schema.medications import DRUG_CLASSES
+from acupath.planning.protocol import protocol_for
 from acupath.services import intakes, patients
 from acupath.services.access import require_clinical
 from acupath.web import wording
@@ -67,36 +68,16 @@ ASKED_KINDS = ("choice", "number")
 
 def instruments_for(kb: Any, condition: str | None) -> list[Any]:
     """Return the instrument files the form asks for ``condition`` (``answerable`` ones, in order): its
-    reassessment instruments, then the screening questionnaires made for its body regions."""
+    reassessment instruments, then the screening questionnaires made for its body regions
+    (``Protocol.fits``, as the planner uses them); none for an unknown condition."""
     if not condition:
         return []
-    reassessed, regions = reassessment_of(kb, condition)
-    screening = [instrument_id for instrument_id in SCREENING_INSTRUMENTS if _fits(_regions_of(kb, instrument_id), regions)]
-    return answerable(kb, [i for i in (*reassessed, *screening) if i != PAIN_NRS])
-
-
-def reassessment_of(kb: Any, condition: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Return the reassessment instruments and body regions of ``condition``: a condition file's own, or
-    a variant's (upper back pain), which takes the file's when it names none; both empty when unknown."""
-    for source in kb.conditions.values():
-        if source.id == condition:
-            return tuple(source.reassessment_instruments), tuple(source.regions)
-        for variant in source.variants:
-            if variant.condition == condition:
-                instruments = variant.reassessment_instruments
-                return (tuple(source.reassessment_instruments if instruments is None else instruments),
-                        tuple(variant.regions or source.regions))
-    return (), ()
-
-
-def _regions_of(kb: Any, instrument_id: str) -> tuple[str, ...]:
-    instrument = kb.instruments.get(instrument_id)
-    return tuple(instrument.regions) if instrument is not None else ()
-
-
-def _fits(made_for: tuple[str, ...], regions: tuple[str, ...]) -> bool:
-    """Return whether an instrument made for ``made_for`` (empty: any region) fits a condition's regions."""
-    return not made_for or bool(set(made_for) & set(regions))
+    try:
+        protocol = protocol_for(kb, condition)  # a variant (upper back pain) too
+    except InputError:
+        return []
+    screening = [i for i in SCREENING_INSTRUMENTS if protocol.fits(kb.instruments.get(i))]
+    return answerable(kb, [i for i in (*protocol.reassessment_instruments, *screening) if i != PAIN_NRS])
 
 
 def answerable(kb: Any, wanted: list[str]) -> list[Any]:

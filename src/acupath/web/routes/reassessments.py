@@ -16,13 +16,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from acupath.errors import InputError
+from acupath.planning.protocol import protocol_for
 from acupath.services import patients, plans, progress, sessions
 from acupath.services.access import require_clinical
 from acupath.services.progress import ReassessmentInput
 from acupath.web.forms import Problem, problems_of, refused_characters
 from acupath.web.pages import PageRoute, render, web_state
 from acupath.web.routes.chart import LONG_LIST
-from acupath.web.routes.intakes import answerable, problem_at, reassessment_of
+from acupath.web.routes.intakes import answerable, problem_at
 from acupath.web.visitor import CsrfFormDep, VisitorDep, unit_of_work
 
 router = APIRouter(prefix="/clinic/plans", route_class=PageRoute, include_in_schema=False)
@@ -40,7 +41,7 @@ def scheduled_instruments(kb: Any, plan: dict[str, Any]) -> list[Any]:
     """
     wanted = [i for visit in plan.get("sessions") or [] for i in visit.get("reassess") or []]
     if not wanted:
-        wanted = list(reassessment_of(kb, plan["condition"])[0])  # a variant (upper back pain) too
+        wanted = list(protocol_for(kb, plan["condition"]).reassessment_instruments)  # a variant's too
     return answerable(kb, wanted)
 
 
