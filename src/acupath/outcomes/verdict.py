@@ -77,12 +77,11 @@ def in_force(plan: Any, kb: Any) -> tuple[Any, ...]:
     """Return the plan's checkpoints that apply to it, in the plan's order.
 
     A checkpoint the condition keeps for some payers only applies when the plan's payer is one of them
-    and does not leave every visit of the plan ``not_covered`` (``coverage.not_covered``); a checkpoint
+    and does not leave every visit of the plan ``not_covered`` (the plan's ``covers_no_visit``); a checkpoint
     the knowledge base does not mark so (or no longer names) applies. Raises nothing.
     """
     condition = getattr(kb, "conditions", {}).get(plan.condition)
     payers = {c.id: tuple(c.payers) for c in getattr(condition, "checkpoints", ())}
-    coverage = getattr(plan, "coverage", None)
-    covers_none = coverage is not None and coverage.not_covered > 0 and not (coverage.covered or coverage.conditional)
+    covers_none = bool(getattr(plan, "covers_no_visit", False))  # the plan's own rule (planning.Plan)
     return tuple(c for c in plan.checkpoints
                  if not payers.get(c.id) or (plan.payer in payers[c.id] and not covers_none))

@@ -28,6 +28,7 @@ from acupath.planning.plan import (
     PlanOverride,
     RetentionRange,
     Session,
+    covers_no_visit,
 )
 from acupath.planning.points import (
     Candidate,
@@ -287,7 +288,7 @@ def _date(
     recall: tuple[int, ...], start: date, payer: str,
 ) -> tuple[Any, tuple[Session, ...], tuple[PlannedCheckpoint, ...]]:
     # A payer that covers none of the visits judges none of them: its own checkpoints do not apply.
-    at, checkpoints = _reassessments(laid_out, protocol, payer, covers_any=any(s != "not_covered" for s in statuses))
+    at, checkpoints = _reassessments(laid_out, protocol, payer, covers_any=not covers_no_visit(statuses))
     due = spaced(((s.number, s.date) for s in laid_out if s.number in at), instruments, recall, start)
     sessions = tuple(
         replace(s, reassess=due.get(s.number, ()), checkpoint=at.get(s.number), coverage=status)

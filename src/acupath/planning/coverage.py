@@ -13,11 +13,7 @@ from typing import Any
 
 from acupath.assessment.intake import Intake
 from acupath.knowledge.schema.coverage import CoverageFile
-from acupath.planning.plan import Coverage, PlanFinding, Session
-
-COVERED = "covered"
-CONDITIONAL = "conditional"
-NOT_COVERED = "not_covered"
+from acupath.planning.plan import CONDITIONAL, COVERED, NOT_COVERED, Coverage, PlanFinding, Session
 
 
 def medicare_ineligibility(

@@ -6,11 +6,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from typing import Any, get_args, get_origin, get_type_hints
 
 PLANNED = "planned"  # a plan was built; the referral statuses come from screening
+#: A session's cover, as ``planning.coverage`` marks it: covered, covered on improvement, or not covered.
+COVERED = "covered"
+CONDITIONAL = "conditional"
+NOT_COVERED = "not_covered"
 
 
 @dataclass(frozen=True)
@@ -243,6 +248,11 @@ class Plan:
         """True when screening stopped planning and the plan is a referral."""
         return self.status != PLANNED
 
+    @property
+    def covers_no_visit(self) -> bool:
+        """True when the payer covers none of the plan's visits (``covers_no_visit``)."""
+        return covers_no_visit(s.coverage for s in self.sessions)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the plan as JSON-ready data (dates as ISO strings, tuples as lists)."""
         return _dump(self)
@@ -255,6 +265,13 @@ class Plan:
         a plan (the CLI turns these into an input error).
         """
         return _load(cls, data)
+
+
+def covers_no_visit(statuses: Iterable[str]) -> bool:
+    """Return True when there are visits and every one is ``not_covered`` (Medicare's NCD 30.3.3 covers
+    none: pain under 12 weeks, after surgery); a private plan's ``check_plan`` visits are not so."""
+    listed = list(statuses)
+    return bool(listed) and all(status == NOT_COVERED for status in listed)
 
 
 def _dump(value: Any) -> Any:
